@@ -1,0 +1,79 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "linli",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "linli", targets: ["linli"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
+    targets: [
+        // Pure domain: value types and rules. No Vapor, no Fluent.
+        .target(
+            name: "LinliCore",
+            swiftSettings: swiftSettings
+        ),
+        // Storage: Fluent models, migrations, queries, demo data. No Vapor.
+        .target(
+            name: "LinliData",
+            dependencies: [
+                "LinliCore",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP: the Vapor application, JSON API and its contract.
+        .target(
+            name: "LinliServer",
+            dependencies: [
+                "LinliCore",
+                "LinliData",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "linli",
+            dependencies: [
+                "LinliServer",
+                .product(name: "Vapor", package: "vapor"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LinliCoreTests",
+            dependencies: ["LinliCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LinliServerTests",
+            dependencies: [
+                "LinliServer",
+                "LinliData",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "VaporTesting", package: "vapor"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

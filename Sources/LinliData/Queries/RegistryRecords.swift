@@ -1,0 +1,120 @@
+import Foundation
+import LinliCore
+
+/// The part of the registry a worker may see: every division whose code starts with `prefix`.
+/// Every registry query takes one, so that scoping happens where the SQL is built.
+public struct RegistryScope: Sendable, Equatable {
+    public let prefix: String
+
+    public static let everything = RegistryScope(prefix: "")
+    public init(division: DivisionCode) { prefix = division.scopePrefix }
+    init(prefix: String) { self.prefix = prefix }
+
+    public func contains(code: String) -> Bool { code.hasPrefix(prefix) }
+}
+
+/// What the registry's writes can refuse, independent of HTTP.
+public enum RegistryError: Error, Sendable {
+    /// Nothing with this id in the caller's scope (a record outside the scope is not found either).
+    case notFound(String)
+    /// The input breaks a rule; every field at fault is named.
+    case invalid([FieldError])
+    /// The record changed since the caller read it: `current` is its version now.
+    case staleVersion(current: Int)
+    /// The input collides with a record that exists (a registered ID number, a household number).
+    case conflict(FieldError)
+}
+
+public struct DivisionRecord: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var code: String
+    public var name: String
+    public var level: String
+    public var kind: String?
+    public var parentCode: String?
+    public var boundary: String?
+    public var version: Int
+}
+
+public struct BuildingRecord: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var gridCode: String
+    public var name: String
+    public var address: String
+    public var latitude: Double
+    public var longitude: Double
+    public var floors: Int?
+    public var version: Int
+}
+
+public struct HouseholdRecord: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var number: String
+    public var buildingId: UUID
+    public var buildingName: String
+    public var gridCode: String
+    public var room: String
+    public var version: Int
+}
+
+public struct ResidentRecord: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var name: String
+    public var namePinyin: String
+    public var idMasked: String
+    public var birthDate: String
+    public var sex: String
+    public var phoneMasked: String?
+    public var householdId: UUID
+    public var householdNumber: String
+    public var relation: String
+    public var residenceStatus: String
+    public var lifeStatus: String
+    public var gridCode: String
+    public var tags: String
+    public var version: Int
+
+    public var recordedTags: [ResidentTag] {
+        tags.split(separator: ",").compactMap { ResidentTag(rawValue: String($0)) }
+    }
+}
+
+public struct ResidentEventRecord: Codable, Sendable, Equatable {
+    public var id: UUID
+    public var kind: String
+    public var occurredOn: String
+    public var fromHouseholdId: UUID?
+    public var toHouseholdId: UUID?
+    public var changes: String?
+    public var note: String?
+    public var recordedAt: Date
+}
+
+/// One page of a list, with the total count of matches.
+public struct ResultPage<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var total: Int
+    public var page: Int
+    public var perPage: Int
+
+    public init(items: [Item], total: Int, page: Int, perPage: Int) {
+        self.items = items
+        self.total = total
+        self.page = page
+        self.perPage = perPage
+    }
+}
+
+/// Which page of a list: 1-based, at most 100 a page.
+public struct PageRequest: Sendable, Equatable {
+    public var page: Int
+    public var perPage: Int
+    public static let maxPerPage = 100
+
+    public init(page: Int = 1, perPage: Int = 20) {
+        self.page = max(1, page)
+        self.perPage = min(max(1, perPage), PageRequest.maxPerPage)
+    }
+
+    public var offset: Int { (page - 1) * perPage }
+}

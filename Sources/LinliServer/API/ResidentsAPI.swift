@@ -1,0 +1,107 @@
+import Fluent
+import Foundation
+import LinliCore
+import LinliData
+import Vapor
+
+/// `/api/v1/residents`: the population registry.
+struct ResidentsAPI: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let residents = routes.grouped("residents")
+        residents.get(use: list)
+        residents.post(use: create)
+        residents.get(":id", use: show)
+        residents.patch(":id", use: update)
+        residents.get(":id", "events", use: history)
+        residents.post(":id", "events", use: recordEvent)
+    }
+
+    /// Lists with filters, or searches when `q` is given (name, pinyin, initials or an ID number).
+    func list(req: Request) async throws -> JSONBody<PageDTO<ResidentDTO>> {
+        var scope = req.registryScope
+        if let division = try req.queryDivisionCode("division") {
+            guard scope.contains(code: division.value) else { throw RegistryError.notFound("区划") }
+            scope = RegistryScope(division: division)
+        }
+        var filter = ResidentFilter()
+        filter.gridCode = try req.queryDivisionCode("grid", level: .grid)?.value
+        filter.householdID = try req.queryUUID("household")
+        filter.tag = try req.queryEnum("tag", ResidentTag.self)
+        filter.ageMin = try req.queryInt("age_min", in: 0...150)
+        filter.ageMax = try req.queryInt("age_max", in: 0...150)
+        if let min = filter.ageMin, let max = filter.ageMax, min > max {
+            throw ProblemError.badRequest("age_min", "age_min 不能大于 age_max")
+        }
+        filter.residenceStatus = try req.queryEnum("residence_status", ResidenceStatus.self)
+        if let status = try req.queryString("life_status") {
+            if status == "all" { filter.lifeStatus = nil } else {
+                guard let s = LifeStatus(rawValue: status) else {
+                    throw ProblemError.badRequest("life_status", "参数 life_status 无效，可选值：active、deceased、moved_out、all")
+                }
+                filter.lifeStatus = s
+            }
+        }
+        let page = try req.pageRequest()
+        let queries = req.residents
+        let result: ResultPage<ResidentRecord>
+        if let q = try req.queryString("q", maxLength: 30) {
+            switch ResidentQueries.classify(q) {
+            case .success(let kind): result = try await queries.search(kind, in: scope, filter: filter, page: page)
+            case .failure(let e): throw ProblemError.badRequest(e.field, e.message)
+            }
+        } else {
+            result = try await queries.list(in: scope, filter: filter, page: page)
+        }
+        let today = req.application.linli.today()
+        return JSONBody(PageDTO(result) { ResidentDTO($0, today: today) })
+    }
+
+    func show(req: Request) async throws -> JSONBody<ResidentDTO> {
+        guard let r = try await req.residents.find(id: try req.pathUUID(), in: req.registryScope) else {
+            throw RegistryError.notFound("居民")
+        }
+        return JSONBody(ResidentDTO(r, today: req.application.linli.today()))
+    }
+
+    func create(req: Request) async throws -> JSONBody<ResidentDTO> {
+        let i = try req.decodeJSON(ResidentCreateInput.self)
+        let draft = ResidentDraft(name: i.name, idNumber: i.idNumber, phone: i.phone, householdID: i.householdId, relation: i.relation,
+                                  residenceStatus: i.residenceStatus, tags: i.tags, origin: i.origin, occurredOn: i.occurredOn, note: i.note)
+        let r = try await req.residents.create(draft, in: req.registryScope)
+        return JSONBody(ResidentDTO(r, today: req.application.linli.today()), status: .created)
+    }
+
+    func update(req: Request) async throws -> JSONBody<ResidentDTO> {
+        let id = try req.pathUUID()
+        let i = try req.decodeJSON(ResidentUpdateInput.self)
+        let patch = ResidentPatch(name: i.name, idNumber: i.idNumber, phone: i.phone, relation: i.relation,
+                                  residenceStatus: i.residenceStatus, tags: i.tags, note: i.note, version: try requireVersion(i.version))
+        let r = try await req.residents.update(id: id, patch, in: req.registryScope)
+        return JSONBody(ResidentDTO(r, today: req.application.linli.today()))
+    }
+
+    func history(req: Request) async throws -> JSONBody<[ResidentEventDTO]> {
+        guard let events = try await req.residents.history(of: try req.pathUUID(), in: req.registryScope) else {
+            throw RegistryError.notFound("居民")
+        }
+        return JSONBody(events.map(ResidentEventDTO.init))
+    }
+
+    func recordEvent(req: Request) async throws -> JSONBody<ResidentDTO> {
+        let id = try req.pathUUID()
+        let i = try req.decodeJSON(ResidentEventInput.self)
+        guard let kind = i.kind.flatMap(ResidentEventKind.init(rawValue:)), [.move, .death, .moveOut].contains(kind) else {
+            throw RegistryError.invalid([FieldError("kind", "变动类型应为 move（户间迁移）、death（死亡）或 move_out（迁出）")])
+        }
+        let change = ResidentChange(kind: kind, occurredOn: i.occurredOn, toHouseholdID: i.toHouseholdId, relation: i.relation,
+                                    note: i.note, version: try requireVersion(i.version))
+        let r = try await req.residents.record(change, for: id, in: req.registryScope)
+        return JSONBody(ResidentDTO(r, today: req.application.linli.today()), status: .created)
+    }
+}
+
+extension Request {
+    var residents: ResidentQueries {
+        ResidentQueries(db, cipher: application.linli.cipher, today: application.linli.today())
+    }
+}

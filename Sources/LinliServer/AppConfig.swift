@@ -1,0 +1,65 @@
+import Foundation
+import LinliCore
+import LinliData
+
+/// Everything the server reads from its environment, checked once at start.
+public struct AppConfig: Sendable {
+    public enum Storage: Sendable, Equatable {
+        /// A SQLite file (WAL mode) at this path.
+        case sqliteFile(String)
+        /// A private SQLite database for a test.
+        case sqliteMemory
+        case postgres(url: String)
+    }
+
+    public var dataDirectory: String
+    public var storage: Storage
+    public var cipher: PersonalDataCipher
+    /// Today's date in the district (Asia/Shanghai); tests fix it.
+    public var today: @Sendable () -> CivilDate
+    /// Largest request body accepted.
+    public var maxBodySize: Int = 1 << 20
+
+    public init(dataDirectory: String, storage: Storage, cipher: PersonalDataCipher,
+                today: @escaping @Sendable () -> CivilDate = AppConfig.shanghaiToday) {
+        self.dataDirectory = dataDirectory
+        self.storage = storage
+        self.cipher = cipher
+        self.today = today
+    }
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public var problems: [String]
+        public var description: String { "配置有误：\n" + problems.map { "- " + $0 }.joined(separator: "\n") }
+    }
+
+    /// Reads `LINLI_DATA_DIR` (default `./linli-data`), `DATABASE_URL` and `LINLI_DATA_KEY`.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
+        var problems: [String] = []
+        let dir = env["LINLI_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./linli-data"
+        var storage = Storage.sqliteFile((dir as NSString).appendingPathComponent("linli.sqlite"))
+        if let url = env["DATABASE_URL"], !url.isEmpty {
+            if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+                storage = .postgres(url: url)
+            } else {
+                problems.append("DATABASE_URL 须以 postgres:// 开头（未设置时使用数据目录中的 SQLite 文件）")
+            }
+        }
+        var cipher: PersonalDataCipher?
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            cipher = try PersonalDataCipher.load(environmentKey: env["LINLI_DATA_KEY"], dataDirectory: dir)
+        } catch {
+            problems.append("\(error)")
+        }
+        guard problems.isEmpty, let cipher else { throw Invalid(problems: problems) }
+        return AppConfig(dataDirectory: dir, storage: storage, cipher: cipher)
+    }
+
+    public static let shanghaiToday: @Sendable () -> CivilDate = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        let c = calendar.dateComponents([.year, .month, .day], from: Date())
+        return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
+    }
+}

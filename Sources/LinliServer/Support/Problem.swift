@@ -1,0 +1,156 @@
+import Foundation
+import LinliCore
+import LinliData
+import Vapor
+
+/// An API error body after RFC 9457 (`application/problem+json`), with a Chinese `detail` a person can
+/// read and the fields at fault.
+struct Problem: Content {
+    struct Field: Content {
+        var field: String
+        var message: String
+    }
+
+    var type: String = "about:blank"
+    var title: String
+    var status: Int
+    var detail: String
+    var errors: [Field]?
+    /// For a 409 after a stale edit: the record's version now.
+    var currentVersion: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case type, title, status, detail, errors
+        case currentVersion = "current_version"
+    }
+}
+
+/// Raised by handlers for a bad request that is not about one stored record.
+struct ProblemError: Error {
+    var status: HTTPResponseStatus
+    var detail: String
+    var errors: [FieldError] = []
+
+    static func badRequest(_ field: String, _ message: String) -> ProblemError {
+        ProblemError(status: .badRequest, detail: message, errors: [FieldError(field, message)])
+    }
+}
+
+/// Turns every error into a problem response: the client's mistakes get their 4xx with the field named,
+/// and anything else a 500 without internals.
+struct ProblemMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: request)
+        } catch {
+            let problem = Self.problem(for: error, request: request)
+            let response = Response(status: HTTPResponseStatus(statusCode: problem.status))
+            response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
+            response.body = .init(data: try JSONEncoder.api.encode(problem))
+            return response
+        }
+    }
+
+    static func problem(for error: any Error, request: Request) -> Problem {
+        func make(_ status: HTTPResponseStatus, _ detail: String, _ errors: [FieldError] = []) -> Problem {
+            Problem(title: status.reasonPhrase, status: Int(status.code), detail: detail,
+                    errors: errors.isEmpty ? nil : errors.map { .init(field: $0.field, message: $0.message) })
+        }
+        switch error {
+        case let e as ProblemError:
+            return make(e.status, e.detail, e.errors)
+        case let e as RegistryError:
+            switch e {
+            case .notFound(let what): return make(.notFound, "未找到该\(what)")
+            case .invalid(let errors): return make(.unprocessableEntity, "提交的信息有误：" + errors.map(\.message).joined(separator: "；"), errors)
+            case .conflict(let field): return make(.conflict, field.message, [field])
+            case .staleVersion(let current):
+                var p = make(.conflict, "该记录已被他人修改（当前版本 \(current)），请刷新后重试", [FieldError("version", "版本已过期")])
+                p.currentVersion = current
+                return p
+            }
+        case let e as DecodingError:
+            let (field, message) = describe(e)
+            return make(.badRequest, message, [FieldError(field, message)])
+        case let e as any AbortError:
+            switch e.status {
+            case .notFound: return make(.notFound, "请求的地址不存在")
+            case .payloadTooLarge: return make(.payloadTooLarge, "请求内容过大")
+            case .methodNotAllowed: return make(.methodNotAllowed, "不支持该请求方法")
+            case .unsupportedMediaType: return make(.unsupportedMediaType, "请求内容须为 JSON（Content-Type: application/json）")
+            case .badRequest: return make(.badRequest, "请求格式有误")
+            default:
+                return make(e.status, e.status.code >= 500 ? "服务器内部错误" : "请求无法处理")
+            }
+        default:
+            // The type and message only: bound values (which may be personal data) are never in them.
+            request.logger.error("unhandled error: \(String(reflecting: type(of: error))): \(String(String(describing: error).prefix(300)))")
+            return make(.internalServerError, "服务器内部错误，请稍后重试")
+        }
+    }
+
+    /// The field a decoding error is about (in the API's snake_case) and a message in Chinese.
+    static func describe(_ error: DecodingError) -> (String, String) {
+        func path(_ p: [any CodingKey]) -> String {
+            p.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue.snakeCased }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .typeMismatch(let type, let ctx):
+            let f = path(ctx.codingPath)
+            return (f.isEmpty ? "body" : f, f.isEmpty ? "请求内容须为 JSON 对象" : "字段 \(f) 类型错误，应为\(typeName(type))")
+        case .valueNotFound(let type, let ctx):
+            let f = path(ctx.codingPath)
+            return (f, "字段 \(f) 不能为空，应为\(typeName(type))")
+        case .keyNotFound(let key, let ctx):
+            let f = path(ctx.codingPath + [key])
+            return (f, "缺少字段 \(f)")
+        case .dataCorrupted(let ctx):
+            let f = path(ctx.codingPath)
+            if f.isEmpty { return ("body", "请求内容不是有效的 JSON") }
+            return (f, "字段 \(f) 的值无效")
+        @unknown default:
+            return ("body", "请求内容无效")
+        }
+    }
+
+    static func typeName(_ type: Any.Type) -> String {
+        let n = String(describing: type)
+        if n.contains("Int") { return "整数" }
+        if n.contains("Double") || n.contains("Float") { return "数字" }
+        if n.contains("Bool") { return "布尔值" }
+        if n.contains("Array") { return "数组" }
+        if n.contains("String") || n.contains("UUID") { return "字符串" }
+        return "对象"
+    }
+}
+
+/// The API's JSON: snake_case keys, ISO 8601 times.
+extension JSONEncoder {
+    static let api: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.withoutEscapingSlashes]
+        e.dateEncodingStrategy = .iso8601
+        e.keyEncodingStrategy = .convertToSnakeCase
+        return e
+    }()
+}
+
+extension JSONDecoder {
+    static let api: JSONDecoder = {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        d.keyDecodingStrategy = .convertFromSnakeCase
+        return d
+    }()
+}
+
+extension String {
+    /// `householdId` → `household_id`, as the API names fields.
+    var snakeCased: String {
+        var out = ""
+        for c in self {
+            if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,106 @@
+import Fluent
+import Foundation
+import LinliData
+import LinliServer
+import Vapor
+
+/// `linli demo`: loads the demo district into an empty database, then serves it.
+struct DemoCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Flag(name: "load-only", help: "只载入演示数据，不启动服务")
+        var loadOnly: Bool
+        @Option(name: "residents", help: "居民人数（默认 161000）")
+        var residents: Int?
+        @Option(name: "seed", help: "随机种子：同一种子生成相同数据")
+        var seed: UInt64?
+        @Option(name: "hostname", short: "H", help: "监听地址（默认 127.0.0.1）")
+        var hostname: String?
+        @Option(name: "port", short: "p", help: "端口（默认 8080）")
+        var port: Int?
+    }
+    var help: String { "载入演示区（泰州医药高新区）并启动服务" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await app.autoMigrate()
+        let residents = signature.residents ?? DemoDistrict.defaultResidents
+        guard (1...5_000_000).contains(residents) else {
+            throw Abort(.badRequest, reason: "--residents 应在 1 至 5000000 之间")
+        }
+        if try await Division.query(on: app.db).count() > 0 {
+            if signature.loadOnly {
+                context.console.error("数据库中已有数据：演示数据只能载入空库（可换一个 LINLI_DATA_DIR）。")
+                throw DemoError.notEmpty
+            }
+            context.console.print("数据库中已有数据，直接启动服务。")
+        } else {
+            let bar = ProgressBar(label: "载入演示居民", unit: "人")
+            let started = Date()
+            let summary = try await DemoDistrict.load(on: app.db, cipher: app.linli.cipher, seed: signature.seed ?? DemoDistrict.defaultSeed,
+                                                      residents: residents) { done, total in bar.update(done, of: total) }
+            bar.finish()
+            let seconds = Date().timeIntervalSince(started)
+            context.console.print(String(format: "演示区已载入，用时 %.1f 秒：", seconds)
+                + "\(summary.streets) 个镇/街道，\(summary.communities) 个村/社区，\(summary.grids) 个网格，"
+                + "\(summary.buildings) 栋楼，\(summary.households) 户，\(summary.residents) 名居民"
+                + String(format: "（60岁以上 %.1f%%）", Double(summary.aged60Plus) * 100 / Double(max(1, summary.residents)))
+                + "，另有 \(summary.formerResidents) 名已死亡或迁出者的历史记录。")
+        }
+        if signature.loadOnly { return }
+        let host = signature.hostname ?? "127.0.0.1", port = signature.port ?? 8080
+        context.console.print("""
+            平台已启动：http://\(host):\(port)/
+              行政区划（公开）：http://\(host):\(port)/api/v1/divisions
+              接口说明（OpenAPI）：http://\(host):\(port)/api/openapi.yaml
+            按 Ctrl+C 停止。
+            """)
+        guard let serve = app.asyncCommands.commands["serve"] else { return }
+        var serveContext = CommandContext(console: context.console,
+                                          input: CommandInput(arguments: ["linli", "--hostname", host, "--port", "\(port)"]))
+        serveContext.application = app
+        try await serve.run(using: &serveContext)
+    }
+
+    enum DemoError: Error, CustomStringConvertible {
+        case notEmpty
+        var description: String { "数据库非空" }
+    }
+}
+
+/// A one-line progress bar on standard error: share done, count, rate and time left.
+final class ProgressBar: @unchecked Sendable {
+    let label: String
+    let unit: String
+    let started = Date()
+    let lock = NSLock()
+    let isTerminal = isatty(STDERR_FILENO) == 1
+    var lastDraw = Date.distantPast
+    var lastDone = -1
+
+    init(label: String, unit: String) {
+        self.label = label
+        self.unit = unit
+    }
+
+    func update(_ done: Int, of total: Int) {
+        lock.lock(); defer { lock.unlock() }
+        let now = Date()
+        // Redraw at most 10 times a second on a terminal, every 5 s in a log.
+        guard done != lastDone, now.timeIntervalSince(lastDraw) >= (isTerminal ? 0.1 : 5) || done >= total else { return }
+        lastDraw = now
+        lastDone = done
+        let share = total > 0 ? Double(done) / Double(total) : 1
+        let width = 30, filled = Int(share * Double(width))
+        let elapsed = now.timeIntervalSince(started)
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let left = rate > 0 ? Double(total - done) / rate : 0
+        let line = String(format: "%@ [%@%@] %3.0f%% %d/%d %@  %.0f %@/秒  剩余 %.0f 秒",
+                          label, String(repeating: "█", count: filled), String(repeating: "░", count: width - filled),
+                          share * 100, done, total, unit, rate, unit, left)
+        FileHandle.standardError.write(Data(((isTerminal ? "\r" : "") + line + (isTerminal ? "" : "\n")).utf8))
+    }
+
+    func finish() {
+        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

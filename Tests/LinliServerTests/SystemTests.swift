@@ -1,0 +1,78 @@
+import Foundation
+import LinliData
+@testable import LinliServer
+import Testing
+import Vapor
+
+@Suite("Health, contract and the demo district", .serialized)
+struct SystemTests {
+    @Test("healthz answers ok with the database reachable")
+    func health() async throws {
+        try await withTestApp(residents: 0) { app in
+            let r = try await app.call(.GET, "/healthz")
+            #expect(r.status == .ok)
+            #expect(r.json["database"].string == "ok")
+        }
+    }
+
+    @Test("the OpenAPI contract is served and documents every route the server has")
+    func contract() async throws {
+        try await withTestApp(residents: 0) { app in
+            let r = try await app.call(.GET, "/api/openapi.yaml")
+            #expect(r.status == .ok)
+            let yaml = r.text
+            #expect(yaml.hasPrefix("openapi: 3.1"))
+            for route in app.routes.all {
+                let path = "/" + route.path.map { component -> String in
+                    switch component {
+                    case .constant(let c): return c
+                    case .parameter(let p): return "{\(p)}"
+                    default: return "*"
+                    }
+                }.joined(separator: "/")
+                let method = route.method.rawValue.lowercased()
+                // The path must be a key of `paths`, and the method an operation under it.
+                guard let start = yaml.range(of: "\n  \(path):\n") else {
+                    Issue.record("\(path) is not in the contract")
+                    continue
+                }
+                let rest = yaml[start.upperBound...]
+                let block = rest.prefix { _ in true }.split(separator: "\n", omittingEmptySubsequences: false)
+                    .prefix { $0.hasPrefix("   ") || $0.isEmpty }
+                #expect(block.contains { $0 == "    \(method):" }, "\(method.uppercased()) \(path) is not in the contract")
+            }
+        }
+    }
+
+    @Test("same seed, same district; another seed, other people")
+    func demoIsDeterministic() async throws {
+        func snapshot(seed: UInt64) async throws -> [String] {
+            var rows: [String] = []
+            try await withTestApp(residents: 400, seed: seed) { app in
+                let page = try await app.call(.GET, "/api/v1/residents?per_page=100").json
+                rows = page["items"].array.map { "\($0["name"].string!)|\($0["birth_date"].string!)|\($0["id_number_masked"].string!)|\($0["id"].string!)" }
+            }
+            return rows
+        }
+        let a = try await snapshot(seed: 1), b = try await snapshot(seed: 1), c = try await snapshot(seed: 2)
+        #expect(a.count == 100)
+        #expect(a == b)
+        #expect(a != c)
+    }
+
+    @Test("the demo district has a realistic age structure and household size")
+    func demoShape() async throws {
+        try await withTestApp(residents: 6000) { app in
+            let stats = try await app.call(.GET, "/api/v1/stats").json
+            #expect(stats["residents"].int == 6000)
+            #expect(stats["streets"].int == 5)
+            #expect(stats["communities"].int == 60)
+            let share = Double(stats["residents_aged_60_plus"].int!) / 6000
+            #expect((0.165...0.21).contains(share), "60+ share \(share)")
+            let size = 6000 / Double(stats["households"].int!)
+            #expect((2.3...2.9).contains(size), "household size \(size)")
+            let floating = try await app.call(.GET, "/api/v1/residents?residence_status=floating&per_page=1").json["total"].int!
+            #expect(floating > 100 && floating < 1500)
+        }
+    }
+}

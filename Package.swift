@@ -56,6 +56,9 @@ let package = Package(
             name: "linli",
             dependencies: [
                 "LinliServer",
+                "LinliCore",
+                "LinliData",
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Vapor", package: "vapor"),
             ],
             swiftSettings: swiftSettings
@@ -71,6 +74,7 @@ let package = Package(
                 "LinliServer",
                 "LinliData",
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "VaporTesting", package: "vapor"),
             ],
             swiftSettings: swiftSettings

@@ -19,6 +19,8 @@ public struct AppConfig: Sendable {
     public var today: @Sendable () -> CivilDate
     /// Largest request body accepted.
     public var maxBodySize: Int = 1 << 20
+    /// Residents read by id, kept for `LINLI_READ_CACHE_SECONDS` (default 30; 0 turns it off).
+    public var residentCache: RecordCache<ResidentRecord>? = RecordCache(capacity: 200_000, ttlSeconds: 30)
 
     public init(dataDirectory: String, storage: Storage, cipher: PersonalDataCipher,
                 today: @escaping @Sendable () -> CivilDate = AppConfig.shanghaiToday) {
@@ -52,8 +54,16 @@ public struct AppConfig: Sendable {
         } catch {
             problems.append("\(error)")
         }
+        var cacheSeconds = 30.0
+        if let raw = env["LINLI_READ_CACHE_SECONDS"], !raw.isEmpty {
+            if let v = Double(raw), v >= 0, v <= 3600 { cacheSeconds = v } else {
+                problems.append("LINLI_READ_CACHE_SECONDS 应为 0 至 3600 之间的秒数（0 表示不缓存）")
+            }
+        }
         guard problems.isEmpty, let cipher else { throw Invalid(problems: problems) }
-        return AppConfig(dataDirectory: dir, storage: storage, cipher: cipher)
+        var config = AppConfig(dataDirectory: dir, storage: storage, cipher: cipher)
+        config.residentCache = cacheSeconds > 0 ? RecordCache(capacity: 200_000, ttlSeconds: cacheSeconds) : nil
+        return config
     }
 
     public static let shanghaiToday: @Sendable () -> CivilDate = {

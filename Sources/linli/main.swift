@@ -12,9 +12,10 @@ do {
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(StatsCommand(), as: "stats")
+    app.asyncCommands.use(BenchCommand(), as: "bench")
     // `serve` (the default) brings the schema up to date first: migrations are append-only.
     let command = env.arguments.dropFirst().first ?? "serve"
-    if command == "serve" || command.hasPrefix("-") { try await app.autoMigrate() }
+    if command == "serve" || command.hasPrefix("-") { try await app.autoMigrate().get() }
     try await app.execute()
     try await app.asyncShutdown()
 } catch {

@@ -77,11 +77,13 @@ public struct ResidentQueries: Sendable {
     let db: any Database
     let cipher: PersonalDataCipher
     let today: CivilDate
+    let cache: RecordCache<ResidentRecord>?
 
-    public init(_ db: any Database, cipher: PersonalDataCipher, today: CivilDate) {
+    public init(_ db: any Database, cipher: PersonalDataCipher, today: CivilDate, cache: RecordCache<ResidentRecord>? = nil) {
         self.db = db
         self.cipher = cipher
         self.today = today
+        self.cache = cache
     }
 
     static let columns = ["id", "name", "name_pinyin", "id_masked", "birth_date", "sex", "phone_masked", "household_id",
@@ -96,9 +98,12 @@ public struct ResidentQueries: Sendable {
     }
 
     public func find(id: UUID, in scope: RegistryScope) async throws -> ResidentRecord? {
-        guard let r = try await select.where(SQLColumn("id", table: "r"), .equal, SQLBind(id)).first()?.decodeRecord(ResidentRecord.self),
-              scope.contains(code: r.gridCode) else { return nil }
-        return r
+        if let hit = cache?.get(id) { return scope.contains(code: hit.gridCode) ? hit : nil }
+        let token = cache?.readToken()
+        guard let r = try await select.where(SQLColumn("id", table: "r"), .equal, SQLBind(id)).first()?.decodeRecord(ResidentRecord.self)
+        else { return nil }
+        if let token { cache?.put(id, r, token: token) }
+        return scope.contains(code: r.gridCode) ? r : nil
     }
 
     /// The person with this ID number, found through the blind index.

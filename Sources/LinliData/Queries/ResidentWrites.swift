@@ -173,6 +173,7 @@ extension ResidentQueries {
                          changes: changesJSON, note: patch.note),
                 keyEncodingStrategy: .convertToSnakeCase).run()
         }
+        cache?.remove(id)
         return try await find(id: id, in: scope)!
     }
 
@@ -228,6 +229,7 @@ extension ResidentQueries {
                          fromHouseholdId: current.householdId, toHouseholdId: target?.id, note: change.note),
                 keyEncodingStrategy: .convertToSnakeCase).run()
         }
+        cache?.remove(id)
         return try await find(id: id, in: scope)!
     }
 

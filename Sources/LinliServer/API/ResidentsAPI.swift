@@ -102,6 +102,6 @@ struct ResidentsAPI: RouteCollection {
 
 extension Request {
     var residents: ResidentQueries {
-        ResidentQueries(db, cipher: application.linli.cipher, today: application.linli.today())
+        ResidentQueries(db, cipher: application.linli.cipher, today: application.linli.today(), cache: application.linli.residentCache)
     }
 }

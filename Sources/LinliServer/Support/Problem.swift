@@ -1,3 +1,5 @@
+import FluentKit
+import FluentSQLiteDriver
 import Foundation
 import LinliCore
 import LinliData
@@ -38,11 +40,10 @@ struct ProblemError: Error {
 
 /// Turns every error into a problem response: the client's mistakes get their 4xx with the field named,
 /// and anything else a 500 without internals.
-struct ProblemMiddleware: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        do {
-            return try await next.respond(to: request)
-        } catch {
+struct ProblemMiddleware: Middleware {
+    // A future-based middleware: an async one would cost every request a hop onto a Swift task.
+    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
+        next.respond(to: request).flatMapErrorThrowing { error in
             let problem = Self.problem(for: error, request: request)
             let response = Response(status: HTTPResponseStatus(statusCode: problem.status))
             response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
@@ -82,6 +83,21 @@ struct ProblemMiddleware: AsyncMiddleware {
             default:
                 return make(e.status, e.status.code >= 500 ? "服务器内部错误" : "请求无法处理")
             }
+        case let e as SQLiteError:
+            // Storage that cannot take a write now: the client may retry, nothing was written.
+            let reason = "\(e.reason)".lowercased()
+            if reason.hasPrefix("busy") || reason.hasPrefix("locked") {
+                return make(.serviceUnavailable, "系统繁忙，请稍后重试")
+            }
+            if reason.hasPrefix("readonly") || reason.hasPrefix("full") || reason.hasPrefix("ioerror") || reason.hasPrefix("cantopen") {
+                return make(.serviceUnavailable, "数据存储暂时无法写入，请稍后重试；已有数据不受影响")
+            }
+            if reason.hasPrefix("constraint") { return make(.conflict, "与已有记录冲突") }
+            request.logger.error("database error: \(String(e.message.prefix(300)))")
+            return make(.internalServerError, "服务器内部错误，请稍后重试")
+        case let e as any DatabaseError where e.isConstraintFailure:
+            // A unique key taken by a concurrent write between our check and our insert.
+            return make(.conflict, "与已有记录冲突，请刷新后重试")
         default:
             // The type and message only: bound values (which may be personal data) are never in them.
             request.logger.error("unhandled error: \(String(reflecting: type(of: error))): \(String(String(describing: error).prefix(300)))")

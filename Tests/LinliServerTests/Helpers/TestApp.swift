@@ -4,6 +4,7 @@ import Foundation
 import LinliCore
 import LinliData
 @testable import LinliServer
+import FluentPostgresDriver
 import NIOCore
 import SQLKit
 import Testing
@@ -31,22 +32,51 @@ enum TestDatabase {
 }
 
 /// Starts an application on a fresh database with the demo district of `residents` people, runs `body`,
-/// and shuts it down. On PostgreSQL the schema is dropped and made again for each test.
+/// and shuts it down. On PostgreSQL each test gets a database of its own, dropped afterwards, so tests
+/// may run side by side as they do on SQLite.
 func withTestApp(residents: Int = 300, seed: UInt64 = 42, _ body: (Application) async throws -> Void) async throws {
-    try await withApp(configure: { app in
-        var config = AppConfig(dataDirectory: NSTemporaryDirectory(), storage: TestDatabase.storage, cipher: testCipher,
-                               today: { testToday })
-        config.maxBodySize = 64 * 1024
-        try await configure(app, config)
-        if TestDatabase.postgresURL != nil {
-            try await (app.db as! any SQLDatabase).raw("DROP SCHEMA public CASCADE").run()
-            try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA public").run()
+    var storage = AppConfig.Storage.sqliteMemory
+    var scratch: String?
+    if let admin = TestDatabase.postgresURL {
+        let name = "linli_t_" + UUID().uuidString.prefix(8).lowercased()
+        try await TestDatabase.onAdmin(admin) { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+        var url = URLComponents(string: admin)!
+        url.path = "/" + name
+        storage = .postgres(url: url.string!)
+        scratch = name
+    }
+    do {
+        try await withApp(configure: { app in
+            var config = AppConfig(dataDirectory: NSTemporaryDirectory(), storage: storage, cipher: testCipher, today: { testToday })
+            config.maxBodySize = 64 * 1024
+            try await configure(app, config)
+            try await app.autoMigrate()
+            if residents > 0 {
+                _ = try await DemoDistrict.load(on: app.db, cipher: testCipher, seed: seed, residents: residents)
+            }
+        }, body)
+    } catch {
+        Issue.record("\(String(reflecting: error))")
+        throw error
+    }
+    if let scratch, let admin = TestDatabase.postgresURL {
+        try await TestDatabase.onAdmin(admin) { try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: scratch) WITH (FORCE)").run() }
+    }
+}
+
+extension TestDatabase {
+    /// Runs `body` on the database named by the test URL, from a short-lived application.
+    static func onAdmin(_ url: String, _ body: (any SQLDatabase) async throws -> Void) async throws {
+        let app = try await Application.make(.testing)
+        do {
+            app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url)), as: .psql)
+            try await body(app.db as! any SQLDatabase)
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
         }
-        try await app.autoMigrate()
-        if residents > 0 {
-            _ = try await DemoDistrict.load(on: app.db, cipher: testCipher, seed: seed, residents: residents)
-        }
-    }, body)
+        try await app.asyncShutdown()
+    }
 }
 
 /// A response body read as loose JSON, for assertions.

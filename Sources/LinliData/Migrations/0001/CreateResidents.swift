@@ -26,12 +26,14 @@ struct CreateResidents: AsyncMigration {
             .field("updated_at", .datetime)
             .unique(on: "id_index")
             .create()
-        // Search walks these in order and stops at a page: no sort of all matches.
-        try await database.createIndex("residents_name", on: Resident.schema, columns: ["name", "id"])
-        try await database.createIndex("residents_initials", on: Resident.schema, columns: ["name_initials", "name_pinyin", "id"])
-        try await database.createIndex("residents_pinyin", on: Resident.schema, columns: ["name_pinyin", "name_initials", "id"])
+        // Search walks these in order and stops at a page: no sort of all matches. Lists and searches
+        // are of people on the roll (life_status) first; the grid code at the end lets a scope be checked
+        // and a count be made from the index alone.
+        try await database.createIndex("residents_name", on: Resident.schema, columns: ["life_status", "name", "id", "grid_code"])
+        try await database.createIndex("residents_initials", on: Resident.schema, columns: ["life_status", "name_initials", "name_pinyin", "id", "grid_code"])
+        try await database.createIndex("residents_pinyin", on: Resident.schema, columns: ["life_status", "name_pinyin", "name_initials", "id", "grid_code"])
         // Lists are scoped by a grid-code prefix range and ordered by grid then name.
-        try await database.createIndex("residents_grid", on: Resident.schema, columns: ["grid_code", "name_pinyin", "id"])
+        try await database.createIndex("residents_grid", on: Resident.schema, columns: ["life_status", "grid_code", "name_pinyin", "id"])
         try await database.createIndex("residents_household", on: Resident.schema, columns: ["household_id"])
         try await database.createIndex("residents_birth", on: Resident.schema, columns: ["birth_date"])
 

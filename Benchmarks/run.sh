@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The registry's benchmarks, in one run on a release build (figures go to docs/performance.md):
+#   1. demo district load of 161k residents (time, peak memory)
+#   2. resident search p50/p99 by name, pinyin initials, full pinyin and ID number at 161k
+#   3. GET /api/v1/residents/{id} under wrk next to the bare route /livez of the same server
+#   4. the same search at 1,000,000 residents
+# Usage: Benchmarks/run.sh [OUT_DIR] (default bench-out/). Needs wrk (apt-get install wrk).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-bench-out}
+mkdir -p "$out"
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+swift build -c release --product linli
+bin=$PWD/.build/release/linli
+export LOG_LEVEL=warning
+port=8123
+
+load() { # load N DIR
+    rm -rf "$2"
+    /usr/bin/time -f "peak memory %M KB, wall %e s" env LINLI_DATA_DIR="$2" "$bin" demo --load-only --residents "$1" 2>&1 \
+        | grep -E "演示区已载入|peak memory"
+}
+
+echo "== 1. demo load, 161,000 residents (3 runs)"
+for i in 1 2 3; do load 161000 "$out/d161k"; done
+
+echo "== 2. search at 161,000"
+LINLI_DATA_DIR="$out/d161k" "$bin" bench search --queries 2000
+
+echo "== 3. HTTP: by-id read next to the bare route (wrk -t2 -c64 -d15s)"
+LINLI_DATA_DIR="$out/d161k" "$bin" bench ids --out "$out/ids.txt" --queries 20000
+LINLI_DATA_DIR="$out/d161k" "$bin" serve --port $port >"$out/serve.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/livez" >/dev/null && break; sleep 0.2; done
+wrk -t2 -c64 -d5s "http://127.0.0.1:$port/livez" >/dev/null   # warm-up
+echo "-- bare route /livez"
+wrk -t2 -c64 -d15s --latency "http://127.0.0.1:$port/livez"
+wrk -t2 -c64 -d10s -s Benchmarks/by-id.lua "http://127.0.0.1:$port" -- "$out/ids.txt" >/dev/null   # warm-up (fills the read cache)
+echo "-- GET /api/v1/residents/{id} (read cache warm)"
+wrk -t2 -c64 -d15s --latency -s Benchmarks/by-id.lua "http://127.0.0.1:$port" -- "$out/ids.txt"
+kill $server; wait $server 2>/dev/null || true
+echo "-- GET /api/v1/residents/{id} with the read cache off (every read goes to SQLite)"
+LINLI_READ_CACHE_SECONDS=0 LINLI_DATA_DIR="$out/d161k" "$bin" serve --port $port >"$out/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/livez" >/dev/null && break; sleep 0.2; done
+wrk -t2 -c64 -d5s -s Benchmarks/by-id.lua "http://127.0.0.1:$port" -- "$out/ids.txt" >/dev/null
+wrk -t2 -c64 -d15s --latency -s Benchmarks/by-id.lua "http://127.0.0.1:$port" -- "$out/ids.txt"
+kill $server; wait $server 2>/dev/null || true
+
+echo "== 4. search at 1,000,000"
+load 1000000 "$out/d1m"
+LINLI_DATA_DIR="$out/d1m" "$bin" bench search --queries 2000

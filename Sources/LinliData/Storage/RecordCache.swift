@@ -1,0 +1,56 @@
+import Foundation
+
+/// A bounded read-through cache of records by id, for the reads that dominate a registry's traffic
+/// (a profile opened again and again). Writes through this process remove the record at once; a write
+/// by another process (a second server on PostgreSQL, an import run beside the server) is seen when
+/// the entry expires after `ttl` seconds.
+public final class RecordCache<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [UUID: (value: Value, expires: UInt64)] = [:]
+    /// Bumped by every invalidation: a read that began before a write must not store what it read.
+    private var epoch: UInt64 = 0
+    private let capacity: Int
+    private let ttl: UInt64
+    public private(set) var hits = 0
+    public private(set) var misses = 0
+
+    public init(capacity: Int, ttlSeconds: Double) {
+        self.capacity = capacity
+        ttl = UInt64(ttlSeconds * 1_000_000_000)
+    }
+
+    private static var now: UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+    public func get(_ id: UUID) -> Value? {
+        lock.lock(); defer { lock.unlock() }
+        if let e = entries[id], e.expires > Self.now {
+            hits += 1
+            return e.value
+        }
+        misses += 1
+        return nil
+    }
+
+    /// Taken before reading the database; pass it to `put`.
+    public func readToken() -> UInt64 {
+        lock.lock(); defer { lock.unlock() }
+        return epoch
+    }
+
+    /// Stores a value read from the database, unless a write was made since `token` was taken.
+    public func put(_ id: UUID, _ value: Value, token: UInt64) {
+        lock.lock(); defer { lock.unlock() }
+        guard token == epoch else { return }
+        if entries.count >= capacity {
+            // Drop an arbitrary tenth: cheaper than tracking recency, and good enough for a cache.
+            for key in entries.keys.prefix(max(1, capacity / 10)) { entries[key] = nil }
+        }
+        entries[id] = (value, Self.now + ttl)
+    }
+
+    public func remove(_ id: UUID) {
+        lock.lock(); defer { lock.unlock() }
+        epoch &+= 1
+        entries[id] = nil
+    }
+}

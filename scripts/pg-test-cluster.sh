@@ -18,7 +18,8 @@ start)
         apt-get install -y -qq postgresql >&2
     fi
     bin=$(pg_bin)
-    port=${PGPORT_TEST:-54329}
+    # A free port, so that a second cluster (another checkout, a developer's) never collides.
+    port=${PGPORT_TEST:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
     dir=$(mktemp -d /tmp/linli-pg.XXXXXX)
     # initdb refuses to run as root; the cluster belongs to the postgres user (or to us when not root).
     run() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }

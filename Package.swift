@@ -24,6 +24,7 @@ let package = Package(
         // Pure domain: value types and rules. No Vapor, no Fluent.
         .target(
             name: "LinliCore",
+            resources: [.copy("Resources/common-passwords.txt")],
             swiftSettings: swiftSettings
         ),
         // Storage: Fluent models, migrations, queries, demo data. No Vapor.

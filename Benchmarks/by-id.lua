@@ -1,5 +1,7 @@
--- wrk script: GET /api/v1/residents/{id} with ids drawn from the file given after `--`.
+-- wrk script: GET /api/v1/residents/{id} with ids drawn from the file given after `--`,
+-- signed in with the token in LINLI_BENCH_TOKEN.
 local ids = {}
+local token = os.getenv("LINLI_BENCH_TOKEN")
 
 function init(args)
   for line in io.lines(args[1]) do
@@ -9,5 +11,5 @@ function init(args)
 end
 
 function request()
-  return wrk.format("GET", "/api/v1/residents/" .. ids[math.random(#ids)])
+  return wrk.format("GET", "/api/v1/residents/" .. ids[math.random(#ids)], { ["Authorization"] = "Bearer " .. token })
 end

@@ -29,10 +29,18 @@ LINLI_DATA_DIR="$out/d161k" "$bin" bench search --queries 2000
 
 echo "== 3. HTTP: by-id read next to the bare route (wrk -t2 -c64 -d15s)"
 LINLI_DATA_DIR="$out/d161k" "$bin" bench ids --out "$out/ids.txt" --queries 20000
+# A district officer (sees the whole district; signs in with a one-time code).
+password="Bench-$(date +%s)-Pass!"
+secret=$(echo "$password" | LINLI_DATA_DIR="$out/d161k" "$bin" user create --username bench$$ --role district_officer \
+    --scope 321271000000 --password-stdin | sed -n 's/.*secret=\([A-Z2-7]*\).*/\1/p')
 LINLI_DATA_DIR="$out/d161k" "$bin" serve --port $port >"$out/serve.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/livez" >/dev/null && break; sleep 0.2; done
+token=$(curl -fs -X POST "http://127.0.0.1:$port/api/v1/auth/token" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"bench$$\",\"password\":\"$password\",\"totp\":\"$(python3 Benchmarks/totp.py "$secret")\"}" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+export LINLI_BENCH_TOKEN=$token
 wrk -t2 -c64 -d5s "http://127.0.0.1:$port/livez" >/dev/null   # warm-up
 echo "-- bare route /livez"
 wrk -t2 -c64 -d15s --latency "http://127.0.0.1:$port/livez"
@@ -44,6 +52,10 @@ echo "-- GET /api/v1/residents/{id} with the read cache off (every read goes to 
 LINLI_READ_CACHE_SECONDS=0 LINLI_DATA_DIR="$out/d161k" "$bin" serve --port $port >"$out/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/livez" >/dev/null && break; sleep 0.2; done
+sleep 31   # the next one-time code: a code is accepted once
+export LINLI_BENCH_TOKEN=$(curl -fs -X POST "http://127.0.0.1:$port/api/v1/auth/token" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"bench$$\",\"password\":\"$password\",\"totp\":\"$(python3 Benchmarks/totp.py "$secret")\"}" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 wrk -t2 -c64 -d5s -s Benchmarks/by-id.lua "http://127.0.0.1:$port" -- "$out/ids.txt" >/dev/null
 wrk -t2 -c64 -d15s --latency -s Benchmarks/by-id.lua "http://127.0.0.1:$port" -- "$out/ids.txt"
 kill $server; wait $server 2>/dev/null || true

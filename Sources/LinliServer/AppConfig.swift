@@ -20,7 +20,25 @@ public struct AppConfig: Sendable {
     /// Largest request body accepted.
     public var maxBodySize: Int = 1 << 20
     /// Residents read by id, kept for `LINLI_READ_CACHE_SECONDS` (default 30; 0 turns it off).
-    public var residentCache: RecordCache<ResidentRecord>? = RecordCache(capacity: 200_000, ttlSeconds: 30)
+    public var residentCache: RecordCache<UUID, ResidentRecord>? = RecordCache(capacity: 200_000, ttlSeconds: 30)
+    /// Live sessions by token hash. Short-lived, so a sign-out in another server process takes effect soon.
+    public var sessionCache = RecordCache<String, SessionRecord>(capacity: 50_000, ttlSeconds: 10)
+    /// The clock for sessions, lockouts and the audit log; tests move it.
+    public var now: @Sendable () -> Date = { Date() }
+    /// A session ends this long after sign-in, whatever happens.
+    public var sessionLifetime: TimeInterval = 12 * 3600
+    /// A session ends after this long without a request (MLPS: session timeout).
+    public var idleTimeout: TimeInterval = 30 * 60
+    /// Failed sign-ins in a row that lock an account, and for how long.
+    public var lockoutThreshold = 5
+    public var lockoutDuration: TimeInterval = 15 * 60
+    /// bcrypt work factor (tests lower it; each step doubles the time).
+    public var bcryptCost = 12
+    /// Sign-in attempts allowed per client address in `signInWindow` seconds.
+    public var signInLimit = 20
+    public var signInWindow: TimeInterval = 300
+    /// Audit entries older than this are purged by `linli audit purge` (at least 180 days).
+    public var auditRetentionDays = 365
 
     public init(dataDirectory: String, storage: Storage, cipher: PersonalDataCipher,
                 today: @escaping @Sendable () -> CivilDate = AppConfig.shanghaiToday) {
@@ -63,6 +81,11 @@ public struct AppConfig: Sendable {
         guard problems.isEmpty, let cipher else { throw Invalid(problems: problems) }
         var config = AppConfig(dataDirectory: dir, storage: storage, cipher: cipher)
         config.residentCache = cacheSeconds > 0 ? RecordCache(capacity: 200_000, ttlSeconds: cacheSeconds) : nil
+        if let raw = env["LINLI_AUDIT_RETENTION_DAYS"], !raw.isEmpty {
+            if let v = Int(raw), v >= 180 { config.auditRetentionDays = v } else {
+                throw Invalid(problems: ["LINLI_AUDIT_RETENTION_DAYS 应为不少于180的天数（等保要求日志至少保存6个月）"])
+            }
+        }
         return config
     }
 

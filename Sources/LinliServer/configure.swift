@@ -33,17 +33,25 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.migrations.add(LinliMigrations.all)
     try await SQLiteSetup.configure(app.db)
 
+    app.passwords.use(.bcrypt(cost: config.bcryptCost))
+
     app.routes.defaultMaxBodySize = ByteCount(value: config.maxBodySize)
     app.http.server.configuration.serverName = nil
     app.middleware = Middlewares()
+    app.middleware.use(SecurityHeaders())
     app.middleware.use(ProblemMiddleware())
-    try routes(app)
+    try await routes(app)
 }
 
-func routes(_ app: Application) throws {
+func routes(_ app: Application) async throws {
     try app.register(collection: SystemAPI())
-    let v1 = app.grouped("api", "v1")
+    let v1 = app.grouped("api", "v1").grouped(BearerAuthenticator())
+    let decoy = try await app.password.async.hash(UUID().uuidString)
+    try v1.register(collection: AuthAPI(limiter: RateLimiter(limit: app.linli.signInLimit, window: app.linli.signInWindow), decoyHash: decoy))
     try v1.register(collection: DivisionsAPI())
     try v1.register(collection: BuildingsAPI())
     try v1.register(collection: ResidentsAPI())
+    try v1.register(collection: AccountsAPI())
+    try v1.register(collection: AuditAPI())
+    v1.get("stats", use: SystemAPI().stats)
 }

@@ -1,4 +1,6 @@
 import Foundation
+import Fluent
+import LinliData
 import LinliServer
 import Logging
 import Vapor
@@ -13,9 +15,20 @@ do {
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(StatsCommand(), as: "stats")
     app.asyncCommands.use(BenchCommand(), as: "bench")
+    app.asyncCommands.use(UserCommand(), as: "user")
+    app.asyncCommands.use(AuditCommand(), as: "audit")
     // `serve` (the default) brings the schema up to date first: migrations are append-only.
     let command = env.arguments.dropFirst().first ?? "serve"
-    if command == "serve" || command.hasPrefix("-") { try await app.autoMigrate().get() }
+    if command == "serve" || command.hasPrefix("-") {
+        try await app.autoMigrate().get()
+        if try await Account.query(on: app.db).count() == 0 {
+            FileHandle.standardError.write(Data("""
+                注意：还没有任何账号，除公开的行政区划外无法使用。请先创建安全管理员，例如：
+                  linli user create --username secadmin --role security_admin --scope 321271000000 --password-stdin
+
+                """.utf8))
+        }
+    }
     try await app.execute()
     try await app.asyncShutdown()
 } catch {

@@ -62,7 +62,7 @@ struct ResidentsAPITests {
 
     @Test("every missing field is named at once")
     func missingFields() async throws {
-        try await withTestApp(residents: 0) { app in
+        try await withTestApp(residents: 20) { app in
             let r = try await app.call(.POST, "/api/v1/residents", json: [String: String]())
             #expect(r.status == .unprocessableEntity)
             #expect(Set(r.json.errorFields) == ["name", "id_number", "relation", "household_id"])

@@ -41,13 +41,13 @@ struct SearchAndListTests {
     @Test("initials matches come first, then full-pinyin matches, and paging walks both without repeats")
     func searchPaging() async throws {
         try await withTestApp(residents: 1500) { app in
-            let all = try await app.call(.GET, "/api/v1/residents?per_page=100&q=c").json
+            let all = try await app.call(.GET, "/api/v1/residents?per_page=100&q=c", as: .district).json
             let total = all["total"].int!
             #expect(total > 20)
             var seen: [String] = []
             var page = 1
             while seen.count < total && page < 100 {
-                let r = try await app.call(.GET, "/api/v1/residents?per_page=7&page=\(page)&q=c").json
+                let r = try await app.call(.GET, "/api/v1/residents?per_page=7&page=\(page)&q=c", as: .district).json
                 #expect(r["total"].int == total)
                 seen += r["items"].array.compactMap { $0["id"].string }
                 page += 1
@@ -59,7 +59,7 @@ struct SearchAndListTests {
 
     @Test("unsearchable text is a 400 naming q")
     func badQuery() async throws {
-        try await withTestApp(residents: 0) { app in
+        try await withTestApp(residents: 20) { app in
             let r = try await app.call(.GET, "/api/v1/residents?q=12345")
             #expect(r.status == .badRequest)
             #expect(r.json.errorFields == ["q"])
@@ -69,29 +69,29 @@ struct SearchAndListTests {
     @Test("filters by tag, age range, grid and paging agree with the records")
     func filters() async throws {
         try await withTestApp(residents: 800) { app in
-            let elderly = try await app.call(.GET, "/api/v1/residents?tag=elderly&per_page=100").json
+            let elderly = try await app.call(.GET, "/api/v1/residents?tag=elderly&per_page=100", as: .district).json
             #expect(elderly["total"].int! > 50)
             #expect(elderly["items"].array.allSatisfy { $0["age"].int! >= 60 && $0["tags"].strings.contains("elderly") })
 
-            let band = try await app.call(.GET, "/api/v1/residents?age_min=30&age_max=39&per_page=100").json
+            let band = try await app.call(.GET, "/api/v1/residents?age_min=30&age_max=39&per_page=100", as: .district).json
             #expect(band["items"].array.allSatisfy { (30...39).contains($0["age"].int!) })
 
-            let party = try await app.call(.GET, "/api/v1/residents?tag=party_member&per_page=100").json
+            let party = try await app.call(.GET, "/api/v1/residents?tag=party_member&per_page=100", as: .district).json
             #expect(party["items"].array.allSatisfy { $0["tags"].strings.contains("party_member") })
 
-            let grid = try await app.anyHousehold().grid
-            let inGrid = try await app.call(.GET, "/api/v1/residents?grid=\(grid)&per_page=100").json
+            let grid = try await app.anyHousehold(as: .district).grid
+            let inGrid = try await app.call(.GET, "/api/v1/residents?grid=\(grid)&per_page=100", as: .district).json
             #expect(inGrid["items"].array.allSatisfy { $0["grid_code"].string == grid })
 
             let community = String(grid.prefix(12))
-            let inCommunity = try await app.call(.GET, "/api/v1/residents?division=\(community)&per_page=1").json
+            let inCommunity = try await app.call(.GET, "/api/v1/residents?division=\(community)&per_page=1", as: .district).json
             #expect(inCommunity["total"].int! >= inGrid["total"].int!)
 
-            let everyone = try await app.call(.GET, "/api/v1/residents?per_page=1").json["total"].int!
-            let stats = try await app.call(.GET, "/api/v1/stats").json
+            let everyone = try await app.call(.GET, "/api/v1/residents?per_page=1", as: .district).json["total"].int!
+            let stats = try await app.call(.GET, "/api/v1/stats", as: .district).json
             #expect(stats["residents"].int == everyone)
             #expect(everyone == 800)
-            let sixty = try await app.call(.GET, "/api/v1/residents?age_min=60&per_page=1").json["total"].int
+            let sixty = try await app.call(.GET, "/api/v1/residents?age_min=60&per_page=1", as: .district).json["total"].int
             #expect(stats["residents_aged_60_plus"].int == sixty)
 
             #expect(try await app.call(.GET, "/api/v1/residents?per_page=101").status == .badRequest)

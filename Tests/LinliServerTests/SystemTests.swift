@@ -9,7 +9,7 @@ struct SystemTests {
     @Test("healthz answers ok with the database reachable")
     func health() async throws {
         try await withTestApp(residents: 0) { app in
-            let r = try await app.call(.GET, "/healthz")
+            let r = try await app.call(.GET, "/healthz", as: .anonymous)
             #expect(r.status == .ok)
             #expect(r.json["database"].string == "ok")
         }
@@ -49,7 +49,7 @@ struct SystemTests {
         func snapshot(seed: UInt64) async throws -> [String] {
             var rows: [String] = []
             try await withTestApp(residents: 400, seed: seed) { app in
-                let page = try await app.call(.GET, "/api/v1/residents?per_page=100").json
+                let page = try await app.call(.GET, "/api/v1/residents?per_page=100", as: .district).json
                 rows = page["items"].array.map { "\($0["name"].string!)|\($0["birth_date"].string!)|\($0["id_number_masked"].string!)|\($0["id"].string!)" }
             }
             return rows
@@ -63,7 +63,7 @@ struct SystemTests {
     @Test("the demo district has a realistic age structure and household size")
     func demoShape() async throws {
         try await withTestApp(residents: 6000) { app in
-            let stats = try await app.call(.GET, "/api/v1/stats").json
+            let stats = try await app.call(.GET, "/api/v1/stats", as: .district).json
             #expect(stats["residents"].int == 6000)
             #expect(stats["streets"].int == 5)
             #expect(stats["communities"].int == 60)
@@ -71,7 +71,7 @@ struct SystemTests {
             #expect((0.165...0.21).contains(share), "60+ share \(share)")
             let size = 6000 / Double(stats["households"].int!)
             #expect((2.3...2.9).contains(size), "household size \(size)")
-            let floating = try await app.call(.GET, "/api/v1/residents?residence_status=floating&per_page=1").json["total"].int!
+            let floating = try await app.call(.GET, "/api/v1/residents?residence_status=floating&per_page=1", as: .district).json["total"].int!
             #expect(floating > 100 && floating < 1500)
         }
     }

@@ -7,6 +7,7 @@ public enum LinliMigrations {
         CreateDivisions(),
         CreateBuildingsAndHouseholds(),
         CreateResidents(),
+        CreateAccountsAndAudit(),
     ]
 }
 

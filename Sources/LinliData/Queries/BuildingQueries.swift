@@ -59,7 +59,7 @@ public struct BuildingQueries: Sendable {
         if let f = draft.floors, !(1...120).contains(f) { errors.add("floors", "楼层数应在1至120之间") }
     }
 
-    public func create(_ draft: BuildingDraft, in scope: RegistryScope) async throws -> BuildingRecord {
+    public func create(_ draft: BuildingDraft, in scope: RegistryScope, by actor: AuditActor) async throws -> BuildingRecord {
         var errors = FieldErrors()
         BuildingQueries.check(draft, errors: &errors)
         guard errors.isEmpty else { throw RegistryError.invalid(errors.errors) }
@@ -76,12 +76,16 @@ public struct BuildingQueries: Sendable {
         b.longitude = draft.longitude
         b.floors = draft.floors
         b.version = 1
-        try await b.create(on: db)
+        try await db.writeTransaction { [b] db in
+            try await b.create(on: db)
+            try await AuditLog.append([AuditEvent("building.create", target: "building:\(b.id!)", detail: ["grid": draft.gridCode])],
+                                      by: actor, on: db)
+        }
         return try await find(id: b.id!, in: scope)!
     }
 
     public func update(id: UUID, name: String?, address: String?, latitude: Double?, longitude: Double?, floors: Int?,
-                       version: Int, in scope: RegistryScope) async throws -> BuildingRecord {
+                       version: Int, in scope: RegistryScope, by actor: AuditActor) async throws -> BuildingRecord {
         guard let current = try await find(id: id, in: scope) else { throw RegistryError.notFound("楼栋") }
         let draft = BuildingDraft(gridCode: current.gridCode, name: name ?? current.name, address: address ?? current.address,
                                   latitude: latitude ?? current.latitude, longitude: longitude ?? current.longitude,
@@ -89,14 +93,17 @@ public struct BuildingQueries: Sendable {
         var errors = FieldErrors()
         BuildingQueries.check(draft, errors: &errors)
         guard errors.isEmpty else { throw RegistryError.invalid(errors.errors) }
-        let changed = try await SQLHelpers.sql(db).update(Building.schema)
-            .set("name", to: SQLBind(draft.name)).set("address", to: SQLBind(draft.address))
-            .set("latitude", to: SQLBind(draft.latitude)).set("longitude", to: SQLBind(draft.longitude))
-            .set("floors", to: SQLBind(draft.floors))
-            .set("version", to: SQLBind(version + 1)).set("updated_at", to: SQLBind(Date()))
-            .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(version))
-            .returning("id").all()
-        if changed.isEmpty { throw RegistryError.staleVersion(current: current.version) }
+        try await db.writeTransaction { db in
+            let changed = try await SQLHelpers.sql(db).update(Building.schema)
+                .set("name", to: SQLBind(draft.name)).set("address", to: SQLBind(draft.address))
+                .set("latitude", to: SQLBind(draft.latitude)).set("longitude", to: SQLBind(draft.longitude))
+                .set("floors", to: SQLBind(draft.floors))
+                .set("version", to: SQLBind(version + 1)).set("updated_at", to: SQLBind(Date()))
+                .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(version))
+                .returning("id").all()
+            if changed.isEmpty { throw RegistryError.staleVersion(current: current.version) }
+            try await AuditLog.append([AuditEvent("building.update", target: "building:\(id)")], by: actor, on: db)
+        }
         return try await find(id: id, in: scope)!
     }
 }
@@ -139,7 +146,8 @@ public struct HouseholdQueries: Sendable {
         if room.isEmpty || room.count > 40 { errors.add("room", "门牌/室号应为1至40个字") }
     }
 
-    public func create(number: String, buildingID: UUID, room: String, in scope: RegistryScope) async throws -> HouseholdRecord {
+    public func create(number: String, buildingID: UUID, room: String, in scope: RegistryScope,
+                       by actor: AuditActor) async throws -> HouseholdRecord {
         var errors = FieldErrors()
         if number.isEmpty || number.count > 30 || !number.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
             errors.add("number", "户号应为1至30位字母、数字或“-”")
@@ -161,21 +169,26 @@ public struct HouseholdQueries: Sendable {
             h.room = room
             h.version = 1
             try await h.create(on: db)
+            try await AuditLog.append([AuditEvent("household.create", target: "household:\(h.id!)", detail: ["number": number])],
+                                      by: actor, on: db)
             return HouseholdRecord(id: h.id!, number: number, buildingId: buildingID, buildingName: building.name,
                                    gridCode: building.gridCode, room: room, version: 1)
         }
     }
 
-    public func update(id: UUID, room: String, version: Int, in scope: RegistryScope) async throws -> HouseholdRecord {
+    public func update(id: UUID, room: String, version: Int, in scope: RegistryScope, by actor: AuditActor) async throws -> HouseholdRecord {
         guard let current = try await find(id: id, in: scope) else { throw RegistryError.notFound("户") }
         var errors = FieldErrors()
         HouseholdQueries.checkRoom(room, errors: &errors)
         guard errors.isEmpty else { throw RegistryError.invalid(errors.errors) }
-        let changed = try await SQLHelpers.sql(db).update(Household.schema)
-            .set("room", to: SQLBind(room)).set("version", to: SQLBind(version + 1)).set("updated_at", to: SQLBind(Date()))
-            .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(version))
-            .returning("id").all()
-        if changed.isEmpty { throw RegistryError.staleVersion(current: current.version) }
+        try await db.writeTransaction { db in
+            let changed = try await SQLHelpers.sql(db).update(Household.schema)
+                .set("room", to: SQLBind(room)).set("version", to: SQLBind(version + 1)).set("updated_at", to: SQLBind(Date()))
+                .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(version))
+                .returning("id").all()
+            if changed.isEmpty { throw RegistryError.staleVersion(current: current.version) }
+            try await AuditLog.append([AuditEvent("household.update", target: "household:\(id)")], by: actor, on: db)
+        }
         return try await find(id: id, in: scope)!
     }
 }

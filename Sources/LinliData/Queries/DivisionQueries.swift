@@ -53,7 +53,7 @@ public struct DivisionQueries: Sendable {
 
     /// Adds a street, community or grid under an existing parent in `scope`.
     public func create(code: DivisionCode, name: String, kind: CommunityKind?, boundary: String?, parks: [String],
-                       in scope: RegistryScope) async throws -> DivisionRecord {
+                       in scope: RegistryScope, by actor: AuditActor) async throws -> DivisionRecord {
         var errors = FieldErrors()
         if code.level == .district { errors.add("code", "区级区划不能新建") }
         if code.level == .community && kind == nil { errors.add("kind", "村/社区须注明类别：村 或 社区") }
@@ -89,26 +89,32 @@ public struct DivisionQueries: Sendable {
                 link.$park.id = park.id!
                 try await link.create(on: db)
             }
+            try await AuditLog.append([AuditEvent("division.create", target: "division:\(code.value)", detail: ["name": name])], by: actor, on: db)
             return DivisionRecord(id: d.id!, code: d.code, name: d.name, level: d.level, kind: d.kind,
                                   parentCode: parentCode.value, boundary: boundary, version: 1)
         }
     }
 
     /// Renames a division or changes a grid's boundary, if `version` is still current.
-    public func update(code: String, name: String?, boundary: String??, version: Int, in scope: RegistryScope) async throws -> DivisionRecord {
+    public func update(code: String, name: String?, boundary: String??, version: Int, in scope: RegistryScope,
+                       by actor: AuditActor) async throws -> DivisionRecord {
         guard let current = try await find(code: code, in: scope) else { throw RegistryError.notFound("区划") }
         if boundary != nil && current.level != DivisionLevel.grid.rawValue {
             throw RegistryError.invalid([FieldError("boundary", "只有网格可以设置边界")])
         }
-        let sql = SQLHelpers.sql(db)
-        var update = sql.update(Division.schema)
-            .set("version", to: SQLBinaryExpression(SQLIdentifier("version"), SQLBinaryOperator.add, SQLLiteral.numeric("1")))
-            .set("updated_at", to: SQLBind(Date()))
-            .where("code", .equal, SQLBind(code)).where("version", .equal, SQLBind(version))
-        if let name { update = update.set("name", to: SQLBind(name)) }
-        if let boundary { update = update.set("boundary", to: SQLBind(boundary)) }
-        let changed = try await update.returning("id").all()
-        if changed.isEmpty { throw RegistryError.staleVersion(current: current.version) }
+        try await db.writeTransaction { db in
+            var update = SQLHelpers.sql(db).update(Division.schema)
+                .set("version", to: SQLBind(version + 1)).set("updated_at", to: SQLBind(Date()))
+                .where("code", .equal, SQLBind(code)).where("version", .equal, SQLBind(version))
+            if let name { update = update.set("name", to: SQLBind(name)) }
+            if let boundary { update = update.set("boundary", to: SQLBind(boundary)) }
+            let changed = try await update.returning("id").all()
+            if changed.isEmpty { throw RegistryError.staleVersion(current: current.version) }
+            var detail: [String: String] = [:]
+            if let name, name != current.name { detail["name"] = "\(current.name) → \(name)" }
+            if boundary != nil { detail["boundary"] = "changed" }
+            try await AuditLog.append([AuditEvent("division.update", target: "division:\(code)", detail: detail)], by: actor, on: db)
+        }
         return try await find(code: code, in: scope)!
     }
 }

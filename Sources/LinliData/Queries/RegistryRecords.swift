@@ -7,6 +7,8 @@ public struct RegistryScope: Sendable, Equatable {
     public let prefix: String
 
     public static let everything = RegistryScope(prefix: "")
+    /// Matches no code: the scope of a caller who may see no registry data.
+    public static let nothing = RegistryScope(prefix: "~")
     public init(division: DivisionCode) { prefix = division.scopePrefix }
     init(prefix: String) { self.prefix = prefix }
 

@@ -77,9 +77,9 @@ public struct ResidentQueries: Sendable {
     let db: any Database
     let cipher: PersonalDataCipher
     let today: CivilDate
-    let cache: RecordCache<ResidentRecord>?
+    let cache: RecordCache<UUID, ResidentRecord>?
 
-    public init(_ db: any Database, cipher: PersonalDataCipher, today: CivilDate, cache: RecordCache<ResidentRecord>? = nil) {
+    public init(_ db: any Database, cipher: PersonalDataCipher, today: CivilDate, cache: RecordCache<UUID, ResidentRecord>? = nil) {
         self.db = db
         self.cipher = cipher
         self.today = today
@@ -112,6 +112,18 @@ public struct ResidentQueries: Sendable {
         guard let r = try await select.where(SQLColumn("id_index", table: "r"), .equal, SQLBind(cipher.blindIndex(id.value))).first()?
             .decodeRecord(ResidentRecord.self), scope.contains(code: r.gridCode) else { return nil }
         return r
+    }
+
+    /// The full ID and phone numbers, decrypted, for an explicit "show" — recorded in the audit log
+    /// before they are returned.
+    public func fullNumbers(of id: UUID, in scope: RegistryScope, by actor: AuditActor) async throws -> (record: ResidentRecord, idNumber: String, phone: String?)? {
+        guard let r = try await find(id: id, in: scope) else { return nil }
+        guard let row = try await SQLHelpers.sql(db).select().columns("id_cipher", "phone_cipher").from(Resident.schema)
+            .where("id", .equal, SQLBind(id)).first() else { return nil }
+        let idNumber = try cipher.open(try row.decode(column: "id_cipher", as: Data.self))
+        let phone = try row.decode(column: "phone_cipher", as: Data?.self).map { try cipher.open($0) }
+        try await AuditLog.record(AuditEvent("resident.view_full", target: "resident:\(id)", detail: ["id_number": r.idMasked]), by: actor, on: db)
+        return (r, idNumber, phone)
     }
 
     public func members(ofHousehold id: UUID, in scope: RegistryScope) async throws -> [ResidentRecord] {

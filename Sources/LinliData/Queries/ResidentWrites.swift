@@ -6,7 +6,7 @@ import SQLKit
 extension ResidentQueries {
     /// Checks a draft against every rule and, when all pass, writes the person, their tags and the event
     /// that put them on the registry in one transaction.
-    public func create(_ draft: ResidentDraft, in scope: RegistryScope) async throws -> ResidentRecord {
+    public func create(_ draft: ResidentDraft, in scope: RegistryScope, by actor: AuditActor) async throws -> ResidentRecord {
         var errors = FieldErrors()
         var name = ""
         switch ResidentRules.checkName(draft.name) {
@@ -76,12 +76,14 @@ extension ResidentQueries {
             try await sql.insert(into: Resident.schema).model(row, keyEncodingStrategy: .convertToSnakeCase).run()
             try await ResidentQueries.insertTags(tags, for: id, on: db)
             try await sql.insert(into: ResidentEvent.schema).model(event, keyEncodingStrategy: .convertToSnakeCase).run()
+            try await AuditLog.append([AuditEvent("resident.create", target: "resident:\(id)",
+                                                  detail: ["origin": kind.rawValue, "household": household.number])], by: actor, on: db)
         }
         return try await find(id: id, in: scope)!
     }
 
     /// Applies a patch if `version` is still current, and records what changed as an `update` event.
-    public func update(id: UUID, _ patch: ResidentPatch, in scope: RegistryScope) async throws -> ResidentRecord {
+    public func update(id: UUID, _ patch: ResidentPatch, in scope: RegistryScope, by actor: AuditActor) async throws -> ResidentRecord {
         guard let current = try await find(id: id, in: scope) else { throw RegistryError.notFound("居民") }
         var errors = FieldErrors()
         var sets: [(String, any Encodable & Sendable)] = []
@@ -150,6 +152,7 @@ extension ResidentQueries {
         if sets.isEmpty { return current }
 
         let changesJSON = String(decoding: try JSONEncoder.sorted.encode(changes), as: UTF8.self)
+        let changedFields = changes.keys.sorted().joined(separator: ",")
         try await db.writeTransaction { [sets, newRelation, newTags] db in
             let sql = SQLHelpers.sql(db)
             if let index = sets.first(where: { $0.0 == "id_index" })?.1 as? String,
@@ -172,13 +175,15 @@ extension ResidentQueries {
                 EventRow(residentId: id, kind: ResidentEventKind.update.rawValue, occurredOn: today.description,
                          changes: changesJSON, note: patch.note),
                 keyEncodingStrategy: .convertToSnakeCase).run()
+            try await AuditLog.append([AuditEvent("resident.update", target: "resident:\(id)",
+                                                  detail: ["fields": changedFields])], by: actor, on: db)
         }
         cache?.remove(id)
         return try await find(id: id, in: scope)!
     }
 
     /// Records a move to another household, a death or a move out of the district.
-    public func record(_ change: ResidentChange, for id: UUID, in scope: RegistryScope) async throws -> ResidentRecord {
+    public func record(_ change: ResidentChange, for id: UUID, in scope: RegistryScope, by actor: AuditActor) async throws -> ResidentRecord {
         guard let current = try await find(id: id, in: scope) else { throw RegistryError.notFound("居民") }
         var errors = FieldErrors()
         guard [.move, .death, .moveOut].contains(change.kind) else {
@@ -228,6 +233,8 @@ extension ResidentQueries {
                 EventRow(residentId: id, kind: change.kind.rawValue, occurredOn: occurredOn.description,
                          fromHouseholdId: current.householdId, toHouseholdId: target?.id, note: change.note),
                 keyEncodingStrategy: .convertToSnakeCase).run()
+            try await AuditLog.append([AuditEvent("resident.\(change.kind.rawValue)", target: "resident:\(id)",
+                                                  detail: ["occurred_on": occurredOn.description])], by: actor, on: db)
         }
         cache?.remove(id)
         return try await find(id: id, in: scope)!

@@ -34,6 +34,8 @@ public enum DemoDistrict {
             var generator = DemoGenerator(seed: seed, residents: residents, cipher: cipher)
             let summary = try await generator.write(on: db, progress: progress)
             try await SQLiteBulkLoad.recreate(deferred, on: db)
+            try await AuditLog.append([AuditEvent("demo.load", detail: ["seed": String(seed), "residents": String(summary.residents)])],
+                                      by: .system("demo"), on: db)
             return summary
         }
     }

@@ -4,9 +4,9 @@ import Foundation
 /// (a profile opened again and again). Writes through this process remove the record at once; a write
 /// by another process (a second server on PostgreSQL, an import run beside the server) is seen when
 /// the entry expires after `ttl` seconds.
-public final class RecordCache<Value: Sendable>: @unchecked Sendable {
+public final class RecordCache<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var entries: [UUID: (value: Value, expires: UInt64)] = [:]
+    private var entries: [Key: (value: Value, expires: UInt64)] = [:]
     /// Bumped by every invalidation: a read that began before a write must not store what it read.
     private var epoch: UInt64 = 0
     private let capacity: Int
@@ -21,7 +21,7 @@ public final class RecordCache<Value: Sendable>: @unchecked Sendable {
 
     private static var now: UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-    public func get(_ id: UUID) -> Value? {
+    public func get(_ id: Key) -> Value? {
         lock.lock(); defer { lock.unlock() }
         if let e = entries[id], e.expires > Self.now {
             hits += 1
@@ -38,7 +38,7 @@ public final class RecordCache<Value: Sendable>: @unchecked Sendable {
     }
 
     /// Stores a value read from the database, unless a write was made since `token` was taken.
-    public func put(_ id: UUID, _ value: Value, token: UInt64) {
+    public func put(_ id: Key, _ value: Value, token: UInt64) {
         lock.lock(); defer { lock.unlock() }
         guard token == epoch else { return }
         if entries.count >= capacity {
@@ -48,7 +48,23 @@ public final class RecordCache<Value: Sendable>: @unchecked Sendable {
         entries[id] = (value, Self.now + ttl)
     }
 
-    public func remove(_ id: UUID) {
+    /// Replaces a cached value in place (no effect when absent), e.g. a session's last-seen time.
+    public func update(_ id: Key, _ change: (inout Value) -> Void) {
+        lock.lock(); defer { lock.unlock() }
+        if var e = entries[id] {
+            change(&e.value)
+            entries[id] = e
+        }
+    }
+
+    /// Forgets everything (after a change that may touch many entries, such as an account's role).
+    public func removeAll() {
+        lock.lock(); defer { lock.unlock() }
+        epoch &+= 1
+        entries.removeAll()
+    }
+
+    public func remove(_ id: Key) {
         lock.lock(); defer { lock.unlock() }
         epoch &+= 1
         entries[id] = nil

@@ -20,6 +20,7 @@ struct BuildingsAPI: RouteCollection {
     }
 
     func scope(_ req: Request) throws -> RegistryScope {
+        try req.require(.registryRead)
         guard let division = try req.queryDivisionCode("division") else { return req.registryScope }
         guard req.registryScope.contains(code: division.value) else { throw RegistryError.notFound("区划") }
         return RegistryScope(division: division)
@@ -32,6 +33,7 @@ struct BuildingsAPI: RouteCollection {
     }
 
     func showBuilding(req: Request) async throws -> JSONBody<BuildingDTO> {
+        try req.require(.registryRead)
         guard let b = try await BuildingQueries(req.db).find(id: try req.pathUUID(), in: req.registryScope) else {
             throw RegistryError.notFound("楼栋")
         }
@@ -39,6 +41,7 @@ struct BuildingsAPI: RouteCollection {
     }
 
     func createBuilding(req: Request) async throws -> JSONBody<BuildingDTO> {
+        try req.require(.registryWrite)
         let input = try req.decodeJSON(BuildingInput.self)
         var errors = FieldErrors()
         if input.gridCode == nil { errors.add("grid_code", "请选择所在网格") }
@@ -50,10 +53,11 @@ struct BuildingsAPI: RouteCollection {
         let draft = BuildingDraft(gridCode: input.gridCode!, name: input.name!.trimmingCharacters(in: .whitespaces),
                                   address: input.address!.trimmingCharacters(in: .whitespaces),
                                   latitude: input.latitude!, longitude: input.longitude!, floors: input.floors)
-        return JSONBody(BuildingDTO(try await BuildingQueries(req.db).create(draft, in: req.registryScope)), status: .created)
+        return JSONBody(BuildingDTO(try await BuildingQueries(req.db).create(draft, in: req.registryScope, by: req.auditActor)), status: .created)
     }
 
     func updateBuilding(req: Request) async throws -> JSONBody<BuildingDTO> {
+        try req.require(.registryWrite)
         let id = try req.pathUUID()
         let input = try req.decodeJSON(BuildingInput.self)
         guard let current = try await BuildingQueries(req.db).find(id: id, in: req.registryScope) else {
@@ -66,7 +70,7 @@ struct BuildingsAPI: RouteCollection {
         let b = try await BuildingQueries(req.db).update(id: id, name: input.name?.trimmingCharacters(in: .whitespaces),
                                                          address: input.address?.trimmingCharacters(in: .whitespaces),
                                                          latitude: input.latitude, longitude: input.longitude, floors: input.floors,
-                                                         version: version, in: req.registryScope)
+                                                         version: version, in: req.registryScope, by: req.auditActor)
         return JSONBody(BuildingDTO(b))
     }
 
@@ -78,6 +82,7 @@ struct BuildingsAPI: RouteCollection {
     }
 
     func showHousehold(req: Request) async throws -> JSONBody<HouseholdDTO> {
+        try req.require(.registryRead)
         let scope = req.registryScope
         guard let h = try await HouseholdQueries(req.db).find(id: try req.pathUUID(), in: scope) else {
             throw RegistryError.notFound("户")
@@ -88,6 +93,7 @@ struct BuildingsAPI: RouteCollection {
     }
 
     func createHousehold(req: Request) async throws -> JSONBody<HouseholdDTO> {
+        try req.require(.registryWrite)
         let input = try req.decodeJSON(HouseholdInput.self)
         var errors = FieldErrors()
         if input.number == nil { errors.add("number", "请填写户号") }
@@ -96,11 +102,13 @@ struct BuildingsAPI: RouteCollection {
         guard errors.isEmpty else { throw RegistryError.invalid(errors.errors) }
         let h = try await HouseholdQueries(req.db).create(number: input.number!.trimmingCharacters(in: .whitespaces),
                                                           buildingID: input.buildingId!,
-                                                          room: input.room!.trimmingCharacters(in: .whitespaces), in: req.registryScope)
+                                                          room: input.room!.trimmingCharacters(in: .whitespaces), in: req.registryScope,
+                                                          by: req.auditActor)
         return JSONBody(HouseholdDTO(h, members: []), status: .created)
     }
 
     func updateHousehold(req: Request) async throws -> JSONBody<HouseholdDTO> {
+        try req.require(.registryWrite)
         let id = try req.pathUUID()
         let input = try req.decodeJSON(HouseholdInput.self)
         let queries = HouseholdQueries(req.db)
@@ -111,7 +119,7 @@ struct BuildingsAPI: RouteCollection {
         guard errors.isEmpty else { throw RegistryError.invalid(errors.errors) }
         let version = try requireVersion(input.version)
         let h = try await queries.update(id: id, room: input.room?.trimmingCharacters(in: .whitespaces) ?? current.room,
-                                         version: version, in: req.registryScope)
+                                         version: version, in: req.registryScope, by: req.auditActor)
         return JSONBody(HouseholdDTO(h))
     }
 }

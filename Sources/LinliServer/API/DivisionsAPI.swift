@@ -50,7 +50,8 @@ struct DivisionsAPI: RouteCollection {
     func find(_ req: Request, level: DivisionLevel?) async throws -> DivisionDTO {
         let code = req.parameters.get("code") ?? ""
         let queries = DivisionQueries(req.db)
-        guard let d = try await queries.find(code: code, in: req.registryScope), level == nil || d.level == level!.rawValue else {
+        // The division tree is public: names, codes, levels and boundaries, no personal data.
+        guard let d = try await queries.find(code: code, in: .everything), level == nil || d.level == level!.rawValue else {
             throw RegistryError.notFound(level == .grid ? "网格" : "区划")
         }
         return DivisionDTO(d, parks: try await queries.parkNames()[d.code] ?? [])
@@ -59,11 +60,7 @@ struct DivisionsAPI: RouteCollection {
     func listGrids(req: Request) async throws -> JSONBody<PageDTO<DivisionDTO>> {
         let division = try req.queryDivisionCode("division")
         let page = try req.pageRequest()
-        var scope = req.registryScope
-        if let division {
-            guard scope.contains(code: division.value) else { throw RegistryError.notFound("区划") }
-            scope = RegistryScope(division: division)
-        }
+        let scope = division.map { RegistryScope(division: $0) } ?? .everything
         let queries = DivisionQueries(req.db)
         let all = try await queries.all(in: scope, level: .grid)
         let parks = try await queries.parkNames()
@@ -81,6 +78,7 @@ struct DivisionsAPI: RouteCollection {
     }
 
     func create(_ req: Request, gridOnly: Bool) async throws -> DivisionDTO {
+        try req.require(.divisionsWrite)
         let input = try req.decodeJSON(DivisionCreateInput.self)
         var errors = FieldErrors()
         var code: DivisionCode?
@@ -99,7 +97,7 @@ struct DivisionsAPI: RouteCollection {
         var parks: [String] = []
         for p in input.parks ?? [] where !parks.contains(p) { parks.append(p) }
         let record = try await queries.create(code: code, name: name, kind: kind, boundary: input.boundary?.json,
-                                              parks: parks, in: req.registryScope)
+                                              parks: parks, in: req.registryScope, by: req.auditActor)
         return DivisionDTO(record, parks: try await queries.parkNames()[record.code] ?? [])
     }
 
@@ -112,6 +110,7 @@ struct DivisionsAPI: RouteCollection {
     }
 
     func update(_ req: Request, level: DivisionLevel?) async throws -> DivisionDTO {
+        try req.require(.divisionsWrite)
         let code = req.parameters.get("code") ?? ""
         let input = try req.decodeJSON(DivisionUpdateInput.self)
         let queries = DivisionQueries(req.db)
@@ -125,7 +124,7 @@ struct DivisionsAPI: RouteCollection {
         guard errors.isEmpty else { throw RegistryError.invalid(errors.errors) }
         let version = try requireVersion(input.version)
         let record = try await queries.update(code: code, name: name, boundary: input.boundary.map { .some($0.json) },
-                                              version: version, in: req.registryScope)
+                                              version: version, in: req.registryScope, by: req.auditActor)
         return DivisionDTO(record, parks: try await queries.parkNames()[code] ?? [])
     }
 

@@ -14,10 +14,12 @@ struct ResidentsAPI: RouteCollection {
         residents.patch(":id", use: update)
         residents.get(":id", "events", use: history)
         residents.post(":id", "events", use: recordEvent)
+        residents.get(":id", "full", use: full)
     }
 
     /// Lists with filters, or searches when `q` is given (name, pinyin, initials or an ID number).
     func list(req: Request) async throws -> JSONBody<PageDTO<ResidentDTO>> {
+        try req.require(.registryRead)
         var scope = req.registryScope
         if let division = try req.queryDivisionCode("division") {
             guard scope.contains(code: division.value) else { throw RegistryError.notFound("区划") }
@@ -57,6 +59,7 @@ struct ResidentsAPI: RouteCollection {
     }
 
     func show(req: Request) async throws -> JSONBody<ResidentDTO> {
+        try req.require(.registryRead)
         guard let r = try await req.residents.find(id: try req.pathUUID(), in: req.registryScope) else {
             throw RegistryError.notFound("居民")
         }
@@ -64,23 +67,26 @@ struct ResidentsAPI: RouteCollection {
     }
 
     func create(req: Request) async throws -> JSONBody<ResidentDTO> {
+        try req.require(.registryWrite)
         let i = try req.decodeJSON(ResidentCreateInput.self)
         let draft = ResidentDraft(name: i.name, idNumber: i.idNumber, phone: i.phone, householdID: i.householdId, relation: i.relation,
                                   residenceStatus: i.residenceStatus, tags: i.tags, origin: i.origin, occurredOn: i.occurredOn, note: i.note)
-        let r = try await req.residents.create(draft, in: req.registryScope)
+        let r = try await req.residents.create(draft, in: req.registryScope, by: req.auditActor)
         return JSONBody(ResidentDTO(r, today: req.application.linli.today()), status: .created)
     }
 
     func update(req: Request) async throws -> JSONBody<ResidentDTO> {
+        try req.require(.registryWrite)
         let id = try req.pathUUID()
         let i = try req.decodeJSON(ResidentUpdateInput.self)
         let patch = ResidentPatch(name: i.name, idNumber: i.idNumber, phone: i.phone, relation: i.relation,
                                   residenceStatus: i.residenceStatus, tags: i.tags, note: i.note, version: try requireVersion(i.version))
-        let r = try await req.residents.update(id: id, patch, in: req.registryScope)
+        let r = try await req.residents.update(id: id, patch, in: req.registryScope, by: req.auditActor)
         return JSONBody(ResidentDTO(r, today: req.application.linli.today()))
     }
 
     func history(req: Request) async throws -> JSONBody<[ResidentEventDTO]> {
+        try req.require(.registryRead)
         guard let events = try await req.residents.history(of: try req.pathUUID(), in: req.registryScope) else {
             throw RegistryError.notFound("居民")
         }
@@ -88,6 +94,7 @@ struct ResidentsAPI: RouteCollection {
     }
 
     func recordEvent(req: Request) async throws -> JSONBody<ResidentDTO> {
+        try req.require(.registryWrite)
         let id = try req.pathUUID()
         let i = try req.decodeJSON(ResidentEventInput.self)
         guard let kind = i.kind.flatMap(ResidentEventKind.init(rawValue:)), [.move, .death, .moveOut].contains(kind) else {
@@ -95,8 +102,26 @@ struct ResidentsAPI: RouteCollection {
         }
         let change = ResidentChange(kind: kind, occurredOn: i.occurredOn, toHouseholdID: i.toHouseholdId, relation: i.relation,
                                     note: i.note, version: try requireVersion(i.version))
-        let r = try await req.residents.record(change, for: id, in: req.registryScope)
+        let r = try await req.residents.record(change, for: id, in: req.registryScope, by: req.auditActor)
         return JSONBody(ResidentDTO(r, today: req.application.linli.today()), status: .created)
+    }
+}
+
+struct FullNumbersDTO: Encodable, Sendable {
+    var id: UUID
+    var name: String
+    var idNumber: String
+    var phone: String?
+}
+
+extension ResidentsAPI {
+    /// The full ID and phone numbers: an explicit "show", each one in the audit log.
+    func full(req: Request) async throws -> JSONBody<FullNumbersDTO> {
+        try req.require(.registryFullView)
+        guard let r = try await req.residents.fullNumbers(of: try req.pathUUID(), in: req.registryScope, by: req.auditActor) else {
+            throw RegistryError.notFound("居民")
+        }
+        return JSONBody(FullNumbersDTO(id: r.record.id, name: r.record.name, idNumber: r.idNumber, phone: r.phone))
     }
 }
 

@@ -12,12 +12,19 @@ extension Request {
         guard let body = body.data, body.readableBytes > 0 else {
             throw ProblemError.badRequest("body", "请求内容为空，应为 JSON 对象")
         }
+        // NUL has no place in any field, and PostgreSQL cannot store it in text.
+        if body.readableBytesView.firstRange(of: Array(#"\u0000"#.utf8)) != nil {
+            throw ProblemError.badRequest("body", "请求内容含有不允许的控制字符")
+        }
         return try JSONDecoder.api.decode(T.self, from: body)
     }
 
     func queryString(_ name: String, maxLength: Int = 100) throws -> String? {
         guard let v = query[String.self, at: name], !v.isEmpty else { return nil }
         guard v.count <= maxLength else { throw ProblemError.badRequest(name, "参数 \(name) 过长（最多\(maxLength)个字符）") }
+        guard !v.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw ProblemError.badRequest(name, "参数 \(name) 含有不允许的控制字符")
+        }
         return v
     }
 
@@ -66,10 +73,6 @@ extension Request {
         PageRequest(page: try queryInt("page", in: 1...100_000) ?? 1,
                     perPage: try queryInt("per_page", in: 1...PageRequest.maxPerPage) ?? 20)
     }
-
-    /// The registry the caller may see. Until accounts exist every caller sees the whole district; this
-    /// is the one place where the signed-in worker's division will narrow it.
-    var registryScope: RegistryScope { .everything }
 }
 
 /// A JSON response with the API's key style.

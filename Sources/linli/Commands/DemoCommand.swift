@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import LinliCore
 import LinliData
 import LinliServer
 import Vapor
@@ -46,6 +47,7 @@ struct DemoCommand: AsyncCommand {
                 + String(format: "（60岁以上 %.1f%%）", Double(summary.aged60Plus) * 100 / Double(max(1, summary.residents)))
                 + "，另有 \(summary.formerResidents) 名已死亡或迁出者的历史记录。")
         }
+        try await DemoAccounts.ensure(app: app, console: context.console)
         if signature.loadOnly { return }
         let host = signature.hostname ?? "127.0.0.1", port = signature.port ?? 8080
         context.console.print("""
@@ -64,6 +66,53 @@ struct DemoCommand: AsyncCommand {
     enum DemoError: Error, CustomStringConvertible {
         case notEmpty
         var description: String { "数据库非空" }
+    }
+}
+
+/// The demo district's accounts, one per role, with freshly generated passwords printed once.
+enum DemoAccounts {
+    static let accounts: [(username: String, name: String, role: Role, scope: String)] = [
+        ("worker", "寺巷社区 社区工作者", .communityWorker, "321271002001"),
+        ("grid", "寺巷社区第1网格 网格员", .gridWorker, "321271002001001"),
+        ("street", "寺巷街道 街道干部", .streetOfficer, "321271002000"),
+        ("district", "区民政局 区级干部", .districtOfficer, DemoDistrict.districtCode),
+        ("dept", "区城管局 部门用户", .department, DemoDistrict.districtCode),
+        ("sysadmin", "系统管理员", .systemAdmin, DemoDistrict.districtCode),
+        ("secadmin", "安全管理员", .securityAdmin, DemoDistrict.districtCode),
+        ("auditor", "审计管理员", .auditAdmin, DemoDistrict.districtCode),
+    ]
+
+    /// Creates the demo accounts when the database has none, and prints how to sign in.
+    static func ensure(app: Application, console: any Console) async throws {
+        guard try await Account.query(on: app.db).count() == 0 else {
+            console.print("账号已存在（密码不保存明文；忘记时用 linli user reset-password --username 用户名 --password-stdin）。")
+            return
+        }
+        var lines = ["演示账号（密码只显示这一次）："]
+        for a in accounts {
+            let password = randomPassword()
+            let created = try await AccountProvisioning.create(username: a.username, displayName: a.name, role: a.role.rawValue,
+                                                               divisionCode: a.scope, password: password, app: app, db: app.db,
+                                                               by: .system("demo"))
+            var line = "  \(a.username.padding(toLength: 9, withPad: " ", startingAt: 0)) \(password)  \(a.role.label)（\(a.scope)）"
+            if let uri = created.totpURI, let secret = uri.split(separator: "=").dropFirst().first?.split(separator: "&").first {
+                line += "\n            动态口令密钥 \(secret)（oathtool --totp -b \(secret)）"
+            }
+            lines.append(line)
+        }
+        lines.append("API 登录：curl -X POST http://127.0.0.1:8080/api/v1/auth/token -H 'Content-Type: application/json' "
+                     + "-d '{\"username\":\"worker\",\"password\":\"…\"}'")
+        console.print(lines.joined(separator: "\n"))
+    }
+
+    /// 16 characters from all four classes, without look-alikes.
+    static func randomPassword() -> String {
+        var rng = SystemRandomNumberGenerator()
+        let sets = [Array("ABCDEFGHJKLMNPQRSTUVWXYZ"), Array("abcdefghijkmnopqrstuvwxyz"), Array("23456789"), Array("!@#%^*-_+=")]
+        var chars = sets.map { $0.randomElement(using: &rng)! }
+        let all = sets.joined()
+        while chars.count < 16 { chars.append(all.randomElement(using: &rng)!) }
+        return String(chars.shuffled(using: &rng))
     }
 }
 

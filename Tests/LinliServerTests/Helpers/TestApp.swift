@@ -31,13 +31,70 @@ enum TestDatabase {
     static var name: String { postgresURL == nil ? "SQLite" : "PostgreSQL" }
 }
 
-/// Starts an application on a fresh database with the demo district of `residents` people, runs `body`,
-/// and shuts it down. On PostgreSQL each test gets a database of its own, dropped afterwards, so tests
-/// may run side by side as they do on SQLite.
-func withTestApp(residents: Int = 300, seed: UInt64 = 42, _ body: (Application) async throws -> Void) async throws {
-    var storage = AppConfig.Storage.sqliteMemory
+/// The accounts every test application has, one per role (and a second community worker elsewhere).
+enum TestUser: String, CaseIterable, Sendable {
+    case worker, otherWorker, grid, street, district, dept, resident, sysadmin, secadmin, auditor, anonymous
+
+    var role: Role? {
+        switch self {
+        case .worker, .otherWorker: return .communityWorker
+        case .grid: return .gridWorker
+        case .street: return .streetOfficer
+        case .district: return .districtOfficer
+        case .dept: return .department
+        case .resident: return .resident
+        case .sysadmin: return .systemAdmin
+        case .secadmin: return .securityAdmin
+        case .auditor: return .auditAdmin
+        case .anonymous: return nil
+        }
+    }
+
+    var scope: String {
+        switch self {
+        case .worker: return "321271002001"
+        case .otherWorker: return "321271003001"
+        case .grid: return "321271002001001"
+        case .street: return "321271002000"
+        case .resident: return "321271002001"
+        default: return DemoDistrict.districtCode
+        }
+    }
+
+    /// Every test account's password (tests only; they meet the policy).
+    static let password = "Linli-Test-Pass-2026"
+}
+
+/// A clock the tests can move (session expiry, idle timeout, lockout).
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var offset: TimeInterval = 0
+    var now: Date { lock.lock(); defer { lock.unlock() }; return Date().addingTimeInterval(offset) }
+    func advance(_ seconds: TimeInterval) { lock.lock(); offset += seconds; lock.unlock() }
+}
+
+struct TestContext: Sendable {
+    var tokens: [TestUser: String]
+    var clock: TestClock
+    var accounts: [TestUser: AccountRecord]
+}
+
+extension Application {
+    struct TestContextKey: StorageKey { typealias Value = TestContext }
+    var test: TestContext {
+        get { storage[TestContextKey.self]! }
+        set { storage[TestContextKey.self] = newValue }
+    }
+}
+
+/// Starts an application on a fresh database with the demo district of `residents` people and an account
+/// (signed in) for every test user, runs `body`, and shuts it down. On PostgreSQL each test gets a
+/// database of its own, dropped afterwards, so tests may run side by side as they do on SQLite.
+func withTestApp(residents: Int = 1200, seed: UInt64 = 42, storage fixedStorage: AppConfig.Storage? = nil,
+                 adjust: @escaping @Sendable (inout AppConfig) -> Void = { _ in }, _ body: (Application) async throws -> Void) async throws {
+    var storage = fixedStorage ?? .sqliteMemory
     var scratch: String?
-    if let admin = TestDatabase.postgresURL {
+    if fixedStorage == nil, let admin = TestDatabase.postgresURL {
         let name = "linli_t_" + UUID().uuidString.prefix(8).lowercased()
         try await TestDatabase.onAdmin(admin) { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
         var url = URLComponents(string: admin)!
@@ -45,15 +102,38 @@ func withTestApp(residents: Int = 300, seed: UInt64 = 42, _ body: (Application) 
         storage = .postgres(url: url.string!)
         scratch = name
     }
+    let clock = TestClock()
     do {
         try await withApp(configure: { app in
             var config = AppConfig(dataDirectory: NSTemporaryDirectory(), storage: storage, cipher: testCipher, today: { testToday })
             config.maxBodySize = 64 * 1024
+            config.bcryptCost = 4
+            config.now = { clock.now }
+            adjust(&config)
             try await configure(app, config)
             try await app.autoMigrate()
             if residents > 0 {
                 _ = try await DemoDistrict.load(on: app.db, cipher: testCipher, seed: seed, residents: residents)
             }
+            var tokens: [TestUser: String] = [:]
+            var accounts: [TestUser: AccountRecord] = [:]
+            if residents > 0 {
+                let hash = try await app.password.async.hash(TestUser.password)
+                for user in TestUser.allCases {
+                    guard let role = user.role else { continue }
+                    let secret = role.requiresTOTP ? try testCipher.seal(Base32.encode(testTOTPSecret)) : nil
+                    let account = try await AccountQueries(app.db).create(username: user.rawValue.lowercased(), displayName: user.rawValue,
+                                                                          role: role.rawValue, divisionCode: user.scope, passwordHash: hash,
+                                                                          totpCipher: secret, by: .system("test"))
+                    let token = UUID().uuidString + UUID().uuidString
+                    _ = try await AccountQueries(app.db).openSession(account: account, tokenHash: Sessions.hash(token), ip: "127.0.0.1",
+                                                                     now: clock.now, lifetime: config.sessionLifetime, totpStep: nil,
+                                                                     by: .system("test"))
+                    tokens[user] = token
+                    accounts[user] = account
+                }
+            }
+            app.test = TestContext(tokens: tokens, clock: clock, accounts: accounts)
         }, body)
     } catch {
         Issue.record("\(String(reflecting: error))")
@@ -63,6 +143,9 @@ func withTestApp(residents: Int = 300, seed: UInt64 = 42, _ body: (Application) 
         try await TestDatabase.onAdmin(admin) { try await $0.raw("DROP DATABASE IF EXISTS \(unsafeRaw: scratch) WITH (FORCE)").run() }
     }
 }
+
+/// The TOTP secret of the test accounts that need one.
+let testTOTPSecret: [UInt8] = Array(repeating: 0x42, count: 20)
 
 extension TestDatabase {
     /// Runs `body` on the database named by the test URL, from a short-lived application.
@@ -113,8 +196,9 @@ struct APIResponse {
 
 extension Application {
     func call(_ method: HTTPMethod, _ path: String, json: Any? = nil, rawBody: String? = nil,
-              contentType: String = "application/json") async throws -> APIResponse {
+              contentType: String = "application/json", as user: TestUser = .worker, token: String? = nil) async throws -> APIResponse {
         var headers = HTTPHeaders()
+        if let t = token ?? test.tokens[user] { headers.replaceOrAdd(name: .authorization, value: "Bearer \(t)") }
         var body: ByteBuffer?
         if let json {
             body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: json))
@@ -133,9 +217,9 @@ extension Application {
         return try row!.decode(column: "n", as: Int.self)
     }
 
-    /// Some household of the demo district and its grid.
-    func anyHousehold(offset: Int = 0) async throws -> (id: String, grid: String) {
-        let r = try await call(.GET, "/api/v1/households?per_page=1&page=\(offset + 1)")
+    /// Some household that `user` may see, and its grid.
+    func anyHousehold(offset: Int = 0, as user: TestUser = .worker) async throws -> (id: String, grid: String) {
+        let r = try await call(.GET, "/api/v1/households?per_page=1&page=\(offset + 1)", as: user)
         let h = r.json["items"][0]
         return (h["id"].string!, h["grid_code"].string!)
     }

@@ -1,0 +1,142 @@
+import Fluent
+import Foundation
+import LinliCore
+import LinliData
+import Vapor
+
+/// `/api/v1/accounts`: the security administrator's work — accounts, roles and scopes.
+struct AccountsAPI: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let accounts = routes.grouped("accounts")
+        accounts.get(use: list)
+        accounts.post(use: create)
+        accounts.get(":id", use: show)
+        accounts.patch(":id", use: update)
+        accounts.post(":id", "password", use: resetPassword)
+    }
+
+    struct AccountDTO: Encodable, Sendable {
+        var id: UUID
+        var username: String
+        var displayName: String
+        var role: String
+        var roleLabel: String
+        var divisionCode: String
+        var disabled: Bool
+        var locked: Bool
+        var totpEnrolled: Bool
+        var version: Int
+        /// Shown once, when a secret is made: the otpauth:// URI to scan into an authenticator app.
+        var totpUri: String?
+
+        init(_ a: AccountRecord, now: Date, totpUri: String? = nil) {
+            id = a.id; username = a.username; displayName = a.displayName; role = a.role
+            roleLabel = a.roleValue?.label ?? a.role; divisionCode = a.divisionCode; disabled = a.disabled
+            locked = (a.lockedUntil ?? .distantPast) > now; totpEnrolled = a.totpCipher != nil; version = a.version
+            self.totpUri = totpUri
+        }
+    }
+
+    struct AccountInput: Decodable {
+        var username: String?
+        var displayName: String?
+        var role: String?
+        var divisionCode: String?
+        var password: String?
+        var disabled: Bool?
+        var version: Int?
+    }
+
+    func list(req: Request) async throws -> JSONBody<PageDTO<AccountDTO>> {
+        try req.require(.accountsManage)
+        let now = req.application.linli.now()
+        let page = try await AccountQueries(req.db).list(page: try req.pageRequest())
+        return JSONBody(PageDTO(page) { AccountDTO($0, now: now) })
+    }
+
+    func show(req: Request) async throws -> JSONBody<AccountDTO> {
+        try req.require(.accountsManage)
+        guard let a = try await AccountQueries(req.db).find(id: try req.pathUUID()) else { throw RegistryError.notFound("账号") }
+        return JSONBody(AccountDTO(a, now: req.application.linli.now()))
+    }
+
+    func create(req: Request) async throws -> JSONBody<AccountDTO> {
+        try req.require(.accountsManage)
+        let i = try req.decodeJSON(AccountInput.self)
+        let username = (i.username ?? "").trimmingCharacters(in: .whitespaces)
+        let password = i.password ?? ""
+        var errors = PasswordPolicy.check(password, username: username)
+        if i.role == nil { errors.append(FieldError("role", "请选择角色")) }
+        if i.divisionCode == nil { errors.append(FieldError("division_code", "请选择所属区划")) }
+        guard errors.isEmpty else { throw RegistryError.invalid(errors) }
+        let created = try await AccountProvisioning.create(username: username, displayName: i.displayName ?? username, role: i.role!,
+                                                           divisionCode: i.divisionCode!, password: password, app: req.application,
+                                                           db: req.db, by: req.auditActor)
+        return JSONBody(AccountDTO(created.account, now: req.application.linli.now(), totpUri: created.totpURI), status: .created)
+    }
+
+    func update(req: Request) async throws -> JSONBody<AccountDTO> {
+        let me = try req.require(.accountsManage)
+        let id = try req.pathUUID()
+        let i = try req.decodeJSON(AccountInput.self)
+        if id == me.account.id, i.role != nil || i.divisionCode != nil || i.disabled != nil {
+            // No one raises, moves or unlocks themselves: another security administrator must do it.
+            throw ProblemError(status: .forbidden, detail: "不能修改自己的角色、范围或状态")
+        }
+        let version = try requireVersion(i.version)
+        let a = try await AccountQueries(req.db).update(id: id, displayName: i.displayName, role: i.role, divisionCode: i.divisionCode,
+                                                        disabled: i.disabled, version: version, by: req.auditActor)
+        req.application.linli.sessionCache.removeAll()
+        return JSONBody(AccountDTO(a, now: req.application.linli.now()))
+    }
+
+    /// Sets a new password chosen by the administrator; for roles with a second factor, a new TOTP secret.
+    func resetPassword(req: Request) async throws -> JSONBody<AccountDTO> {
+        let me = try req.require(.accountsManage)
+        let id = try req.pathUUID()
+        if id == me.account.id {
+            throw ProblemError(status: .forbidden, detail: "请通过“修改密码”修改自己的密码（需要当前密码）")
+        }
+        let i = try req.decodeJSON(AccountInput.self)
+        guard let a = try await AccountQueries(req.db).find(id: id) else { throw RegistryError.notFound("账号") }
+        let uri = try await AccountProvisioning.resetPassword(a, password: i.password ?? "", app: req.application, db: req.db, by: req.auditActor)
+        req.application.linli.sessionCache.removeAll()
+        guard let updated = try await AccountQueries(req.db).find(id: id) else { throw RegistryError.notFound("账号") }
+        return JSONBody(AccountDTO(updated, now: req.application.linli.now(), totpUri: uri))
+    }
+}
+
+/// Creating accounts and resetting passwords, shared by the API and the operators' CLI.
+public enum AccountProvisioning {
+    public struct Created: Sendable {
+        public var account: AccountRecord
+        public var totpURI: String?
+    }
+
+    public static func create(username: String, displayName: String, role: String, divisionCode: String, password: String,
+                              app: Application, db: any Database, by actor: AuditActor) async throws -> Created {
+        let problems = PasswordPolicy.check(password, username: username)
+        guard problems.isEmpty else { throw RegistryError.invalid(problems) }
+        var secret: [UInt8]?
+        if Role(rawValue: role)?.requiresTOTP == true { secret = TOTP.newSecret() }
+        let hash = try await app.password.async.hash(password)
+        let account = try await AccountQueries(db).create(username: username, displayName: displayName, role: role, divisionCode: divisionCode,
+                                                          passwordHash: hash, totpCipher: try secret.map { try app.linli.cipher.seal(Base32.encode($0)) },
+                                                          by: actor)
+        return Created(account: account, totpURI: secret.map { TOTP.uri(secret: $0, account: username) })
+    }
+
+    /// Returns the new otpauth:// URI when the role signs in with a second factor.
+    public static func resetPassword(_ account: AccountRecord, password: String, app: Application, db: any Database,
+                                     by actor: AuditActor) async throws -> String? {
+        let problems = PasswordPolicy.check(password, username: account.username)
+        guard problems.isEmpty else { throw RegistryError.invalid(problems) }
+        var secret: [UInt8]?
+        if account.roleValue?.requiresTOTP == true { secret = TOTP.newSecret() }
+        let hash = try await app.password.async.hash(password)
+        try await AccountQueries(db).setPassword(id: account.id, passwordHash: hash,
+                                                 totpCipher: secret.map { .some(try app.linli.cipher.seal(Base32.encode($0))) } ?? nil,
+                                                 action: "account.reset_password", by: actor)
+        return secret.map { TOTP.uri(secret: $0, account: account.username) }
+    }
+}

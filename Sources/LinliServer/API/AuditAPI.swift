@@ -1,0 +1,65 @@
+import Fluent
+import Foundation
+import LinliCore
+import LinliData
+import Vapor
+
+/// `/api/v1/audit`: the audit administrator reads and verifies the log. There is no route that changes it.
+struct AuditAPI: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let audit = routes.grouped("audit")
+        audit.get(use: search)
+        audit.get("verify", use: verify)
+    }
+
+    struct EntryDTO: Encodable, Sendable {
+        var seq: Int64
+        var at: String
+        var actor: String
+        var actorRole: String
+        var ip: String
+        var action: String
+        var target: String
+        var outcome: String
+        var detail: [String: String]
+        var prevHash: String
+        var hash: String
+
+        init(_ r: AuditRecord) {
+            seq = r.seq; at = r.at; actor = r.actor; actorRole = r.actorRole; ip = r.ip; action = r.action
+            target = r.target; outcome = r.outcome; prevHash = r.prevHash; hash = r.hash
+            detail = (try? JSONDecoder().decode([String: String].self, from: Data(r.detail.utf8))) ?? [:]
+        }
+    }
+
+    func search(req: Request) async throws -> JSONBody<PageDTO<EntryDTO>> {
+        try req.require(.auditRead)
+        var q = AuditLog.Query()
+        q.actor = try req.queryString("actor", maxLength: 64)
+        q.action = try req.queryString("action", maxLength: 64)
+        q.outcome = try req.queryString("outcome", maxLength: 16)
+        for (name, keyPath) in [("from", \AuditLog.Query.from), ("to", \AuditLog.Query.to)] {
+            if let raw = try req.queryString(name, maxLength: 40) {
+                guard CivilDate(String(raw.prefix(10))) != nil else {
+                    throw ProblemError.badRequest(name, "参数 \(name) 应为日期 YYYY-MM-DD 或 ISO 8601 时间")
+                }
+                q[keyPath: keyPath] = raw
+            }
+        }
+        let page = try await AuditLog.search(q, page: try req.pageRequest(), on: req.db)
+        return JSONBody(PageDTO(page, EntryDTO.init))
+    }
+
+    struct VerifyDTO: Encodable, Sendable {
+        var entries: Int
+        var intact: Bool
+        var firstBroken: Int64?
+        var reason: String?
+    }
+
+    func verify(req: Request) async throws -> JSONBody<VerifyDTO> {
+        try req.require(.auditRead)
+        let v = try await AuditLog.verify(on: req.db)
+        return JSONBody(VerifyDTO(entries: v.entries, intact: v.firstBroken == nil, firstBroken: v.firstBroken, reason: v.reason))
+    }
+}

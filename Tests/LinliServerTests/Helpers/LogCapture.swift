@@ -1,0 +1,44 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+
+/// Captures every log line of the test process while switched on, so a test can prove that personal
+/// numbers never reach the logs — at the most verbose level, SQL with its bound values included.
+enum LogCapture {
+    private static let lines = NIOLockedValueBox<[String]>([])
+    private static let active = NIOLockedValueBox(0)
+
+    private static let installed: Bool = {
+        LoggingSystem.bootstrap { label in Handler(label: label) }
+        return true
+    }()
+
+    static func during<T>(_ body: () async throws -> T) async rethrows -> (T, [String]) {
+        _ = installed
+        active.withLockedValue { $0 += 1 }
+        defer { active.withLockedValue { $0 -= 1 } }
+        let result = try await body()
+        return (result, lines.withLockedValue { $0 })
+    }
+
+    struct Handler: LogHandler {
+        let label: String
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level {
+            get { LogCapture.active.withLockedValue { $0 } > 0 ? .trace : .warning }
+            set {}
+        }
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String,
+                 file: String, function: String, line: UInt) {
+            let all = metadata.merging(extra ?? [:]) { $1 }
+            let text = "\(level) \(label) \(message) \(all)"
+            if LogCapture.active.withLockedValue({ $0 }) > 0 { LogCapture.lines.withLockedValue { $0.append(text) } }
+        }
+    }
+}

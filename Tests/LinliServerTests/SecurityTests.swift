@@ -1,0 +1,339 @@
+import Foundation
+import LinliCore
+import LinliData
+@testable import LinliServer
+import SQLKit
+import Testing
+import Vapor
+
+/// What each route needs. Every route the server has must be listed: a new route has to be classified.
+enum Need: Equatable {
+    case open, signedIn, permission(Permission)
+}
+
+let routeNeeds: [String: Need] = [
+    "GET /healthz": .open, "GET /livez": .open, "GET /api/openapi.yaml": .open,
+    "POST /api/v1/auth/token": .open, "POST /api/v1/auth/logout": .signedIn,
+    "GET /api/v1/auth/me": .signedIn, "POST /api/v1/auth/password": .signedIn,
+    "GET /api/v1/divisions": .open, "GET /api/v1/divisions/:code": .open, "GET /api/v1/grids": .open,
+    "GET /api/v1/grids/:code": .open, "GET /api/v1/parks": .open,
+    "POST /api/v1/divisions": .permission(.divisionsWrite), "PATCH /api/v1/divisions/:code": .permission(.divisionsWrite),
+    "POST /api/v1/grids": .permission(.divisionsWrite), "PATCH /api/v1/grids/:code": .permission(.divisionsWrite),
+    "GET /api/v1/buildings": .permission(.registryRead), "GET /api/v1/buildings/:id": .permission(.registryRead),
+    "POST /api/v1/buildings": .permission(.registryWrite), "PATCH /api/v1/buildings/:id": .permission(.registryWrite),
+    "GET /api/v1/households": .permission(.registryRead), "GET /api/v1/households/:id": .permission(.registryRead),
+    "POST /api/v1/households": .permission(.registryWrite), "PATCH /api/v1/households/:id": .permission(.registryWrite),
+    "GET /api/v1/residents": .permission(.registryRead), "GET /api/v1/residents/:id": .permission(.registryRead),
+    "GET /api/v1/residents/:id/events": .permission(.registryRead),
+    "POST /api/v1/residents": .permission(.registryWrite), "PATCH /api/v1/residents/:id": .permission(.registryWrite),
+    "POST /api/v1/residents/:id/events": .permission(.registryWrite),
+    "GET /api/v1/residents/:id/full": .permission(.registryFullView),
+    "GET /api/v1/stats": .permission(.registryRead),
+    "GET /api/v1/accounts": .permission(.accountsManage), "POST /api/v1/accounts": .permission(.accountsManage),
+    "GET /api/v1/accounts/:id": .permission(.accountsManage), "PATCH /api/v1/accounts/:id": .permission(.accountsManage),
+    "POST /api/v1/accounts/:id/password": .permission(.accountsManage),
+    "GET /api/v1/audit": .permission(.auditRead), "GET /api/v1/audit/verify": .permission(.auditRead),
+]
+
+@Suite("Security: roles, scope, sign-in, audit", .serialized)
+struct SecurityTests {
+    @Test("every role against every endpoint")
+    func roleMatrix() async throws {
+        try await withTestApp(residents: 300) { app in
+            for route in app.routes.all {
+                let path = route.path.map { "\($0)" }.joined(separator: "/")
+                let key = "\(route.method.rawValue) /\(path)"
+                guard let need = routeNeeds[key] else {
+                    Issue.record("route \(key) is not classified in routeNeeds")
+                    continue
+                }
+                if key == "POST /api/v1/auth/logout" { continue }  // would end the session; tested below
+                let concrete = "/" + route.path.map { c -> String in
+                    switch c {
+                    case .parameter("code"): return "321271002001"
+                    case .parameter: return UUID().uuidString
+                    default: return "\(c)"
+                    }
+                }.joined(separator: "/")
+                for user in TestUser.allCases {
+                    let body: Any? = route.method == .GET ? nil : [String: String]()
+                    let status = try await app.call(route.method, concrete, json: body, as: user).status
+                    let allowed: Bool
+                    switch need {
+                    case .open: allowed = true
+                    case .signedIn: allowed = user.role != nil
+                    case .permission(let p): allowed = user.role?.permissions.contains(p) == true
+                    }
+                    if allowed {
+                        #expect(status != .unauthorized && status != .forbidden, "\(user) \(key) → \(status.code)")
+                    } else {
+                        #expect(status == (user.role == nil ? .unauthorized : .forbidden), "\(user) \(key) → \(status.code)")
+                    }
+                    #expect(status.code < 500, "\(user) \(key) → \(status.code)")
+                }
+            }
+        }
+    }
+
+    @Test("records outside one's scope do not exist, for reads and writes (IDOR)")
+    func scope() async throws {
+        try await withTestApp(residents: 1200) { app in
+            let mine = try await app.call(.GET, "/api/v1/residents?per_page=100").json["items"].array
+            #expect(mine.count > 5)
+            #expect(mine.allSatisfy { $0["grid_code"].string!.hasPrefix("321271002001") })
+            let r = mine[0]
+            let id = r["id"].string!, hid = r["household_id"].string!
+            let path = "/api/v1/residents/\(id)"
+            for (method, p, body) in [(HTTPMethod.GET, path, nil), (.GET, path + "/events", nil), (.GET, path + "/full", nil),
+                                      (.PATCH, path, ["name": "篡改", "version": 1] as [String: Any]?),
+                                      (.POST, path + "/events", ["kind": "death", "version": 1]),
+                                      (.GET, "/api/v1/households/\(hid)", nil),
+                                      (.PATCH, "/api/v1/households/\(hid)", ["room": "x", "version": 1])] {
+                let status = try await app.call(method, p, json: body, as: .otherWorker).status
+                #expect(status == .notFound, "\(method) \(p) → \(status.code)")
+            }
+            #expect(try await app.call(.GET, path).json["name"].string == r["name"].string)
+            #expect(try await app.call(.GET, "/api/v1/residents?division=321271002001", as: .otherWorker).status == .notFound)
+            let found = try await app.call(.GET, "/api/v1/residents?per_page=100&q=\(r["name"].string!.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)",
+                                           as: .otherWorker).json["items"].array
+            #expect(found.allSatisfy { $0["grid_code"].string!.hasPrefix("321271003001") })
+            // Moving someone into a household of another community is refused as if it did not exist.
+            let theirs = try await app.anyHousehold(as: .otherWorker)
+            let move = try await app.call(.POST, path + "/events", json: ["kind": "move", "to_household_id": theirs.id, "relation": "other", "version": 1])
+            #expect(move.json.errorFields == ["to_household_id"])
+
+            // The street sees its communities but does not edit; the district sees all; the system admin sees no one.
+            #expect(try await app.call(.GET, path, as: .street).status == .ok)
+            #expect(try await app.call(.PATCH, path, json: ["name": "改名", "version": 1], as: .street).status == .forbidden)
+            #expect(try await app.call(.GET, path, as: .district).status == .ok)
+            #expect(try await app.call(.GET, path, as: .sysadmin).status == .forbidden)
+            #expect(try await app.call(.GET, path + "/full", as: .sysadmin).status == .forbidden)
+            #expect(try await app.call(.GET, "/api/v1/stats", as: .otherWorker).json["residents"].int
+                    != (try await app.call(.GET, "/api/v1/stats", as: .district).json["residents"].int))
+            // A grid worker sees only the grid.
+            let gridItems = try await app.call(.GET, "/api/v1/residents?per_page=100", as: .grid).json["items"].array
+            #expect(gridItems.allSatisfy { $0["grid_code"].string == "321271002001001" })
+            if let elsewhere = mine.first(where: { $0["grid_code"].string != "321271002001001" }) {
+                #expect(try await app.call(.GET, "/api/v1/residents/\(elsewhere["id"].string!)", as: .grid).status == .notFound)
+            }
+        }
+    }
+
+    @Test("no one raises their own role; a disabled account's token stops working")
+    func escalation() async throws {
+        try await withTestApp(residents: 100) { app in
+            let me = app.test.accounts[.secadmin]!
+            let own = try await app.call(.PATCH, "/api/v1/accounts/\(me.id)", json: ["role": "district_officer", "version": me.version], as: .secadmin)
+            #expect(own.status == .forbidden)
+            let worker = app.test.accounts[.worker]!
+            #expect(try await app.call(.PATCH, "/api/v1/accounts/\(worker.id)", json: ["role": "district_officer", "version": 1]).status == .forbidden)
+            let toOfficer = try await app.call(.PATCH, "/api/v1/accounts/\(worker.id)", json: ["role": "district_officer", "division_code": "321271000000", "version": 1], as: .secadmin)
+            #expect(toOfficer.status == .unprocessableEntity)  // an officer needs a second factor first
+            let wrongLevel = try await app.call(.PATCH, "/api/v1/accounts/\(worker.id)", json: ["division_code": "321271000000", "version": 1], as: .secadmin)
+            #expect(wrongLevel.json.errorFields == ["division_code"])
+
+            #expect(try await app.call(.GET, "/api/v1/auth/me").status == .ok)
+            let disabled = try await app.call(.PATCH, "/api/v1/accounts/\(worker.id)", json: ["disabled": true, "version": 1], as: .secadmin)
+            #expect(disabled.json["disabled"].raw as? Bool == true)
+            #expect(try await app.call(.GET, "/api/v1/auth/me").status == .unauthorized)
+            let login = try await app.call(.POST, "/api/v1/auth/token", json: ["username": "worker", "password": TestUser.password], as: .anonymous)
+            #expect(login.status == .unauthorized)
+
+            // Creating an account: the password policy applies, and officers get a TOTP secret.
+            let weak = try await app.call(.POST, "/api/v1/accounts", json: ["username": "newbie", "role": "grid_worker", "division_code": "321271002001001",
+                                                                             "password": "password123"], as: .secadmin)
+            #expect(weak.status == .unprocessableEntity)
+            let officer = try await app.call(.POST, "/api/v1/accounts", json: ["username": "officer2", "role": "street_officer", "division_code": "321271003000",
+                                                                                "password": "Str0ng-Enough-Pass"], as: .secadmin)
+            #expect(officer.status == .created)
+            #expect(officer.json["totp_uri"].string?.hasPrefix("otpauth://totp/") == true)
+        }
+    }
+
+    @Test("script and SQL in every text field are refused or stored as text, and nothing breaks")
+    func payloads() async throws {
+        try await withTestApp(residents: 300) { app in
+            let h = try await app.anyHousehold()
+            let payloads = ["' OR '1'='1", "1; DROP TABLE residents;--", "<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>",
+                            "${jndi:ldap://x/a}", "\u{0}", "张三'); DELETE FROM residents; --"]
+            let before = try await app.rowCount("residents")
+            for payload in payloads {
+                for field in ["name", "id_number", "phone", "relation", "residence_status", "origin", "occurred_on"] {
+                    var body: [String: Any] = ["name": "测试", "id_number": newID(), "household_id": h.id, "relation": "other"]
+                    body[field] = payload
+                    let r = try await app.call(.POST, "/api/v1/residents", json: body)
+                    // NUL is refused for the whole body (400); everything else fails the field's rule (422).
+                    #expect(r.status == (payload.contains("\u{0}") ? .badRequest : .unprocessableEntity), "\(field)=\(payload) → \(r.status.code)")
+                    #expect(r.isProblem)
+                }
+                let q = payload.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                #expect(try await app.call(.GET, "/api/v1/residents?q=\(q)").status.code < 500)
+                let audit = try await app.call(.GET, "/api/v1/audit?actor=\(q)", as: .auditor).status
+                #expect(audit == .ok || (audit == .badRequest && payload.contains("\u{0}")))
+            }
+            #expect(try await app.rowCount("residents") == before)
+            // Free text (a note) keeps what was typed, and comes back as a JSON string, never as markup.
+            let script = "<script>alert(1)</script>"
+            let r = try await app.call(.POST, "/api/v1/residents", json: ["name": "王注", "id_number": newID(), "household_id": h.id,
+                                                                          "relation": "other", "note": script])
+            #expect(r.status == .created)
+            let events = try await app.call(.GET, "/api/v1/residents/\(r.json["id"].string!)/events")
+            #expect(events.json[0]["note"].string == script)
+            #expect(events.headers.contentType == .json)
+            #expect(events.headers.first(name: "X-Content-Type-Options") == "nosniff")
+            #expect(events.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+        }
+    }
+
+    @Test("five wrong passwords lock the account for 15 minutes; sign-ins are rate limited")
+    func bruteForce() async throws {
+        try await withTestApp(residents: 50) { app in
+            func login(_ password: String) async throws -> APIResponse {
+                try await app.call(.POST, "/api/v1/auth/token", json: ["username": "worker", "password": password], as: .anonymous)
+            }
+            for _ in 0..<5 { #expect(try await login("Wrong-Password-1").status == .unauthorized) }
+            let locked = try await login(TestUser.password)
+            #expect(locked.status.code == 423)
+            #expect(locked.json["detail"].string?.contains("锁定") == true)
+            app.test.clock.advance(16 * 60)
+            let ok = try await login(TestUser.password)
+            #expect(ok.status == .ok)
+            #expect(try await app.call(.GET, "/api/v1/auth/me", token: ok.json["token"].string!).json["username"].string == "worker")
+            let failures = try await app.call(.GET, "/api/v1/audit?action=auth.login&outcome=failure&per_page=100", as: .auditor).json
+            #expect(failures["total"].int == 6)
+            #expect(try await login("").status == .unprocessableEntity)
+            #expect(try await app.call(.POST, "/api/v1/auth/token", json: ["username": "nobody", "password": "x"], as: .anonymous).status == .unauthorized)
+        }
+        try await withTestApp(residents: 20, adjust: { $0.signInLimit = 3 }) { app in
+            var statuses: [UInt] = []
+            for _ in 0..<4 {
+                statuses.append(try await app.call(.POST, "/api/v1/auth/token", json: ["username": "x", "password": "y"], as: .anonymous).status.code)
+            }
+            #expect(statuses == [401, 401, 401, 429])
+        }
+    }
+
+    @Test("forged, expired, idle and signed-out tokens are refused")
+    func tokens() async throws {
+        try await withTestApp(residents: 50) { app in
+            func signIn() async throws -> String {
+                try await app.call(.POST, "/api/v1/auth/token", json: ["username": "worker", "password": TestUser.password], as: .anonymous).json["token"].string!
+            }
+            #expect(try await app.call(.GET, "/api/v1/auth/me", token: "forged-token-value").status == .unauthorized)
+            #expect(try await app.call(.GET, "/api/v1/auth/me", token: String(repeating: "A", count: 43)).status == .unauthorized)
+            #expect(try await app.call(.GET, "/api/v1/divisions", token: "forged").status == .unauthorized)
+
+            let t1 = try await signIn()
+            #expect(try await app.call(.POST, "/api/v1/auth/logout", token: t1).status == .noContent)
+            #expect(try await app.call(.GET, "/api/v1/auth/me", token: t1).status == .unauthorized)
+
+            let t2 = try await signIn()
+            app.test.clock.advance(29 * 60)
+            #expect(try await app.call(.GET, "/api/v1/auth/me", token: t2).status == .ok)
+            app.test.clock.advance(29 * 60)
+            #expect(try await app.call(.GET, "/api/v1/auth/me", token: t2).status == .ok)   // activity keeps it alive
+            app.test.clock.advance(31 * 60)
+            let idle = try await app.call(.GET, "/api/v1/auth/me", token: t2)
+            #expect(idle.status == .unauthorized)
+            #expect(idle.json["detail"].string?.contains("30分钟") == true)
+
+            let t3 = try await signIn()
+            for _ in 0..<30 {
+                app.test.clock.advance(25 * 60)
+                _ = try await app.call(.GET, "/api/v1/auth/me", token: t3)
+            }
+            #expect(try await app.call(.GET, "/api/v1/auth/me", token: t3).status == .unauthorized)  // past 12 hours
+
+            let t4 = try await signIn()
+            let changed = try await app.call(.POST, "/api/v1/auth/password", json: ["current_password": TestUser.password,
+                                                                                    "new_password": "Another-Strong-Pass-9"], token: t4)
+            #expect(changed.status == .noContent)
+            #expect(try await app.call(.GET, "/api/v1/auth/me", token: t4).status == .unauthorized)
+        }
+    }
+
+    @Test("officers and administrators need a one-time code, and a code works once")
+    func secondFactor() async throws {
+        try await withTestApp(residents: 20) { app in
+            let noCode = try await app.call(.POST, "/api/v1/auth/token", json: ["username": "district", "password": TestUser.password], as: .anonymous)
+            #expect(noCode.status == .unauthorized)
+            #expect(noCode.json.errorFields == ["totp"])
+            let code = TOTP.code(secret: testTOTPSecret, step: TOTP.step(at: app.test.clock.now))
+            let wrong = String((Int(code)! + 1) % 1_000_000).leftPadded(6)
+            #expect(try await app.call(.POST, "/api/v1/auth/token", json: ["username": "district", "password": TestUser.password, "totp": wrong], as: .anonymous).status == .unauthorized)
+            let ok = try await app.call(.POST, "/api/v1/auth/token", json: ["username": "district", "password": TestUser.password, "totp": code], as: .anonymous)
+            #expect(ok.status == .ok)
+            let replay = try await app.call(.POST, "/api/v1/auth/token", json: ["username": "district", "password": TestUser.password, "totp": code], as: .anonymous)
+            #expect(replay.status == .unauthorized)
+        }
+    }
+
+    @Test("writes, sign-ins and full views are audited; the chain detects tampering")
+    func audit() async throws {
+        try await withTestApp(residents: 100) { app in
+            let r = try await app.call(.GET, "/api/v1/residents?per_page=1").json["items"][0]
+            let full = try await app.call(.GET, "/api/v1/residents/\(r["id"].string!)/full")
+            #expect(full.status == .ok)
+            #expect(try CitizenID(full.json["id_number"].string!).value.count == 18)
+            #expect(Masking.citizenID(full.json["id_number"].string!) == r["id_number_masked"].string)
+            _ = try await app.call(.PATCH, "/api/v1/residents/\(r["id"].string!)", json: ["phone": "13900002222", "version": r["version"].int!])
+
+            let views = try await app.call(.GET, "/api/v1/audit?action=resident.view_full", as: .auditor).json
+            #expect(views["total"].int == 1)
+            #expect(views["items"][0]["actor"].string == "worker")
+            #expect(views["items"][0]["ip"].string?.isEmpty == false)
+            #expect(try await app.call(.GET, "/api/v1/audit?action=resident.update", as: .auditor).json["total"].int == 1)
+            #expect(try await app.call(.GET, "/api/v1/audit", as: .secadmin).status == .forbidden)
+            #expect(try await app.call(.GET, "/api/v1/audit", as: .sysadmin).status == .forbidden)
+            #expect(try await app.call(.GET, "/api/v1/audit/verify", as: .auditor).json["intact"].raw as? Bool == true)
+
+            // The database refuses to change or delete an entry…
+            let sql = app.db as! any SQLDatabase
+            await #expect(throws: (any Error).self) { try await sql.raw("UPDATE audit_log SET outcome = 'failure' WHERE seq = 3").run() }
+            await #expect(throws: (any Error).self) { try await sql.raw("DELETE FROM audit_log WHERE seq = 3").run() }
+            // …and if someone with the database file gets round that, verification names the entry.
+            if app.db.isSQLite {
+                try await sql.raw("DROP TRIGGER audit_log_no_update").run()
+            } else {
+                try await sql.raw("ALTER TABLE audit_log DISABLE TRIGGER audit_log_guard").run()
+            }
+            try await sql.raw("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3").run()
+            let v = try await app.call(.GET, "/api/v1/audit/verify", as: .auditor).json
+            #expect(v["intact"].raw as? Bool == false)
+            #expect(v["first_broken"].int == 3)
+        }
+    }
+
+    @Test("ID and phone numbers are not in clear in the database file or in the logs")
+    func noClearNumbers() async throws {
+        let dir = NSTemporaryDirectory() + "linli-clear-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let idNumber = newID("1977-07-17", sequence: 717), phone = "13717171717"
+        let ((), lines) = try await LogCapture.during {
+            try await withTestApp(residents: 300, storage: .sqliteFile(dir + "/linli.sqlite")) { app in
+                let h = try await app.anyHousehold()
+                let r = try await app.call(.POST, "/api/v1/residents", json: ["name": "明文", "id_number": idNumber, "phone": phone,
+                                                                              "household_id": h.id, "relation": "other"])
+                #expect(r.status == .created)
+                let id = r.json["id"].string!
+                #expect(try await app.call(.GET, "/api/v1/residents?q=\(idNumber)").json["items"][0]["id"].string == id)
+                #expect(try await app.call(.GET, "/api/v1/residents/\(id)/full").json["id_number"].string == idNumber)
+            }
+        }
+        var bytes = Data()
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir) {
+            bytes.append(try Data(contentsOf: URL(fileURLWithPath: dir + "/" + file)))
+        }
+        #expect(bytes.count > 100_000)
+        #expect(bytes.range(of: Data(idNumber.utf8)) == nil)
+        #expect(bytes.range(of: Data(phone.utf8)) == nil)
+        #expect(bytes.range(of: Data("明文".utf8)) != nil)  // the check can find text that is stored in clear
+        #expect(lines.count > 10)
+        #expect(!lines.contains { $0.contains(idNumber) || $0.contains(phone) })
+    }
+}
+
+extension String {
+    func leftPadded(_ n: Int) -> String { String(repeating: "0", count: max(0, n - count)) + self }
+}

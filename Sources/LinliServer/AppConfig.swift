@@ -1,9 +1,12 @@
 import Foundation
+import NIOConcurrencyHelpers
 import LinliCore
 import LinliData
 
-/// Everything the server reads from its environment, checked once at start.
-public struct AppConfig: Sendable {
+/// Everything the server reads from its environment, checked once at start. A class, so that the many
+/// reads of it on every request share one instance instead of copying it; it is not changed once the
+/// application is configured.
+public final class AppConfig: @unchecked Sendable {
     public enum Storage: Sendable, Equatable {
         /// A SQLite file (WAL mode) at this path.
         case sqliteFile(String)
@@ -89,10 +92,17 @@ public struct AppConfig: Sendable {
         return config
     }
 
+    /// Today in Asia/Shanghai, worked out at most once a minute (it is read on every request).
     public static let shanghaiToday: @Sendable () -> CivilDate = {
+        let now = Date().timeIntervalSince1970
+        if let cached = todayCache.withLockedValue({ $0 }), now - cached.at < 60 { return cached.day }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        let c = calendar.dateComponents([.year, .month, .day], from: Date())
-        return CivilDate(year: c.year!, month: c.month!, day: c.day!)!
+        let c = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: now))
+        let day = CivilDate(year: c.year!, month: c.month!, day: c.day!)!
+        todayCache.withLockedValue { $0 = (now, day) }
+        return day
     }
+
+    private static let todayCache = NIOLockedValueBox<(at: Double, day: CivilDate)?>(nil)
 }

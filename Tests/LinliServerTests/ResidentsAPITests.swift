@@ -41,6 +41,25 @@ struct ResidentsAPITests {
         }
     }
 
+    @Test("a read by id gives the same JSON as the list, from the database and from the read cache, and sees edits at once")
+    func readByID() async throws {
+        try await withTestApp { app in
+            let items = try await app.call(.GET, "/api/v1/residents?per_page=5").json["items"].array
+            for item in items {
+                let path = "/api/v1/residents/\(item["id"].string!)"
+                let first = try await app.call(.GET, path), second = try await app.call(.GET, path)
+                #expect(first.status == .ok)
+                #expect(NSDictionary(dictionary: first.json.raw as! [String: Any]) == NSDictionary(dictionary: item.raw as! [String: Any]))
+                #expect(first.body == second.body)
+            }
+            let path = "/api/v1/residents/\(items[0]["id"].string!)"
+            let edited = try await app.call(.PATCH, path, json: ["name": "新\"名字\\", "version": items[0]["version"].int!])
+            #expect(edited.status == .unprocessableEntity)  // quotes are not part of a name
+            _ = try await app.call(.PATCH, path, json: ["name": "改名后", "version": items[0]["version"].int!])
+            #expect(try await app.call(.GET, path).json["name"].string == "改名后")
+        }
+    }
+
     @Test("a wrong check character is refused with the field and a Chinese message, and nothing is written")
     func invalidIDNumber() async throws {
         try await withTestApp { app in

@@ -47,7 +47,12 @@ public enum Role: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    public var permissions: Set<Permission> {
+    /// Looked up on every request: computed once per role.
+    public var permissions: Set<Permission> { Role.permissionTable[self]! }
+
+    private static let permissionTable: [Role: Set<Permission>] = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.grantedPermissions) })
+
+    private var grantedPermissions: Set<Permission> {
         switch self {
         case .gridWorker, .communityWorker:
             return [.registryRead, .registryWrite, .registryFullView]

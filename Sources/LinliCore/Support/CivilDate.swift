@@ -18,6 +18,17 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses `YYYY-MM-DD` (or `YYYYMMDD`).
     public init?(_ text: some StringProtocol) {
+        // The stored form, read on every record: straight from the bytes.
+        let u = Array(text.utf8)
+        if u.count == 10, u[4] == 45, u[7] == 45 {
+            var v = [Int]()
+            for i in [0, 1, 2, 3, 5, 6, 8, 9] {
+                guard u[i] >= 48, u[i] <= 57 else { return nil }
+                v.append(Int(u[i] - 48))
+            }
+            self.init(year: v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3], month: v[4] * 10 + v[5], day: v[6] * 10 + v[7])
+            return
+        }
         let digits = String(text.filter { $0 != "-" })
         guard digits.count == 8, digits.allSatisfy(\.isASCIIDigit),
               text.count == 8 || (text.count == 10 && Array(text)[4] == "-" && Array(text)[7] == "-"),

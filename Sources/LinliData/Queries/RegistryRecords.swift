@@ -10,6 +10,11 @@ public struct RegistryScope: Sendable, Equatable {
     /// Matches no code: the scope of a caller who may see no registry data.
     public static let nothing = RegistryScope(prefix: "~")
     public init(division: DivisionCode) { prefix = division.scopePrefix }
+
+    /// From a code that was validated when it was stored (an account's division); anything else sees nothing.
+    public init(validatedCode code: String) {
+        if let d = try? DivisionCode(code) { prefix = d.scopePrefix } else { prefix = "~" }
+    }
     init(prefix: String) { self.prefix = prefix }
 
     public func contains(code: String) -> Bool { code.hasPrefix(prefix) }

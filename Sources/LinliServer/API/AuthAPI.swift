@@ -95,8 +95,8 @@ struct AuthAPI: RouteCollection {
 
     func logout(req: Request) async throws -> Response {
         let p = try req.requireSignedIn()
-        if let header = req.headers.first(name: .authorization) {
-            req.application.linli.sessionCache.remove(Sessions.hash(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)))
+        if let token = req.headers.first(name: .authorization).flatMap(Sessions.bearerToken) {
+            req.application.linli.sessionCache.remove(Sessions.hash(token))
         }
         try await AccountQueries(req.db).revoke(session: p.session.id, account: p.account, reason: "auth.logout", by: req.auditActor,
                                                 now: req.application.linli.now())

@@ -129,7 +129,7 @@ struct HouseholdInput: Decodable {
     var version: Int?
 }
 
-struct ResidentDTO: Encodable, Sendable {
+struct ResidentDTO: Encodable, Sendable, SnakeCaseKeyed {
     var id: UUID
     var name: String
     var namePinyin: String
@@ -157,6 +157,27 @@ struct ResidentDTO: Encodable, Sendable {
         residenceStatus = r.residenceStatus; lifeStatus = r.lifeStatus; gridCode = r.gridCode
         tags = ResidentTag.effective(recorded: r.recordedTags, birthDate: birth, today: today).map(\.rawValue)
         version = r.version
+    }
+
+    /// The same JSON as `Codable` gives, written directly: this is the body of the most frequent read.
+    func json() -> [UInt8] {
+        var out = JSONBytes()
+        out.open()
+        out.field("id", id.uuidString); out.field("name", name); out.field("name_pinyin", namePinyin)
+        out.field("id_number_masked", idNumberMasked); out.field("birth_date", birthDate); out.field("age", age)
+        out.field("sex", sex)
+        if let phoneMasked { out.field("phone_masked", phoneMasked) }
+        out.field("household_id", householdId.uuidString); out.field("household_number", householdNumber)
+        out.field("relation", relation); out.field("residence_status", residenceStatus); out.field("life_status", lifeStatus)
+        out.field("grid_code", gridCode); out.field("tags", tags); out.field("version", version)
+        out.close()
+        return out.bytes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, namePinyin = "name_pinyin", idNumberMasked = "id_number_masked", birthDate = "birth_date", age, sex
+        case phoneMasked = "phone_masked", householdId = "household_id", householdNumber = "household_number", relation
+        case residenceStatus = "residence_status", lifeStatus = "life_status", gridCode = "grid_code", tags, version
     }
 }
 
@@ -234,4 +255,49 @@ func requireVersion(_ v: Int?) throws -> Int {
     guard let v else { throw RegistryError.invalid([FieldError("version", "请提供记录的版本号 version（读取记录时返回）")]) }
     guard v >= 1 else { throw RegistryError.invalid([FieldError("version", "版本号应为正整数")]) }
     return v
+}
+
+/// A minimal JSON object writer for hot paths (strings escaped per RFC 8259).
+struct JSONBytes {
+    var bytes: [UInt8] = []
+    private var first = true
+
+    init() { bytes.reserveCapacity(512) }
+
+    mutating func open() { bytes.append(UInt8(ascii: "{")) }
+    mutating func close() { bytes.append(UInt8(ascii: "}")) }
+
+    private mutating func key(_ k: String) {
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        first = false
+        string(k)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    mutating func field(_ k: String, _ v: String) { key(k); string(v) }
+    mutating func field(_ k: String, _ v: Int) { key(k); bytes.append(contentsOf: String(v).utf8) }
+    mutating func field(_ k: String, _ v: [String]) {
+        key(k)
+        bytes.append(UInt8(ascii: "["))
+        for (i, s) in v.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            string(s)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    private mutating func string(_ s: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]])
+            default: bytes.append(b)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
 }

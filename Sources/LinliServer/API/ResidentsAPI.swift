@@ -58,12 +58,24 @@ struct ResidentsAPI: RouteCollection {
         return JSONBody(PageDTO(result) { ResidentDTO($0, today: today) })
     }
 
-    func show(req: Request) async throws -> JSONBody<ResidentDTO> {
+    /// The most frequent read of all: answered from the read cache without a task hop when it can be.
+    func show(req: Request) throws -> EventLoopFuture<Response> {
         try req.require(.registryRead)
-        guard let r = try await req.residents.find(id: try req.pathUUID(), in: req.registryScope) else {
-            throw RegistryError.notFound("居民")
+        let id = try req.pathUUID(), scope = req.registryScope, today = req.application.linli.today()
+        func respond(_ r: ResidentRecord) -> Response {
+            let response = Response(status: .ok)
+            response.headers.contentType = .json
+            response.body = .init(buffer: ByteBuffer(bytes: ResidentDTO(r, today: today).json()))
+            return response
         }
-        return JSONBody(ResidentDTO(r, today: req.application.linli.today()))
+        if let hit = req.application.linli.residentCache?.get(id) {
+            guard scope.contains(code: hit.gridCode) else { throw RegistryError.notFound("居民") }
+            return req.eventLoop.makeSucceededFuture(respond(hit))
+        }
+        return req.eventLoop.makeFutureWithTask {
+            guard let r = try await req.residents.find(id: id, in: scope) else { throw RegistryError.notFound("居民") }
+            return respond(r)
+        }
     }
 
     func create(req: Request) async throws -> JSONBody<ResidentDTO> {

@@ -34,8 +34,8 @@ extension Request {
     /// The part of the registry the caller may see: the subtree of the account's division. Every registry
     /// query is built with it; without a sign-in it is empty.
     var registryScope: RegistryScope {
-        guard let p = principal, let code = try? DivisionCode(p.account.divisionCode) else { return .nothing }
-        return RegistryScope(division: code)
+        guard let p = principal else { return .nothing }
+        return RegistryScope(validatedCode: p.account.divisionCode)
     }
 
     /// The caller as the audit log records them.

@@ -63,7 +63,7 @@ extension Request {
     }
 
     func pathUUID(_ name: String = "id") throws -> UUID {
-        guard let raw = parameters.get(name), let v = UUID(uuidString: raw) else {
+        guard let raw = parameters.get(name), let v = UUID(fastString: raw) else {
             throw ProblemError.badRequest(name, "路径中的 \(name) 应为 UUID")
         }
         return v
@@ -72,6 +72,34 @@ extension Request {
     func pageRequest() throws -> PageRequest {
         PageRequest(page: try queryInt("page", in: 1...100_000) ?? 1,
                     perPage: try queryInt("per_page", in: 1...PageRequest.maxPerPage) ?? 20)
+    }
+}
+
+extension UUID {
+    /// Parses the 36-character form without Foundation's formatted scanning (this is on every by-id read).
+    init?(fastString s: String) {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(16)
+        var high: UInt8?
+        var count = 0
+        for (i, c) in s.utf8.enumerated() {
+            count += 1
+            if i == 8 || i == 13 || i == 18 || i == 23 {
+                guard c == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            let v: UInt8
+            switch c {
+            case 48...57: v = c - 48
+            case 65...70: v = c - 55
+            case 97...102: v = c - 87
+            default: return nil
+            }
+            if let h = high { bytes.append(h << 4 | v); high = nil } else { high = v }
+        }
+        guard count == 36, bytes.count == 16 else { return nil }
+        self.init(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                         bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 }
 
@@ -84,12 +112,28 @@ struct JSONBody<T: Encodable & Sendable>: AsyncResponseEncodable {
         self.status = status
     }
 
-    func encodeResponse(for request: Request) async throws -> Response {
+    func encodeResponse(for request: Request) async throws -> Response { try response() }
+
+    func response() throws -> Response {
         let response = Response(status: status)
         response.headers.contentType = .json
-        response.body = .init(data: try JSONEncoder.api.encode(value))
+        // Bodies whose keys are already snake_case skip the encoder's key conversion (a hot path).
+        let encoder = value is any SnakeCaseKeyed ? JSONEncoder.plain : JSONEncoder.api
+        response.body = .init(data: try encoder.encode(value))
         return response
     }
+}
+
+/// A DTO whose coding keys are spelled as the wire spells them.
+protocol SnakeCaseKeyed {}
+
+extension JSONEncoder {
+    static let plain: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.withoutEscapingSlashes]
+        e.dateEncodingStrategy = .iso8601
+        return e
+    }()
 }
 
 /// One page of a list as the API returns it.

@@ -89,13 +89,23 @@ enum DemoAccounts {
             return
         }
         var lines = ["演示账号（密码只显示这一次）："]
-        for a in accounts {
-            let password = randomPassword()
-            let created = try await AccountProvisioning.create(username: a.username, displayName: a.name, role: a.role.rawValue,
-                                                               divisionCode: a.scope, password: password, app: app, db: app.db,
-                                                               by: .system("demo"))
+        // bcrypt is slow on purpose: hash the accounts side by side.
+        let created = try await withThrowingTaskGroup(of: (Int, String, AccountProvisioning.Created).self) { group in
+            for (i, a) in accounts.enumerated() {
+                group.addTask {
+                    let password = randomPassword()
+                    let c = try await AccountProvisioning.create(username: a.username, displayName: a.name, role: a.role.rawValue,
+                                                                 divisionCode: a.scope, password: password, app: app, db: app.db,
+                                                                 by: .system("demo"))
+                    return (i, password, c)
+                }
+            }
+            return try await group.reduce(into: [(Int, String, AccountProvisioning.Created)]()) { $0.append($1) }.sorted { $0.0 < $1.0 }
+        }
+        for (i, password, c) in created {
+            let a = accounts[i]
             var line = "  \(a.username.padding(toLength: 9, withPad: " ", startingAt: 0)) \(password)  \(a.role.label)（\(a.scope)）"
-            if let uri = created.totpURI, let secret = uri.split(separator: "=").dropFirst().first?.split(separator: "&").first {
+            if let uri = c.totpURI, let secret = uri.split(separator: "=").dropFirst().first?.split(separator: "&").first {
                 line += "\n            动态口令密钥 \(secret)（oathtool --totp -b \(secret)）"
             }
             lines.append(line)

@@ -42,8 +42,10 @@ token=$(curl -fs -X POST "http://127.0.0.1:$port/api/v1/auth/token" -H 'Content-
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 export LINLI_BENCH_TOKEN=$token
 wrk -t2 -c64 -d5s "http://127.0.0.1:$port/livez" >/dev/null   # warm-up
-echo "-- bare route /livez"
+echo "-- bare route /livez (plain wrk)"
 wrk -t2 -c64 -d15s --latency "http://127.0.0.1:$port/livez"
+echo "-- bare route /livez, requests built by the same Lua client as the by-id run"
+wrk -t2 -c64 -d15s --latency -s Benchmarks/bare.lua "http://127.0.0.1:$port"
 wrk -t2 -c64 -d10s -s Benchmarks/by-id.lua "http://127.0.0.1:$port" -- "$out/ids.txt" >/dev/null   # warm-up (fills the read cache)
 echo "-- GET /api/v1/residents/{id} (read cache warm)"
 wrk -t2 -c64 -d15s --latency -s Benchmarks/by-id.lua "http://127.0.0.1:$port" -- "$out/ids.txt"

@@ -22,10 +22,46 @@ struct BulkInsert {
     var isFull: Bool { rows.count >= maxRows }
 
     mutating func flush(on db: any Database) async throws {
-        guard !rows.isEmpty else { return }
-        var insert = SQLHelpers.sql(db).insert(into: table).columns(columns)
-        for row in rows { insert = insert.values(row.map { SQLBind($0) }) }
-        rows.removeAll(keepingCapacity: true)
-        try await insert.run()
+        try await take()?.run(on: db)
+    }
+
+    /// The rows gathered so far, as a statement to run; the buffer starts again empty.
+    mutating func take() -> Batch? {
+        guard !rows.isEmpty else { return nil }
+        defer { rows = [] }
+        return Batch(table: table, columns: columns, rows: rows)
+    }
+
+    struct Batch: Sendable {
+        let table: String
+        let columns: [String]
+        let rows: [[any Encodable & Sendable]]
+
+        func run(on db: any Database) async throws {
+            var insert = SQLHelpers.sql(db).insert(into: table).columns(columns)
+            for row in rows { insert = insert.values(row.map { SQLBind($0) }) }
+            try await insert.run()
+        }
+    }
+}
+
+/// Double buffering for bulk loads: one batch of statements runs on the database while the caller
+/// draws the next rows, so generating and encrypting use one core and SQLite the other. Batches run
+/// strictly one after another, in order, on the caller's connection.
+struct InsertPipeline {
+    private var running: Task<Void, any Error>?
+
+    /// Waits for the batch before (at most one is in flight), then starts these without waiting.
+    mutating func submit(_ batches: [BulkInsert.Batch], on db: any Database) async throws {
+        try await drain()
+        guard !batches.isEmpty else { return }
+        running = Task { for b in batches { try await b.run(on: db) } }
+    }
+
+    /// Waits until everything submitted has been written (before any statement of the caller's own).
+    mutating func drain() async throws {
+        let r = running
+        running = nil
+        try await r?.value
     }
 }

@@ -32,7 +32,14 @@ public enum DemoDistrict {
         return try await db.writeTransaction { db in
             let deferred = try await SQLiteBulkLoad.dropSecondaryIndexes(on: db)
             var generator = DemoGenerator(seed: seed, residents: residents, cipher: cipher)
-            let summary = try await generator.write(on: db, progress: progress)
+            let summary: DemoDistrict.Summary
+            do {
+                summary = try await generator.write(on: db, progress: progress)
+            } catch {
+                // Nothing may still be writing when the transaction rolls back.
+                try? await generator.pipeline.drain()
+                throw error
+            }
             try await SQLiteBulkLoad.recreate(deferred, on: db)
             try await AuditLog.append([AuditEvent("demo.load", detail: ["seed": String(seed), "residents": String(summary.residents)])],
                                       by: .system("demo"), on: db)
@@ -86,6 +93,7 @@ struct DemoGenerator {
                                                  "birth_date", "sex", "phone_cipher", "phone_masked", "household_id", "relation",
                                                  "residence_status", "life_status", "grid_code", "tags", "version", "created_at", "updated_at"])
     var tags = BulkInsert(ResidentTagRow.schema, ["id", "resident_id", "tag"])
+    var pipeline = InsertPipeline()
     var events = BulkInsert(ResidentEvent.schema, ["id", "resident_id", "kind", "occurred_on", "from_household_id", "to_household_id",
                                                    "changes", "note", "recorded_at"])
 
@@ -132,7 +140,8 @@ struct DemoGenerator {
                 let code = streetCode.child(member.2, kind: member.1)!
                 let id = rng.uuid()
                 addDivision(id, code, member.0, kind: member.1, parent: streetID, boundary: nil)
-                try await divisions.flush(on: db)
+                try await pipeline.submit([divisions.take()].compactMap { $0 }, on: db)
+                try await pipeline.drain()
                 for (p, park) in DemoNames.parks.enumerated() where park.streets.contains(s) && (c + p) % 3 == 0 {
                     try await SQLHelpers.sql(db).insert(into: DivisionPark.schema).columns("id", "division_id", "park_id")
                         .values(SQLBind(rng.uuid()), SQLBind(id), SQLBind(parkIDs[p])).run()
@@ -148,6 +157,7 @@ struct DemoGenerator {
             }
         }
         try await flushAll(on: db)
+        try await pipeline.drain()
         progress(summary.residents, target)
         return summary
     }
@@ -178,7 +188,7 @@ struct DemoGenerator {
             summary.grids += 1
             grids.append((gid, gcode.value, box))
         }
-        try await divisions.flush(on: db)
+        try await pipeline.submit([divisions.take()].compactMap { $0 }, on: db)
         var people = 0, householdIndex = 0
         var building: (id: UUID, name: String, used: Int)? = nil
         var buildingNumber = 0
@@ -213,12 +223,9 @@ struct DemoGenerator {
     }
 
     mutating func flushAll(on db: any Database) async throws {
-        try await divisions.flush(on: db)
-        try await buildings.flush(on: db)
-        try await households.flush(on: db)
-        try await residents.flush(on: db)
-        try await tags.flush(on: db)
-        try await events.flush(on: db)
+        // Parents before children: each statement's foreign keys point at rows already written.
+        let batches = [divisions.take(), buildings.take(), households.take(), residents.take(), tags.take(), events.take()]
+        try await pipeline.submit(batches.compactMap { $0 }, on: db)
     }
 
     func zeroPadded(_ n: Int, _ width: Int) -> String {

@@ -283,6 +283,13 @@ struct SecurityTests {
             #expect(views["items"][0]["actor"].string == "worker")
             #expect(views["items"][0]["ip"].string?.isEmpty == false)
             #expect(try await app.call(.GET, "/api/v1/audit?action=resident.update", as: .auditor).json["total"].int == 1)
+            // Refused writes and denied requests are recorded too.
+            #expect(try await app.call(.POST, "/api/v1/residents", json: ["name": "缺字段"]).status == .unprocessableEntity)
+            #expect(try await app.call(.GET, "/api/v1/accounts").status == .forbidden)
+            let refused = try await app.call(.GET, "/api/v1/audit?action=request.refused", as: .auditor).json["items"].array
+            #expect(refused.count == 2)
+            #expect(Set(refused.compactMap { $0["outcome"].string }) == ["failure", "denied"])
+            #expect(refused.allSatisfy { $0["actor"].string == "worker" })
             #expect(try await app.call(.GET, "/api/v1/audit", as: .secadmin).status == .forbidden)
             #expect(try await app.call(.GET, "/api/v1/audit", as: .sysadmin).status == .forbidden)
             #expect(try await app.call(.GET, "/api/v1/audit/verify", as: .auditor).json["intact"].raw as? Bool == true)

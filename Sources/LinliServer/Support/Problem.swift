@@ -43,13 +43,30 @@ struct ProblemError: Error {
 struct ProblemMiddleware: Middleware {
     // A future-based middleware: an async one would cost every request a hop onto a Swift task.
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        next.respond(to: request).flatMapErrorThrowing { error in
+        next.respond(to: request).flatMapError { error in
             let problem = Self.problem(for: error, request: request)
             let response = Response(status: HTTPResponseStatus(statusCode: problem.status))
             response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
-            response.body = .init(data: try JSONEncoder.api.encode(problem))
-            return response
+            response.body = .init(data: (try? JSONEncoder.api.encode(problem)) ?? Data())
+            guard Self.isAudited(request, status: problem.status) else { return request.eventLoop.makeSucceededFuture(response) }
+            return request.eventLoop.makeFutureWithTask {
+                let event = AuditEvent("request.refused", target: "\(request.method.rawValue) \(request.url.path)",
+                                       outcome: problem.status == 403 ? "denied" : "failure",
+                                       detail: ["status": String(problem.status),
+                                                "fields": (problem.errors ?? []).map(\.field).joined(separator: ",")])
+                // The refusal is answered even if it cannot be recorded (a full disk, say).
+                try? await AuditLog.record(event, by: request.auditActor, on: request.db, now: request.application.linli.now())
+                return response
+            }
         }
+    }
+
+    /// Refused writes and refused access are recorded: a write that failed (outcome "failure"), any
+    /// request denied by role (outcome "denied"). Sign-ins record themselves; unknown routes are noise.
+    static func isAudited(_ request: Request, status: Int) -> Bool {
+        guard request.route != nil, (400..<500).contains(status), status != 401 || request.method != .GET,
+              !request.url.string.hasPrefix("/api/v1/auth/token") else { return false }
+        return request.method != .GET || status == 403
     }
 
     static func problem(for error: any Error, request: Request) -> Problem {

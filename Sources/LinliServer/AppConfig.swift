@@ -40,6 +40,8 @@ public final class AppConfig: @unchecked Sendable {
     /// Sign-in attempts allowed per client address in `signInWindow` seconds.
     public var signInLimit = 20
     public var signInWindow: TimeInterval = 300
+    /// Keys the web forms' CSRF tokens (new at each start: a form from before a restart is refused).
+    public var csrfKey = Sessions.newToken()
     /// Audit entries older than this are purged by `linli audit purge` (at least 180 days).
     public var auditRetentionDays = 365
 

@@ -30,67 +30,12 @@ struct AuthAPI: RouteCollection {
     }
 
     func token(req: Request) async throws -> JSONBody<TokenDTO> {
-        let config = req.application.linli
-        let now = config.now()
-        let ip = req.remoteAddress?.ipAddress ?? "unknown"
-        guard limiter.allow(ip, now: now) else {
-            throw ProblemError(status: .tooManyRequests, detail: "登录尝试过于频繁，请稍后再试")
-        }
         let input = try req.decodeJSON(TokenInput.self)
-        var errors = FieldErrors()
-        let username = (input.username ?? "").trimmingCharacters(in: .whitespaces)
-        if username.isEmpty { errors.add("username", "请填写用户名") }
-        if (input.password ?? "").isEmpty { errors.add("password", "请填写密码") }
-        guard errors.isEmpty, username.count <= 64, let password = input.password, password.count <= 128 else {
-            throw RegistryError.invalid(errors.isEmpty ? [FieldError("username", "用户名或密码过长")] : errors.errors)
+        switch try await SignIn.attempt(username: input.username ?? "", password: input.password ?? "", totp: input.totp,
+                                        req: req, limiter: limiter, decoyHash: decoyHash) {
+        case .signedIn(let token, let session): return JSONBody(TokenDTO(token: token, expiresAt: session.expiresAt))
+        case .refused(let problem): throw problem
         }
-        let accounts = AccountQueries(req.db)
-        let actor = AuditActor(id: nil, username: username, role: "anonymous", ip: ip)
-        let refused = ProblemError(status: .unauthorized, detail: "用户名或密码错误")
-        guard let account = try await accounts.find(username: username) else {
-            // The same work as a real check, so that timing does not tell which usernames exist.
-            _ = try? await req.password.async.verify(password, created: decoyHash)
-            try await AuditLog.record(AuditEvent("auth.login", target: "account:\(username)", outcome: "failure",
-                                                 detail: ["reason": "unknown_user"]), by: actor, on: req.db, now: now)
-            throw refused
-        }
-        let accountActor = AuditActor(id: account.id, username: account.username, role: account.role, ip: ip)
-        func fail(_ reason: String) async throws {
-            try await accounts.recordFailure(id: account.id, lockAfter: config.lockoutThreshold, lockUntil: now.addingTimeInterval(config.lockoutDuration),
-                                             audit: AuditEvent("auth.login", target: "account:\(username)", outcome: "failure", detail: ["reason": reason]),
-                                             by: accountActor)
-        }
-        if account.disabled {
-            try await AuditLog.record(AuditEvent("auth.login", target: "account:\(username)", outcome: "failure", detail: ["reason": "disabled"]),
-                                      by: accountActor, on: req.db, now: now)
-            throw refused
-        }
-        if let until = account.lockedUntil, until > now {
-            try await AuditLog.record(AuditEvent("auth.login", target: "account:\(username)", outcome: "failure", detail: ["reason": "locked"]),
-                                      by: accountActor, on: req.db, now: now)
-            let minutes = Int((until.timeIntervalSince(now) / 60).rounded(.up))
-            throw ProblemError(status: .init(statusCode: 423), detail: "连续登录失败次数过多，账号已锁定，请 \(minutes) 分钟后再试")
-        }
-        guard try await req.password.async.verify(password, created: account.passwordHash) else {
-            try await fail("password")
-            throw refused
-        }
-        var step: UInt64?
-        if account.roleValue?.requiresTOTP == true {
-            guard let code = input.totp, !code.isEmpty else {
-                throw ProblemError(status: .unauthorized, detail: "该账号须输入动态口令", errors: [FieldError("totp", "请输入6位动态口令")])
-            }
-            guard let sealed = account.totpCipher, let secret = Base32.decode(try config.cipher.open(sealed)),
-                  let s = TOTP.verify(code, secret: secret, at: now, after: account.totpLastStep.map { UInt64($0) }) else {
-                try await fail("totp")
-                throw ProblemError(status: .unauthorized, detail: "动态口令错误或已使用", errors: [FieldError("totp", "动态口令错误")])
-            }
-            step = s
-        }
-        let token = Sessions.newToken()
-        let session = try await accounts.openSession(account: account, tokenHash: Sessions.hash(token), ip: ip, now: now,
-                                                     lifetime: config.sessionLifetime, totpStep: step, by: accountActor)
-        return JSONBody(TokenDTO(token: token, expiresAt: session.expiresAt))
     }
 
     func logout(req: Request) async throws -> Response {
@@ -141,5 +86,82 @@ struct AuthAPI: RouteCollection {
         // Every session of the account has ended, in every cached copy.
         req.application.linli.sessionCache.removeAll()
         return Response(status: .noContent)
+    }
+}
+
+/// Signing in, for the API and the web console alike: rate limit, lockout, bcrypt, second factor,
+/// session, audit.
+enum SignIn {
+    enum Outcome {
+        case signedIn(token: String, session: LinliData.SessionRecord)
+        case refused(ProblemError)
+    }
+
+    static func attempt(username rawUsername: String, password: String, totp: String?, req: Request, limiter: RateLimiter,
+                        decoyHash: String) async throws -> Outcome {
+        let config = req.application.linli
+        let now = config.now()
+        let ip = req.remoteAddress?.ipAddress ?? "unknown"
+        guard limiter.allow(ip, now: now) else {
+            return .refused(ProblemError(status: .tooManyRequests, detail: "登录尝试过于频繁，请稍后再试"))
+        }
+        var errors = FieldErrors()
+        let username = rawUsername.trimmingCharacters(in: .whitespaces)
+        if username.isEmpty { errors.add("username", "请填写用户名") }
+        if password.isEmpty { errors.add("password", "请填写密码") }
+        if username.count > 64 { errors.add("username", "用户名过长") }
+        if password.count > 128 { errors.add("password", "密码过长") }
+        guard errors.isEmpty else {
+            return .refused(ProblemError(status: .unprocessableEntity, detail: errors.errors.map(\.message).joined(separator: "；"), errors: errors.errors))
+        }
+        let accounts = AccountQueries(req.db)
+        let refused = ProblemError(status: .unauthorized, detail: "用户名或密码错误")
+        guard let account = try await accounts.find(username: username) else {
+            // The same work as a real check, so that timing does not tell which usernames exist.
+            _ = try? await req.password.async.verify(password, created: decoyHash)
+            try await AuditLog.record(AuditEvent("auth.login", target: "account:\(username)", outcome: "failure", detail: ["reason": "unknown_user"]),
+                                      by: AuditActor(id: nil, username: username, role: "anonymous", ip: ip), on: req.db, now: now)
+            return .refused(refused)
+        }
+        let actor = AuditActor(id: account.id, username: account.username, role: account.role, ip: ip)
+        func record(_ reason: String) async throws {
+            try await AuditLog.record(AuditEvent("auth.login", target: "account:\(username)", outcome: "failure", detail: ["reason": reason]),
+                                      by: actor, on: req.db, now: now)
+        }
+        func fail(_ reason: String) async throws {
+            try await accounts.recordFailure(id: account.id, lockAfter: config.lockoutThreshold,
+                                             lockUntil: now.addingTimeInterval(config.lockoutDuration),
+                                             audit: AuditEvent("auth.login", target: "account:\(username)", outcome: "failure", detail: ["reason": reason]),
+                                             by: actor)
+        }
+        if account.disabled {
+            try await record("disabled")
+            return .refused(refused)
+        }
+        if let until = account.lockedUntil, until > now {
+            try await record("locked")
+            let minutes = Int((until.timeIntervalSince(now) / 60).rounded(.up))
+            return .refused(ProblemError(status: .init(statusCode: 423), detail: "连续登录失败次数过多，账号已锁定，请 \(minutes) 分钟后再试"))
+        }
+        guard try await req.password.async.verify(password, created: account.passwordHash) else {
+            try await fail("password")
+            return .refused(refused)
+        }
+        var step: UInt64?
+        if account.roleValue?.requiresTOTP == true {
+            guard let code = totp, !code.isEmpty else {
+                return .refused(ProblemError(status: .unauthorized, detail: "该账号须输入动态口令", errors: [FieldError("totp", "请输入6位动态口令")]))
+            }
+            guard let sealed = account.totpCipher, let secret = Base32.decode(try config.cipher.open(sealed)),
+                  let s = TOTP.verify(code, secret: secret, at: now, after: account.totpLastStep.map { UInt64($0) }) else {
+                try await fail("totp")
+                return .refused(ProblemError(status: .unauthorized, detail: "动态口令错误或已使用", errors: [FieldError("totp", "动态口令错误")]))
+            }
+            step = s
+        }
+        let token = Sessions.newToken()
+        let session = try await accounts.openSession(account: account, tokenHash: Sessions.hash(token), ip: ip, now: now,
+                                                     lifetime: config.sessionLifetime, totpStep: step, by: actor)
+        return .signedIn(token: token, session: session)
     }
 }

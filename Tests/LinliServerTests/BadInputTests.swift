@@ -72,6 +72,11 @@ struct BadInputTests {
             #expect(r.isProblem)
             #expect(r.json["detail"].string == "请求的地址不存在")
             #expect(try await app.call(.GET, "/api/v1/residents/\(UUID())").json["detail"].string == "未找到该居民")
+            let put = try await app.call(.PUT, "/api/v1/residents", json: [String: String]())
+            #expect(put.status == .methodNotAllowed)
+            #expect(put.isProblem)
+            #expect(put.headers.first(name: .allow) == "GET, POST")
+            #expect(try await app.call(.DELETE, "/api/v1/residents/\(UUID())").status == .methodNotAllowed)
         }
     }
 }

@@ -44,8 +44,14 @@ struct ProblemMiddleware: Middleware {
     // A future-based middleware: an async one would cost every request a hop onto a Swift task.
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         next.respond(to: request).flatMapError { error in
-            let problem = Self.problem(for: error, request: request)
+            var problem = Self.problem(for: error, request: request)
+            // A known path asked with a method it does not have: 405 and the methods it has.
+            let allowed = problem.status == 404 && request.route == nil ? Self.methods(for: request) : []
+            if !allowed.isEmpty {
+                problem = Problem(title: "Method Not Allowed", status: 405, detail: "该地址不支持 \(request.method.rawValue) 请求，可用：\(allowed.joined(separator: "、"))")
+            }
             let response = Response(status: HTTPResponseStatus(statusCode: problem.status))
+            if !allowed.isEmpty { response.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", ")) }
             response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
             response.body = .init(data: (try? JSONEncoder.api.encode(problem)) ?? Data())
             guard Self.isAudited(request, status: problem.status) else { return request.eventLoop.makeSucceededFuture(response) }
@@ -59,6 +65,22 @@ struct ProblemMiddleware: Middleware {
                 return response
             }
         }
+    }
+
+    /// The methods registered for the request's path (parameters match any segment).
+    static func methods(for request: Request) -> [String] {
+        let segments = request.url.path.split(separator: "/").map(String.init)
+        var methods: [String] = []
+        for route in request.application.routes.all where route.path.count == segments.count {
+            let matches = zip(route.path, segments).allSatisfy { component, segment in
+                switch component {
+                case .constant(let c): return c == segment
+                default: return true
+                }
+            }
+            if matches, !methods.contains(route.method.rawValue) { methods.append(route.method.rawValue) }
+        }
+        return methods
     }
 
     /// Refused writes and refused access are recorded: a write that failed (outcome "failure"), any

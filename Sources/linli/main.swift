@@ -10,13 +10,22 @@ var env = try Environment.detect()
 try LoggingSystem.bootstrap(from: &env)
 let app = try await Application.make(env)
 do {
-    try await configure(app, try AppConfig.fromEnvironment())
+    let config = try AppConfig.fromEnvironment()
+    // A restore puts the file in place before anything opens (and so creates) the database.
+    if env.arguments.dropFirst().first == "restore" {
+        guard env.arguments.count == 3 else { throw CommandFailure("用法：linli restore 备份文件") }
+        try Restore.run(file: env.arguments[2], config: config)
+        try await app.asyncShutdown()
+        exit(0)
+    }
+    try await configure(app, config)
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(DemoCommand(), as: "demo")
     app.asyncCommands.use(StatsCommand(), as: "stats")
     app.asyncCommands.use(BenchCommand(), as: "bench")
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
     // `serve` (the default) brings the schema up to date first: migrations are append-only.
     let command = env.arguments.dropFirst().first ?? "serve"
     if command == "serve" || command.hasPrefix("-") {

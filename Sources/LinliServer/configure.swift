@@ -38,6 +38,7 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.routes.defaultMaxBodySize = ByteCount(value: config.maxBodySize)
     app.http.server.configuration.serverName = nil
     app.middleware = Middlewares()
+    app.middleware.use(MetricsMiddleware(metrics: app.requestMetrics))
     app.middleware.use(SecurityHeaders())
     app.middleware.use(ProblemMiddleware())
     try await routes(app)
@@ -45,6 +46,7 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
 
 func routes(_ app: Application) async throws {
     try app.register(collection: SystemAPI())
+    app.get("metrics", use: metricsPage)
     let v1 = app.grouped("api", "v1").grouped(BearerAuthenticator())
     let decoy = try await app.password.async.hash(UUID().uuidString)
     let signIns = RateLimiter(limit: app.linli.signInLimit, window: app.linli.signInWindow)

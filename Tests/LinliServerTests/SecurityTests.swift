@@ -15,7 +15,7 @@ enum Need: Equatable {
 }
 
 let routeNeeds: [String: Need] = [
-    "GET /healthz": .open, "GET /livez": .open, "GET /api/openapi.yaml": .open,
+    "GET /healthz": .open, "GET /livez": .open, "GET /metrics": .open, "GET /api/openapi.yaml": .open,
     "POST /api/v1/auth/token": .open, "POST /api/v1/auth/logout": .signedIn,
     "GET /api/v1/auth/me": .signedIn, "POST /api/v1/auth/password": .signedIn,
     "GET /api/v1/divisions": .open, "GET /api/v1/divisions/:code": .open, "GET /api/v1/grids": .open,

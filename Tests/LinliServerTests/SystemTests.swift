@@ -15,6 +15,23 @@ struct SystemTests {
         }
     }
 
+    @Test("metrics are labelled by route pattern, not by path, and count what happened")
+    func metrics() async throws {
+        try await withTestApp(residents: 100) { app in
+            let ids = try await app.call(.GET, "/api/v1/residents?per_page=3", as: .district).json["items"].array.compactMap { $0["id"].string }
+            #expect(ids.count == 3)
+            for id in ids { _ = try await app.call(.GET, "/api/v1/residents/\(id)", as: .district) }
+            _ = try await app.call(.GET, "/api/v1/residents/\(UUID())")
+            let text = try await app.call(.GET, "/metrics", as: .anonymous).text
+            #expect(text.contains("linli_http_requests_total{method=\"GET\",route=\"/api/v1/residents/:id\",status=\"200\"} 3"))
+            #expect(text.contains("linli_http_requests_total{method=\"GET\",route=\"/api/v1/residents/:id\",status=\"404\"} 1"))
+            #expect(!ids.contains { text.contains($0) })
+            #expect(text.contains("linli_http_request_duration_seconds_count{method=\"GET\",route=\"/api/v1/residents/:id\"} 4"))
+            #expect(text.contains("linli_registry_total{kind=\"residents\"} 100"))
+            #expect(text.contains("linli_cache_lookups_total{cache=\"resident\",result=\"hit\"}"))
+        }
+    }
+
     @Test("the OpenAPI contract is served and documents every route the server has")
     func contract() async throws {
         try await withTestApp(residents: 0) { app in
@@ -23,7 +40,7 @@ struct SystemTests {
             let yaml = r.text
             #expect(yaml.hasPrefix("openapi: 3.1"))
             // The contract is the API's: web pages and their assets are not in it.
-            for route in app.routes.all where ["api", "healthz", "livez"].contains("\(route.path.first!)") {
+            for route in app.routes.all where ["api", "healthz", "livez", "metrics"].contains("\(route.path.first!)") {
                 let path = "/" + route.path.map { component -> String in
                     switch component {
                     case .constant(let c): return c

@@ -11,8 +11,10 @@ public final class RecordCache<Key: Hashable & Sendable, Value: Sendable>: @unch
     private var epoch: UInt64 = 0
     private let capacity: Int
     private let ttl: UInt64
-    public private(set) var hits = 0
-    public private(set) var misses = 0
+    private var hitCount = 0
+    private var missCount = 0
+    public var hits: Int { lock.lock(); defer { lock.unlock() }; return hitCount }
+    public var misses: Int { lock.lock(); defer { lock.unlock() }; return missCount }
 
     public init(capacity: Int, ttlSeconds: Double) {
         self.capacity = capacity
@@ -24,10 +26,10 @@ public final class RecordCache<Key: Hashable & Sendable, Value: Sendable>: @unch
     public func get(_ id: Key) -> Value? {
         lock.lock(); defer { lock.unlock() }
         if let e = entries[id], e.expires > Self.now {
-            hits += 1
+            hitCount += 1
             return e.value
         }
-        misses += 1
+        missCount += 1
         return nil
     }
 

@@ -101,11 +101,7 @@ public enum AuditLog {
     public static func hash(of r: AuditRecord) -> String {
         let fields = [String(r.seq), r.at, r.actorId?.uuidString ?? "", r.actor, r.actorRole, r.ip, r.action, r.target,
                       r.outcome, r.detail, r.prevHash]
-        let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8))
-        return digest.map { byte in
-            let s = String(byte, radix: 16)
-            return s.count == 1 ? "0" + s : s
-        }.joined()
+        return Hex.encode(SHA256.hash(data: Data(fields.joined(separator: "\u{1F}").utf8)))
     }
 
     public struct Verification: Sendable, Equatable {

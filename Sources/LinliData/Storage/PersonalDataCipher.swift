@@ -62,13 +62,6 @@ public struct PersonalDataCipher: Sendable {
     /// index reveals nothing (an unkeyed hash of an ID number is easy to reverse by enumeration).
     public func blindIndex(_ clear: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(clear.utf8), using: indexKey)
-        let digits = Array("0123456789abcdef".utf8)
-        var hex = [UInt8]()
-        hex.reserveCapacity(32)
-        for byte in mac.prefix(16) {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        return Hex.encode(mac.prefix(16))
     }
 }

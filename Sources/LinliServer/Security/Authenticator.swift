@@ -79,13 +79,6 @@ enum Sessions {
 
     /// Only this is stored: a stolen database does not yield usable tokens.
     static func hash(_ token: String) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var hex = [UInt8]()
-        hex.reserveCapacity(64)
-        for b in SHA256.hash(data: Data(token.utf8)) {
-            hex.append(digits[Int(b >> 4)])
-            hex.append(digits[Int(b & 0x0F)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        Hex.encode(SHA256.hash(data: Data(token.utf8)))
     }
 }

@@ -42,6 +42,12 @@ public final class AppConfig: @unchecked Sendable {
     public var signInWindow: TimeInterval = 300
     /// Keys the web forms' CSRF tokens (new at each start: a form from before a restart is refused).
     public var csrfKey = Sessions.newToken()
+    /// Where photos of requests are kept (in the data folder unless set).
+    public var photoDirectory: String?
+    /// How often overdue requests are checked for automatic escalation (0: never, as in tests).
+    public var escalationInterval: TimeInterval = 60
+    /// Anonymous submissions (web portal, JSON API) allowed per client address per hour.
+    public var anonymousSubmitLimit = 30
     /// Audit entries older than this are purged by `linli audit purge` (at least 180 days).
     public var auditRetentionDays = 365
 

@@ -57,5 +57,6 @@ func routes(_ app: Application) async throws {
     try v1.register(collection: ResidentsAPI())
     try v1.register(collection: AccountsAPI())
     try v1.register(collection: AuditAPI())
+    try v1.register(collection: RequestsAPI(submitLimiter: RateLimiter(limit: app.linli.anonymousSubmitLimit, window: 3600)))
     v1.get("stats", use: SystemAPI().stats)
 }

@@ -55,16 +55,19 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     private var grantedPermissions: Set<Permission> {
         switch self {
         case .gridWorker, .communityWorker:
-            return [.registryRead, .registryWrite, .registryFullView]
+            return [.registryRead, .registryWrite, .registryFullView, .requestsRead, .requestsHandle]
         case .streetOfficer:
-            return [.registryRead, .registryFullView]
+            return [.registryRead, .registryFullView, .requestsRead, .requestsHandle, .requestsSupervise]
         case .districtOfficer:
-            return [.registryRead, .registryFullView, .divisionsWrite]
-        case .department, .resident:
-            return []
+            return [.registryRead, .registryFullView, .divisionsWrite, .requestsRead, .requestsHandle, .requestsSupervise, .categoriesManage]
+        case .department:
+            return [.requestsRead, .requestsHandle]
+        case .resident:
+            // Their own requests only (the data layer scopes a resident to what they reported).
+            return [.requestsRead]
         case .systemAdmin:
-            // Runs the system and keeps the division tree; never sees residents' personal data.
-            return [.divisionsWrite]
+            // Runs the system and keeps the division tree and the request categories; never sees residents' personal data.
+            return [.divisionsWrite, .categoriesManage]
         case .securityAdmin:
             return [.accountsManage]
         case .auditAdmin:
@@ -87,4 +90,12 @@ public enum Permission: String, Codable, Sendable, CaseIterable {
     case accountsManage = "accounts.manage"
     /// Search and verify the audit log.
     case auditRead = "audit.read"
+    /// See requests and events in one's area (a department: those dispatched to it; a resident: their own).
+    case requestsRead = "requests.read"
+    /// Take the workflow's steps on requests (which steps, the workflow's rules decide).
+    case requestsHandle = "requests.handle"
+    /// The supervision board and its cards.
+    case requestsSupervise = "requests.supervise"
+    /// Edit the category tree and its time limits.
+    case categoriesManage = "categories.manage"
 }

@@ -8,6 +8,7 @@ public enum LinliMigrations {
         CreateBuildingsAndHouseholds(),
         CreateResidents(),
         CreateAccountsAndAudit(),
+        CreateRequests(),
     ]
 }
 

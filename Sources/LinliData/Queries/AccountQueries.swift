@@ -16,6 +16,8 @@ public struct AccountRecord: Codable, Sendable, Equatable {
     public var failedAttempts: Int
     public var lockedUntil: Date?
     public var version: Int
+    /// For department accounts: the department whose dispatched requests they handle.
+    public var departmentCode: String?
 
     public var roleValue: Role? { Role(rawValue: role) }
 }
@@ -34,7 +36,7 @@ public struct AccountQueries: Sendable {
     public init(_ db: any Database) { self.db = db }
 
     static let columns = ["id", "username", "display_name", "role", "division_code", "password_hash", "totp_cipher",
-                          "totp_last_step", "disabled", "failed_attempts", "locked_until", "version"]
+                          "totp_last_step", "disabled", "failed_attempts", "locked_until", "version", "department_code"]
 
     private func select() -> SQLSelectBuilder {
         var q = SQLHelpers.sql(db).select()
@@ -60,7 +62,7 @@ public struct AccountQueries: Sendable {
 
     /// Checks the account's fields (the password policy is checked by the caller, who has the clear text).
     public static func check(username: String, displayName: String, role: String, divisionCode: String,
-                             on db: any Database) async throws -> (Role, DivisionCode) {
+                             departmentCode: String? = nil, on db: any Database) async throws -> (Role, DivisionCode) {
         var errors = FieldErrors()
         if username.count < 3 || username.count > 32
             || !username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) {
@@ -77,14 +79,26 @@ public struct AccountQueries: Sendable {
         if let c = code, errors.isEmpty, try await Division.query(on: db).filter(\.$code == c.value).count() == 0 {
             errors.add("division_code", "区划 \(c.value) 不存在")
         }
+        if r == .department {
+            if let d = departmentCode, !d.isEmpty {
+                if errors.isEmpty, try await SQLHelpers.count(SQLHelpers.sql(db).select().column(SQLFunction("count", args: SQLLiteral.all), as: "n")
+                    .from("departments").where("code", .equal, SQLBind(d))) == 0 {
+                    errors.add("department_code", "部门 \(d) 不存在")
+                }
+            } else {
+                errors.add("department_code", "部门用户须指定所属部门")
+            }
+        } else if departmentCode != nil {
+            errors.add("department_code", "只有部门用户可以指定所属部门")
+        }
         guard errors.isEmpty, let r, let code else { throw RegistryError.invalid(errors.errors) }
         return (r, code)
     }
 
-    public func create(username: String, displayName: String, role: String, divisionCode: String, passwordHash: String,
-                       totpCipher: Data?, by actor: AuditActor) async throws -> AccountRecord {
+    public func create(username: String, displayName: String, role: String, divisionCode: String, departmentCode: String? = nil,
+                       passwordHash: String, totpCipher: Data?, by actor: AuditActor) async throws -> AccountRecord {
         let (r, code) = try await AccountQueries.check(username: username, displayName: displayName, role: role,
-                                                       divisionCode: divisionCode, on: db)
+                                                       divisionCode: divisionCode, departmentCode: departmentCode, on: db)
         let id = UUID()
         try await db.writeTransaction { db in
             if try await Account.query(on: db).filter(\.$username == username).count() > 0 {
@@ -96,6 +110,7 @@ public struct AccountQueries: Sendable {
             a.displayName = displayName
             a.role = r.rawValue
             a.divisionCode = code.value
+            a.departmentCode = departmentCode
             a.passwordHash = passwordHash
             a.totpCipher = totpCipher
             a.disabled = false
@@ -113,7 +128,9 @@ public struct AccountQueries: Sendable {
                        by actor: AuditActor) async throws -> AccountRecord {
         guard let current = try await find(id: id) else { throw RegistryError.notFound("账号") }
         let (r, code) = try await AccountQueries.check(username: current.username, displayName: displayName ?? current.displayName,
-                                                       role: role ?? current.role, divisionCode: divisionCode ?? current.divisionCode, on: db)
+                                                       role: role ?? current.role, divisionCode: divisionCode ?? current.divisionCode,
+                                                       departmentCode: (role ?? current.role) == Role.department.rawValue ? current.departmentCode : nil,
+                                                       on: db)
         if r.requiresTOTP && current.totpCipher == nil && r.rawValue != current.role {
             throw RegistryError.invalid([FieldError("role", "\(r.label)需要动态口令：请为该用户重置密码以生成口令密钥后再改角色")])
         }

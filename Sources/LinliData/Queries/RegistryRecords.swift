@@ -30,6 +30,10 @@ public enum RegistryError: Error, Sendable {
     case staleVersion(current: Int)
     /// The input collides with a record that exists (a registered ID number, a household number).
     case conflict(FieldError)
+    /// The record is in a state where this cannot be done (a workflow step not allowed now).
+    case conflictingState(String)
+    /// The caller may see the record but not do this to it.
+    case forbidden(String)
 }
 
 public struct DivisionRecord: Codable, Sendable, Equatable {

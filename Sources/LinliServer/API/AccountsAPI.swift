@@ -22,6 +22,7 @@ struct AccountsAPI: RouteCollection {
         var role: String
         var roleLabel: String
         var divisionCode: String
+        var departmentCode: String?
         var disabled: Bool
         var locked: Bool
         var totpEnrolled: Bool
@@ -31,7 +32,7 @@ struct AccountsAPI: RouteCollection {
 
         init(_ a: AccountRecord, now: Date, totpUri: String? = nil) {
             id = a.id; username = a.username; displayName = a.displayName; role = a.role
-            roleLabel = a.roleValue?.label ?? a.role; divisionCode = a.divisionCode; disabled = a.disabled
+            roleLabel = a.roleValue?.label ?? a.role; divisionCode = a.divisionCode; departmentCode = a.departmentCode; disabled = a.disabled
             locked = (a.lockedUntil ?? .distantPast) > now; totpEnrolled = a.totpCipher != nil; version = a.version
             self.totpUri = totpUri
         }
@@ -42,6 +43,7 @@ struct AccountsAPI: RouteCollection {
         var displayName: String?
         var role: String?
         var divisionCode: String?
+        var departmentCode: String?
         var password: String?
         var disabled: Bool?
         var version: Int?
@@ -70,7 +72,8 @@ struct AccountsAPI: RouteCollection {
         if i.divisionCode == nil { errors.append(FieldError("division_code", "请选择所属区划")) }
         guard errors.isEmpty else { throw RegistryError.invalid(errors) }
         let created = try await AccountProvisioning.create(username: username, displayName: i.displayName ?? username, role: i.role!,
-                                                           divisionCode: i.divisionCode!, password: password, app: req.application,
+                                                           divisionCode: i.divisionCode!, departmentCode: i.departmentCode,
+                                                           password: password, app: req.application,
                                                            db: req.db, by: req.auditActor)
         return JSONBody(AccountDTO(created.account, now: req.application.linli.now(), totpUri: created.totpURI), status: .created)
     }
@@ -113,15 +116,15 @@ public enum AccountProvisioning {
         public var totpURI: String?
     }
 
-    public static func create(username: String, displayName: String, role: String, divisionCode: String, password: String,
-                              app: Application, db: any Database, by actor: AuditActor) async throws -> Created {
+    public static func create(username: String, displayName: String, role: String, divisionCode: String, departmentCode: String? = nil,
+                              password: String, app: Application, db: any Database, by actor: AuditActor) async throws -> Created {
         let problems = PasswordPolicy.check(password, username: username)
         guard problems.isEmpty else { throw RegistryError.invalid(problems) }
         var secret: [UInt8]?
         if Role(rawValue: role)?.requiresTOTP == true { secret = TOTP.newSecret() }
         let hash = try await app.password.async.hash(password)
         let account = try await AccountQueries(db).create(username: username, displayName: displayName, role: role, divisionCode: divisionCode,
-                                                          passwordHash: hash, totpCipher: try secret.map { try app.linli.cipher.seal(Base32.encode($0)) },
+                                                          departmentCode: departmentCode, passwordHash: hash, totpCipher: try secret.map { try app.linli.cipher.seal(Base32.encode($0)) },
                                                           by: actor)
         return Created(account: account, totpURI: secret.map { TOTP.uri(secret: $0, account: username) })
     }

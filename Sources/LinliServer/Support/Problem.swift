@@ -55,11 +55,11 @@ struct ProblemMiddleware: Middleware {
             response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
             response.body = .init(data: (try? JSONEncoder.api.encode(problem)) ?? Data())
             guard Self.isAudited(request, status: problem.status) else { return request.eventLoop.makeSucceededFuture(response) }
+            let event = AuditEvent("request.refused", target: "\(request.method.rawValue) \(request.url.path)",
+                                   outcome: problem.status == 403 ? "denied" : "failure",
+                                   detail: ["status": String(problem.status),
+                                            "fields": (problem.errors ?? []).map(\.field).joined(separator: ",")])
             return request.eventLoop.makeFutureWithTask {
-                let event = AuditEvent("request.refused", target: "\(request.method.rawValue) \(request.url.path)",
-                                       outcome: problem.status == 403 ? "denied" : "failure",
-                                       detail: ["status": String(problem.status),
-                                                "fields": (problem.errors ?? []).map(\.field).joined(separator: ",")])
                 // The refusal is answered even if it cannot be recorded (a full disk, say).
                 try? await AuditLog.record(event, by: request.auditActor, on: request.db, now: request.application.linli.now())
                 return response
@@ -108,6 +108,8 @@ struct ProblemMiddleware: Middleware {
                 var p = make(.conflict, "该记录已被他人修改（当前版本 \(current)），请刷新后重试", [FieldError("version", "版本已过期")])
                 p.currentVersion = current
                 return p
+            case .conflictingState(let why): return make(.conflict, why, [FieldError("action", why)])
+            case .forbidden(let why): return make(.forbidden, why)
             }
         case let e as DecodingError:
             let (field, message) = describe(e)

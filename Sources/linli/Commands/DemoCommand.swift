@@ -95,7 +95,8 @@ enum DemoAccounts {
                 group.addTask {
                     let password = randomPassword()
                     let c = try await AccountProvisioning.create(username: a.username, displayName: a.name, role: a.role.rawValue,
-                                                                 divisionCode: a.scope, password: password, app: app, db: app.db,
+                                                                 divisionCode: a.scope, departmentCode: a.role == .department ? "CG" : nil,
+                                                                 password: password, app: app, db: app.db,
                                                                  by: .system("demo"))
                     return (i, password, c)
                 }

@@ -17,6 +17,8 @@ struct UserCommand: AsyncCommand {
         var role: String?
         @Option(name: "scope", help: "所属区划代码（网格15位，其余12位）")
         var scope: String?
+        @Option(name: "department", help: "部门用户的所属部门代码（如 CG 区城市管理局）")
+        var department: String?
         @Option(name: "name", help: "姓名（默认同用户名）")
         var name: String?
         @Flag(name: "password-stdin", help: "从标准输入读取密码")
@@ -44,6 +46,7 @@ struct UserCommand: AsyncCommand {
                     throw CommandFailure("create 需要 --username、--role 和 --scope")
                 }
                 let created = try await AccountProvisioning.create(username: u, displayName: signature.name ?? u, role: role, divisionCode: scope,
+                                                                   departmentCode: signature.department,
                                                                    password: try password(), app: app, db: app.db, by: actor)
                 context.console.print("已创建 \(u)（\(created.account.roleValue?.label ?? role)，范围 \(scope)）。")
                 if let uri = created.totpURI {

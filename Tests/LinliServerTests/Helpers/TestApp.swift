@@ -123,7 +123,8 @@ func withTestApp(residents: Int = 1200, seed: UInt64 = 42, storage fixedStorage:
                     guard let role = user.role else { continue }
                     let secret = role.requiresTOTP ? try testCipher.seal(Base32.encode(testTOTPSecret)) : nil
                     let account = try await AccountQueries(app.db).create(username: user.rawValue.lowercased(), displayName: user.rawValue,
-                                                                          role: role.rawValue, divisionCode: user.scope, passwordHash: hash,
+                                                                          role: role.rawValue, divisionCode: user.scope,
+                                                                          departmentCode: user == .dept ? "CG" : nil, passwordHash: hash,
                                                                           totpCipher: secret, by: .system("test"))
                     let token = UUID().uuidString + UUID().uuidString
                     _ = try await AccountQueries(app.db).openSession(account: account, tokenHash: Sessions.hash(token), ip: "127.0.0.1",

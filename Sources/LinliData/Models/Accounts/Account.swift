@@ -11,6 +11,8 @@ public final class Account: Model, @unchecked Sendable {
     @Field(key: "role") public var role: String
     /// The division this account is bound to: it sees that subtree and nothing else.
     @Field(key: "division_code") public var divisionCode: String
+    /// Department accounts: the department they act for.
+    @OptionalField(key: "department_code") public var departmentCode: String?
     /// bcrypt.
     @Field(key: "password_hash") public var passwordHash: String
     /// The TOTP secret, encrypted like other secrets at rest.

@@ -1,0 +1,312 @@
+import Foundation
+import LinliCore
+import LinliData
+import Vapor
+
+/// `/api/v1/requests`: residents' requests and grid events, handled to the end with a visible trail.
+struct RequestsAPI: RouteCollection {
+    let submitLimiter: RateLimiter
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("request-categories", use: categories)
+        routes.patch("request-categories", ":code", use: updateCategory)
+        routes.get("departments", use: departments)
+        let requests = routes.grouped("requests")
+        requests.get(use: list)
+        requests.on(.POST, body: .collect(maxSize: "64kb"), use: submit)
+        requests.get("supervision", use: supervision)
+        requests.get("figures", use: figures)
+        requests.get(":id", use: show)
+        // Photos ride with the step: a multipart body of up to six images of 5 MB.
+        requests.on(.POST, ":id", "actions", body: .collect(maxSize: "32mb"), use: act)
+        requests.get(":id", "contact", use: contact)
+        requests.get(":id", "photos", ":photo", use: photo)
+        let track = requests.grouped("track", ":number")
+        track.get(use: trackShow)
+        track.post("rating", use: trackRate)
+        track.post("reopen", use: trackReopen)
+    }
+
+    // MARK: Categories
+
+    func categories(req: Request) async throws -> JSONBody<[CategoryDTO]> {
+        JSONBody(CategoryDTO.tree(try await req.requestQueries.categories(includeInactive: req.query[Bool.self, at: "all"] == true)))
+    }
+
+    struct CategoryInput: Decodable {
+        var name: String?
+        var limitHours: Int?
+        var level: String?
+        var departmentCode: String??
+        var active: Bool?
+        var version: Int?
+    }
+
+    func updateCategory(req: Request) async throws -> JSONBody<CategoryDTO> {
+        try req.require(.categoriesManage)
+        guard let code = req.parameters.get("code"), RequestCategoryDefinition.isValidCode(code) else {
+            throw ProblemError.badRequest("code", "类别代码格式有误")
+        }
+        let i = try req.decodeJSON(CategoryInput.self)
+        let patch = CategoryPatch(name: i.name, limitHours: i.limitHours, level: i.level, department: i.departmentCode, active: i.active,
+                                  version: try requireVersion(i.version))
+        return JSONBody(CategoryDTO(try await req.requestQueries.updateCategory(code: code, patch, by: req.auditActor)))
+    }
+
+    func departments(req: Request) async throws -> JSONBody<[DepartmentDefinition]> {
+        try req.require(.requestsRead)
+        return JSONBody(try await req.requestQueries.departments())
+    }
+
+    // MARK: Lists
+
+    func list(req: Request) async throws -> JSONBody<PageDTO<RequestDTO>> {
+        try req.require(.requestsRead)
+        var filter = RequestFilter()
+        if let raw = try req.queryString("status", maxLength: 200) {
+            for s in raw.split(separator: ",") {
+                guard let v = RequestStatus(rawValue: String(s)) else {
+                    throw ProblemError.badRequest("status", "参数 status 无效，可选值：\(RequestStatus.allCases.map(\.rawValue).joined(separator: "、"))")
+                }
+                filter.statuses.append(v)
+            }
+        }
+        if let c = try req.queryString("category", maxLength: 12) {
+            guard RequestCategoryDefinition.isValidCode(c) else { throw ProblemError.badRequest("category", "参数 category 应为类别代码") }
+            filter.category = c
+        }
+        filter.level = try req.queryEnum("level", HandlingLevel.self)
+        filter.area = try req.queryDivisionCode("area")?.scopePrefix
+        filter.card = try req.queryEnum("card", DeadlineCard.self)
+        let now = req.nowSeconds
+        let page = try await req.requestQueries.list(in: req.requestScope, filter: filter, now: now, page: try req.pageRequest())
+        let names = try await RequestNames.load(req.requestQueries)
+        return JSONBody(PageDTO(page) { RequestDTO($0, names: names, now: now) })
+    }
+
+    struct SupervisionDTO: Encodable, Sendable {
+        var items: [RequestDTO]
+        var total: Int
+        var page: Int
+        var perPage: Int
+        var red: Int
+        var yellow: Int
+        var byCommunity: [Supervision.CommunityCards]
+    }
+
+    func supervision(req: Request) async throws -> JSONBody<SupervisionDTO> {
+        try req.require(.requestsSupervise)
+        let now = req.nowSeconds
+        let s = try await req.requestQueries.supervision(in: req.requestScope, now: now, page: try req.pageRequest())
+        let names = try await RequestNames.load(req.requestQueries)
+        return JSONBody(SupervisionDTO(items: s.items.map { RequestDTO($0, names: names, now: now) }, total: s.total, page: s.page,
+                                       perPage: s.perPage, red: s.red, yellow: s.yellow, byCommunity: s.byCommunity))
+    }
+
+    func figures(req: Request) async throws -> JSONBody<RequestFigures> {
+        try req.require(.requestsRead)
+        var scope = req.requestScope
+        if let area = try req.queryDivisionCode("area") {
+            guard case .area(let prefix) = scope, area.value.hasPrefix(prefix) else { throw RegistryError.notFound("区划") }
+            scope = .area(prefix: area.scopePrefix)
+        }
+        return JSONBody(try await req.requestQueries.figures(in: scope))
+    }
+
+    // MARK: One request
+
+    func show(req: Request) async throws -> JSONBody<RequestDTO> {
+        try req.require(.requestsRead)
+        let q = req.requestQueries
+        guard let r = try await q.find(id: try req.pathUUID(), in: req.requestScope) else { throw RegistryError.notFound("事项") }
+        return JSONBody(try await detail(r, req: req))
+    }
+
+    func detail(_ r: RequestRecord, req: Request, accessCode: String? = nil) async throws -> RequestDTO {
+        let q = req.requestQueries
+        var dto = RequestDTO(r, names: try await RequestNames.load(q), now: req.nowSeconds)
+        dto.attach(steps: try await q.steps(of: r.id), photoBase: "/api/v1/requests/\(r.id.uuidString.lowercased())")
+        let party = req.requestParty(for: r)
+        dto.actions = RequestWorkflow.actions(from: r.statusValue).filter {
+            RequestRules.allows($0, by: party, holder: r.holderCode, handler: r.handler, area: r.areaCode)
+        }.map(\.rawValue)
+        dto.accessCode = accessCode
+        return dto
+    }
+
+    struct SubmitInput: Decodable {
+        var categoryCode: String?
+        var description: String?
+        var buildingId: UUID?
+        var latitude: Double?
+        var longitude: Double?
+        var address: String?
+        var attributes: [String: String]?
+        var name: String?
+        var phone: String?
+    }
+
+    /// Residents (signed in or not) and workers report. A reporter without an account gets an access code.
+    func submit(req: Request) async throws -> JSONBody<RequestDTO> {
+        let i = try req.decodeJSON(SubmitInput.self)
+        let principal = req.principal
+        if let p = principal, !p.role.permissions.contains(.requestsRead) {
+            throw ProblemError(status: .forbidden, detail: "\(p.role.label)不能上报事项")
+        }
+        if principal == nil, !submitLimiter.allow(req.remoteAddress?.ipAddress ?? "?", now: req.application.linli.now()) {
+            throw ProblemError(status: .tooManyRequests, detail: "提交过于频繁，请稍后再试")
+        }
+        let channel = principal.map { [.gridWorker, .communityWorker].contains($0.role) ? "patrol" : "web" } ?? "web"
+        let draft = RequestDraft(categoryCode: i.categoryCode, description: i.description, buildingID: i.buildingId, latitude: i.latitude,
+                                 longitude: i.longitude, address: i.address, attributes: i.attributes ?? [:],
+                                 reporterName: i.name ?? principal?.account.displayName, phone: i.phone, channel: channel)
+        let submitted = try await req.requestQueries.submit(draft, reporter: req.auditActor, accountID: principal?.account.id, now: req.nowSeconds)
+        var dto = RequestDTO(submitted.request, names: try await RequestNames.load(req.requestQueries), now: req.nowSeconds)
+        dto.accessCode = submitted.accessCode
+        return JSONBody(dto, status: .created)
+    }
+
+    struct ActionInput: Decodable {
+        var action: String?
+        var note: String?
+        var handler: String?
+        var version: Int?
+        var photos: [File]?
+    }
+
+    /// One step of the workflow: JSON, or multipart/form-data when photos come with it.
+    func act(req: Request) async throws -> JSONBody<RequestDTO> {
+        try req.require(.requestsHandle)
+        let id = try req.pathUUID()
+        let input: ActionInput
+        if req.headers.contentType == .formData {
+            do { input = try req.content.decode(ActionInput.self) } catch {
+                throw ProblemError.badRequest("body", "表单格式有误（multipart/form-data：action、note、handler、version、photos[]）")
+            }
+        } else {
+            input = try req.decodeJSON(ActionInput.self)
+        }
+        guard let raw = input.action, let action = RequestAction(rawValue: raw) else {
+            throw RegistryError.invalid([FieldError("action", "操作无效，可选：\(RequestAction.allCases.filter { $0 != .reopen }.map(\.rawValue).joined(separator: "、"))")])
+        }
+        let photos = (input.photos ?? []).map { PhotoUpload(data: Array($0.data.readableBytesView), filename: $0.filename) }
+        let q = req.requestQueries
+        guard let current = try await q.find(id: id, in: req.requestScope) else { throw RegistryError.notFound("事项") }
+        let step = RequestStepInput(action: action, note: input.note, handler: input.handler, version: try requireVersion(input.version), photos: photos)
+        let r = try await q.act(on: id, step, by: req.requestParty(for: current), actor: req.auditActor, in: req.requestScope, now: req.nowSeconds)
+        return JSONBody(try await detail(r, req: req))
+    }
+
+    struct ContactDTO: Encodable, Sendable {
+        var number: String
+        var reporterName: String?
+        var contact: String?
+    }
+
+    /// The reporter's full contact details, for the handler who calls back. Every view is audited.
+    func contact(req: Request) async throws -> JSONBody<ContactDTO> {
+        try req.require(.requestsHandle)
+        let q = req.requestQueries
+        guard let r = try await q.find(id: try req.pathUUID(), in: req.requestScope) else { throw RegistryError.notFound("事项") }
+        let contact = try await q.contact(of: r)
+        try await AuditLog.record(AuditEvent("request.contact_view", target: "request:\(r.seq)"), by: req.auditActor, on: req.db,
+                                  now: req.application.linli.now())
+        return JSONBody(ContactDTO(number: r.number, reporterName: r.reporterName, contact: contact))
+    }
+
+    func photo(req: Request) async throws -> Response {
+        try req.require(.requestsRead)
+        let q = req.requestQueries
+        guard let r = try await q.find(id: try req.pathUUID(), in: req.requestScope) else { throw RegistryError.notFound("事项") }
+        let photoID = try req.pathUUID("photo")
+        guard let p = try await q.photos(of: r.id).first(where: { $0.id == photoID }) else { throw RegistryError.notFound("照片") }
+        let response = Response(status: .ok, body: .init(data: try q.photoStore.read(p)))
+        response.headers.replaceOrAdd(name: .contentType, value: p.contentType)
+        response.headers.replaceOrAdd(name: .cacheControl, value: "private, max-age=3600")
+        return response
+    }
+
+    // MARK: Following by number
+
+    /// The request a number and an access code open, or the signed-in reporter's own.
+    func tracked(_ req: Request, code: String?) async throws -> RequestRecord {
+        guard let number = req.parameters.get("number"), number.count <= 12, let _ = Int64(number) else {
+            throw ProblemError.badRequest("number", "事项编号应为数字")
+        }
+        let q = req.requestQueries
+        guard let r = try await q.find(number: number, in: .everything) else { throw RegistryError.notFound("事项") }
+        if let me = req.principal?.account.id, r.reporterAccountId == me { return r }
+        guard let code, !code.isEmpty, try await q.accessCodeMatches(code, request: r) else {
+            // A wrong code and a missing number look alike: numbers cannot be probed.
+            throw RegistryError.notFound("事项（请核对编号和查询码）")
+        }
+        return r
+    }
+
+    func trackShow(req: Request) async throws -> JSONBody<TrackedRequestDTO> {
+        let r = try await tracked(req, code: try req.queryString("code", maxLength: 20))
+        let q = req.requestQueries
+        return JSONBody(TrackedRequestDTO(r, steps: try await q.steps(of: r.id), names: try await RequestNames.load(q), now: req.nowSeconds))
+    }
+
+    struct FeedbackInput: Decodable {
+        var code: String?
+        var rating: Int?
+        var comment: String?
+        var note: String?
+    }
+
+    func trackRate(req: Request) async throws -> JSONBody<TrackedRequestDTO> {
+        let i = try req.decodeJSON(FeedbackInput.self)
+        let r = try await tracked(req, code: i.code)
+        guard let score = i.rating else { throw RegistryError.invalid([FieldError("rating", "请选择1至5分")]) }
+        let q = req.requestQueries
+        let rated = try await q.rate(id: r.id, score: score, comment: i.comment, actor: req.reporterActor(r), in: .everything, now: req.nowSeconds)
+        return JSONBody(TrackedRequestDTO(rated, steps: try await q.steps(of: r.id), names: try await RequestNames.load(q), now: req.nowSeconds))
+    }
+
+    func trackReopen(req: Request) async throws -> JSONBody<TrackedRequestDTO> {
+        let i = try req.decodeJSON(FeedbackInput.self)
+        let r = try await tracked(req, code: i.code)
+        let q = req.requestQueries
+        let party = RequestParty(role: req.principal?.role, division: req.principal?.account.divisionCode ?? "", isReporter: true)
+        let reopened = try await q.act(on: r.id, RequestStepInput(action: .reopen, note: i.note, version: r.version), by: party,
+                                       actor: req.reporterActor(r), in: .everything, now: req.nowSeconds)
+        return JSONBody(TrackedRequestDTO(reopened, steps: try await q.steps(of: r.id), names: try await RequestNames.load(q), now: req.nowSeconds))
+    }
+}
+
+extension Request {
+    var requestQueries: RequestQueries {
+        let config = application.linli
+        return RequestQueries(db, cipher: config.cipher,
+                              photos: RequestPhotoStore(directory: config.photoDirectory ?? (config.dataDirectory as NSString).appendingPathComponent("photos")))
+    }
+
+    var nowSeconds: Int64 { Int64(application.linli.now().timeIntervalSince1970) }
+
+    /// The requests the caller sees: officers and workers their area, a department what is dispatched
+    /// to it, a resident what they reported.
+    var requestScope: RequestScope {
+        guard let p = principal else { return .nothing }
+        switch p.role {
+        case .gridWorker, .communityWorker, .streetOfficer, .districtOfficer:
+            return .area(prefix: RegistryScope(validatedCode: p.account.divisionCode).prefix)
+        case .department: return p.account.departmentCode.map { .department($0) } ?? .nothing
+        case .resident: return .reporter(p.account.id)
+        default: return .nothing
+        }
+    }
+
+    func requestParty(for r: RequestRecord) -> RequestParty {
+        guard let p = principal else { return RequestParty(role: nil, division: "") }
+        return RequestParty(role: p.role, division: p.account.divisionCode, department: p.account.departmentCode,
+                            isReporter: r.reporterAccountId == p.account.id)
+    }
+
+    /// An anonymous reporter acting with their access code is recorded as the request's reporter.
+    func reporterActor(_ r: RequestRecord) -> AuditActor {
+        if principal != nil { return auditActor }
+        return AuditActor(id: nil, username: "(reporter of \(r.number))", role: "reporter", ip: remoteAddress?.ipAddress ?? "unknown")
+    }
+}

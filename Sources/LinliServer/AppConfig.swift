@@ -48,6 +48,8 @@ public final class AppConfig: @unchecked Sendable {
     public var escalationInterval: TimeInterval = 60
     /// Anonymous submissions (web portal, JSON API) allowed per client address per hour.
     public var anonymousSubmitLimit = 30
+    /// Submissions per Open311 application (per key) per hour.
+    public var open311SubmitLimit = 5000
     /// Audit entries older than this are purged by `linli audit purge` (at least 180 days).
     public var auditRetentionDays = 365
 

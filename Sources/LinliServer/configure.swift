@@ -57,6 +57,8 @@ func routes(_ app: Application) async throws {
     try v1.register(collection: ResidentsAPI())
     try v1.register(collection: AccountsAPI())
     try v1.register(collection: AuditAPI())
-    try v1.register(collection: RequestsAPI(submitLimiter: RateLimiter(limit: app.linli.anonymousSubmitLimit, window: 3600)))
+    let anonymousSubmits = RateLimiter(limit: app.linli.anonymousSubmitLimit, window: 3600)
+    try v1.register(collection: RequestsAPI(submitLimiter: anonymousSubmits))
+    try app.register(collection: Open311API(submitLimiter: RateLimiter(limit: app.linli.open311SubmitLimit, window: 3600)))
     v1.get("stats", use: SystemAPI().stats)
 }

@@ -26,10 +26,13 @@ do {
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(BackupCommand(), as: "backup")
+    app.asyncCommands.use(Open311Command(), as: "open311")
+    app.asyncCommands.use(RequestsCommand(), as: "requests")
     // `serve` (the default) brings the schema up to date first: migrations are append-only.
     let command = env.arguments.dropFirst().first ?? "serve"
     if command == "serve" || command.hasPrefix("-") {
         try await app.autoMigrate().get()
+        app.lifecycle.use(EscalationTimer())
         if try await Account.query(on: app.db).count() == 0 {
             FileHandle.standardError.write(Data("""
                 注意：还没有任何账号，除公开的行政区划外无法使用。请先创建安全管理员，例如：

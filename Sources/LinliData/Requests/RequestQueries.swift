@@ -91,6 +91,9 @@ public struct RequestQueries: Sendable {
                 // A group's code takes its leaves too.
                 q = q.wherePrefix("category_code", c, sqlite: db.isSQLite)
             }
+            if !filter.numbers.isEmpty { q = q.where("seq", .in, filter.numbers) }
+            if !filter.categories.isEmpty { q = q.where("category_code", .in, filter.categories) }
+            if let open = filter.isOpen { q = q.where("status", open ? .in : .notIn, RequestQueries.openStatuses) }
             if let l = filter.level { q = q.where("level", .equal, SQLBind(l.rawValue)) }
             if let a = filter.area { q = q.wherePrefix("area_code", a, sqlite: db.isSQLite) }
             if let from = filter.reportedFrom { q = q.where("reported_at", .greaterThanOrEqual, SQLBind(from)) }

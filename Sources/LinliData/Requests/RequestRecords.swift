@@ -159,5 +159,9 @@ public struct RequestFilter: Sendable {
     public var card: DeadlineCard?
     public var reportedFrom: Int64?
     public var reportedTo: Int64?
+    /// Open311: by numbers, by several categories, open or closed.
+    public var numbers: [Int64] = []
+    public var categories: [String] = []
+    public var isOpen: Bool?
     public init() {}
 }

@@ -54,15 +54,15 @@ public enum DemoDistrict {
 enum SQLiteBulkLoad {
     struct Index { var name: String; var sql: String }
 
-    static func dropSecondaryIndexes(on db: any Database) async throws -> [Index] {
+    static func dropSecondaryIndexes(on db: any Database, tables: [String]? = nil) async throws -> [Index] {
         guard db.isSQLite else { return [] }
         let sql = SQLHelpers.sql(db)
         try await sql.raw("PRAGMA temp_store = MEMORY").run()
         try await sql.raw("PRAGMA cache_size = -262144").run()
         let rows = try await sql.raw("""
-            SELECT name, sql FROM sqlite_master
+            SELECT name, tbl_name, sql FROM sqlite_master
             WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
-            """).all()
+            """).all().filter { row in try tables.map { $0.contains(try row.decode(column: "tbl_name", as: String.self)) } ?? true }
         let indexes = try rows.map { Index(name: try $0.decode(column: "name", as: String.self), sql: try $0.decode(column: "sql", as: String.self)) }
         for index in indexes { try await sql.drop(index: index.name).run() }
         return indexes

@@ -279,8 +279,7 @@ struct RequestsAPI: RouteCollection {
 extension Request {
     var requestQueries: RequestQueries {
         let config = application.linli
-        return RequestQueries(db, cipher: config.cipher,
-                              photos: RequestPhotoStore(directory: config.photoDirectory ?? (config.dataDirectory as NSString).appendingPathComponent("photos")))
+        return RequestQueries(db, cipher: config.cipher, photos: application.requestQueries.photoStore)
     }
 
     var nowSeconds: Int64 { Int64(application.linli.now().timeIntervalSince1970) }

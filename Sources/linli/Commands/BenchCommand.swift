@@ -10,7 +10,7 @@ import Vapor
 /// `linli demo --load-only --residents N`). Run on a release build; `Benchmarks/run.sh` runs them all.
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "what", help: "search：检索延迟；ids：导出随机居民ID供 wrk 使用")
+        @Argument(name: "what", help: "search：检索延迟；ids：导出随机居民ID供 wrk 使用；requests：督办列表与分区统计延迟")
         var what: String
         @Option(name: "queries", help: "每类检索的次数（默认 2000）")
         var queries: Int?
@@ -24,7 +24,8 @@ struct BenchCommand: AsyncCommand {
         switch signature.what {
         case "search": try await search(app, context: context, count: signature.queries ?? 2000)
         case "ids": try await ids(app, out: signature.out ?? "bench-ids.txt", count: signature.queries ?? 10_000)
-        default: throw Abort(.badRequest, reason: "未知的测试：\(signature.what)（可用：search、ids）")
+        case "requests": try await requests(app, context: context, count: signature.queries ?? 500)
+        default: throw Abort(.badRequest, reason: "未知的测试：\(signature.what)（可用：search、ids、requests）")
         }
     }
 
@@ -71,5 +72,47 @@ struct BenchCommand: AsyncCommand {
     func ids(_ app: Application, out: String, count: Int) async throws {
         let ids = try await sample(app, count: count).map { $0.id.uuidString }
         try (ids.joined(separator: "\n") + "\n").write(toFile: out, atomically: true, encoding: .utf8)
+    }
+
+    /// The supervision board and the per-area counts, for the district, a street and a community, each
+    /// `count` times after a warm-up: p50 and p99 in milliseconds.
+    func requests(_ app: Application, context: CommandContext, count: Int) async throws {
+        let q = app.requestQueries
+        let total = try await requestCount(app)
+        let now = Int64(app.linli.now().timeIntervalSince1970)
+        var report = ["requests: \(total)", "runs per query: \(count)"]
+        let scopes: [(String, RequestScope)] = [("district", .everything), ("street 321271002", .area(prefix: "321271002")),
+                                                ("community 321271002001", .area(prefix: "321271002001"))]
+        for (label, scope) in scopes {
+            let cases: [(String, () async throws -> Void)] = [
+                ("supervision list (督办列表, page 1)", { _ = try await q.supervision(in: scope, now: now, page: PageRequest()) }),
+                ("per-area counts (分区统计)", { _ = try await q.figures(in: scope) }),
+                ("open list (待办列表, page 1)", {
+                    var f = RequestFilter()
+                    f.isOpen = true
+                    _ = try await q.list(in: scope, filter: f, now: now, page: PageRequest())
+                }),
+            ]
+            for (name, run) in cases {
+                for _ in 0..<20 { try await run() }
+                var ms: [Double] = []
+                for _ in 0..<count {
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    try await run()
+                    ms.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1_000_000)
+                }
+                ms.sort()
+                report.append(String(format: "%@ — %@: p50 %.2f ms, p99 %.2f ms, max %.2f ms", label, name,
+                                     ms[ms.count / 2], ms[min(ms.count - 1, ms.count * 99 / 100)], ms.last!))
+            }
+        }
+        let s = try await q.supervision(in: .everything, now: now, page: PageRequest())
+        report.append("district board: \(s.red) red, \(s.yellow) yellow")
+        context.console.print(report.joined(separator: "\n"))
+    }
+
+    func requestCount(_ app: Application) async throws -> Int {
+        let row = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM requests").first()
+        return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 }

@@ -12,6 +12,8 @@ struct DemoCommand: AsyncCommand {
         var loadOnly: Bool
         @Option(name: "residents", help: "居民人数（默认 161000）")
         var residents: Int?
+        @Option(name: "requests", help: "历史事项件数（默认为居民人数的八分之一）")
+        var requests: Int?
         @Option(name: "seed", help: "随机种子：同一种子生成相同数据")
         var seed: UInt64?
         @Option(name: "hostname", short: "H", help: "监听地址（默认 127.0.0.1）")
@@ -46,6 +48,16 @@ struct DemoCommand: AsyncCommand {
                 + "\(summary.buildings) 栋楼，\(summary.households) 户，\(summary.residents) 名居民"
                 + String(format: "（60岁以上 %.1f%%）", Double(summary.aged60Plus) * 100 / Double(max(1, summary.residents)))
                 + "，另有 \(summary.formerResidents) 名已死亡或迁出者的历史记录。")
+            let requests = signature.requests ?? max(200, residents / 8)
+            guard (0...5_000_000).contains(requests) else { throw Abort(.badRequest, reason: "--requests 应在 0 至 5000000 之间") }
+            if requests > 0 {
+                let started = Date()
+                let bar = ProgressBar(label: "载入历史事项", unit: "件")
+                try await DemoRequests.load(on: app.db, cipher: app.linli.cipher, seed: signature.seed ?? DemoDistrict.defaultSeed, count: requests,
+                                            now: Int64(app.linli.now().timeIntervalSince1970)) { done, total in bar.update(done, of: total) }
+                bar.finish()
+                context.console.print(String(format: "历史事项 %d 件已载入，用时 %.1f 秒。", requests, Date().timeIntervalSince(started)))
+            }
         }
         try await DemoAccounts.ensure(app: app, console: context.console)
         if signature.loadOnly { return }

@@ -109,6 +109,7 @@ func withTestApp(residents: Int = 1200, seed: UInt64 = 42, storage fixedStorage:
             config.maxBodySize = 64 * 1024
             config.bcryptCost = 4
             config.now = { clock.now }
+            config.photoDirectory = NSTemporaryDirectory() + "linli-photos-" + UUID().uuidString
             adjust(&config)
             try await configure(app, config)
             try await app.autoMigrate()
@@ -196,7 +197,7 @@ struct APIResponse {
 }
 
 extension Application {
-    func call(_ method: HTTPMethod, _ path: String, json: Any? = nil, rawBody: String? = nil,
+    func call(_ method: HTTPMethod, _ path: String, json: Any? = nil, rawBody: String? = nil, data: Data? = nil,
               contentType: String = "application/json", as user: TestUser = .worker, token: String? = nil) async throws -> APIResponse {
         var headers = HTTPHeaders()
         if let t = token ?? test.tokens[user] { headers.replaceOrAdd(name: .authorization, value: "Bearer \(t)") }
@@ -206,6 +207,9 @@ extension Application {
             headers.contentType = .json
         } else if let rawBody {
             body = ByteBuffer(string: rawBody)
+            headers.replaceOrAdd(name: .contentType, value: contentType)
+        } else if let data {
+            body = ByteBuffer(data: data)
             headers.replaceOrAdd(name: .contentType, value: contentType)
         }
         let r = try await testing().sendRequest(method, path, headers: headers, body: body)

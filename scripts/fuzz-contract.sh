@@ -17,7 +17,7 @@ base="http://127.0.0.1:$port"
 
 # Known passwords for the demo accounts; officers and administrators also get a fresh TOTP secret.
 declare -A secrets
-for user in worker grid street district secadmin auditor; do
+for user in worker grid street district dept secadmin auditor; do
     out=$(echo "Fuzz-Run-Pass-2026" | "$bin" user reset-password --username "$user" --password-stdin)
     secrets[$user]=$(echo "$out" | sed -n 's/.*secret=\([A-Z2-7]*\).*/\1/p')
 done
@@ -26,7 +26,7 @@ server=$!
 for _ in $(seq 100); do curl -fs "$base/livez" >/dev/null && break; sleep 0.2; done
 
 status=0
-for user in worker grid street district secadmin auditor; do
+for user in worker grid street district dept secadmin auditor; do
     totp=""
     [ -n "${secrets[$user]}" ] && totp=$(python3 Benchmarks/totp.py "${secrets[$user]}")
     token=$(curl -fs -X POST "$base/api/v1/auth/token" -H 'Content-Type: application/json' \

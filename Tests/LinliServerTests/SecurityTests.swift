@@ -9,6 +9,8 @@ import Vapor
 /// What each route needs. Every route the server has must be listed: a new route has to be classified.
 enum Need: Equatable {
     case open, signedIn, permission(Permission)
+    /// Open to anyone not signed in; a signed-in account needs the permission (residents' submissions).
+    case anonymousOr(Permission)
     /// Web pages: a missing session redirects to the sign-in page, forms need a CSRF token
     /// (`WebSessionTests`).
     case web
@@ -36,6 +38,18 @@ let routeNeeds: [String: Need] = [
     "GET /api/v1/accounts/:id": .permission(.accountsManage), "PATCH /api/v1/accounts/:id": .permission(.accountsManage),
     "POST /api/v1/accounts/:id/password": .permission(.accountsManage),
     "GET /api/v1/audit": .permission(.auditRead), "GET /api/v1/audit/verify": .permission(.auditRead),
+    "GET /api/v1/request-categories": .open, "PATCH /api/v1/request-categories/:code": .permission(.categoriesManage),
+    "GET /api/v1/departments": .permission(.requestsRead),
+    "GET /api/v1/requests": .permission(.requestsRead), "GET /api/v1/requests/:id": .permission(.requestsRead),
+    "GET /api/v1/requests/supervision": .permission(.requestsSupervise), "GET /api/v1/requests/figures": .permission(.requestsRead),
+    "POST /api/v1/requests/:id/actions": .permission(.requestsHandle), "GET /api/v1/requests/:id/contact": .permission(.requestsHandle),
+    "GET /api/v1/requests/:id/photos/:photo": .permission(.requestsRead),
+    // Open to anyone with the number and access code (or the reporter's own sign-in); refused otherwise as not found.
+    "POST /api/v1/requests": .anonymousOr(.requestsRead), "GET /api/v1/requests/track/:number": .open,
+    "POST /api/v1/requests/track/:number/rating": .open, "POST /api/v1/requests/track/:number/reopen": .open,
+    // Open311 GeoReport v2: reads are public, submissions need an API key (Open311Tests).
+    "GET /open311/:resource": .open, "GET /open311/v2/:resource": .open, "GET /open311/v2/:resource/:file": .open,
+    "POST /open311/v2/:resource": .open,
     "GET /login": .web, "POST /login": .web, "GET /console": .web, "POST /logout": .web, "GET /assets/console.css": .web,
 ]
 
@@ -67,6 +81,7 @@ struct SecurityTests {
                     case .open: allowed = true
                     case .signedIn: allowed = user.role != nil
                     case .permission(let p): allowed = user.role?.permissions.contains(p) == true
+                    case .anonymousOr(let p): allowed = user.role == nil || user.role!.permissions.contains(p)
                     case .web: allowed = true
                     }
                     if allowed {

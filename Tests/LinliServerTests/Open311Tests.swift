@@ -1,0 +1,106 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import LinliCore
+import LinliData
+@testable import LinliServer
+import Testing
+import Vapor
+
+@Suite("Open311 GeoReport v2")
+struct Open311Tests {
+    func form(_ fields: [(String, String)]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return fields.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+            .joined(separator: "&")
+    }
+
+    @Test("discovery, services and definitions in JSON and XML")
+    func services() async throws {
+        try await withTestApp(residents: 100) { app in
+            let discovery = try await app.call(.GET, "/open311/discovery.json", as: .anonymous).json
+            #expect(discovery["endpoints"][0]["specification"].string == "http://wiki.open311.org/GeoReport_v2")
+            let list = try await app.call(.GET, "/open311/v2/services.json", as: .anonymous).json.array
+            #expect(list.count == DefaultRequestCategories.all.filter { $0.parent != nil }.count)
+            let lamp = list.first { $0["service_code"].string == "BJ0102" }!
+            #expect(lamp["service_name"].string == "路灯不亮" && lamp["metadata"].raw as? Bool == true && lamp["type"].string == "realtime")
+            let definition = try await app.call(.GET, "/open311/v2/services/SJ0104.json", as: .anonymous).json
+            let attr = definition["attributes"][0]
+            #expect(attr["code"].string == "noise_time" && attr["datatype"].string == "singlevaluelist" && attr["required"].raw as? Bool == true)
+            #expect(Set(attr["values"].array.compactMap { $0["key"].string }) == ["day", "night"])
+
+            let xml = try await app.call(.GET, "/open311/v2/services.xml", as: .anonymous)
+            #expect(xml.headers.first(name: .contentType)?.hasPrefix("text/xml") == true)
+            let doc = try XMLDocument(data: xml.body)
+            #expect(doc.rootElement()?.name == "services")
+            #expect(try doc.nodes(forXPath: "/services/service").count == list.count)
+            #expect(try doc.nodes(forXPath: "/services/service[service_code='BJ0102']/service_name").first?.stringValue == "路灯不亮")
+            let defXML = try XMLDocument(data: try await app.call(.GET, "/open311/v2/services/SJ0104.xml", as: .anonymous).body)
+            #expect(try defXML.nodes(forXPath: "/service_definition/attributes/attribute/values/value/key").compactMap(\.stringValue).sorted() == ["day", "night"])
+
+            let missing = try await app.call(.GET, "/open311/v2/services/NOPE.json", as: .anonymous)
+            #expect(missing.status == .notFound && missing.json[0]["code"].int == 404)
+        }
+    }
+
+    @Test("POST requests: api_key required, form-encoded, address_string alone matched to a building; then GET by id, filters and tokens")
+    func requests() async throws {
+        try await withTestApp(residents: 300) { app in
+            let key = try await Open311Keys(app.db).create(name: "市民通APP", by: .system("test"), now: app.nowSeconds)
+            let b = try await app.buildingInWorkersGrid()
+            let fields = [("service_code", "SJ0101"), ("description", "楼下垃圾满了"), ("address_string", "\(b["name"].string!)北门"),
+                          ("first_name", "小明"), ("last_name", "王"), ("phone", "13800001111"), ("email", "wxm@example.cn")]
+
+            var r = try await app.call(.POST, "/open311/v2/requests.json", rawBody: form(fields), contentType: "application/x-www-form-urlencoded",
+                                       as: .anonymous)
+            #expect(r.status == .forbidden && r.json[0]["code"].int == 403 && !r.isProblem)
+            r = try await app.call(.POST, "/open311/v2/requests.json", rawBody: form([("api_key", key)] + fields),
+                                   contentType: "application/x-www-form-urlencoded", as: .anonymous)
+            #expect(r.status == .created, "\(r.text)")
+            let id = r.json[0]["service_request_id"].string!
+            #expect(r.json[0]["service_notice"].string!.contains(id))
+
+            let one = try await app.call(.GET, "/open311/v2/requests/\(id).json", as: .anonymous).json[0]
+            #expect(one["status"].string == "open" && one["service_code"].string == "SJ0101" && one["address_id"].string == b["id"].string!.lowercased())
+            #expect(one["lat"].double == b["latitude"].double && one["agency_responsible"].string!.contains("社区"))
+            #expect(one["description"].isNull, "event descriptions stay private on the public list")
+            let stored = try await app.call(.GET, "/api/v1/requests?per_page=1").json["items"][0]
+            #expect(stored["channel"].string == "open311" && stored["reporter_name"].string == "王小明" && stored["contact_masked"].string == "138****1111")
+
+            // XML form of the same, and the spec's filters.
+            let xml = try XMLDocument(data: try await app.call(.GET, "/open311/v2/requests/\(id).xml", as: .anonymous).body)
+            #expect(try xml.nodes(forXPath: "/service_requests/request/service_request_id").first?.stringValue == id)
+            #expect(try await app.call(.GET, "/open311/v2/requests.json?status=closed", as: .anonymous).json.array.isEmpty)
+            #expect(try await app.call(.GET, "/open311/v2/requests.json?status=open&service_code=SJ0101", as: .anonymous).json.array.count == 1)
+            #expect(try await app.call(.GET, "/open311/v2/requests.json?service_code=BJ0101", as: .anonymous).json.array.isEmpty)
+            #expect(try await app.call(.GET, "/open311/v2/requests.json?start_date=2000-01-01T00:00:00Z", as: .anonymous).status == .badRequest)
+            let token = try await app.call(.GET, "/api/v1/requests?per_page=1").json["items"][0]["id"].string!
+            #expect(try await app.call(.GET, "/open311/v2/tokens/\(token).json", as: .anonymous).json[0]["service_request_id"].string == id)
+
+            // Errors in the spec's shape, in XML too; nothing written for a bad submission.
+            let count = try await app.rowCount("requests")
+            r = try await app.call(.POST, "/open311/v2/requests.xml", rawBody: form([("api_key", key), ("service_code", "SJ0101"), ("description", "x"),
+                                                                                     ("lat", "0"), ("long", "0")]),
+                                   contentType: "application/x-www-form-urlencoded", as: .anonymous)
+            #expect(r.status == .badRequest)
+            let errors = try XMLDocument(data: r.body)
+            #expect(try errors.nodes(forXPath: "/errors/error/code").first?.stringValue == "400")
+            #expect(try await app.rowCount("requests") == count)
+
+            #expect(try await Open311Keys(app.db).revoke(name: "市民通APP", by: .system("test"), now: app.nowSeconds))
+            r = try await app.call(.POST, "/open311/v2/requests.json", rawBody: form([("api_key", key)] + fields),
+                                   contentType: "application/x-www-form-urlencoded", as: .anonymous)
+            #expect(r.status == .forbidden)
+        }
+    }
+
+    @Test("names and notes with markup are escaped in XML")
+    func escaping() {
+        let v = Open311Value.array([.object([("description", .string("<script>alert('x')</script> & \u{1}"))])])
+        #expect(v.xml(root: "service_requests", item: "request")
+            == "<service_requests><request><description>&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; </description></request></service_requests>")
+        #expect(Open311Value.string("引号\"\\\n").json == #""引号\"\\\n""#)
+    }
+}

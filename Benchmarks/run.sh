@@ -4,6 +4,7 @@
 #   2. resident search p50/p99 by name, pinyin initials, full pinyin and ID number at 161k
 #   3. GET /api/v1/residents/{id} under wrk next to the bare route /livez of the same server
 #   4. the same search at 1,000,000 residents
+#   5. requests: the supervision board and per-area counts with 1,000,000 requests (Benchmarks/requests.sh)
 # Usage: Benchmarks/run.sh [OUT_DIR] (default bench-out/). Needs wrk (apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,3 +66,6 @@ kill $server; wait $server 2>/dev/null || true
 echo "== 4. search at 1,000,000"
 load 1000000 "$out/d1m"
 LINLI_DATA_DIR="$out/d1m" "$bin" bench search --queries 2000
+
+echo "== 5. requests at 1,000,000"
+Benchmarks/requests.sh "$out"

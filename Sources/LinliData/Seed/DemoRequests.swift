@@ -52,6 +52,8 @@ public enum DemoRequests {
                     let takes = Int64(Double(limit) * Double.random(in: 0.15...1.35, using: &rng))
                     var trail: [(action: String, status: RequestStatus, at: Int64, note: String?)] = [("report", .reported, reported, nil)]
                     let refused = rng.chance(0.03)
+                    // A few recent ones stall with their handler: the board's red cards.
+                    let stalled = age < 60 * 86400 && rng.chance(0.02)
                     func step(_ a: RequestAction, _ s: RequestStatus, after fraction: Double, note: String? = nil) {
                         let at = reported + Int64(Double(takes) * fraction)
                         if at <= now { trail.append((a.rawValue, s, at, note)) }
@@ -61,12 +63,14 @@ public enum DemoRequests {
                         step(.close, .closed, after: 0.1)
                     } else {
                         step(.accept, .accepted, after: 0.05)
-                        if escalations > 0 { step(.escalate, .reported, after: 0.08, note: "超出社区处置权限，上报街道") }
+                        if escalations > 0 { step(.escalate, .reported, after: 0.08, note: "超出\(origin.label)处置权限，上报\(level.label)") }
                         step(.dispatch, .dispatched, after: 0.1)
                         step(.start, .inProgress, after: 0.3)
-                        step(.resolve, .resolved, after: 1.0, note: "已处置完毕")
-                        step(.verify, .verified, after: 1.08, note: "现场核查属实")
-                        step(.close, .closed, after: 1.12)
+                        if !stalled {
+                            step(.resolve, .resolved, after: 1.0, note: "已处置完毕")
+                            step(.verify, .verified, after: 1.08, note: "现场核查属实")
+                            step(.close, .closed, after: 1.12)
+                        }
                     }
                     let last = trail.last!
                     let status = last.status

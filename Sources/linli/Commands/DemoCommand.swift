@@ -54,7 +54,8 @@ struct DemoCommand: AsyncCommand {
                 let started = Date()
                 let bar = ProgressBar(label: "载入历史事项", unit: "件")
                 try await DemoRequests.load(on: app.db, cipher: app.linli.cipher, seed: signature.seed ?? DemoDistrict.defaultSeed, count: requests,
-                                            now: Int64(app.linli.now().timeIntervalSince1970)) { done, total in bar.update(done, of: total) }
+                                            now: Int64(app.linli.now().timeIntervalSince1970),
+                                            days: max(365, requests / 1000)) { done, total in bar.update(done, of: total) }
                 bar.finish()
                 context.console.print(String(format: "历史事项 %d 件已载入，用时 %.1f 秒。", requests, Date().timeIntervalSince(started)))
             }

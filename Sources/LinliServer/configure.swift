@@ -51,11 +51,13 @@ func routes(_ app: Application) async throws {
     let decoy = try await app.password.async.hash(UUID().uuidString)
     let signIns = RateLimiter(limit: app.linli.signInLimit, window: app.linli.signInWindow)
     try app.register(collection: WebPages(limiter: signIns, decoyHash: decoy))
+    try app.register(collection: ImportPages())
     try v1.register(collection: AuthAPI(limiter: signIns, decoyHash: decoy))
     try v1.register(collection: DivisionsAPI())
     try v1.register(collection: BuildingsAPI())
     try v1.register(collection: ResidentsAPI())
     try v1.register(collection: AccountsAPI())
     try v1.register(collection: AuditAPI())
+    try v1.register(collection: ImportAPI())
     v1.get("stats", use: SystemAPI().stats)
 }

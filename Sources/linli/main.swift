@@ -26,6 +26,8 @@ do {
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(BackupCommand(), as: "backup")
+    app.asyncCommands.use(ImportCommand(), as: "import")
+    app.asyncCommands.use(ExportCommand(), as: "export")
     // `serve` (the default) brings the schema up to date first: migrations are append-only.
     let command = env.arguments.dropFirst().first ?? "serve"
     if command == "serve" || command.hasPrefix("-") {
@@ -40,6 +42,10 @@ do {
     }
     try await app.execute()
     try await app.asyncShutdown()
+} catch let e as CommandExit {
+    FileHandle.standardError.write(Data("\(e.description)\n".utf8))
+    try? await app.asyncShutdown()
+    exit(e.code)
 } catch {
     FileHandle.standardError.write(Data("错误：\(error)\n".utf8))
     try? await app.asyncShutdown()

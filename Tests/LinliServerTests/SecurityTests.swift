@@ -36,6 +36,11 @@ let routeNeeds: [String: Need] = [
     "GET /api/v1/accounts/:id": .permission(.accountsManage), "PATCH /api/v1/accounts/:id": .permission(.accountsManage),
     "POST /api/v1/accounts/:id/password": .permission(.accountsManage),
     "GET /api/v1/audit": .permission(.auditRead), "GET /api/v1/audit/verify": .permission(.auditRead),
+    "POST /api/v1/imports/residents": .permission(.registryWrite), "GET /api/v1/imports/template": .permission(.registryWrite),
+    "GET /api/v1/imports/:id": .permission(.registryWrite), "GET /api/v1/imports/:id/report": .permission(.registryWrite),
+    "POST /api/v1/imports/:id/confirm": .permission(.registryWrite),
+    "GET /console/import": .web, "POST /console/import": .web, "GET /console/import/template": .web,
+    "GET /console/import/:id": .web, "GET /console/import/:id/report": .web, "POST /console/import/:id/confirm": .web,
     "GET /login": .web, "POST /login": .web, "GET /console": .web, "POST /logout": .web, "GET /assets/console.css": .web,
 ]
 

@@ -174,14 +174,24 @@ struct CSVParser {
         try body(row)
     }
 
+    static func isCJK(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x2E80...0x9FFF, 0xF900...0xFAFF, 0xFF00...0xFFEF, 0x20000...0x2FA1F: return true
+        default: return false
+        }
+    }
+
     private mutating func decode(_ f: ArraySlice<UInt8>) -> String? {
         if f.allSatisfy({ $0 < 0x80 }) { return String(decoding: f, as: UTF8.self) }
         switch encoding {
         case .utf8:
             return String(validating: f, as: UTF8.self)
         case .gb18030:
-            // Chinese text in GB18030 is almost never valid UTF-8: a field that is means the file mixes encodings.
-            if String(validating: f, as: UTF8.self) != nil { return nil }
+            // Chinese text in GB18030 is almost never valid UTF-8 that decodes to Chinese characters: a field
+            // that does was written as UTF-8, and the file mixes encodings. (A short GB18030 field may be
+            // valid UTF-8 by chance — 女 is C5 AE, "Ů" — but then not as CJK text.)
+            if let s = String(validating: f, as: UTF8.self),
+               s.unicodeScalars.allSatisfy({ $0.isASCII || CSVParser.isCJK($0) }) { return nil }
             if gb == nil { gb = GB18030Decoder() }
             return gb!.decode(f)
         }

@@ -132,11 +132,15 @@ public struct ResidentImport: Sendable {
             gridCodesByName[name, default: []].append(code)
         }
         var buildings: [String: UUID] = [:]  // "grid|name"
+        // A building near a grid's edge may house people of the neighbouring grid of the same community.
+        var communityBuildings: [String: [UUID]] = [:]  // "community|name"
         var buildingNames: [UUID: String] = [:]
         for r in try await sql.select().columns("id", "grid_code", "name").from(Building.schema)
             .wherePrefix("grid_code", scope.prefix, sqlite: sqlite).all() {
             let id = try r.decode(column: "id", as: UUID.self), name = try r.decode(column: "name", as: String.self)
-            buildings[try r.decode(column: "grid_code", as: String.self) + "|" + name] = id
+            let grid = try r.decode(column: "grid_code", as: String.self)
+            buildings[grid + "|" + name] = id
+            communityBuildings[grid.prefix(12) + "|" + name, default: []].append(id)
             buildingNames[id] = name
         }
         // Households and people that exist already, looked up by the numbers in the file.
@@ -204,8 +208,9 @@ public struct ResidentImport: Sendable {
                 else { fail(r, .grid, "网格名称“\(r.grid)”不唯一，请填写网格编码") }
             }
             guard let gridCode else { continue }
-            guard let buildingID = buildings[gridCode + "|" + r.building] else {
-                fail(r, .building, "楼栋“\(r.building)”不在网格\(gridsByCode[gridCode] ?? gridCode)中（请先登记楼栋）")
+            let neighbours = communityBuildings[gridCode.prefix(12) + "|" + r.building] ?? []
+            guard let buildingID = buildings[gridCode + "|" + r.building] ?? (neighbours.count == 1 ? neighbours[0] : nil) else {
+                fail(r, .building, "楼栋“\(r.building)”不在网格\(gridsByCode[gridCode] ?? gridCode)及其所在村/社区中（请先登记楼栋）")
                 continue
             }
             let householdID: UUID

@@ -45,13 +45,15 @@ struct ImportCommand: AsyncCommand {
                 throw CommandExit(code: 3, description: "共 \(rejected.problems.count) 个问题，未写入任何数据。")
             }
         case "residents":
-            try await importResidents(app: app, console: console, signature: signature, scope: scope)
+            // ConsoleKit takes `--yes` for itself (confirmOverride) before the signature sees it.
+            let yes = signature.yes || console.confirmOverride == true
+            try await importResidents(app: app, console: console, signature: signature, yes: yes, scope: scope)
         default:
             throw CommandFailure("不认识的数据类别“\(signature.kind)”：应为 residents、divisions 或 buildings")
         }
     }
 
-    private func importResidents(app: Application, console: any Console, signature: Signature, scope: RegistryScope) async throws {
+    private func importResidents(app: Application, console: any Console, signature: Signature, yes: Bool, scope: RegistryScope) async throws {
         let engine = ResidentImport(app.db, cipher: app.linli.cipher, today: app.linli.today(), scope: scope)
         let started = Date()
         let checkBar = ProgressBar(label: "检查", unit: "MB", scale: 1_048_576)
@@ -73,7 +75,7 @@ struct ImportCommand: AsyncCommand {
             try RegistryExport.writeReport(plan, to: report)
             console.print("问题报告：\(report)")
         }
-        guard signature.yes else {
+        guard yes else {
             console.print("只做了检查，未写入。确认导入合格的行请加 --yes。")
             if !plan.isClean { throw CommandExit(code: 3, description: "文件中有 \(plan.badRows) 行有问题。") }
             return

@@ -425,3 +425,53 @@ func gb18030(_ text: String) -> Data? {
     p.waitUntilExit()
     return p.terminationStatus == 0 ? data : nil
 }
+
+@Suite("Import page for community workers", .serialized)
+struct ImportPageTests {
+    func send(_ app: Application, _ method: HTTPMethod, _ path: String, token: String, contentType: String? = nil, body: Data? = nil) async throws -> APIResponse {
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .cookie, value: "\(WebSession.cookieName)=\(token)")
+        if let contentType { headers.replaceOrAdd(name: .contentType, value: contentType) }
+        let r = try await app.testing().sendRequest(method, path, headers: headers, body: body.map { ByteBuffer(data: $0) })
+        return APIResponse(status: r.status, headers: r.headers, body: Data(buffer: r.body))
+    }
+
+    @Test("upload with the CSRF token, see the problems, confirm, see the result; no script; a forged form is refused")
+    func pageFlow() async throws {
+        try await withTestApp(residents: 300) { app in
+            let token = app.test.tokens[.worker]!
+            let f = try await Fixture.load(app)
+            let form = try await send(app, .GET, "/console/import", token: token)
+            #expect(form.status == .ok && form.text.contains("enctype=\"multipart/form-data\"") && !form.text.contains("<script"))
+            let csrf = try #require(form.text.range(of: #"name="csrf" value=""#).map { String(form.text[$0.upperBound...].prefix { $0 != "\"" }) })
+            var bad = f.row(7); bad[1] = "123"
+            let csv = ([Fixture.header] + (0..<4).map { f.row($0) } + [bad]).map { $0.joined(separator: ",") }.joined(separator: "\n")
+            func multipart(_ csrf: String) -> Data {
+                let b = "xyz"
+                return Data("--\(b)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrf)\r\n--\(b)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"名单.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n--\(b)--\r\n".utf8)
+            }
+            let forged = try await send(app, .POST, "/console/import", token: token, contentType: "multipart/form-data; boundary=xyz", body: multipart("nope"))
+            #expect(forged.status == .forbidden)
+            let posted = try await send(app, .POST, "/console/import", token: token, contentType: "multipart/form-data; boundary=xyz", body: multipart(csrf))
+            let location = try #require(posted.headers.first(name: .location))
+            var page = try await send(app, .GET, location, token: token)
+            for _ in 0..<200 where !page.text.contains("确认导入") {
+                try await Task.sleep(for: .milliseconds(20))
+                page = try await send(app, .GET, location, token: token)
+            }
+            #expect(page.text.contains("确认导入合格的 4 人") && page.text.contains("<td>6</td><td>公民身份号码</td>"))
+            let before = try await app.rowCount("residents")
+            let confirmed = try await send(app, .POST, location + "/confirm", token: token, contentType: "application/x-www-form-urlencoded",
+                                           body: Data("csrf=\(csrf.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)".utf8))
+            #expect(confirmed.status == .seeOther || confirmed.status == .found)
+            for _ in 0..<200 where !page.text.contains("已导入") {
+                try await Task.sleep(for: .milliseconds(20))
+                page = try await send(app, .GET, location, token: token)
+            }
+            #expect(page.text.contains("已导入 4 人"))
+            #expect(try await app.rowCount("residents") == before + 4)
+            let other = try await send(app, .GET, location, token: app.test.tokens[.otherWorker]!)
+            #expect(other.status == .notFound)
+        }
+    }
+}

@@ -51,6 +51,7 @@ func routes(_ app: Application) async throws {
     let decoy = try await app.password.async.hash(UUID().uuidString)
     let signIns = RateLimiter(limit: app.linli.signInLimit, window: app.linli.signInWindow)
     try app.register(collection: WebPages(limiter: signIns, decoyHash: decoy))
+    try app.register(collection: ImportPages())
     try v1.register(collection: AuthAPI(limiter: signIns, decoyHash: decoy))
     try v1.register(collection: DivisionsAPI())
     try v1.register(collection: BuildingsAPI())
@@ -60,5 +61,6 @@ func routes(_ app: Application) async throws {
     let anonymousSubmits = RateLimiter(limit: app.linli.anonymousSubmitLimit, window: 3600)
     try v1.register(collection: RequestsAPI(submitLimiter: anonymousSubmits))
     try app.register(collection: Open311API(submitLimiter: RateLimiter(limit: app.linli.open311SubmitLimit, window: 3600)))
+    try v1.register(collection: ImportAPI())
     v1.get("stats", use: SystemAPI().stats)
 }

@@ -28,6 +28,8 @@ do {
     app.asyncCommands.use(BackupCommand(), as: "backup")
     app.asyncCommands.use(Open311Command(), as: "open311")
     app.asyncCommands.use(RequestsCommand(), as: "requests")
+    app.asyncCommands.use(ImportCommand(), as: "import")
+    app.asyncCommands.use(ExportCommand(), as: "export")
     // `serve` (the default) brings the schema up to date first: migrations are append-only.
     let command = env.arguments.dropFirst().first ?? "serve"
     if command == "serve" || command.hasPrefix("-") {
@@ -43,6 +45,10 @@ do {
     }
     try await app.execute()
     try await app.asyncShutdown()
+} catch let e as CommandExit {
+    FileHandle.standardError.write(Data("\(e.description)\n".utf8))
+    try? await app.asyncShutdown()
+    exit(e.code)
 } catch {
     FileHandle.standardError.write(Data("错误：\(error)\n".utf8))
     try? await app.asyncShutdown()

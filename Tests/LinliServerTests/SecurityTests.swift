@@ -50,6 +50,11 @@ let routeNeeds: [String: Need] = [
     // Open311 GeoReport v2: reads are public, submissions need an API key (Open311Tests).
     "GET /open311/:resource": .open, "GET /open311/v2/:resource": .open, "GET /open311/v2/:resource/:file": .open,
     "POST /open311/v2/:resource": .open,
+    "POST /api/v1/imports/residents": .permission(.registryWrite), "GET /api/v1/imports/template": .permission(.registryWrite),
+    "GET /api/v1/imports/:id": .permission(.registryWrite), "GET /api/v1/imports/:id/report": .permission(.registryWrite),
+    "POST /api/v1/imports/:id/confirm": .permission(.registryWrite),
+    "GET /console/import": .web, "POST /console/import": .web, "GET /console/import/template": .web,
+    "GET /console/import/:id": .web, "GET /console/import/:id/report": .web, "POST /console/import/:id/confirm": .web,
     "GET /login": .web, "POST /login": .web, "GET /console": .web, "POST /logout": .web, "GET /assets/console.css": .web,
 ]
 

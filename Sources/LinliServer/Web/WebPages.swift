@@ -75,6 +75,7 @@ struct WebPages: RouteCollection {
             <main class="card">
               <h1>邻里 · 社区治理服务平台</h1>
               <p>您好，\(HTML.escape(p.account.displayName))（\(HTML.escape(p.role.label))，管辖区划 \(HTML.escape(p.account.divisionCode))）。</p>
+              \(p.role.permissions.contains(.registryWrite) ? "<p><a href=\"/console/import\">导入居民信息（Excel / CSV）</a></p>" : "")
               <p>会话在 30 分钟无操作后自动结束。</p>
               <form method="post" action="/logout">
                 <input type="hidden" name="csrf" value="\(csrf)">
@@ -126,7 +127,7 @@ enum HTML {
         return out
     }
 
-    static func page(title: String, body: String, status: HTTPResponseStatus = .ok) -> Response {
+    static func page(title: String, body: String, status: HTTPResponseStatus = .ok, head: String = "") -> Response {
         let html = """
             <!doctype html>
             <html lang="zh-CN">
@@ -135,6 +136,7 @@ enum HTML {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(escape(title)) · 邻里</title>
             <link rel="stylesheet" href="/assets/console.css">
+            \(head)
             </head>
             <body>
             \(body)
@@ -157,6 +159,9 @@ enum HTML {
         padding: .5rem; font-size: 1rem; margin-top: .25rem; }
         button { margin-top: 1rem; padding: .6rem 1.2rem; font-size: 1rem; background: #1769aa; color: #fff;
                  border: 0; border-radius: 4px; } button:focus, input:focus { outline: 3px solid #f0b429; }
+        .card.wide { max-width: 60rem; } table { border-collapse: collapse; width: 100%; margin: .75rem 0; }
+        th, td { border: 1px solid #d9e2ec; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+        progress { width: 100%; height: 1.2rem; } input[type=file] { border: 1px dashed #9fb3c8; }
         .error { color: #b42318; background: #fef3f2; padding: .5rem; border-radius: 4px; }
         @media print { button { display: none; } }
         """

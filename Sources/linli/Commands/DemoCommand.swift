@@ -144,15 +144,18 @@ enum DemoAccounts {
 final class ProgressBar: @unchecked Sendable {
     let label: String
     let unit: String
+    /// Counts are divided by this for display (bytes shown as MB with 1_048_576).
+    let scale: Double
     let started = Date()
     let lock = NSLock()
     let isTerminal = isatty(STDERR_FILENO) == 1
     var lastDraw = Date.distantPast
     var lastDone = -1
 
-    init(label: String, unit: String) {
+    init(label: String, unit: String, scale: Double = 1) {
         self.label = label
         self.unit = unit
+        self.scale = scale
     }
 
     func update(_ done: Int, of total: Int) {
@@ -167,9 +170,9 @@ final class ProgressBar: @unchecked Sendable {
         let elapsed = now.timeIntervalSince(started)
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         let left = rate > 0 ? Double(total - done) / rate : 0
-        let line = String(format: "%@ [%@%@] %3.0f%% %d/%d %@  %.0f %@/秒  剩余 %.0f 秒",
+        let line = String(format: "%@ [%@%@] %3.0f%% %.0f/%.0f %@  %.1f %@/秒  剩余 %.0f 秒",
                           label, String(repeating: "█", count: filled), String(repeating: "░", count: width - filled),
-                          share * 100, done, total, unit, rate, unit, left)
+                          share * 100, Double(done) / scale, Double(total) / scale, unit, rate / scale, unit, left)
         FileHandle.standardError.write(Data(((isTerminal ? "\r" : "") + line + (isTerminal ? "" : "\n")).utf8))
     }
 

@@ -64,6 +64,8 @@ struct CreateRequests: AsyncMigration {
             .create()
         try await database.createIndex("requests_open_due", on: "requests", columns: ["status", "due_at"])
         try await database.createIndex("requests_area", on: "requests", columns: ["area_code", "reported_at"])
+        // Queues of an area by state (open work among years of closed history).
+        try await database.createIndex("requests_status_area", on: "requests", columns: ["status", "area_code", "reported_at"])
         try await database.createIndex("requests_holder", on: "requests", columns: ["holder_code", "status"])
         try await database.createIndex("requests_handler", on: "requests", columns: ["handler", "status"])
         try await database.createIndex("requests_reporter", on: "requests", columns: ["reporter_account_id"])

@@ -1,0 +1,342 @@
+import FluentKit
+import Foundation
+import LinliCore
+import SQLKit
+
+/// What validating a file found: every bad row with its reason, and the good rows ready to write.
+/// Nothing has been written when a plan exists; `ResidentImport.commit` writes its good rows.
+public struct ResidentImportPlan: Sendable {
+    public var fileName: String
+    /// Data rows (not counting the header and empty rows).
+    public var rows = 0
+    public var problems: [RowProblem] = []
+    /// Problems past the ones kept (a file of a million bad rows keeps its first 100,000 reasons).
+    public var problemsNotKept = 0
+    /// Rows with at least one problem.
+    public var badRows = 0
+    /// Rows whose person is already on the registry as given: importing them changes nothing.
+    public var unchanged = 0
+    public var newHouseholds: Int { households.count }
+    public var newResidents: Int { residents.count }
+    public var isClean: Bool { badRows == 0 }
+
+    struct NewHousehold: Sendable { var id: UUID; var number: String; var buildingID: UUID; var gridCode: String; var room: String }
+    struct NewResident: Sendable {
+        var row: ResidentSheetRow
+        var householdID: UUID
+        var gridCode: String
+        var idIndex: String
+    }
+    var households: [NewHousehold] = []
+    var residents: [NewResident] = []
+
+    static let maxProblemsKept = 100_000
+
+    mutating func add(_ p: RowProblem) {
+        if problems.count < ResidentImportPlan.maxProblemsKept { problems.append(p) } else { problemsNotKept += 1 }
+    }
+}
+
+/// What a commit wrote.
+public struct ResidentImportResult: Sendable, Equatable, Codable {
+    public var residents: Int
+    public var households: Int
+    /// Rows found on the registry by the time of writing (imported meanwhile): skipped.
+    public var unchanged: Int
+}
+
+/// Imports residents from an .xlsx or .csv file into the caller's scope: `validate` reads and checks
+/// the whole file and writes nothing; `commit` writes the good rows of a plan in one transaction,
+/// with one audit entry. The ID number is the natural key: a person already registered with the same
+/// name is left as is, so importing the same file twice changes nothing the second time.
+public struct ResidentImport: Sendable {
+    let db: any Database
+    let cipher: PersonalDataCipher
+    let today: CivilDate
+    let scope: RegistryScope
+    let limits: SheetLimits
+
+    public init(_ db: any Database, cipher: PersonalDataCipher, today: CivilDate, scope: RegistryScope, limits: SheetLimits = SheetLimits()) {
+        self.db = db
+        self.cipher = cipher
+        self.today = today
+        self.scope = scope
+        self.limits = limits
+    }
+
+    // MARK: Validation
+
+    /// Reads the file and checks every row. Throws `SheetError` when the file as a whole cannot be read
+    /// (wrong type, zip bomb, no header …); row problems go into the plan.
+    public func validate(file path: String, name: String? = nil,
+                         progress: @escaping @Sendable (_ done: Int64, _ total: Int64) -> Void = { _, _ in }) async throws -> ResidentImportPlan {
+        var plan = ResidentImportPlan(fileName: name ?? (path as NSString).lastPathComponent)
+        var sheet: ResidentSheet?
+        var header: [String] = []
+        var parsed: [ResidentSheetRow] = []
+        var firstRowOfID: [String: Int] = [:]
+        let today = self.today
+        try SheetFile.read(path, limits: limits, progress: progress) { row in
+            if row.isEmpty { return }
+            guard let s = sheet else {
+                do { sheet = try ResidentSheet(header: row.cells, today: today) } catch let error as ResidentSheet.MissingColumns {
+                    if row.cells.contains(where: { ResidentColumn.match($0) != nil }) { throw SheetError.missingColumns(error.names) }
+                    throw SheetError.noHeader
+                }
+                header = row.cells
+                return
+            }
+            plan.rows += 1
+            var problems: [RowProblem] = []
+            func column(_ i: Int) -> String { i < header.count && !header[i].isEmpty ? header[i] : "第\(i + 1)列" }
+            for i in row.undecodable {
+                problems.append(RowProblem(row: row.number, column: column(i), message: "文字无法识别：文件中混有不同的编码（请整表另存为 UTF-8 或 GB18030）"))
+            }
+            for i in row.formulas {
+                problems.append(RowProblem(row: row.number, column: column(i), message: "单元格是公式：请复制后“选择性粘贴为数值”再导入"))
+            }
+            switch s.parse(row: row.number, cells: row.cells) {
+            case .success(let r) where problems.isEmpty:
+                if let first = firstRowOfID[r.citizenID.value] {
+                    problems.append(RowProblem(row: row.number, column: ResidentColumn.idNumber.rawValue,
+                                               message: "与第\(first)行的公民身份号码重复"))
+                } else {
+                    firstRowOfID[r.citizenID.value] = row.number
+                    parsed.append(r)
+                }
+            case .success: break
+            case .failure(let p): problems += p.problems
+            }
+            if !problems.isEmpty {
+                plan.badRows += 1
+                for p in problems { plan.add(p) }
+            }
+        }
+        guard sheet != nil else { throw SheetError.noHeader }
+        firstRowOfID = [:]
+        try await resolve(parsed, into: &plan)
+        plan.problems.sort { ($0.row, $0.column) < ($1.row, $1.column) }
+        return plan
+    }
+
+    /// The checks that need the registry: grid and building exist in scope, households are consistent,
+    /// one head per household, people already registered.
+    private func resolve(_ rows: [ResidentSheetRow], into plan: inout ResidentImportPlan) async throws {
+        let sql = SQLHelpers.sql(db), sqlite = db.isSQLite
+        var gridsByCode: [String: String] = [:]  // code → name
+        var gridCodesByName: [String: [String]] = [:]
+        for r in try await sql.select().columns("code", "name").from(Division.schema)
+            .where("level", .equal, SQLBind(DivisionLevel.grid.rawValue)).wherePrefix("code", scope.prefix, sqlite: sqlite).all() {
+            let code = try r.decode(column: "code", as: String.self), name = try r.decode(column: "name", as: String.self)
+            gridsByCode[code] = name
+            gridCodesByName[name, default: []].append(code)
+        }
+        var buildings: [String: UUID] = [:]  // "grid|name"
+        // A building near a grid's edge may house people of the neighbouring grid of the same community.
+        var communityBuildings: [String: [UUID]] = [:]  // "community|name"
+        var buildingNames: [UUID: String] = [:]
+        for r in try await sql.select().columns("id", "grid_code", "name").from(Building.schema)
+            .wherePrefix("grid_code", scope.prefix, sqlite: sqlite).all() {
+            let id = try r.decode(column: "id", as: UUID.self), name = try r.decode(column: "name", as: String.self)
+            let grid = try r.decode(column: "grid_code", as: String.self)
+            buildings[grid + "|" + name] = id
+            communityBuildings[grid.prefix(12) + "|" + name, default: []].append(id)
+            buildingNames[id] = name
+        }
+        // Households and people that exist already, looked up by the numbers in the file.
+        struct Existing { var id: UUID; var buildingID: UUID; var gridCode: String; var room: String }
+        var households: [String: Existing] = [:]
+        for chunk in Set(rows.map(\.household)).chunked(500) {
+            for r in try await sql.select().columns("id", "number", "building_id", "grid_code", "room").from(Household.schema)
+                .where("number", .in, chunk).all() {
+                households[try r.decode(column: "number", as: String.self)] = Existing(
+                    id: try r.decode(column: "id", as: UUID.self), buildingID: try r.decode(column: "building_id", as: UUID.self),
+                    gridCode: try r.decode(column: "grid_code", as: String.self), room: try r.decode(column: "room", as: String.self))
+            }
+        }
+        var headed = Set<UUID>()
+        for chunk in households.values.map(\.id).chunked(500) {
+            for r in try await sql.select().column("household_id").from(Resident.schema)
+                .where("household_id", .in, chunk)
+                .where("relation", .equal, SQLBind(HouseholdRelation.head.rawValue))
+                .where("life_status", .equal, SQLBind(LifeStatus.active.rawValue)).all() {
+                headed.insert(try r.decode(column: "household_id", as: UUID.self))
+            }
+        }
+        let indexes = rows.map { cipher.blindIndex($0.citizenID.value) }
+        var registered: [String: (name: String, gridCode: String)] = [:]
+        for chunk in indexes.chunked(500) {
+            for r in try await sql.select().columns("id_index", "name", "grid_code").from(Resident.schema)
+                .where("id_index", .in, chunk).all() {
+                registered[try r.decode(column: "id_index", as: String.self)] =
+                    (try r.decode(column: "name", as: String.self), try r.decode(column: "grid_code", as: String.self))
+            }
+        }
+
+        struct InFile { var id: UUID; var buildingID: UUID; var gridCode: String; var room: String; var row: Int; var headRow: Int? }
+        var newHouseholds: [String: InFile] = [:]
+        var badRows = Set<Int>()
+        func fail(_ r: ResidentSheetRow, _ c: ResidentColumn, _ m: String) {
+            plan.add(RowProblem(row: r.row, column: c.rawValue, message: m))
+            badRows.insert(r.row)
+        }
+        for (i, r) in rows.enumerated() {
+            if let existing = registered[indexes[i]] {
+                if !scope.contains(code: existing.gridCode) {
+                    fail(r, .idNumber, "该公民身份号码已在其他村/社区登记（如为迁入，请办理户间迁移）")
+                } else if existing.name != r.name {
+                    fail(r, .idNumber, "该公民身份号码已登记，姓名为“\(existing.name)”，与本行不同")
+                } else {
+                    plan.unchanged += 1
+                }
+                continue
+            }
+            // The grid: by code if given, else by its name in the importer's scope.
+            var gridCode: String?
+            if let code = r.gridCode {
+                if gridsByCode[code] != nil { gridCode = code }
+                else if scope.contains(code: code) { fail(r, .gridCode, "网格编码 \(code) 不存在") }
+                else { fail(r, .gridCode, "网格 \(code) 不在您的管辖范围内") }
+                if gridCode != nil, !r.grid.isEmpty, gridsByCode[code] != r.grid {
+                    fail(r, .grid, "网格名称“\(r.grid)”与网格编码 \(code)（\(gridsByCode[code]!)）不符")
+                    gridCode = nil
+                }
+            } else {
+                let codes = gridCodesByName[r.grid] ?? []
+                if codes.count == 1 { gridCode = codes[0] }
+                else if codes.isEmpty { fail(r, .grid, "网格“\(r.grid)”不存在或不在您的管辖范围内") }
+                else { fail(r, .grid, "网格名称“\(r.grid)”不唯一，请填写网格编码") }
+            }
+            guard let gridCode else { continue }
+            let neighbours = communityBuildings[gridCode.prefix(12) + "|" + r.building] ?? []
+            guard let buildingID = buildings[gridCode + "|" + r.building] ?? (neighbours.count == 1 ? neighbours[0] : nil) else {
+                fail(r, .building, "楼栋“\(r.building)”不在网格\(gridsByCode[gridCode] ?? gridCode)及其所在村/社区中（请先登记楼栋）")
+                continue
+            }
+            let householdID: UUID
+            if let h = households[r.household] {
+                guard scope.contains(code: h.gridCode) else { fail(r, .household, "户号 \(r.household) 已被其他村/社区使用"); continue }
+                if h.buildingID != buildingID {
+                    fail(r, .building, "户号 \(r.household) 已登记在楼栋“\(buildingNames[h.buildingID] ?? "?")”，与本行不同")
+                    continue
+                }
+                if r.relation == .head && r.lifeStatus == .active {
+                    if headed.contains(h.id) { fail(r, .relation, "户 \(r.household) 已有户主"); continue }
+                    headed.insert(h.id)
+                }
+                householdID = h.id
+            } else if var h = newHouseholds[r.household] {
+                if h.buildingID != buildingID || h.gridCode != gridCode {
+                    fail(r, .building, "同一户号在第\(h.row)行的楼栋或网格与本行不同"); continue
+                }
+                if h.room != r.room { fail(r, .room, "同一户号在第\(h.row)行的房号为“\(h.room)”，与本行不同"); continue }
+                if r.relation == .head && r.lifeStatus == .active {
+                    if let first = h.headRow { fail(r, .relation, "户 \(r.household) 在第\(first)行已有户主"); continue }
+                    h.headRow = r.row
+                    newHouseholds[r.household] = h
+                }
+                householdID = h.id
+            } else {
+                let h = InFile(id: UUID(), buildingID: buildingID, gridCode: gridCode, room: r.room, row: r.row,
+                               headRow: r.relation == .head && r.lifeStatus == .active ? r.row : nil)
+                newHouseholds[r.household] = h
+                plan.households.append(.init(id: h.id, number: r.household, buildingID: buildingID, gridCode: gridCode, room: r.room))
+                householdID = h.id
+            }
+            plan.residents.append(.init(row: r, householdID: householdID, gridCode: gridCode, idIndex: indexes[i]))
+        }
+        plan.badRows += badRows.count
+        // A household whose every row was refused is not created.
+        let used = Set(plan.residents.map(\.householdID))
+        plan.households.removeAll { !used.contains($0.id) }
+    }
+
+    // MARK: Writing
+
+    /// Writes the plan's good rows, all or nothing, and one audit entry. `progress` gets people written and the total.
+    public func commit(_ plan: ResidentImportPlan, by actor: AuditActor,
+                       progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> ResidentImportResult {
+        let cipher = self.cipher
+        return try await db.writeTransaction { db in
+            let sql = SQLHelpers.sql(db)
+            // Someone may have registered some of these people since the file was checked.
+            var present = Set<String>()
+            for chunk in plan.residents.map(\.idIndex).chunked(500) {
+                for r in try await sql.select().column("id_index").from(Resident.schema).where("id_index", .in, chunk).all() {
+                    present.insert(try r.decode(column: "id_index", as: String.self))
+                }
+            }
+            for chunk in plan.households.map(\.number).chunked(500) {
+                if let r = try await sql.select().column("number").from(Household.schema).where("number", .in, chunk).first() {
+                    throw RegistryError.conflict(FieldError("household", "户号 \(try r.decode(column: "number", as: String.self)) 已在检查后被登记：请重新检查文件"))
+                }
+            }
+            let big = plan.residents.count >= 20_000
+            let deferred = big ? try await SQLiteBulkLoad.dropSecondaryIndexes(on: db) : []
+            var pipeline = InsertPipeline()
+            let now = Date()
+            var households = BulkInsert(Household.schema, ["id", "number", "building_id", "grid_code", "room", "version", "created_at", "updated_at"])
+            var residents = BulkInsert(Resident.schema, ["id", "name", "name_pinyin", "name_initials", "id_cipher", "id_index", "id_masked",
+                                                         "birth_date", "sex", "phone_cipher", "phone_masked", "household_id", "relation",
+                                                         "residence_status", "life_status", "grid_code", "tags", "version", "created_at", "updated_at"])
+            var tags = BulkInsert(ResidentTagRow.schema, ["id", "resident_id", "tag"])
+            var events = BulkInsert(ResidentEvent.schema, ["id", "resident_id", "kind", "occurred_on", "from_household_id", "to_household_id",
+                                                           "changes", "note", "recorded_at"])
+            do {
+                for h in plan.households {
+                    households.add([h.id, h.number, h.buildingID, h.gridCode, h.room, 1, now, now])
+                    if households.isFull { try await pipeline.submit([households.take()!], on: db) }
+                }
+                try await pipeline.submit([households.take()].compactMap { $0 }, on: db)
+                var written = 0
+                let todayText = today.description
+                for p in plan.residents where !present.contains(p.idIndex) {
+                    let r = p.row, id = UUID(), number = r.citizenID.value
+                    let reading = Pinyin.reading(ofName: r.name)
+                    residents.add([id, r.name, reading.full, reading.initials, try cipher.seal(number), p.idIndex, Masking.citizenID(number),
+                                   r.citizenID.birthDate.description, r.citizenID.sex.rawValue, try r.phone.map { try cipher.seal($0) },
+                                   r.phone.map(Masking.phone), p.householdID, r.relation.rawValue, r.residenceStatus.rawValue,
+                                   r.lifeStatus.rawValue, p.gridCode, r.tags.map(\.rawValue).joined(separator: ","), 1, now, now])
+                    for t in r.tags { tags.add([UUID(), id, t.rawValue]) }
+                    let note = r.lifeStatus == .active ? "批量导入：\(plan.fileName)" : "批量导入：\(plan.fileName)（人员状态：\(r.lifeStatus.label)）"
+                    events.add([UUID(), id, ResidentEventKind.registered.rawValue, todayText, nil as UUID?, p.householdID,
+                                nil as String?, String(note.prefix(500)), now])
+                    written += 1
+                    if residents.isFull || tags.isFull || events.isFull {
+                        try await pipeline.submit([residents.take(), tags.take(), events.take()].compactMap { $0 }, on: db)
+                        progress(written, plan.residents.count)
+                    }
+                }
+                try await pipeline.submit([residents.take(), tags.take(), events.take()].compactMap { $0 }, on: db)
+                try await pipeline.drain()
+                progress(written, plan.residents.count)
+                if big { try await SQLiteBulkLoad.recreate(deferred, on: db) }
+                let result = ResidentImportResult(residents: written, households: plan.households.count,
+                                                  unchanged: plan.unchanged + (plan.residents.count - written))
+                try await AuditLog.append([AuditEvent("registry.import", target: "residents", detail: [
+                    "file": plan.fileName, "rows": String(plan.rows), "bad_rows": String(plan.badRows),
+                    "residents": String(result.residents), "households": String(result.households), "unchanged": String(result.unchanged),
+                ])], by: actor, on: db)
+                return result
+            } catch {
+                try? await pipeline.drain()
+                throw error
+            }
+        }
+    }
+}
+
+extension Collection {
+    /// Consecutive slices of at most `size` elements.
+    func chunked(_ size: Int) -> [[Element]] {
+        var out: [[Element]] = []
+        var current: [Element] = []
+        current.reserveCapacity(size)
+        for e in self {
+            current.append(e)
+            if current.count == size { out.append(current); current.removeAll(keepingCapacity: true) }
+        }
+        if !current.isEmpty { out.append(current) }
+        return out
+    }
+}

@@ -43,6 +43,7 @@ do {
                 """.utf8))
         }
     }
+    if command == "demo" { app.lifecycle.use(EscalationTimer(startOnBoot: false)) }
     try await app.execute()
     try await app.asyncShutdown()
 } catch let e as CommandExit {

@@ -84,35 +84,54 @@ public struct RequestQueries: Sendable {
     }
 
     public func list(in scope: RequestScope, filter: RequestFilter, now: Int64, page: PageRequest) async throws -> ResultPage<RequestRecord> {
-        func filtered(_ q: SQLSelectBuilder) -> SQLSelectBuilder {
-            var q = scope.apply(q, sqlite: db.isSQLite)
-            if !filter.statuses.isEmpty { q = q.where("status", .in, filter.statuses.map(\.rawValue)) }
-            if let c = filter.category {
-                // A group's code takes its leaves too.
-                q = q.wherePrefix("category_code", c, sqlite: db.isSQLite)
-            }
-            if !filter.numbers.isEmpty { q = q.where("seq", .in, filter.numbers) }
-            if !filter.categories.isEmpty { q = q.where("category_code", .in, filter.categories) }
-            if let open = filter.isOpen { q = q.where("status", open ? .in : .notIn, RequestQueries.openStatuses) }
-            if let l = filter.level { q = q.where("level", .equal, SQLBind(l.rawValue)) }
-            if let a = filter.area { q = q.wherePrefix("area_code", a, sqlite: db.isSQLite) }
-            if let from = filter.reportedFrom { q = q.where("reported_at", .greaterThanOrEqual, SQLBind(from)) }
-            if let to = filter.reportedTo { q = q.where("reported_at", .lessThan, SQLBind(to)) }
-            switch filter.card {
-            case .red?: q = q.where("status", .in, RequestQueries.openStatuses).where("due_at", .lessThanOrEqual, SQLBind(now))
-            case .yellow?:
-                q = q.where("status", .in, RequestQueries.openStatuses).where("due_at", .greaterThan, SQLBind(now))
-                    .where(SQLRaw("4 * (due_at - \(now)) <= due_at - reported_at"))
-            case .none?:
-                q = q.where { $0.where("status", .notIn, RequestQueries.openStatuses).orWhere(SQLRaw("4 * (due_at - \(now)) > due_at - reported_at")) }
-            case nil: break
-            }
-            return q
-        }
+        func filtered(_ q: SQLSelectBuilder) -> SQLSelectBuilder { listQuery(q, scope: scope, filter: filter, now: now) }
         let total = try await SQLHelpers.count(filtered(sql.select().column(SQLFunction("count", args: SQLLiteral.all), as: "n").from("requests")))
         let items = try await filtered(select()).orderBy("reported_at", .descending).orderBy("seq", .descending)
             .limit(page.perPage).offset(page.offset).all().map { try $0.decodeRecord(RequestRecord.self) }
         return ResultPage(items: items, total: total, page: page.page, perPage: page.perPage)
+    }
+
+    func listQuery(_ q: SQLSelectBuilder, scope: RequestScope, filter: RequestFilter, now: Int64) -> SQLSelectBuilder {
+        var q = scope.apply(q, sqlite: db.isSQLite)
+        if !filter.statuses.isEmpty { q = q.where("status", .in, filter.statuses.map(\.rawValue)) }
+        if let c = filter.category {
+            // A group's code takes its leaves too.
+            q = q.wherePrefix("category_code", c, sqlite: db.isSQLite)
+        }
+        if !filter.numbers.isEmpty { q = q.where("seq", .in, filter.numbers) }
+        if !filter.categories.isEmpty { q = q.where("category_code", .in, filter.categories) }
+        if let open = filter.isOpen { q = q.where("status", open ? .in : .notIn, RequestQueries.openStatuses) }
+        if let l = filter.level { q = q.where("level", .equal, SQLBind(l.rawValue)) }
+        if let a = filter.area { q = q.wherePrefix("area_code", a, sqlite: db.isSQLite) }
+        if let from = filter.reportedFrom { q = q.where("reported_at", .greaterThanOrEqual, SQLBind(from)) }
+        if let to = filter.reportedTo { q = q.where("reported_at", .lessThan, SQLBind(to)) }
+        switch filter.card {
+        case .red?: q = q.where("status", .in, RequestQueries.openStatuses).where("due_at", .lessThanOrEqual, SQLBind(now))
+        case .yellow?:
+            q = q.where("status", .in, RequestQueries.openStatuses).where("due_at", .greaterThan, SQLBind(now))
+                .where(SQLRaw("4 * (due_at - \(now)) <= due_at - reported_at"))
+        case .none?:
+            q = q.where { $0.where("status", .notIn, RequestQueries.openStatuses).orWhere(SQLRaw("4 * (due_at - \(now)) > due_at - reported_at")) }
+        case nil: break
+        }
+        return q
+    }
+
+    /// Up to `limit` matches, newest first, without counting them all (Open311 lists up to 1,000).
+    public func recent(in scope: RequestScope, filter: RequestFilter, now: Int64, limit: Int) async throws -> [RequestRecord] {
+        try await listQuery(select(), scope: scope, filter: filter, now: now).orderBy("reported_at", .descending).orderBy("seq", .descending)
+            .limit(limit).all().map { try $0.decodeRecord(RequestRecord.self) }
+    }
+
+    /// The note of each request's last step, for those whose last step has one.
+    public func lastNotes(of ids: [UUID]) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        var notes: [UUID: String] = [:]
+        for row in try await sql.select().columns("request_id", "note").from("request_steps").where("request_id", .in, ids).orderBy("seq").all() {
+            let id = try row.decode(column: "request_id", as: UUID.self)
+            notes[id] = try row.decode(column: "note", as: String?.self)
+        }
+        return notes
     }
 
     static let openStatuses = RequestStatus.allCases.filter(\.isOpen).map(\.rawValue)

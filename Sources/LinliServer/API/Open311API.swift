@@ -157,31 +157,25 @@ struct Open311API: RouteCollection {
             guard set.isSubset(of: ["open", "closed"]) else { throw Failure(status: .badRequest, description: "status 可选 open、closed") }
             if set.count == 1 { filter.isOpen = set.contains("open") }
         }
-        let page = try await req.requestQueries.list(in: .everything, filter: filter, now: now, page: PageRequest(page: 1, perPage: 100))
-        var items = page.items
-        // The spec allows up to 1000: fetch further pages of 100.
-        var n = 1
-        while items.count < min(page.total, 1000) {
-            n += 1
-            items += try await req.requestQueries.list(in: .everything, filter: filter, now: now, page: PageRequest(page: n, perPage: 100)).items
-        }
-        return try await renderRequests(items, req, format)
+        // The spec's limit: at most 1,000 requests in one answer.
+        return try await renderRequests(try await req.requestQueries.recent(in: .everything, filter: filter, now: now, limit: 1000), req, format)
     }
 
     func renderRequests(_ items: [RequestRecord], _ req: Request, _ format: Format) async throws -> Response {
         let q = req.requestQueries
         let names = try await RequestNames.load(q)
         let divisions = try await DivisionQueries(req.db).all(in: .everything).reduce(into: [String: String]()) { $0[$1.code] = $1.name }
+        // Notes of the last step explain a closed request.
+        let notes = try await q.lastNotes(of: items.filter { !$0.statusValue.isOpen }.map(\.id))
         var out: [Open311Value] = []
         for r in items {
             let c = names.categories[r.categoryCode]
             let open = r.statusValue.isOpen
-            // Notes of the last step explain a closed request; event descriptions (disputes, safety) stay private.
-            let notes = open ? nil : try await q.steps(of: r.id).last?.note
+            // Event descriptions (disputes, safety) may name people: they stay off the public API.
             let publicText = c?.kind == CategoryKind.facility.rawValue
             out.append(.object([
                 ("service_request_id", .string(r.number)), ("status", .string(open ? "open" : "closed")),
-                ("status_notes", notes.map { .string($0) } ?? .null),
+                ("status_notes", notes[r.id].map { .string($0) } ?? .null),
                 ("service_name", .string(c?.name ?? r.categoryCode)), ("service_code", .string(r.categoryCode)),
                 ("description", publicText ? .string(r.description) : .null),
                 ("agency_responsible", .string(names.unitName(r.handler ?? r.holderCode, divisions: divisions) ?? "")),

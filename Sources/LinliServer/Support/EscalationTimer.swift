@@ -7,9 +7,15 @@ import Vapor
 /// the server runs. Several servers on one database may each run it: a request one of them moved is
 /// stale for the others, who skip it.
 public struct EscalationTimer: LifecycleHandler {
-    public init() {}
+    /// `linli serve` starts it at boot; `linli demo` calls `start` once the district is loaded.
+    let startOnBoot: Bool
+    public init(startOnBoot: Bool = true) { self.startOnBoot = startOnBoot }
 
     public func didBoot(_ app: Application) throws {
+        if startOnBoot { EscalationTimer.start(app) }
+    }
+
+    public static func start(_ app: Application) {
         let interval = app.linli.escalationInterval
         guard interval > 0 else { return }
         let task = app.eventLoopGroup.next().scheduleRepeatedAsyncTask(initialDelay: .seconds(5), delay: .milliseconds(Int64(interval * 1000))) { _ in

@@ -70,6 +70,7 @@ struct DemoCommand: AsyncCommand {
             按 Ctrl+C 停止。
             """)
         guard let serve = app.asyncCommands.commands["serve"] else { return }
+        EscalationTimer.start(app)
         var serveContext = CommandContext(console: context.console,
                                           input: CommandInput(arguments: ["linli", "--hostname", host, "--port", "\(port)"]))
         serveContext.application = app

@@ -23,12 +23,15 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     case .sqliteFile(let path):
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+        config.databasePoolSize = Array(app.eventLoopGroup.makeIterator()).count
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory, sqlLogLevel: .trace), as: .sqlite)
+        config.databasePoolSize = 1
     case .postgres(let url):
         var pg = try SQLPostgresConfiguration(url: url)
         pg.searchPath = nil
         app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
+        config.databasePoolSize = 4 * Array(app.eventLoopGroup.makeIterator()).count
     }
     app.migrations.add(LinliMigrations.all)
     try await SQLiteSetup.configure(app.db)
@@ -37,10 +40,14 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
 
     app.routes.defaultMaxBodySize = ByteCount(value: config.maxBodySize)
     app.http.server.configuration.serverName = nil
+    app.http.server.configuration.idleTimeout = .milliseconds(Int64(config.httpIdleTimeout * 1000))
+    app.http.server.configuration.shutdownTimeout = .milliseconds(Int64(config.shutdownTimeout * 1000))
     app.middleware = Middlewares()
+    app.middleware.use(RequestLogMiddleware())
     app.middleware.use(MetricsMiddleware(metrics: app.requestMetrics))
     app.middleware.use(SecurityHeaders())
     app.middleware.use(ProblemMiddleware())
+    app.middleware.use(QueryEncodingGuard())
     try await routes(app)
 }
 

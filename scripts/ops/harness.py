@@ -132,7 +132,8 @@ HAN = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥金木�
 
 def han_name(prefix, n):
     """A valid Chinese name from a prefix and a number (three more characters)."""
-    return prefix + HAN[n % 31] + HAN[(n // 31) % 31] + HAN[(n // 961) % 31]
+    k = len(HAN)
+    return prefix + HAN[n % k] + HAN[(n // k) % k] + HAN[(n // (k * k)) % k]
 
 
 def check(condition, message):

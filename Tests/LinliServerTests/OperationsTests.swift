@@ -10,7 +10,7 @@ struct OperationsTests {
     @Test("a JSON log line is one object with typed fields; values cannot break the line")
     func jsonLine() throws {
         let line = JSONLogHandler.render(level: .info, label: "codes.vapor.request", message: "request",
-                                         fields: ["request-id": .string("a\"b\nc"), "status": .stringConvertible(201),
+                                         fields: ["request-id": .string("a\"b\nc"), "tags": .array([.string("x"), .stringConvertible(2)]), "status": .stringConvertible(201),
                                                   "duration_ms": .stringConvertible(1.5), "route": .string("/api/v1/residents/:id")],
                                          at: Date(timeIntervalSince1970: 1_790_000_000.25))
         #expect(!line.contains("\n"))
@@ -23,6 +23,7 @@ struct OperationsTests {
         #expect(object["status"] as? Int == 201)
         #expect(object["duration_ms"] as? Double == 1.5)
         #expect(object["route"] as? String == "/api/v1/residents/:id")
+        #expect(object["tags"] as? [AnyHashable] == ["x", 2])
     }
 
     @Test("one log line per request with its id, route pattern, status and time, and no personal data")

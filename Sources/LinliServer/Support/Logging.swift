@@ -59,62 +59,45 @@ public struct JSONLogHandler: LogHandler {
     }
 
     static func render(level: Logger.Level, label: String, message: String, fields: Logger.Metadata, at date: Date) -> String {
-        var out = "{\"ts\":\"\(timestamp(date))\",\"level\":\"\(level.rawValue)\",\"logger\":"
-        appendQuoted(label, to: &out)
-        out += ",\"msg\":"
-        appendQuoted(message, to: &out)
+        var out = JSONBytes()
+        out.open()
+        out.field("ts", timestamp(date))
+        out.field("level", level.rawValue)
+        out.field("logger", label)
+        out.field("msg", message)
         for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
-            out += ","
-            appendQuoted(key.replacingOccurrences(of: "-", with: "_"), to: &out)
-            out += ":"
+            out.key(key.replacingOccurrences(of: "-", with: "_"))
             append(value, to: &out)
         }
-        return out + "}"
+        out.close()
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    static func append(_ value: Logger.Metadata.Value, to out: inout String) {
+    /// A metadata value as JSON; strings are escaped (so a value cannot break the line or forge a field).
+    static func append(_ value: Logger.Metadata.Value, to out: inout JSONBytes) {
         switch value {
-        case .string(let s): appendQuoted(s, to: &out)
+        case .string(let s): out.string(s)
         case .stringConvertible(let v):
-            if v is any BinaryInteger { out += v.description } else if let d = v as? Double, d.isFinite { out += String(d) } else {
-                appendQuoted(v.description, to: &out)
+            if v is any BinaryInteger { out.raw(v.description) } else if let d = v as? Double, d.isFinite { out.raw(String(d)) } else {
+                out.string(v.description)
             }
         case .array(let items):
-            out += "["
+            out.raw("[")
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.raw(",") }
                 append(item, to: &out)
             }
-            out += "]"
+            out.raw("]")
         case .dictionary(let dict):
-            out += "{"
-            for (i, (k, v)) in dict.sorted(by: { $0.key < $1.key }).enumerated() {
-                if i > 0 { out += "," }
-                appendQuoted(k, to: &out)
-                out += ":"
-                append(v, to: &out)
+            var nested = JSONBytes()
+            nested.open()
+            for (k, v) in dict.sorted(by: { $0.key < $1.key }) {
+                nested.key(k)
+                append(v, to: &nested)
             }
-            out += "}"
+            nested.close()
+            out.bytes.append(contentsOf: nested.bytes)
         }
-    }
-
-    /// A JSON string literal: quotes, backslashes and control characters escaped (so a value cannot
-    /// break the line or forge a field).
-    static func appendQuoted(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x2028 || scalar.value == 0x2029:
-                out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 
     static func timestamp(_ date: Date) -> String {

@@ -7,19 +7,25 @@ events over HTTP, SIGKILL at a random moment, many rounds. After every kill:
     audit entry, and version = number of its events = number of its audited writes; no audit entry names
     a resident that is not there;
   - `linli audit verify` passes, and the server starts again (the next round starts it).
-Usage: scripts/ops/crash_test.py [ROUNDS] (default 20). Needs a debug build (LINLI_BIN to change)."""
+Then the bulk load (`linli demo --load-only`, today's only import) is killed at random moments: each
+time the database is intact and holds the whole district or nothing (then a rerun loads it).
+Usage: scripts/ops/crash_test.py [ROUNDS [LOAD_ROUNDS]] (default 20 and 3). Needs a debug build
+(LINLI_BIN to change)."""
 import http.client
 import json
 import os
 import random
 import shutil
+import signal
 import sqlite3
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Server, call, check, demo_folder, han_name, linli, sign_in, unique_id  # noqa: E402
+from harness import BIN, Server, call, check, demo_folder, han_name, linli, sign_in, unique_id  # noqa: E402
 
 WRITE_ACTIONS = ("resident.create", "resident.update", "resident.move")
 MARK = "崩"  # every name this test writes starts with it (no surname of the demo district does)
@@ -117,8 +123,45 @@ def check_database(path, ledger, demo_residents):
         db.close()
 
 
+def kill_loads(rounds, rng, residents=20000):
+    """SIGKILL during the bulk load. The importer of residents' files (issue 3) belongs here too: run it
+    the same way on a file, kill it, and expect the whole file's rows or none of them."""
+    for n in range(1, rounds + 1):
+        data = tempfile.mkdtemp(prefix="linli-load-")
+        try:
+            env = dict(os.environ, LINLI_DATA_DIR=data, LOG_LEVEL="warning")
+            load = [BIN, "demo", "--load-only", "--residents", str(residents), "--seed", "3"]
+            p = subprocess.Popen(load, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            after = rng.uniform(0.5, 5.0)
+            try:
+                p.wait(after)
+            except subprocess.TimeoutExpired:
+                p.send_signal(signal.SIGKILL)
+                p.wait()
+            db = sqlite3.connect(os.path.join(data, "linli.sqlite"))
+            check(db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "integrity_check failed after a killed load")
+            people = db.execute("SELECT COUNT(*) FROM residents").fetchone()[0]
+            divisions = db.execute("SELECT COUNT(*) FROM divisions").fetchone()[0] if people else 0
+            db.close()
+            check(people == 0 or people >= residents, f"a killed load left {people} of {residents} residents")
+            r = linli(data, "audit", "verify", check=False)
+            check(r.returncode == 0, f"audit verify failed after a killed load: {r.stdout}{r.stderr}")
+            if people == 0:  # nothing was loaded: the same command loads it now
+                rerun = subprocess.run(load, env=env, capture_output=True, text=True)
+                check(rerun.returncode == 0, f"the load did not complete on a rerun after {after:.1f} s: {rerun.stderr[-500:]}")
+                db = sqlite3.connect(os.path.join(data, "linli.sqlite"))
+                again = db.execute("SELECT COUNT(*) FROM residents").fetchone()[0]
+                db.close()
+                check(again >= residents, f"rerun: {again} residents")
+            state = "nothing (a rerun loaded it)" if people == 0 else f"the whole district ({people} residents, {divisions} divisions)"
+            print(f"load {n}: killed after {after:.1f} s (exit {p.returncode}); intact, held {state}", flush=True)
+        finally:
+            shutil.rmtree(data, ignore_errors=True)
+
+
 def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 20
+    load_rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     rng = random.Random(int(os.environ.get("LINLI_CRASH_SEED", time.time())))
     data = demo_folder(residents=400, seed=11)
     db_path = os.path.join(data, "linli.sqlite")
@@ -154,6 +197,7 @@ def main():
         check(call(server, "GET", "/healthz")[0] == 200, "the server is not healthy after the last kill")
         server.stop()
         print(f"crash safety: {rounds} SIGKILLs during writes, nothing lost, nothing half-written")
+        kill_loads(load_rounds, rng)
     finally:
         if os.environ.get("LINLI_KEEP") != "1":
             shutil.rmtree(data, ignore_errors=True)

@@ -2,7 +2,8 @@
 -- a profile by id, a search by pinyin initials, a page of a list. Writes as a community worker
 -- (LINLI_BENCH_WRITER_TOKEN): edits of residents of that worker's community, each with the version the
 -- last answer gave, so a correct server answers every one 200 (a 409 would be counted as an error).
--- Usage: wrk ... -s Benchmarks/mixed.lua URL -- READ_IDS_FILE WRITE_FILE   (WRITE_FILE: "id version" lines)
+-- Usage: wrk -tN ... -s Benchmarks/mixed.lua URL -- READ_IDS_FILE WRITE_FILE N
+-- (WRITE_FILE: "id version" lines; N: wrk's thread count, so that the threads share the residents out)
 -- The mix is the weights below; later capabilities add their operations to `reads` or `writes`.
 
 local reader = { ["Authorization"] = "Bearer " .. os.getenv("LINLI_BENCH_TOKEN") }
@@ -10,11 +11,10 @@ local writer = { ["Authorization"] = "Bearer " .. os.getenv("LINLI_BENCH_WRITER_
 local ids, writable, version, busy = {}, {}, {}, {}
 local initials = { "zs", "wl", "lj", "wx", "zh", "cm", "lx", "yq", "zy", "wj", "ll", "hm", "sj", "xl", "gy", "zq", "lh", "cy", "wf", "zm" }
 
-local threads, counter = {}, 0
+local counter = 0
 function setup(thread)
   counter = counter + 1
   thread:set("index", counter)
-  table.insert(threads, thread)
 end
 
 function init(args)
@@ -22,12 +22,12 @@ function init(args)
     if #line > 0 then ids[#ids + 1] = line end
   end
   -- Each thread edits its own share of the writable residents, one request per resident at a time.
-  local n = 0
+  local n, threads = 0, tonumber(args[3])
   for line in io.lines(args[2]) do
     local id, v = line:match("^(%S+)%s+(%d+)$")
     if id then
       n = n + 1
-      if n % counter == index - 1 then writable[#writable + 1] = id; version[id] = tonumber(v) end
+      if n % threads == index - 1 then writable[#writable + 1] = id; version[id] = tonumber(v) end
     end
   end
   math.randomseed(os.time() * 7 + index)

@@ -52,23 +52,31 @@ mixed() {
             | python3 -c 'import json,sys; [print(r["id"], r["version"]) for r in json.load(sys.stdin)["items"]]' >>"$out/writes.txt"
     done
     echo "$(wc -l <"$out/writes.txt") residents to edit"
-    wrk -t2 -c64 -d10s -s Benchmarks/mixed.lua "http://127.0.0.1:$port" -- "$out/ids.txt" "$out/writes.txt" >/dev/null   # warm-up
+    wrk -t2 -c64 -d10s -s Benchmarks/mixed.lua "http://127.0.0.1:$port" -- "$out/ids.txt" "$out/writes.txt" 2 >/dev/null   # warm-up
     # The warm-up's edits moved the versions on: read them again.
     : >"$out/writes.txt"
     for page in $(seq 1 40); do
         curl -fs "http://127.0.0.1:$port/api/v1/residents?per_page=100&page=$page" -H "Authorization: Bearer $LINLI_BENCH_WRITER_TOKEN" \
             | python3 -c 'import json,sys; [print(r["id"], r["version"]) for r in json.load(sys.stdin)["items"]]' >>"$out/writes.txt"
     done
-    metrics_before=$(curl -fs "http://127.0.0.1:$port/metrics" | grep '^linli_http_requests_total' || true)
-    wrk -t2 -c64 -d30s --latency -s Benchmarks/mixed.lua "http://127.0.0.1:$port" -- "$out/ids.txt" "$out/writes.txt"
-    echo "-- requests by route and status during the run (from /metrics, warm-up subtracted)"
-    curl -fs "http://127.0.0.1:$port/metrics" | grep '^linli_http_requests_total' | python3 -c '
+    metrics_before=$(curl -fs "http://127.0.0.1:$port/metrics" | grep -E '^linli_http_request(s_total|_duration_seconds_(sum|count))' || true)
+    wrk -t2 -c64 -d30s --latency -s Benchmarks/mixed.lua "http://127.0.0.1:$port" -- "$out/ids.txt" "$out/writes.txt" 2
+    echo "-- requests by route and status during the run, and the server's mean time per route (from /metrics)"
+    curl -fs "http://127.0.0.1:$port/metrics" | grep -E '^linli_http_request(s_total|_duration_seconds_(sum|count))' | python3 -c '
 import sys
-before = {l.rsplit(" ", 1)[0]: int(l.rsplit(" ", 1)[1]) for l in sys.argv[1].splitlines() if l}
+before = {l.rsplit(" ", 1)[0]: float(l.rsplit(" ", 1)[1]) for l in sys.argv[1].splitlines() if l}
+delta = {}
 for line in sys.stdin:
     key, n = line.rsplit(" ", 1)
-    d = int(n) - before.get(key, 0)
-    if d: print(f"{key} {d}")' "$metrics_before"
+    d = float(n) - before.get(key, 0)
+    if d: delta[key] = d
+for key, d in delta.items():
+    if key.startswith("linli_http_requests_total"): print(f"{key} {d:.0f}")
+for key, d in delta.items():
+    if key.startswith("linli_http_request_duration_seconds_sum"):
+        labels = key[key.index("{"):]
+        n = delta.get("linli_http_request_duration_seconds_count" + labels, 0)
+        if n: print(f"mean time {labels}: {d / n * 1000:.1f} ms over {n:.0f}")' "$metrics_before"
     kill $server; wait $server 2>/dev/null || true
     LINLI_DATA_DIR="$out/d161k" "$bin" audit verify
 }

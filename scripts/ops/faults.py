@@ -5,9 +5,10 @@
   slow       slow and idle clients: others are still served; an idle connection is closed
   hostile    huge headers, huge, truncated and malformed bodies: a clear refusal, the server stays up,
              memory bounded over repeated barrages
+  readonly   the database file made immutable: writes 503 problem with Retry-After, reads 200
   diskfull   a data folder on a small tmpfs filled up: writes 503 problem with Retry-After, reads 200,
              writes again once space is back, integrity and audit chain intact (needs root for mount)
-Usage: scripts/ops/faults.py [CHECK ...] (default: all)."""
+Usage: scripts/ops/faults.py [CHECK ...] (default: all; readonly and diskfull need root)."""
 import json
 import os
 import shutil
@@ -21,7 +22,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import (Server, call, check, demo_folder, han_name, linli, problem, sign_in,  # noqa: E402
+from harness import (PASSWORD, Server, call, check, demo_folder, han_name, linli, problem, sign_in,  # noqa: E402
                      unique_id)
 
 
@@ -221,12 +222,47 @@ def check_hostile(data):
         server.stop()
 
 
+def check_read_only(data):
+    """The database file made immutable (`chattr +i`: even root cannot write it) and the server restarted."""
+    db_file = os.path.join(data, "linli.sqlite")
+    server = Server(data, env={"LOG_LEVEL": "warning"}, log_name="readonly.log")
+    server.start()
+    token = sign_in(server)
+    someone = json.loads(call(server, "GET", "/api/v1/residents?per_page=1", token=token)[2])["items"][0]
+    server.stop()
+    if subprocess.run(["chattr", "+i", db_file], capture_output=True).returncode != 0:
+        print("readonly: SKIPPED (chattr +i is not possible here)")
+        return
+    try:
+        server.start()
+        for path in ["/api/v1/residents?per_page=5", f"/api/v1/residents/{someone['id']}", "/healthz"]:
+            s, _, _ = call(server, "GET", path, token=token)
+            check(s == 200, f"read {path} answered {s} with a read-only database")
+        s, h, b = call(server, "PATCH", f"/api/v1/residents/{someone['id']}", token=token,
+                       body={"name": "只读", "version": someone["version"]})
+        check(problem(503, h, b) and h.get("retry-after") == "30" and "只读" in json.loads(b)["detail"], f"edit: {s} {h} {b[:300]!r}")
+        s, h, b = call(server, "POST", "/api/v1/auth/token", body={"username": "tester", "password": PASSWORD})
+        check(problem(503, h, b), f"sign-in on a read-only database answered {s}")
+        check(server.stop() == 0, "the server did not stop cleanly")
+    finally:
+        subprocess.run(["chattr", "-i", db_file])
+    db = sqlite3.connect(db_file)
+    check(db.execute("PRAGMA integrity_check").fetchone()[0] == "ok", "integrity check failed")
+    check(db.execute("SELECT COUNT(*) FROM residents WHERE name = '只读'").fetchone()[0] == 0, "a refused edit was stored")
+    db.close()
+    print("readonly: database file immutable: reads 200, edits and sign-ins 503 problem with Retry-After, integrity ok")
+
+
 def check_disk_full():
     if os.geteuid() != 0:
         print("diskfull: SKIPPED (needs root to mount a tmpfs)")
         return
     mount = tempfile.mkdtemp(prefix="linli-full-")
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", mount], check=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", mount], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        os.rmdir(mount)
+        print(f"diskfull: SKIPPED (cannot mount a tmpfs: {mounted.stderr.strip()})")
+        return
     server = None
     try:
         data = demo_folder(residents=300, seed=5, parent=mount)
@@ -277,12 +313,12 @@ def check_disk_full():
 
 
 def main():
-    wanted = sys.argv[1:] or ["logs", "shutdown", "slow", "hostile", "diskfull"]
+    wanted = sys.argv[1:] or ["logs", "shutdown", "slow", "hostile", "readonly", "diskfull"]
     data = demo_folder(residents=300, seed=9)
     try:
         for name in wanted:
             {"logs": lambda: check_logs(data), "shutdown": lambda: check_shutdown(data), "slow": lambda: check_slow(data),
-             "hostile": lambda: check_hostile(data), "diskfull": check_disk_full}[name]()
+             "hostile": lambda: check_hostile(data), "readonly": lambda: check_read_only(data), "diskfull": check_disk_full}[name]()
     finally:
         shutil.rmtree(data, ignore_errors=True)
     print("operations checks: all passed")

@@ -24,6 +24,7 @@ struct OperationsTests {
         #expect(object["duration_ms"] as? Double == 1.5)
         #expect(object["route"] as? String == "/api/v1/residents/:id")
         #expect(object["tags"] as? [AnyHashable] == ["x", 2])
+        #expect(JSONLogHandler.timestamp(Date(timeIntervalSince1970: 1_767_229_384.0051)) == "2026-01-01T01:03:04.005Z")
     }
 
     @Test("one log line per request with its id, route pattern, status and time, and no personal data")

@@ -46,19 +46,17 @@ mixed() {
     export LINLI_BENCH_TOKEN=$(token mixedr$$ "$password" "$(python3 Benchmarks/totp.py "$secret")")
     export LINLI_BENCH_WRITER_TOKEN=$(token mixedw$$ "$password")
     # The writer's community: every resident with the version to edit it with.
-    : >"$out/writes.txt"
-    for page in $(seq 1 40); do
-        curl -fs "http://127.0.0.1:$port/api/v1/residents?per_page=100&page=$page" -H "Authorization: Bearer $LINLI_BENCH_WRITER_TOKEN" \
-            | python3 -c 'import json,sys; [print(r["id"], r["version"]) for r in json.load(sys.stdin)["items"]]' >>"$out/writes.txt"
-    done
+    writable() {
+        : >"$out/writes.txt"
+        for page in $(seq 1 40); do
+            curl -fs "http://127.0.0.1:$port/api/v1/residents?per_page=100&page=$page" -H "Authorization: Bearer $LINLI_BENCH_WRITER_TOKEN" \
+                | python3 -c 'import json,sys; [print(r["id"], r["version"]) for r in json.load(sys.stdin)["items"]]' >>"$out/writes.txt"
+        done
+    }
+    writable
     echo "$(wc -l <"$out/writes.txt") residents to edit"
     wrk -t2 -c64 -d10s -s Benchmarks/mixed.lua "http://127.0.0.1:$port" -- "$out/ids.txt" "$out/writes.txt" 2 >/dev/null   # warm-up
-    # The warm-up's edits moved the versions on: read them again.
-    : >"$out/writes.txt"
-    for page in $(seq 1 40); do
-        curl -fs "http://127.0.0.1:$port/api/v1/residents?per_page=100&page=$page" -H "Authorization: Bearer $LINLI_BENCH_WRITER_TOKEN" \
-            | python3 -c 'import json,sys; [print(r["id"], r["version"]) for r in json.load(sys.stdin)["items"]]' >>"$out/writes.txt"
-    done
+    writable   # the warm-up's edits moved the versions on
     metrics_before=$(curl -fs "http://127.0.0.1:$port/metrics" | grep -E '^linli_http_request(s_total|_duration_seconds_(sum|count))' || true)
     wrk -t2 -c64 -d30s --latency -s Benchmarks/mixed.lua "http://127.0.0.1:$port" -- "$out/ids.txt" "$out/writes.txt" 2
     echo "-- requests by route and status during the run, and the server's mean time per route (from /metrics)"

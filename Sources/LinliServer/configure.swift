@@ -47,6 +47,7 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.middleware.use(MetricsMiddleware(metrics: app.requestMetrics))
     app.middleware.use(SecurityHeaders())
     app.middleware.use(ProblemMiddleware())
+    app.middleware.use(HeaderSizeGuard())
     app.middleware.use(QueryEncodingGuard())
     try await routes(app)
 }

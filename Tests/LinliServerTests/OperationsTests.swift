@@ -90,7 +90,7 @@ struct OperationsTests {
         }
     }
 
-    @Test("invalid UTF-8 in a JSON body or a query string, and path traversal, are 400/404 problems")
+    @Test("invalid UTF-8 in a JSON body or a query string, path traversal, oversized headers: 400/404/431 problems")
     func encodingAndPaths() async throws {
         try await withTestApp(residents: 50) { app in
             let before = try await app.rowCount("residents")
@@ -126,6 +126,15 @@ struct OperationsTests {
                 #expect(!r.text.contains("root:"))
             }
             #expect(try await app.rowCount("residents") == before)
+
+            var big = HTTPHeaders()
+            big.add(name: .authorization, value: "Bearer \(app.test.tokens[.worker]!)")
+            big.add(name: "X-Padding", value: String(repeating: "a", count: 40_000))
+            let tooBig = try await app.testing().sendRequest(.GET, "/api/v1/residents", headers: big)
+            #expect(tooBig.status == .requestHeaderFieldsTooLarge)
+            #expect(JSONValue(data: Data(buffer: tooBig.body))["detail"].string == "请求头过大（合计不能超过 32 KB）")
+            big.replaceOrAdd(name: "X-Padding", value: String(repeating: "a", count: 20_000))
+            #expect(try await app.testing().sendRequest(.GET, "/api/v1/residents", headers: big).status == .ok)
         }
     }
 }

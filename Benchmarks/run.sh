@@ -9,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-bench-out}
+only=${2:-all}
 mkdir -p "$out"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 swift build -c release --product linli
@@ -21,6 +22,66 @@ load() { # load N DIR
     /usr/bin/time -f "peak memory %M KB, wall %e s" env LINLI_DATA_DIR="$2" "$bin" demo --load-only --residents "$1" 2>&1 \
         | grep -E "演示区已载入|peak memory"
 }
+
+serve() { # serve DIR [ENV...]: starts the server in the background, sets $server
+    env LINLI_DATA_DIR="$1" "${@:2}" "$bin" serve --port $port >"$out/serve.log" 2>&1 &
+    server=$!
+    for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/livez" >/dev/null && break; sleep 0.2; done
+}
+token() { # token USER PASSWORD [TOTP]
+    curl -fs -X POST "http://127.0.0.1:$port/api/v1/auth/token" -H 'Content-Type: application/json' \
+        -d "{\"username\":\"$1\",\"password\":\"$2\",\"totp\":\"${3:-}\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
+}
+trap '[ -n "${server:-}" ] && kill $server 2>/dev/null || true' EXIT
+
+mixed() {
+    echo "== 5. mixed load at 161,000: 50 % profile by id, 20 % search by initials, 15 % list pages, 5 % request queue, 5 % edits, 5 % requests reported (wrk -t2 -c64 -d30s)"
+    [ -f "$out/d161k/linli.sqlite" ] || load 161000 "$out/d161k"
+    [ -f "$out/ids.txt" ] || LINLI_DATA_DIR="$out/d161k" "$bin" bench ids --out "$out/ids.txt" --queries 20000
+    local password="Bench-$(date +%s)-Pass!" secret
+    secret=$(echo "$password" | LINLI_DATA_DIR="$out/d161k" "$bin" user create --username mixedr$$ --role district_officer \
+        --scope 321271000000 --password-stdin | sed -n 's/.*secret=\([A-Z2-7]*\).*/\1/p')
+    echo "$password" | LINLI_DATA_DIR="$out/d161k" "$bin" user create --username mixedw$$ --role community_worker \
+        --scope 321271002001 --password-stdin >/dev/null
+    serve "$out/d161k"
+    export LINLI_BENCH_TOKEN=$(token mixedr$$ "$password" "$(python3 Benchmarks/totp.py "$secret")")
+    export LINLI_BENCH_WRITER_TOKEN=$(token mixedw$$ "$password")
+    export LINLI_BENCH_BUILDING=$(curl -fs "http://127.0.0.1:$port/api/v1/buildings?per_page=1" -H "Authorization: Bearer $LINLI_BENCH_WRITER_TOKEN" \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+    # The writer's community: every resident with the version to edit it with.
+    writable() {
+        : >"$out/writes.txt"
+        for page in $(seq 1 40); do
+            curl -fs "http://127.0.0.1:$port/api/v1/residents?per_page=100&page=$page" -H "Authorization: Bearer $LINLI_BENCH_WRITER_TOKEN" \
+                | python3 -c 'import json,sys; [print(r["id"], r["version"]) for r in json.load(sys.stdin)["items"]]' >>"$out/writes.txt"
+        done
+    }
+    writable
+    echo "$(wc -l <"$out/writes.txt") residents to edit"
+    wrk -t2 -c64 -d10s -s Benchmarks/mixed.lua "http://127.0.0.1:$port" -- "$out/ids.txt" "$out/writes.txt" 2 >/dev/null   # warm-up
+    writable   # the warm-up's edits moved the versions on
+    metrics_before=$(curl -fs "http://127.0.0.1:$port/metrics" | grep -E '^linli_http_request(s_total|_duration_seconds_(sum|count))' || true)
+    wrk -t2 -c64 -d30s --latency -s Benchmarks/mixed.lua "http://127.0.0.1:$port" -- "$out/ids.txt" "$out/writes.txt" 2
+    echo "-- requests by route and status during the run, and the server's mean time per route (from /metrics)"
+    curl -fs "http://127.0.0.1:$port/metrics" | grep -E '^linli_http_request(s_total|_duration_seconds_(sum|count))' | python3 -c '
+import sys
+before = {l.rsplit(" ", 1)[0]: float(l.rsplit(" ", 1)[1]) for l in sys.argv[1].splitlines() if l}
+delta = {}
+for line in sys.stdin:
+    key, n = line.rsplit(" ", 1)
+    d = float(n) - before.get(key, 0)
+    if d: delta[key] = d
+for key, d in delta.items():
+    if key.startswith("linli_http_requests_total"): print(f"{key} {d:.0f}")
+for key, d in delta.items():
+    if key.startswith("linli_http_request_duration_seconds_sum"):
+        labels = key[key.index("{"):]
+        n = delta.get("linli_http_request_duration_seconds_count" + labels, 0)
+        if n: print(f"mean time {labels}: {d / n * 1000:.1f} ms over {n:.0f}")' "$metrics_before"
+    kill $server; wait $server 2>/dev/null || true
+    LINLI_DATA_DIR="$out/d161k" "$bin" audit verify
+}
+if [ "$only" = mixed ]; then mixed; exit 0; fi
 
 echo "== 1. demo load, 161,000 residents (3 runs)"
 for i in 1 2 3; do load 161000 "$out/d161k"; done
@@ -62,6 +123,8 @@ export LINLI_BENCH_TOKEN=$(curl -fs -X POST "http://127.0.0.1:$port/api/v1/auth/
 wrk -t2 -c64 -d5s -s Benchmarks/by-id.lua "http://127.0.0.1:$port" -- "$out/ids.txt" >/dev/null
 wrk -t2 -c64 -d15s --latency -s Benchmarks/by-id.lua "http://127.0.0.1:$port" -- "$out/ids.txt"
 kill $server; wait $server 2>/dev/null || true
+
+mixed
 
 echo "== 4. search at 1,000,000"
 load 1000000 "$out/d1m"

@@ -52,6 +52,12 @@ public final class AppConfig: @unchecked Sendable {
     public var open311SubmitLimit = 5000
     /// Audit entries older than this are purged by `linli audit purge` (at least 180 days).
     public var auditRetentionDays = 365
+    /// A connection with no traffic either way for this long is closed (`LINLI_HTTP_IDLE_TIMEOUT`, seconds).
+    public var httpIdleTimeout: TimeInterval = 75
+    /// On SIGTERM, requests in flight get this long to finish before connections are cut (`LINLI_SHUTDOWN_TIMEOUT`).
+    public var shutdownTimeout: TimeInterval = 20
+    /// Connections the server may hold to the database (set by `configure`, shown at `/metrics`).
+    public var databasePoolSize = 0
 
     public init(dataDirectory: String, storage: Storage, cipher: PersonalDataCipher,
                 today: @escaping @Sendable () -> CivilDate = AppConfig.shanghaiToday) {
@@ -92,8 +98,16 @@ public final class AppConfig: @unchecked Sendable {
             }
         }
         guard problems.isEmpty, let cipher else { throw Invalid(problems: problems) }
-        var config = AppConfig(dataDirectory: dir, storage: storage, cipher: cipher)
+        let config = AppConfig(dataDirectory: dir, storage: storage, cipher: cipher)
         config.residentCache = cacheSeconds > 0 ? RecordCache(capacity: 200_000, ttlSeconds: cacheSeconds) : nil
+        for (name, keyPath, range) in [("LINLI_HTTP_IDLE_TIMEOUT", \AppConfig.httpIdleTimeout, 1.0...3600),
+                                       ("LINLI_SHUTDOWN_TIMEOUT", \AppConfig.shutdownTimeout, 0.0...600)] {
+            guard let raw = env[name], !raw.isEmpty else { continue }
+            guard let v = Double(raw), range.contains(v) else {
+                throw Invalid(problems: ["\(name) 应为 \(Int(range.lowerBound)) 至 \(Int(range.upperBound)) 之间的秒数"])
+            }
+            config[keyPath: keyPath] = v
+        }
         if let raw = env["LINLI_AUDIT_RETENTION_DAYS"], !raw.isEmpty {
             if let v = Int(raw), v >= 180 { config.auditRetentionDays = v } else {
                 throw Invalid(problems: ["LINLI_AUDIT_RETENTION_DAYS 应为不少于180的天数（等保要求日志至少保存6个月）"])

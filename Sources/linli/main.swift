@@ -7,14 +7,19 @@ import Vapor
 
 // The `linli` command: serve, migrate, demo, stats, bench. See `linli --help`.
 var env = try Environment.detect()
-try LoggingSystem.bootstrap(from: &env)
+try LogFormat.bootstrap(from: &env)
 let app = try await Application.make(env)
 do {
     let config = try AppConfig.fromEnvironment()
     // A restore puts the file in place before anything opens (and so creates) the database.
     if env.arguments.dropFirst().first == "restore" {
         guard env.arguments.count == 3 else { throw CommandFailure("用法：linli restore 备份文件") }
-        try Restore.run(file: env.arguments[2], config: config)
+        if case .postgres(let url) = config.storage {
+            try await configure(app, config)
+            try await Restore.runPostgres(file: env.arguments[2], url: url, db: app.db)
+        } else {
+            try Restore.run(file: env.arguments[2], config: config)
+        }
         try await app.asyncShutdown()
         exit(0)
     }
@@ -45,6 +50,11 @@ do {
     }
     if command == "demo" { app.lifecycle.use(EscalationTimer(startOnBoot: false)) }
     try await app.execute()
+    // After SIGTERM: stop accepting connections and let the requests in flight finish (at most
+    // LINLI_SHUTDOWN_TIMEOUT) while the database is still open; Vapor's own shutdown closes the
+    // database pools before it stops the HTTP server, which would fail those requests.
+    let shutdownServer: () async -> Void = app.http.server.shared.shutdown
+    await shutdownServer()
     try await app.asyncShutdown()
 } catch let e as CommandExit {
     FileHandle.standardError.write(Data("\(e.description)\n".utf8))

@@ -179,7 +179,7 @@ struct RequestsAPITests {
 
     @Test("two handlers acting on one request at once: one wins, the other gets 409, nothing is lost")
     func concurrentHandlers() async throws {
-        try await withTestApp(residents: 300) { app in
+        try await withFileTestApp(residents: 300) { app in
             let id = try await app.submitRequest()["id"].string!
             async let a = app.act(id, "accept", version: 1, as: .worker)
             async let b = app.act(id, "refuse", version: 1, as: .worker, extra: ["note": "重复上报"])

@@ -267,7 +267,7 @@ struct JSONBytes {
     mutating func open() { bytes.append(UInt8(ascii: "{")) }
     mutating func close() { bytes.append(UInt8(ascii: "}")) }
 
-    private mutating func key(_ k: String) {
+    mutating func key(_ k: String) {
         if !first { bytes.append(UInt8(ascii: ",")) }
         first = false
         string(k)
@@ -286,7 +286,10 @@ struct JSONBytes {
         bytes.append(UInt8(ascii: "]"))
     }
 
-    private mutating func string(_ s: String) {
+    /// Bytes that are JSON already (a number, a bracket).
+    mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+
+    mutating func string(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
         for b in s.utf8 {
             switch b {

@@ -1,5 +1,8 @@
+import FluentKit
 import Foundation
+import LinliCore
 import LinliData
+import SQLKit
 import NIOConcurrencyHelpers
 import Vapor
 
@@ -16,6 +19,14 @@ final class RequestMetrics: Sendable {
 
     private let state = NIOLockedValueBox<[String: Series]>([:])
     private let statuses = NIOLockedValueBox<[String: Int]>([:])
+    private let inFlight = NIOLockedValueBox(0)
+    /// Writes the database could not take (`busy`: the write lock was not had in time; `unwritable`: a full
+    /// disk, a read-only or failing file), answered 503.
+    private let refusals = NIOLockedValueBox<[String: Int]>(["busy": 0, "unwritable": 0])
+
+    func started() { inFlight.withLockedValue { $0 += 1 } }
+    func finished() { inFlight.withLockedValue { $0 -= 1 } }
+    func refused(_ reason: String) { refusals.withLockedValue { $0[reason, default: 0] += 1 } }
 
     func record(method: String, route: String, status: UInt, seconds: Double) {
         let key = "method=\"\(method)\",route=\"\(route)\""
@@ -43,6 +54,13 @@ final class RequestMetrics: Sendable {
             out += "linli_http_request_duration_seconds_sum{\(labels)} \(s.sum)\n"
             out += "linli_http_request_duration_seconds_count{\(labels)} \(s.count)\n"
         }
+        out += "# HELP linli_http_requests_in_flight Requests being answered now.\n# TYPE linli_http_requests_in_flight gauge\n"
+        out += "linli_http_requests_in_flight \(inFlight.withLockedValue { $0 })\n"
+        out += "# HELP linli_database_writes_refused_total Writes answered 503 because the database could not take them.\n"
+        out += "# TYPE linli_database_writes_refused_total counter\n"
+        for (reason, n) in refusals.withLockedValue({ $0 }).sorted(by: { $0.key < $1.key }) {
+            out += "linli_database_writes_refused_total{reason=\"\(reason)\"} \(n)\n"
+        }
         return out
     }
 }
@@ -52,10 +70,10 @@ struct MetricsMiddleware: Middleware {
 
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         let start = DispatchTime.now().uptimeNanoseconds
-        return next.respond(to: request).map { response in
-            let route = request.route.map { "/" + $0.path.map { "\($0)" }.joined(separator: "/") } ?? "(unmatched)"
+        metrics.started()
+        return next.respond(to: request).always { _ in metrics.finished() }.map { response in
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            metrics.record(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
+            metrics.record(method: request.method.rawValue, route: request.routePattern, status: response.status.code, seconds: seconds)
             return response
         }
     }
@@ -91,7 +109,31 @@ func metricsPage(req: Request) async throws -> Response {
     text += "linli_cache_lookups_total{cache=\"session\",result=\"miss\"} \(config.sessionCache.misses)\n"
     text += "# HELP linli_database_info The database in use.\n# TYPE linli_database_info gauge\n"
     text += "linli_database_info{kind=\"\(req.db.isSQLite ? "sqlite" : "postgresql")\"} 1\n"
+    text += "# HELP linli_database_pool_max_connections Connections the server may open to the database.\n"
+    text += "# TYPE linli_database_pool_max_connections gauge\n"
+    text += "linli_database_pool_max_connections \(config.databasePoolSize)\n"
+    text += try await BusinessCounts.text(on: req.db)
     let response = Response(status: .ok, body: .init(string: text))
     response.headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
     return response
+}
+
+/// Business counters read from the database at each scrape: what the platform has recorded so far.
+/// Labels are the event kinds, a fixed list. Later capabilities (requests and their states) add theirs here.
+enum BusinessCounts {
+    static func text(on db: any Database) async throws -> String {
+        let sql = db as! any SQLDatabase
+        var out = "# HELP linli_resident_events_total Registry events recorded, by kind.\n# TYPE linli_resident_events_total counter\n"
+        let kinds = try await sql.raw("SELECT kind, COUNT(*) AS n FROM resident_events GROUP BY kind ORDER BY kind").all()
+        for row in kinds {
+            let kind = try row.decode(column: "kind", as: String.self)
+            guard ResidentEventKind(rawValue: kind) != nil else { continue }
+            out += "linli_resident_events_total{kind=\"\(kind)\"} \(try row.decode(column: "n", as: Int.self))\n"
+        }
+        let last = try await sql.raw("SELECT COALESCE(MAX(seq), 0) AS n FROM audit_log").first()
+        out += "# HELP linli_audit_entries_total Entries appended to the audit log (its last sequence number).\n"
+        out += "# TYPE linli_audit_entries_total counter\n"
+        out += "linli_audit_entries_total \(try last?.decode(column: "n", as: Int.self) ?? 0)\n"
+        return out
+    }
 }

@@ -1,4 +1,5 @@
 import FluentKit
+import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import LinliCore
@@ -52,6 +53,8 @@ struct ProblemMiddleware: Middleware {
             }
             let response = Response(status: HTTPResponseStatus(statusCode: problem.status))
             if !allowed.isEmpty { response.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", ")) }
+            // Storage that cannot take a write now: nothing was written, and the client may try again later.
+            if problem.status == 503 { response.headers.replaceOrAdd(name: .retryAfter, value: "30") }
             response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
             response.body = .init(data: (try? JSONEncoder.api.encode(problem)) ?? Data())
             guard Self.isAudited(request, status: problem.status) else { return request.eventLoop.makeSucceededFuture(response) }
@@ -128,14 +131,23 @@ struct ProblemMiddleware: Middleware {
             // Storage that cannot take a write now: the client may retry, nothing was written.
             let reason = "\(e.reason)".lowercased()
             if reason.hasPrefix("busy") || reason.hasPrefix("locked") {
+                request.application.requestMetrics.refused("busy")
                 return make(.serviceUnavailable, "系统繁忙，请稍后重试")
             }
+            // SQLITE_FULL (disk full), SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN: the data folder cannot be written.
             if reason.hasPrefix("readonly") || reason.hasPrefix("full") || reason.hasPrefix("ioerror") || reason.hasPrefix("cantopen") {
-                return make(.serviceUnavailable, "数据存储暂时无法写入，请稍后重试；已有数据不受影响")
+                request.logger.error("database cannot write: \(reason)")
+                request.application.requestMetrics.refused("unwritable")
+                return make(.serviceUnavailable, Self.unwritable)
             }
             if reason.hasPrefix("constraint") { return make(.conflict, "与已有记录冲突") }
             request.logger.error("database error: \(String(e.message.prefix(300)))")
             return make(.internalServerError, "服务器内部错误，请稍后重试")
+        case let e as PSQLError where Self.unwritableStates.contains(e.serverInfo?[.sqlState] ?? ""):
+            // PostgreSQL out of disk (53100), out of connections (53300), or a read-only standby (25006).
+            request.logger.error("database cannot write: SQLSTATE \(e.serverInfo?[.sqlState] ?? "")")
+            request.application.requestMetrics.refused("unwritable")
+            return make(.serviceUnavailable, Self.unwritable)
         case let e as any DatabaseError where e.isConstraintFailure:
             // A unique key taken by a concurrent write between our check and our insert.
             return make(.conflict, "与已有记录冲突，请刷新后重试")
@@ -145,6 +157,9 @@ struct ProblemMiddleware: Middleware {
             return make(.internalServerError, "服务器内部错误，请稍后重试")
         }
     }
+
+    static let unwritable = "数据存储暂时无法写入（磁盘已满或为只读），请稍后重试；已有数据不受影响，查询照常可用"
+    static let unwritableStates: Set<String> = ["53100", "53300", "25006"]
 
     /// The field a decoding error is about (in the API's snake_case) and a message in Chinese.
     static func describe(_ error: DecodingError) -> (String, String) {

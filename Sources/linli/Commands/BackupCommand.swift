@@ -1,21 +1,28 @@
 import Fluent
 import Foundation
+import SQLKit
 import LinliData
 import LinliServer
 import Vapor
 
-/// `linli backup --out FILE`: a consistent copy of the SQLite database while the server keeps serving.
+/// `linli backup --out FILE`: a consistent copy of the database while the server keeps serving — `VACUUM INTO`
+/// on SQLite, `pg_dump --format=custom` (one snapshot) on PostgreSQL.
 struct BackupCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "out", help: "备份文件路径（不能已存在）")
         var out: String?
     }
-    var help: String { "在线备份 SQLite 数据库（VACUUM INTO）" }
+    var help: String { "在线备份数据库：SQLite 用 VACUUM INTO，PostgreSQL 用 pg_dump（自定义格式）" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard let out = signature.out else { throw CommandFailure("请用 --out 指定备份文件") }
         let started = Date()
-        try await SQLiteBackup.backup(context.application.db, to: out)
+        if case .postgres(let url) = context.application.linli.storage {
+            guard !FileManager.default.fileExists(atPath: out) else { throw SQLiteBackup.Failure.exists(out) }
+            try PostgresTools.run("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", "--file=\(out)"], url: url)
+        } else {
+            try await SQLiteBackup.backup(context.application.db, to: out)
+        }
         try await AuditLog.record(AuditEvent("system.backup", target: out), by: .system("cli"), on: context.application.db)
         let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
         context.console.print(String(format: "已备份到 %@（%.1f MB，用时 %.1f 秒）。数据密钥不在备份中，请另行保管 data.key 或 LINLI_DATA_KEY。",
@@ -37,5 +44,38 @@ enum Restore {
         }
         try fm.copyItem(atPath: file, toPath: target)
         print("已恢复到 \(target)。请使用与备份时相同的数据密钥，然后运行 linli audit verify 检查审计日志。")
+    }
+
+    /// Restores a `pg_dump` file into the PostgreSQL database of `DATABASE_URL`, which must have no tables:
+    /// `pg_restore` in one transaction, so a failed restore leaves the database empty.
+    static func runPostgres(file: String, url: String, db: any Database) async throws {
+        guard FileManager.default.fileExists(atPath: file) else { throw CommandFailure("备份文件 \(file) 不存在") }
+        let row = try await (db as! any SQLDatabase)
+            .raw("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema()").first()
+        guard try row?.decode(column: "n", as: Int.self) == 0 else {
+            throw CommandFailure("数据库中已有数据表：请恢复到新建的空数据库（createdb 后设置 DATABASE_URL）")
+        }
+        try PostgresTools.run("pg_restore", ["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", file], url: url)
+        print("已恢复到 PostgreSQL 数据库。请使用与备份时相同的数据密钥，然后运行 linli audit verify 检查审计日志。")
+    }
+}
+
+/// Runs PostgreSQL's client programs against `DATABASE_URL`; the password goes in `PGPASSWORD`, not on
+/// the command line where `ps` would show it.
+enum PostgresTools {
+    static func run(_ program: String, _ arguments: [String], url: String) throws {
+        guard var parts = URLComponents(string: url) else { throw CommandFailure("DATABASE_URL 无法解析") }
+        var env = ProcessInfo.processInfo.environment
+        if let password = parts.password { env["PGPASSWORD"] = password }
+        parts.password = nil
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [program, "--dbname=\(parts.string ?? url)"] + arguments
+        process.environment = env
+        do { try process.run() } catch { throw CommandFailure("无法运行 \(program)：\(error)（请安装 postgresql-client）") }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CommandFailure("\(program) 失败（退出码 \(process.terminationStatus)），见上方输出")
+        }
     }
 }

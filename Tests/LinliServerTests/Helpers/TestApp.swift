@@ -146,6 +146,16 @@ func withTestApp(residents: Int = 1200, seed: UInt64 = 42, storage fixedStorage:
     }
 }
 
+/// As `withTestApp`, but on SQLite a file (several connections, as the server runs it) so that concurrent
+/// writers queue on the write lock as in production; on PostgreSQL a database of the test's own.
+func withFileTestApp(residents: Int, _ body: (Application) async throws -> Void) async throws {
+    let dir = NSTemporaryDirectory() + "linli-file-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let storage: AppConfig.Storage? = TestDatabase.postgresURL == nil ? .sqliteFile(dir + "/linli.sqlite") : nil
+    try await withTestApp(residents: residents, storage: storage, body)
+}
+
 /// The TOTP secret of the test accounts that need one.
 let testTOTPSecret: [UInt8] = Array(repeating: 0x42, count: 20)
 

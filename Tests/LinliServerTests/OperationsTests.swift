@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import LinliCore
 import LinliData
 @testable import LinliServer
 import Testing
@@ -72,7 +73,13 @@ struct OperationsTests {
     @Test("metrics: in-flight requests, the database pool, refused writes and business counters")
     func metrics() async throws {
         try await withTestApp(residents: 100) { app in
+            let request = try await app.submitRequest()
+            #expect(try await app.act(request["id"].string!, "accept", version: 1, as: .worker).status == .ok)
+            _ = try await app.submitRequest()
             let text = try await app.call(.GET, "/metrics", as: .anonymous).text
+            // Requests by state: every state listed (a fixed set of labels), the counts as recorded.
+            #expect(text.contains("\nlinli_requests{status=\"accepted\"} 1\n") && text.contains("\nlinli_requests{status=\"reported\"} 1\n"))
+            #expect(text.split(separator: "\n").filter { $0.hasPrefix("linli_requests{") }.count == RequestStatus.allCases.count)
             // The scrape itself is the one request in flight.
             #expect(text.contains("\nlinli_http_requests_in_flight 1\n"))
             let pool = app.linli.databasePoolSize

@@ -119,7 +119,7 @@ func metricsPage(req: Request) async throws -> Response {
 }
 
 /// Business counters read from the database at each scrape: what the platform has recorded so far.
-/// Labels are the event kinds, a fixed list. Later capabilities (requests and their states) add theirs here.
+/// Labels are fixed lists (event kinds, request states); later capabilities add theirs here.
 enum BusinessCounts {
     static func text(on db: any Database) async throws -> String {
         let sql = db as! any SQLDatabase
@@ -130,6 +130,13 @@ enum BusinessCounts {
             guard ResidentEventKind(rawValue: kind) != nil else { continue }
             out += "linli_resident_events_total{kind=\"\(kind)\"} \(try row.decode(column: "n", as: Int.self))\n"
         }
+        // Requests by state, from the tallies kept with every write (no scan of the history).
+        out += "# HELP linli_requests Requests and grid events recorded, by state.\n# TYPE linli_requests gauge\n"
+        var byStatus: [String: Int] = [:]
+        for row in try await sql.raw("SELECT status, CAST(SUM(n) AS BIGINT) AS n FROM request_tallies GROUP BY status").all() {
+            byStatus[try row.decode(column: "status", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        for status in RequestStatus.allCases { out += "linli_requests{status=\"\(status.rawValue)\"} \(byStatus[status.rawValue] ?? 0)\n" }
         let last = try await sql.raw("SELECT COALESCE(MAX(seq), 0) AS n FROM audit_log").first()
         out += "# HELP linli_audit_entries_total Entries appended to the audit log (its last sequence number).\n"
         out += "# TYPE linli_audit_entries_total counter\n"

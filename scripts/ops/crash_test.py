@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Crash safety: a real server on a SQLite data folder, several clients writing residents and their
-events over HTTP, SIGKILL at a random moment, many rounds. After every kill:
+events and reporting and accepting requests over HTTP, SIGKILL at a random moment, many rounds.
+After every kill:
   - PRAGMA integrity_check is ok;
   - every write the server acknowledged is there (nothing acknowledged is lost);
   - every write is whole or absent: each resident this test created has its registration event and its
     audit entry, and version = number of its events = number of its audited writes; no audit entry names
-    a resident that is not there;
+    a resident that is not there; each request has as many steps and audit entries as its version, and
+    the request tallies equal a recount of the requests;
   - `linli audit verify` passes, and the server starts again (the next round starts it).
 Then the bulk load (`linli demo --load-only`, today's only import) is killed at random moments: each
 time the database is intact and holds the whole district or nothing (then a rerun loads it).
@@ -41,6 +43,7 @@ class Ledger:
         self.serial = 0
         self.errors = []
         self.busy = 0  # writes refused with 503 (nothing written; counted, not failed)
+        self.requests = {}  # request id -> highest acknowledged version
 
     def next_serial(self):
         with self.lock:
@@ -48,12 +51,37 @@ class Ledger:
             return self.serial
 
 
-def writer(server, token, households, ledger, rng, stop):
+def report_or_accept(server, token, buildings, ledger, rng, reported):
+    """A grid event reported at a building of the community, or one of them accepted: the request, its
+    step, its tally and its audit entry are one transaction."""
+    if reported and rng.random() < 0.4:
+        entry = reported.pop(rng.randrange(len(reported)))
+        status, _, body = call(server, "POST", f"/api/v1/requests/{entry[0]}/actions", token=token, timeout=10,
+                               body={"action": "accept", "version": entry[1]})
+    else:
+        status, _, body = call(server, "POST", "/api/v1/requests", token=token, timeout=10, body={
+            "category_code": "SJ0101", "description": f"{MARK}{ledger.next_serial()} 垃圾堆放", "building_id": rng.choice(buildings)})
+    if status in (200, 201):
+        r = json.loads(body)
+        with ledger.lock:
+            ledger.requests[r["id"]] = max(ledger.requests.get(r["id"], 0), r["version"])
+        if r["status"] == "reported":
+            reported.append([r["id"], r["version"]])
+    elif status == 503:
+        ledger.busy += 1
+    else:
+        raise AssertionError(f"request answered {status}: {body[:300]!r}")
+
+
+def writer(server, token, households, buildings, ledger, rng, stop):
     mine = []  # (id, version) of residents this writer created
+    reported = []  # (id, version) of requests this writer reported and has not accepted
     while not stop.is_set():
         try:
             op = rng.random()
-            if op < 0.5 or not mine:
+            if op >= 0.9:
+                report_or_accept(server, token, buildings, ledger, rng, reported)
+            elif op < 0.45 or not mine:
                 n = ledger.next_serial()
                 name = han_name(MARK, n)
                 status, _, body = call(server, "POST", "/api/v1/residents", token=token, timeout=10, body={
@@ -70,7 +98,7 @@ def writer(server, token, households, ledger, rng, stop):
                     raise AssertionError(f"creation answered {status}: {body[:300]!r}")
             else:
                 entry = rng.choice(mine)
-                if op < 0.8:
+                if op < 0.75:
                     status, _, body = call(server, "PATCH", f"/api/v1/residents/{entry[0]}", token=token, timeout=10,
                                            body={"name": han_name(MARK, ledger.next_serial()), "version": entry[1]})
                 else:
@@ -123,7 +151,25 @@ def check_database(path, ledger, demo_residents):
         check(not (test_audit - demo_ids), f"audit entries for residents that are not there: {sorted(test_audit - demo_ids)[:3]}")
         total = db.execute("SELECT COUNT(*) FROM residents").fetchone()[0]
         check(total == demo_residents + len(rows), f"{total} residents, expected {demo_residents} + {len(rows)}")
-        return len(rows), sum(v for _, v in rows.values())
+        # Requests: each acknowledged one is there; each has as many steps and audit entries as its version;
+        # the tallies the figures come from equal a recount of the requests.
+        requests = {r[0].lower(): (r[1], r[2]) for r in db.execute(
+            f"SELECT lower(id), seq, version FROM requests WHERE description LIKE '{MARK}%'")}
+        for rid, version in ledger.requests.items():
+            check(rid.lower() in requests, f"acknowledged request {rid} is missing")
+            check(requests[rid.lower()][1] >= version, f"request {rid}: version below the acknowledged {version}")
+        steps = ids("SELECT lower(request_id), COUNT(*) FROM request_steps GROUP BY request_id")
+        audited_requests = {r[0]: r[1] for r in db.execute(
+            "SELECT target, COUNT(*) FROM audit_log WHERE action LIKE 'request.%' GROUP BY target")}
+        for rid, (seq, version) in requests.items():
+            check(steps.get(rid, 0) == version, f"request {seq}: version {version} but {steps.get(rid, 0)} steps")
+            check(audited_requests.get(f"request:{seq}", 0) == version, f"request {seq}: version {version} but "
+                  f"{audited_requests.get(f'request:{seq}', 0)} audit entries")
+        recount = set(db.execute("SELECT coalesce(community_code, ''), category_code, status, level, COUNT(*) FROM requests "
+                                 "GROUP BY 1, 2, 3, 4"))
+        tallies = set(db.execute("SELECT community_code, category_code, status, level, n FROM request_tallies WHERE n != 0"))
+        check(recount == tallies, f"request tallies differ from a recount: {sorted(recount ^ tallies)[:3]}")
+        return len(rows), sum(v for _, v in rows.values()), len(requests)
     finally:
         db.close()
 
@@ -179,8 +225,10 @@ def main():
             token = sign_in(server)
             s, _, body = call(server, "GET", "/api/v1/households?per_page=100", token=token)
             households = [h["id"] for h in json.loads(body)["items"]]
+            s, _, body = call(server, "GET", "/api/v1/buildings?per_page=100", token=token)
+            buildings = [b["id"] for b in json.loads(body)["items"]]
             stop = threading.Event()
-            threads = [threading.Thread(target=writer, args=(server, token, households, ledger, random.Random(rng.random()), stop))
+            threads = [threading.Thread(target=writer, args=(server, token, households, buildings, ledger, random.Random(rng.random()), stop))
                        for _ in range(6)]
             for t in threads:
                 t.start()
@@ -192,12 +240,12 @@ def main():
                 t.join(30)
             check(not any(t.is_alive() for t in threads), "a writer did not stop")
             check(not ledger.errors, f"a write was answered wrongly: {ledger.errors[:3]}")
-            created, writes = check_database(db_path, ledger, demo_residents)
+            created, writes, requests = check_database(db_path, ledger, demo_residents)
             r = linli(data, "audit", "verify", check=False)
             check(r.returncode == 0, f"audit verify failed after round {n}: {r.stdout}{r.stderr}")
             print(f"round {n}: started in {up:.2f} s, killed; integrity ok, {created} test residents with {writes} writes whole, "
                   f"{len(ledger.created)} acknowledged creations present ({created - len(ledger.created)} more committed "
-                  "but cut off before their answer), audit chain ok", flush=True)
+                  f"but cut off before their answer), {requests} test requests whole, tallies equal a recount, audit chain ok", flush=True)
         server.start()
         check(call(server, "GET", "/healthz")[0] == 200, "the server is not healthy after the last kill")
         server.stop()

@@ -23,7 +23,11 @@ struct ImportAPI: RouteCollection {
     }
 
     func show(req: Request) async throws -> ImportJobDTO {
-        ImportJobDTO(try ImportFlow.job(req))
+        // `/imports/residents` is the upload (POST only); GET there is a method it does not have, not a job.
+        if req.parameters.get("id") == "residents" {
+            throw ProblemError(status: .methodNotAllowed, detail: "该地址不支持 GET 请求，可用：POST")
+        }
+        return ImportJobDTO(try ImportFlow.job(req))
     }
 
     func report(req: Request) async throws -> Response {

@@ -88,21 +88,25 @@ public struct IndicatorQueries: Sendable {
             for k in chain(code) { counts[k]!.add(delta) }
         }
 
-        // Population structure: one pass over the (life_status, grid_code, birth_date, residence_status) index.
+        // Population structure: one pass over the (life_status, grid_code, birth_date, residence_status)
+        // index in its own order, grid by grid (conditional sums: no sort, no temporary tree).
         let b = AgeBand.bounds(on: today).map(\.description)
-        let band = "CASE WHEN birth_date <= '\(b[0])' THEN 3 WHEN birth_date <= '\(b[1])' THEN 2 WHEN birth_date <= '\(b[2])' THEN 1 ELSE 0 END"
-        let people = try await sql.select().column("grid_code").column("residence_status").column(SQLRaw(band), as: "band")
-            .column(SQLFunction("count", args: SQLLiteral.all), as: "n").from(Resident.schema)
-            .where("life_status", .equal, SQLBind(LifeStatus.active.rawValue)).wherePrefix("grid_code", scope.prefix, sqlite: sqlite)
-            .groupBy("grid_code").groupBy("residence_status").groupBy(SQLIdentifier("band")).all()
+        func when(_ condition: String) -> SQLRaw { SQLRaw("sum(CASE WHEN \(condition) THEN 1 ELSE 0 END)") }
         let statuses = ResidenceStatus.allCases.map(\.rawValue)
-        for row in people {
-            let n = try row.decode(column: "n", as: Int64.self), band = try row.decode(column: "band", as: Int.self)
-            let status = statuses.firstIndex(of: try row.decode(column: "residence_status", as: String.self))
+        var people = sql.select().column("grid_code").column(SQLFunction("count", args: SQLLiteral.all), as: "n")
+            .column(when("birth_date <= '\(b[0])'"), as: "b80").column(when("birth_date <= '\(b[1])'"), as: "b60")
+            .column(when("birth_date <= '\(b[2])'"), as: "b18")
+        for (i, s) in statuses.enumerated() { people = people.column(when("residence_status = '\(s)'"), as: "s\(i)") }
+        for row in try await people.from(Resident.schema)
+            .where("life_status", .equal, SQLBind(LifeStatus.active.rawValue)).wherePrefix("grid_code", scope.prefix, sqlite: sqlite)
+            .groupBy("grid_code").all() {
+            let n = try row.decode(column: "n", as: Int64.self), b80 = try row.decode(column: "b80", as: Int64.self)
+            let b60 = try row.decode(column: "b60", as: Int64.self), b18 = try row.decode(column: "b18", as: Int64.self)
+            let residence = try statuses.indices.map { try row.decode(column: "s\($0)", as: Int64.self) }
             add(try row.decode(column: "grid_code", as: String.self)) {
                 $0.residents = n
-                if (0..<4).contains(band) { $0.ageBands[band] = n }
-                if let s = status { $0.residence[s] = n }
+                $0.ageBands = [n - b18, b18 - b60, b60 - b80, b80]
+                $0.residence = residence
             }
         }
         for row in try await sql.select().column("grid_code").column(SQLFunction("count", args: SQLLiteral.all), as: "n").from(Household.schema)

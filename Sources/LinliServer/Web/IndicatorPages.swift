@@ -96,7 +96,9 @@ struct IndicatorDashboard {
             .sorted { ($0.value, $1.label) > ($1.value, $0.label) }
         let levelName = children.first?.level.label ?? "下级区划"
         let bar = children.isEmpty ? "" : "<figure>" + SVGChart.bar(title: "\(levelName)排名：\(rank.name)", items: ranked, unit: rank.unit,
-                                                                     target: rank.target?.value) + "</figure>"
+                                                                     target: rank.target?.value,
+                                                                     empty: children.first?.level == .grid
+                                                                        ? "网格一级没有此指标（事项和社工按村/社区统计）" : "暂无数据") + "</figure>"
         let points = (series[rank.code] ?? []).compactMap { p in p.value.map { (label: p.period, value: $0) } }
         let line = SVGChart.line(title: "趋势：\(rank.name)（\(rank.unit)）", points: points, unit: rank.unit, target: rank.target?.value)
         let options = IndicatorCatalog.all.filter(\.measured).map {

@@ -18,12 +18,13 @@ enum SVGChart {
 
     /// Horizontal bars, in the order given (rank them first), with the value at the end of each bar and
     /// the target as a dashed line.
-    static func bar(title: String, items: [(label: String, value: Double)], unit: String, target: Double? = nil) -> String {
+    static func bar(title: String, items: [(label: String, value: Double)], unit: String, target: Double? = nil,
+                    empty: String = "暂无数据") -> String {
         let rowHeight = 20, top = 28, labelWidth = 130, barWidth = 360.0
         let height = top + max(1, items.count) * rowHeight + 8
         let maxValue = max(items.map(\.value).max() ?? 0, target ?? 0, 1e-9)
         var s = open(labelWidth + Int(barWidth) + 90, height, title: title)
-        if items.isEmpty { s += ##"<text x="0" y="44" fill="#52606d">暂无数据</text>"## }
+        if items.isEmpty { s += ##"<text x="0" y="44" fill="#52606d">\##(HTML.escape(empty))</text>"## }
         for (i, item) in items.enumerated() {
             let y = top + i * rowHeight, w = max(0, item.value) / maxValue * barWidth
             s += """
@@ -65,7 +66,9 @@ enum SVGChart {
             s += ##"<circle cx="\##(f(x(i)))" cy="\##(f(y(p.value)))" r="3" fill="\##(palette[0])"><title>\##(HTML.escape(p.label))：\##(IndicatorFormat.number(p.value))\##(HTML.escape(unit))</title></circle>"##
         }
         for i in Set([0, points.count - 1]).sorted() {
-            s += ##"<text x="\##(f(x(i)))" y="\##(height - 16)" text-anchor="middle" fill="#52606d">\##(HTML.escape(points[i].label))</text>"##
+            // The first label starts at its point, the last ends at its point: neither runs off the chart.
+            let anchor = points.count == 1 ? "middle" : i == 0 ? "start" : "end"
+            s += ##"<text x="\##(f(x(i)))" y="\##(height - 16)" text-anchor="\##(anchor)" fill="#52606d">\##(HTML.escape(points[i].label))</text>"##
         }
         return s + "</svg>"
     }

@@ -210,6 +210,62 @@ struct IndicatorsTests {
     }
 }
 
+@Suite("Lists as files: requests and residents, masked and audited")
+struct ListExportTests {
+    func auditCount(_ app: Application, _ action: String) async throws -> Int {
+        let row = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM audit_log WHERE action = \(bind: action)").first()
+        return try row!.decode(column: "n", as: Int.self)
+    }
+
+    @Test("the request list with its filters as .xlsx: every row of the list, reporters masked, numbers as numbers")
+    func requests() async throws {
+        try await withTestApp(residents: 600) { app in
+            let building = try await app.buildingInWorkersGrid()["id"].string!
+            for i in 0..<3 {
+                let r = try await app.call(.POST, "/api/v1/requests", json: ["category_code": "SJ0101", "description": "楼道堆放杂物 \(i)",
+                                                                             "building_id": building, "name": "王小明",
+                                                                             "phone": "13812345678"], as: .anonymous)
+                #expect(r.status == .created, "\(r.text)")
+            }
+            let list = try await app.call(.GET, "/api/v1/requests?per_page=100", as: .district).json
+            let x = try await app.call(.GET, "/api/v1/requests/export", as: .district)
+            #expect(x.status == .ok)
+            let path = NSTemporaryDirectory() + "req-\(UUID().uuidString).xlsx"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try x.body.write(to: URL(fileURLWithPath: path))
+            var rows: [[String]] = []
+            try XLSXReader(path: path).rows { rows.append($0.cells) }
+            #expect(rows.first?.prefix(3) == ["编号", "类别", "状态"])
+            #expect(rows.count - 1 == list["total"].int && rows.count > 3)
+            let mine = rows.filter { $0.count > 9 && $0[9].hasPrefix("楼道堆放杂物") }
+            #expect(mine.count == 3 && mine.allSatisfy { $0[7] == "王**" && $0[8] == "138****5678" })
+            #expect(!x.text.contains("王小明") && !x.text.contains("13812345678"))
+            #expect(try unzipSheet(path).contains("<c r=\"A2\"><v>"))
+            // The list's filters apply: a status nobody is in gives the header alone.
+            let none = try await app.call(.GET, "/api/v1/requests/export?format=csv&status=closed&area=321271002001", as: .worker)
+            #expect(none.status == .ok && Array(none.body.prefix(3)) == [0xEF, 0xBB, 0xBF])
+            #expect(try await auditCount(app, "requests.export") == 2)
+            #expect(try await app.call(.GET, "/api/v1/requests/export?format=doc", as: .district).status == .badRequest)
+        }
+    }
+
+    @Test("the residents of one's area as .csv: everyone in scope, ID numbers masked, another area not found")
+    func residents() async throws {
+        try await withTestApp(residents: 600) { app in
+            let r = try await app.call(.GET, "/api/v1/residents/export?format=csv")
+            #expect(r.status == .ok && Array(r.body.prefix(3)) == [0xEF, 0xBB, 0xBF])
+            let lines = r.text.split(whereSeparator: \.isNewline).dropFirst()
+            let inScope = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM residents WHERE grid_code LIKE '321271002001%'").first()
+            let expected = try inScope!.decode(column: "n", as: Int.self)
+            #expect(lines.count == expected && lines.count > 0, "\(lines.count) rows, \(expected) residents; \(lines.prefix(2))")
+            #expect(lines.allSatisfy { $0.contains("********") && $0.contains(",321271002001") })
+            #expect(try await auditCount(app, "registry.export") == 1)
+            #expect(try await app.call(.GET, "/api/v1/residents/export?division=321271003001").status == .notFound)
+            #expect(try await app.call(.GET, "/api/v1/residents/export", as: .dept).status == .forbidden)
+        }
+    }
+}
+
 /// The worksheet's XML from an .xlsx.
 private func unzipSheet(_ path: String) throws -> String {
     let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)

@@ -28,9 +28,7 @@ struct IndicatorsAPI: RouteCollection {
     }
 
     func export(req: Request) async throws -> Response {
-        let format = try req.queryString("format", maxLength: 8) ?? "xlsx"
-        guard format == "xlsx" || format == "csv" else { throw ProblemError.badRequest("format", "参数 format 应为 xlsx 或 csv") }
-        return try await IndicatorFlow.export(req, format: format)
+        try await IndicatorFlow.export(req, format: try ListExport.format(req))
     }
 }
 
@@ -55,19 +53,12 @@ enum IndicatorFlow {
     /// The indicators of the division and of every division below it, one row per division and indicator. Audited.
     static func export(_ req: Request, format: String) async throws -> Response {
         let (table, division) = try await table(req)
-        let path = NSTemporaryDirectory() + "linli-indicators-\(UUID().uuidString).\(format)"
+        let path = ListExport.temporaryPath(format)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let rows = try IndicatorExport.write(table, to: path)
         try await AuditLog.record(AuditEvent("indicators.export", target: "division:\(division.code)",
                                              detail: ["format": format, "rows": String(rows)]), by: req.auditActor, on: req.db)
-        let name = "规划指标-\(division.name)-\(table.today).\(format)"
-        let response = Response(status: .ok, body: .init(data: FileManager.default.contents(atPath: path) ?? Data()))
-        response.headers.contentType = format == "csv" ? HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-            : HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "indicators.\(format)"
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"indicators.\(format)\"; filename*=UTF-8''\(encoded)")
-        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        return response
+        return ListExport.download(path: path, name: "规划指标-\(division.name)-\(table.today).\(format)", format: format)
     }
 }
 

@@ -228,7 +228,7 @@ struct ListExportTests {
                 #expect(r.status == .created, "\(r.text)")
             }
             let list = try await app.call(.GET, "/api/v1/requests?per_page=100", as: .district).json
-            let x = try await app.call(.GET, "/api/v1/requests/export", as: .district)
+            let x = try await app.call(.GET, "/api/v1/exports/requests", as: .district)
             #expect(x.status == .ok)
             let path = NSTemporaryDirectory() + "req-\(UUID().uuidString).xlsx"
             defer { try? FileManager.default.removeItem(atPath: path) }
@@ -242,17 +242,17 @@ struct ListExportTests {
             #expect(!x.text.contains("王小明") && !x.text.contains("13812345678"))
             #expect(try unzipSheet(path).contains("<c r=\"A2\"><v>"))
             // The list's filters apply: a status nobody is in gives the header alone.
-            let none = try await app.call(.GET, "/api/v1/requests/export?format=csv&status=closed&area=321271002001", as: .worker)
+            let none = try await app.call(.GET, "/api/v1/exports/requests?format=csv&status=closed&area=321271002001", as: .worker)
             #expect(none.status == .ok && Array(none.body.prefix(3)) == [0xEF, 0xBB, 0xBF])
             #expect(try await auditCount(app, "requests.export") == 2)
-            #expect(try await app.call(.GET, "/api/v1/requests/export?format=doc", as: .district).status == .badRequest)
+            #expect(try await app.call(.GET, "/api/v1/exports/requests?format=doc", as: .district).status == .badRequest)
         }
     }
 
     @Test("the residents of one's area as .csv: everyone in scope, ID numbers masked, another area not found")
     func residents() async throws {
         try await withTestApp(residents: 600) { app in
-            let r = try await app.call(.GET, "/api/v1/residents/export?format=csv")
+            let r = try await app.call(.GET, "/api/v1/exports/residents?format=csv")
             #expect(r.status == .ok && Array(r.body.prefix(3)) == [0xEF, 0xBB, 0xBF])
             let lines = r.text.split(whereSeparator: \.isNewline).dropFirst()
             let inScope = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM residents WHERE grid_code LIKE '321271002001%'").first()
@@ -260,8 +260,8 @@ struct ListExportTests {
             #expect(lines.count == expected && lines.count > 0, "\(lines.count) rows, \(expected) residents; \(lines.prefix(2))")
             #expect(lines.allSatisfy { $0.contains("********") && $0.contains(",321271002001") })
             #expect(try await auditCount(app, "registry.export") == 1)
-            #expect(try await app.call(.GET, "/api/v1/residents/export?division=321271003001").status == .notFound)
-            #expect(try await app.call(.GET, "/api/v1/residents/export", as: .dept).status == .forbidden)
+            #expect(try await app.call(.GET, "/api/v1/exports/residents?division=321271003001").status == .notFound)
+            #expect(try await app.call(.GET, "/api/v1/exports/residents", as: .dept).status == .forbidden)
         }
     }
 }

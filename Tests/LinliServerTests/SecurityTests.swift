@@ -55,7 +55,7 @@ let routeNeeds: [String: Need] = [
     "POST /api/v1/imports/:id/confirm": .permission(.registryWrite),
     "GET /console/import": .web, "POST /console/import": .web, "GET /console/import/template": .web,
     "GET /console/import/:id": .web, "GET /console/import/:id/report": .web, "POST /console/import/:id/confirm": .web,
-    "GET /api/v1/requests/export": .permission(.requestsRead), "GET /api/v1/residents/export": .permission(.registryRead),
+    "GET /api/v1/exports/requests": .permission(.requestsRead), "GET /api/v1/exports/residents": .permission(.registryRead),
     "GET /api/v1/indicators": .permission(.indicatorsRead), "GET /api/v1/indicators/export": .permission(.indicatorsRead),
     "GET /api/v1/indicators/:indicator/series": .permission(.indicatorsRead),
     "GET /console/indicators": .web, "GET /console/indicators.xlsx": .web, "GET /console/indicators.csv": .web,

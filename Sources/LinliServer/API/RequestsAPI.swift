@@ -16,7 +16,8 @@ struct RequestsAPI: RouteCollection {
         requests.on(.POST, body: .collect(maxSize: "64kb"), use: submit)
         requests.get("supervision", use: supervision)
         requests.get("figures", use: figures)
-        requests.get("export", use: export)
+        // Not under /requests: a path of its own cannot be taken for a request's id by any method.
+        routes.get("exports", "requests", use: export)
         requests.get(":id", use: show)
         // Photos ride with the step: a multipart body of up to six images of 5 MB.
         requests.on(.POST, ":id", "actions", body: .collect(maxSize: "32mb"), use: act)

@@ -9,7 +9,7 @@ struct ResidentsAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let residents = routes.grouped("residents")
         residents.get(use: list)
-        residents.get("export", use: export)
+        routes.get("exports", "residents", use: export)
         residents.post(use: create)
         residents.get(":id", use: show)
         residents.patch(":id", use: update)

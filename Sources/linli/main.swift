@@ -35,11 +35,13 @@ do {
     app.asyncCommands.use(RequestsCommand(), as: "requests")
     app.asyncCommands.use(ImportCommand(), as: "import")
     app.asyncCommands.use(ExportCommand(), as: "export")
+    app.asyncCommands.use(IndicatorsCommand(), as: "indicators")
     // `serve` (the default) brings the schema up to date first: migrations are append-only.
     let command = env.arguments.dropFirst().first ?? "serve"
     if command == "serve" || command.hasPrefix("-") {
         try await app.autoMigrate().get()
         app.lifecycle.use(EscalationTimer())
+        app.lifecycle.use(SnapshotTimer())
         if try await Account.query(on: app.db).count() == 0 {
             FileHandle.standardError.write(Data("""
                 注意：还没有任何账号，除公开的行政区划外无法使用。请先创建安全管理员，例如：

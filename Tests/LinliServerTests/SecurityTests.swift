@@ -55,6 +55,10 @@ let routeNeeds: [String: Need] = [
     "POST /api/v1/imports/:id/confirm": .permission(.registryWrite),
     "GET /console/import": .web, "POST /console/import": .web, "GET /console/import/template": .web,
     "GET /console/import/:id": .web, "GET /console/import/:id/report": .web, "POST /console/import/:id/confirm": .web,
+    "GET /api/v1/exports/requests": .permission(.requestsRead), "GET /api/v1/exports/residents": .permission(.registryRead),
+    "GET /api/v1/indicators": .permission(.indicatorsRead), "GET /api/v1/indicators/export": .permission(.indicatorsRead),
+    "GET /api/v1/indicators/:indicator/series": .permission(.indicatorsRead),
+    "GET /console/indicators": .web, "GET /console/indicators.xlsx": .web, "GET /console/indicators.csv": .web,
     "GET /login": .web, "POST /login": .web, "GET /console": .web, "POST /logout": .web, "GET /assets/console.css": .web,
 ]
 

@@ -55,11 +55,12 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     private var grantedPermissions: Set<Permission> {
         switch self {
         case .gridWorker, .communityWorker:
-            return [.registryRead, .registryWrite, .registryFullView, .requestsRead, .requestsHandle]
+            return [.registryRead, .registryWrite, .registryFullView, .requestsRead, .requestsHandle, .indicatorsRead]
         case .streetOfficer:
-            return [.registryRead, .registryFullView, .requestsRead, .requestsHandle, .requestsSupervise]
+            return [.registryRead, .registryFullView, .requestsRead, .requestsHandle, .requestsSupervise, .indicatorsRead]
         case .districtOfficer:
-            return [.registryRead, .registryFullView, .divisionsWrite, .requestsRead, .requestsHandle, .requestsSupervise, .categoriesManage]
+            return [.registryRead, .registryFullView, .divisionsWrite, .requestsRead, .requestsHandle, .requestsSupervise, .categoriesManage,
+                    .indicatorsRead]
         case .department:
             return [.requestsRead, .requestsHandle]
         case .resident:
@@ -98,4 +99,6 @@ public enum Permission: String, Codable, Sendable, CaseIterable {
     case requestsSupervise = "requests.supervise"
     /// Edit the category tree and its time limits.
     case categoriesManage = "categories.manage"
+    /// The plan's indicators of one's area: dashboard, series and their export.
+    case indicatorsRead = "indicators.read"
 }

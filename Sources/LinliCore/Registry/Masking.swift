@@ -15,4 +15,10 @@ public enum Masking {
         let keep = c.count / 4
         return String(c[0..<keep]) + String(repeating: "*", count: c.count - 2 * keep) + String(c[(c.count - keep)...])
     }
+
+    /// `张三丰` → `张**`: a name in a list export keeps its first character.
+    public static func name(_ name: String) -> String {
+        guard let first = name.first else { return "" }
+        return String(first) + String(repeating: "*", count: name.count - 1)
+    }
 }

@@ -9,6 +9,7 @@ public enum LinliMigrations {
         CreateResidents(),
         CreateAccountsAndAudit(),
         CreateRequests(),
+        CreateIndicatorSnapshots(),
     ]
 }
 

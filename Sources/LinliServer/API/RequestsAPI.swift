@@ -16,6 +16,8 @@ struct RequestsAPI: RouteCollection {
         requests.on(.POST, body: .collect(maxSize: "64kb"), use: submit)
         requests.get("supervision", use: supervision)
         requests.get("figures", use: figures)
+        // Not under /requests: a path of its own cannot be taken for a request's id by any method.
+        routes.get("exports", "requests", use: export)
         requests.get(":id", use: show)
         // Photos ride with the step: a multipart body of up to six images of 5 MB.
         requests.on(.POST, ":id", "actions", body: .collect(maxSize: "32mb"), use: act)
@@ -62,6 +64,21 @@ struct RequestsAPI: RouteCollection {
 
     func list(req: Request) async throws -> JSONBody<PageDTO<RequestDTO>> {
         try req.require(.requestsRead)
+        let filter = try requestFilter(req)
+        let now = req.nowSeconds
+        let page = try await req.requestQueries.list(in: req.requestScope, filter: filter, now: now, page: try req.pageRequest())
+        let names = try await RequestNames.load(req.requestQueries)
+        return JSONBody(PageDTO(page) { RequestDTO($0, names: names, now: now) })
+    }
+
+    /// The list as .xlsx or .csv, with the same filters (`format=xlsx|csv`).
+    func export(req: Request) async throws -> Response {
+        try req.require(.requestsRead)
+        return try await ListExport.requests(req, filter: try requestFilter(req))
+    }
+
+    /// The list's filters from the query string.
+    func requestFilter(_ req: Request) throws -> RequestFilter {
         var filter = RequestFilter()
         if let raw = try req.queryString("status", maxLength: 200) {
             for s in raw.split(separator: ",") {
@@ -78,10 +95,7 @@ struct RequestsAPI: RouteCollection {
         filter.level = try req.queryEnum("level", HandlingLevel.self)
         filter.area = try req.queryDivisionCode("area")?.scopePrefix
         filter.card = try req.queryEnum("card", DeadlineCard.self)
-        let now = req.nowSeconds
-        let page = try await req.requestQueries.list(in: req.requestScope, filter: filter, now: now, page: try req.pageRequest())
-        let names = try await RequestNames.load(req.requestQueries)
-        return JSONBody(PageDTO(page) { RequestDTO($0, names: names, now: now) })
+        return filter
     }
 
     struct SupervisionDTO: Encodable, Sendable {

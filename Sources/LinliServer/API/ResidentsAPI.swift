@@ -9,12 +9,24 @@ struct ResidentsAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let residents = routes.grouped("residents")
         residents.get(use: list)
+        routes.get("exports", "residents", use: export)
         residents.post(use: create)
         residents.get(":id", use: show)
         residents.patch(":id", use: update)
         residents.get(":id", "events", use: history)
         residents.post(":id", "events", use: recordEvent)
         residents.get(":id", "full", use: full)
+    }
+
+    /// Everyone in one's area (or `division` inside it) as .xlsx or .csv, numbers masked; audited.
+    func export(req: Request) async throws -> Response {
+        try req.require(.registryRead)
+        var scope = req.registryScope
+        if let division = try req.queryDivisionCode("division") {
+            guard scope.contains(code: division.value) else { throw RegistryError.notFound("区划") }
+            scope = RegistryScope(division: division)
+        }
+        return try await ListExport.residents(req, scope: scope)
     }
 
     /// Lists with filters, or searches when `q` is given (name, pinyin, initials or an ID number).

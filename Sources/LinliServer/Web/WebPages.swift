@@ -76,6 +76,7 @@ struct WebPages: RouteCollection {
               <h1>邻里 · 社区治理服务平台</h1>
               <p>您好，\(HTML.escape(p.account.displayName))（\(HTML.escape(p.role.label))，管辖区划 \(HTML.escape(p.account.divisionCode))）。</p>
               \(p.role.permissions.contains(.registryWrite) ? "<p><a href=\"/console/import\">导入居民信息（Excel / CSV）</a></p>" : "")
+              \(p.role.permissions.contains(.indicatorsRead) ? "<p><a href=\"/console/indicators\">规划指标（发展目标）</a></p>" : "")
               <p>会话在 30 分钟无操作后自动结束。</p>
               <form method="post" action="/logout">
                 <input type="hidden" name="csrf" value="\(csrf)">

@@ -10,7 +10,7 @@ import Vapor
 /// `linli demo --load-only --residents N`). Run on a release build; `Benchmarks/run.sh` runs them all.
 struct BenchCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "what", help: "search：检索延迟；ids：导出随机居民ID供 wrk 使用；requests：督办列表与分区统计延迟")
+        @Argument(name: "what", help: "search：检索延迟；ids：导出随机居民ID供 wrk 使用；requests：督办列表与分区统计延迟；indicators：全区全部指标的计算时间")
         var what: String
         @Option(name: "queries", help: "每类检索的次数（默认 2000）")
         var queries: Int?
@@ -25,7 +25,8 @@ struct BenchCommand: AsyncCommand {
         case "search": try await search(app, context: context, count: signature.queries ?? 2000)
         case "ids": try await ids(app, out: signature.out ?? "bench-ids.txt", count: signature.queries ?? 10_000)
         case "requests": try await requests(app, context: context, count: signature.queries ?? 500)
-        default: throw Abort(.badRequest, reason: "未知的测试：\(signature.what)（可用：search、ids、requests）")
+        case "indicators": try await indicators(app, context: context, count: signature.queries ?? 50)
+        default: throw Abort(.badRequest, reason: "未知的测试：\(signature.what)（可用：search、ids、requests、indicators）")
         }
     }
 
@@ -114,5 +115,32 @@ struct BenchCommand: AsyncCommand {
     func requestCount(_ app: Application) async throws -> Int {
         let row = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM requests").first()
         return try row?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    /// Every indicator for every division of the district (what the district's dashboard and a snapshot
+    /// compute), `count` times after a warm-up: p50 and p99.
+    func indicators(_ app: Application, context: CommandContext, count: Int) async throws {
+        let q = IndicatorQueries(app.db)
+        let today = app.linli.today()
+        let stats = try await RegistryStats.compute(on: app.db, today: today)
+        var report = ["residents: \(stats.residents)", "requests: \(try await requestCount(app))", "runs: \(count)"]
+        for _ in 0..<3 { _ = try await q.compute(in: .everything, today: today) }
+        var ms: [Double] = []
+        var table: IndicatorTable?
+        for _ in 0..<count {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            let t = try await q.compute(in: .everything, today: today)
+            // The values themselves, for every division, as the page and the snapshot read them.
+            for d in t.divisions { _ = t.values(for: d.code) }
+            ms.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1_000_000)
+            table = t
+        }
+        ms.sort()
+        report.append(String(format: "all indicators, whole district (%d divisions): p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                             table?.divisions.count ?? 0, ms[ms.count / 2], ms[min(ms.count - 1, ms.count * 99 / 100)], ms.last!))
+        if let t = table, let top = t.divisions.first, let share = t.reading("population.age_60_plus", for: top.code) {
+            report.append(String(format: "check: residents aged 60+ %.0f of %.0f (%.2f %%)", share.numerator, share.denominator ?? 0, share.value))
+        }
+        context.console.print(report.joined(separator: "\n"))
     }
 }

@@ -1,0 +1,132 @@
+import Foundation
+import LinliCore
+import LinliData
+import Vapor
+
+/// `/api/v1/indicators`: the plan's targets for a division of one's area, their series, and the table as a file.
+struct IndicatorsAPI: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let indicators = routes.grouped("indicators")
+        indicators.get(use: list)
+        indicators.get("export", use: export)
+        indicators.get(":indicator", "series", use: series)
+    }
+
+    func list(req: Request) async throws -> JSONBody<IndicatorsDTO> {
+        let (table, division) = try await IndicatorFlow.table(req)
+        return JSONBody(IndicatorsDTO(table, division: division))
+    }
+
+    func series(req: Request) async throws -> JSONBody<SeriesDTO> {
+        try req.require(.indicatorsRead)
+        guard let code = req.parameters.get("indicator"), let definition = IndicatorCatalog.definition(code) else {
+            throw RegistryError.notFound("指标")
+        }
+        let division = try await IndicatorFlow.division(req)
+        let points = try await IndicatorQueries(req.db).series(indicator: code, division: division.code)
+        return JSONBody(SeriesDTO(indicator: IndicatorDTO(definition), division: division, points: points))
+    }
+
+    func export(req: Request) async throws -> Response {
+        try await IndicatorFlow.export(req, format: try ListExport.format(req))
+    }
+}
+
+/// What the API and the dashboard share: the division asked for (inside one's area), the table, the file.
+enum IndicatorFlow {
+    /// `?division=` if given and inside the caller's area (otherwise 404), else the account's own division.
+    static func division(_ req: Request) async throws -> IndicatorDivision {
+        let p = try req.require(.indicatorsRead)
+        let code = try req.queryDivisionCode("division")?.value ?? p.account.divisionCode
+        guard req.registryScope.contains(code: code), let d = try await IndicatorQueries(req.db).division(code) else {
+            throw RegistryError.notFound("区划")
+        }
+        return d
+    }
+
+    static func table(_ req: Request) async throws -> (IndicatorTable, IndicatorDivision) {
+        let d = try await division(req)
+        let scope = RegistryScope(division: try DivisionCode(d.code))
+        return (try await IndicatorQueries(req.db).compute(in: scope, today: req.application.linli.today()), d)
+    }
+
+    /// The indicators of the division and of every division below it, one row per division and indicator. Audited.
+    static func export(_ req: Request, format: String) async throws -> Response {
+        let (table, division) = try await table(req)
+        let path = ListExport.temporaryPath(format)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let rows = try IndicatorExport.write(table, to: path)
+        try await AuditLog.record(AuditEvent("indicators.export", target: "division:\(division.code)",
+                                             detail: ["format": format, "rows": String(rows)]), by: req.auditActor, on: req.db)
+        return ListExport.download(path: path, name: "规划指标-\(division.name)-\(table.today).\(format)", format: format)
+    }
+}
+
+struct IndicatorDTO: Encodable, Sendable {
+    var code: String
+    var name: String
+    var group: String
+    var numerator: String
+    var denominator: String?
+    var unit: String
+    var target: Double?
+    var direction: String?
+    var clause: String
+    var measured: Bool
+    var needs: String?
+
+    init(_ d: IndicatorDefinition) {
+        code = d.code; name = d.name; group = d.group; numerator = d.numerator; denominator = d.denominator; unit = d.unit
+        target = d.target?.value; direction = d.target?.direction.rawValue; clause = d.clause; measured = d.measured; needs = d.needs
+    }
+}
+
+struct IndicatorValueDTO: Encodable, Sendable {
+    var indicator: IndicatorDTO
+    var value: Double?
+    var numerator: Double?
+    var denominator: Double?
+    var gap: Double?
+    var status: IndicatorStatus
+    var statusLabel: String
+
+    init(_ v: IndicatorValue) {
+        indicator = IndicatorDTO(v.definition)
+        value = v.reading?.value; numerator = v.reading?.numerator; denominator = v.reading?.denominator
+        gap = v.gap; status = v.status; statusLabel = v.status.label
+    }
+}
+
+struct IndicatorsDTO: Encodable, Sendable {
+    struct Part: Encodable, Sendable { var label: String; var count: Int64 }
+    struct Child: Encodable, Sendable {
+        struct Entry: Encodable, Sendable { var code: String; var value: Double? }
+        var division: IndicatorDivision
+        var values: [Entry]
+    }
+    var division: IndicatorDivision
+    var asOf: String
+    var indicators: [IndicatorValueDTO]
+    var ageBands: [Part]
+    var residence: [Part]
+    var children: [Child]
+
+    init(_ table: IndicatorTable, division: IndicatorDivision) {
+        self.division = division
+        asOf = table.today.description
+        indicators = table.values(for: division.code).map(IndicatorValueDTO.init)
+        let c = table.counts[division.code] ?? IndicatorCounts()
+        ageBands = AgeBand.allCases.map { Part(label: $0.label, count: c.ageBands[$0.rawValue]) }
+        residence = ResidenceStatus.allCases.enumerated().map { Part(label: $0.element.label, count: c.residence[$0.offset]) }
+        children = table.children(of: division.code).map { child in
+            Child(division: child, values: table.values(for: child.code).filter(\.definition.measured)
+                .map { .init(code: $0.definition.code, value: $0.reading?.value) })
+        }
+    }
+}
+
+struct SeriesDTO: Encodable, Sendable {
+    var indicator: IndicatorDTO
+    var division: IndicatorDivision
+    var points: [IndicatorQueries.Point]
+}

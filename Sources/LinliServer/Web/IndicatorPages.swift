@@ -1,0 +1,125 @@
+import Foundation
+import LinliCore
+import LinliData
+import Vapor
+
+/// `/console/indicators`: the plan's targets for one's area (or a division inside it, `?division=`),
+/// with status colours, trends, communities ranked, the population structure, and the table as Excel or CSV.
+struct IndicatorPages: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let web = routes.grouped(CookieAuthenticator()).grouped("console")
+        web.get("indicators", use: dashboard)
+        web.get("indicators.xlsx") { try await Self.download($0, "xlsx") }
+        web.get("indicators.csv") { try await Self.download($0, "csv") }
+    }
+
+    static func download(_ req: Request, _ format: String) async throws -> Response {
+        guard req.principal != nil else { return req.redirect(to: "/login") }
+        return try await IndicatorFlow.export(req, format: format)
+    }
+
+    func dashboard(req: Request) async throws -> Response {
+        guard let p = req.principal else { return req.redirect(to: "/login") }
+        let (table, division) = try await IndicatorFlow.table(req)
+        let rank = (try req.queryString("rank", maxLength: 60)).flatMap { IndicatorCatalog.definition($0) }.flatMap { $0.measured ? $0 : nil }
+            ?? IndicatorCatalog.definition("population.age_60_plus")!
+        let series = try await IndicatorQueries(req.db).series(division: division.code)
+        let body = IndicatorDashboard(table: table, division: division, rank: rank, series: series,
+                                      ancestors: try await ancestors(of: division, within: p.account.divisionCode, req)).html
+        return HTML.page(title: "规划指标", body: body, head: "<style>\(IndicatorDashboard.css)</style>")
+    }
+
+    /// The enclosing divisions from the account's own down to the parent of `division`.
+    private func ancestors(of division: IndicatorDivision, within own: String, _ req: Request) async throws -> [IndicatorDivision] {
+        var out: [IndicatorDivision] = []
+        var code = (try? DivisionCode(division.code))?.parent
+        let scope = RegistryScope(validatedCode: own)
+        while let c = code, scope.contains(code: c.value) {
+            if let d = try await IndicatorQueries(req.db).division(c.value) { out.insert(d, at: 0) }
+            code = c.parent
+        }
+        return out
+    }
+}
+
+/// The page itself, from the table: a plain value to render and to test.
+struct IndicatorDashboard {
+    var table: IndicatorTable
+    var division: IndicatorDivision
+    var rank: IndicatorDefinition
+    var series: [String: [IndicatorQueries.Point]]
+    var ancestors: [IndicatorDivision]
+
+    static let css = """
+        .dash { max-width: 72rem; margin: 1rem auto; padding: 1rem 1.5rem; background: #fff; }
+        .dash nav a { margin-right: .75rem; } .chip { display: inline-block; padding: 0 .5rem; border-radius: 3px; color: #fff; }
+        .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 1rem; }
+        td.num { text-align: right; white-space: nowrap; } .small { color: #52606d; font-size: .85rem; }
+        select { padding: .3rem; font-size: 1rem; } .dash button { margin-top: 0; }
+        @media print { nav, form, .exports { display: none; } body { background: #fff; } .dash { max-width: none; margin: 0; padding: 0; }
+          figure, tr { break-inside: avoid; } .chip { border: 1px solid #000; color: #000 !important; background: none !important; } }
+        """
+
+    var html: String {
+        let e = HTML.escape
+        let q = "division=\(division.code)"
+        let crumbs = (ancestors.map { "<a href=\"/console/indicators?division=\($0.code)\">\(e($0.name))</a>" } + [e(division.name)])
+            .joined(separator: " › ")
+        let children = table.children(of: division.code)
+        let childLinks = children.map { "<a href=\"/console/indicators?division=\($0.code)&amp;rank=\(e(rank.code))\">\(e($0.name))</a>" }
+            .joined(separator: " ")
+        let values = table.values(for: division.code)
+        let measured = values.filter(\.definition.measured), missing = values.filter { !$0.definition.measured }
+        let rows = measured.map { v -> String in
+            let d = v.definition
+            let value = v.reading.map { IndicatorFormat.number($0.value) + " " + e(d.unit) } ?? "—"
+            let fraction = v.reading.flatMap { r in r.denominator.map { "\(IndicatorFormat.number(r.numerator)) / \(IndicatorFormat.number($0))" } } ?? ""
+            let gap = v.gap.map { ($0 >= 0 ? "+" : "") + IndicatorFormat.number($0) } ?? "—"
+            let trend = SVGChart.sparkline((series[d.code] ?? []).compactMap(\.value))
+            return """
+                <tr><td>\(e(d.name))<div class="small">\(e(d.numerator))\(d.denominator.map { " ÷ " + e($0) } ?? "")</div></td>\
+                <td class="num">\(value)<div class="small">\(fraction)</div></td><td class="num">\(d.target.map { e($0.text) } ?? "—")</td>\
+                <td class="num">\(gap)</td><td><span class="chip" style="background:\(v.status.colour)">\(e(v.status.label))</span></td>\
+                <td>\(trend.isEmpty ? "<span class=\"small\">—</span>" : trend)</td></tr>
+                """
+        }.joined()
+        let missingRows = missing.map { v in
+            "<tr><td>\(e(v.definition.name))</td><td class=\"num\">\(v.definition.target.map { e($0.text) + " " + e(v.definition.unit) } ?? "—")</td>"
+                + "<td>\(e(v.definition.clause))</td><td>\(e(v.definition.needs ?? ""))</td></tr>"
+        }.joined()
+        let c = table.counts[division.code] ?? IndicatorCounts()
+        let ages = SVGChart.donut(title: "年龄结构", parts: AgeBand.allCases.map { ($0.label, c.ageBands[$0.rawValue]) })
+        let residence = SVGChart.donut(title: "户籍、常住与流动人口", parts: ResidenceStatus.allCases.enumerated().map {
+            ($0.element.label + "人口", c.residence[$0.offset])
+        })
+        let ranked = children.compactMap { child in table.reading(rank.code, for: child.code).map { (label: child.name, value: $0.value) } }
+            .sorted { ($0.value, $1.label) > ($1.value, $0.label) }
+        let levelName = children.first?.level.label ?? "下级区划"
+        let bar = children.isEmpty ? "" : "<figure>" + SVGChart.bar(title: "\(levelName)排名：\(rank.name)", items: ranked, unit: rank.unit,
+                                                                     target: rank.target?.value,
+                                                                     empty: children.first?.level == .grid
+                                                                        ? "网格一级没有此指标（事项和社工按村/社区统计）" : "暂无数据") + "</figure>"
+        let points = (series[rank.code] ?? []).compactMap { p in p.value.map { (label: p.period, value: $0) } }
+        let line = SVGChart.line(title: "趋势：\(rank.name)（\(rank.unit)）", points: points, unit: rank.unit, target: rank.target?.value)
+        let options = IndicatorCatalog.all.filter(\.measured).map {
+            "<option value=\"\(e($0.code))\"\($0.code == rank.code ? " selected" : "")>\(e($0.name))</option>"
+        }.joined()
+        return """
+            <main class="dash">
+              <nav><a href="/console">工作台</a> \(crumbs)</nav>
+              <h1>规划指标 · \(e(division.name))</h1>
+              <p class="small">\(e(division.level.label))，截至 \(table.today)。依据《泰州医药高新区社区建设与管理“十三五”专项规划》发展目标；
+                 状态：达标、接近（差距不足目标的十分之一）、未达标、监测（规划未设目标）、暂无数据。</p>
+              <p class="exports"><a href="/console/indicators.xlsx?\(q)">导出 Excel（.xlsx）</a> <a href="/console/indicators.csv?\(q)">导出 CSV</a></p>
+              \(childLinks.isEmpty ? "" : "<nav><strong>\(e(levelName))：</strong>\(childLinks)</nav>")
+              <table><tr><th>指标（分子 ÷ 分母）</th><th>数值</th><th>目标</th><th>差距</th><th>状态</th><th>趋势</th></tr>\(rows)</table>
+              <form method="get" action="/console/indicators"><input type="hidden" name="division" value="\(division.code)">
+                <label>排名与趋势的指标 <select name="rank">\(options)</select></label> <button type="submit">查看</button></form>
+              <div class="charts">\(bar)<figure>\(line)</figure><figure>\(ages)</figure><figure>\(residence)</figure></div>
+              <h2>尚未测量的规划目标</h2>
+              <p class="small">平台还没有这些目标所需的数据，因此不显示数值；相应模块上线后自动计算。</p>
+              <table><tr><th>目标</th><th>目标值</th><th>规划原文</th><th>尚需的数据</th></tr>\(missingRows)</table>
+            </main>
+            """
+    }
+}

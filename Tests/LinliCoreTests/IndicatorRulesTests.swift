@@ -1,0 +1,51 @@
+import LinliCore
+import Testing
+
+@Suite("Indicator rules")
+struct IndicatorRulesTests {
+    @Test("status and gap against a target, both directions")
+    func status() {
+        let atLeast = IndicatorTarget(.atLeast, 15)
+        #expect(atLeast.status(of: 15) == .met && atLeast.status(of: 20) == .met)
+        #expect(atLeast.status(of: 14) == .near && atLeast.status(of: 13.4) == .behind)
+        #expect(atLeast.gap(12) == -3)
+        let atMost = IndicatorTarget(.atMost, 24)
+        #expect(atMost.status(of: 20) == .met && atMost.status(of: 25) == .near && atMost.status(of: 30) == .behind)
+        #expect(atMost.gap(30) == -6 && atMost.text == "≤ 24")
+    }
+
+    @Test("age bands by whole years on the day, birthdays included")
+    func ageBands() {
+        let today = CivilDate(year: 2026, month: 6, day: 30)!
+        #expect(AgeBand.of(birth: CivilDate(year: 1966, month: 6, day: 30)!, on: today) == .elderly)
+        #expect(AgeBand.of(birth: CivilDate(year: 1966, month: 7, day: 1)!, on: today) == .working)
+        #expect(AgeBand.of(birth: CivilDate(year: 1946, month: 6, day: 30)!, on: today) == .oldestOld)
+        #expect(AgeBand.of(birth: CivilDate(year: 2008, month: 7, day: 1)!, on: today) == .minors)
+        #expect(AgeBand.of(birth: CivilDate(year: 2008, month: 6, day: 30)!, on: today) == .working)
+    }
+
+    @Test("catalog: codes unique, every plan target of the mission listed, unmeasured ones say what they need and compute nothing")
+    func catalog() {
+        let codes = IndicatorCatalog.all.map(\.code)
+        #expect(Set(codes).count == codes.count)
+        var counts = IndicatorCounts()
+        counts.residents = 100
+        counts.ageBands = [20, 50, 20, 10]
+        counts.communities = 2
+        counts.communitiesOnPlatform = 1
+        for d in IndicatorCatalog.all where !d.measured {
+            #expect(d.needs?.isEmpty == false && d.target != nil && d.reading(counts) == nil && d.status(of: nil) == .notMeasured)
+        }
+        for name in ["城乡和谐社区达标率", "居民依法自治达标率", "村(居)委会换届选举率", "换届选举一次性成功率", "居家养老服务覆盖率",
+                     "社会组织数", "社区志愿者注册率", "每千名老人养老床位数", "护理型床位占比", "居家养老服务场所面积达标率",
+                     "捐赠物资接收点覆盖率", "社区无线网络覆盖率", "社区信息平台覆盖率"] {
+            #expect(IndicatorCatalog.all.contains { $0.name == name }, "\(name)")
+        }
+        #expect(IndicatorCatalog.definition("population.age_60_plus")!.reading(counts)?.value == 30)
+        #expect(IndicatorCatalog.definition("population.age_80_plus")!.reading(counts)?.value == 10)
+        #expect(IndicatorCatalog.definition("informatization.platform")!.reading(counts)?.value == 50)
+        #expect(IndicatorCatalog.definition("requests.on_time")!.reading(counts) == nil)
+        #expect(IndicatorFormat.number(17.456) == "17.46" && IndicatorFormat.number(100) == "100" && IndicatorFormat.number(0.3) == "0.3")
+        #expect(IndicatorFormat.number(-2.5) == "-2.5")
+    }
+}

@@ -249,6 +249,37 @@ struct ListExportTests {
         }
     }
 
+    @Test("the accounts list and the audit log as files, for their administrators only; each export audited")
+    func accountsAndAudit() async throws {
+        try await withTestApp(residents: 100) { app in
+            func sheet(_ r: APIResponse) throws -> [[String]] {
+                let path = NSTemporaryDirectory() + "x-\(UUID().uuidString).xlsx"
+                defer { try? FileManager.default.removeItem(atPath: path) }
+                try r.body.write(to: URL(fileURLWithPath: path))
+                var rows: [[String]] = []
+                try XLSXReader(path: path).rows { rows.append($0.cells) }
+                return rows
+            }
+            let accounts = try await app.call(.GET, "/api/v1/exports/accounts", as: .secadmin)
+            let rows = try sheet(accounts)
+            #expect(rows.first?.prefix(3) == ["用户名", "姓名", "角色"])
+            #expect(rows.count - 1 == (try await app.rowCount("accounts")))
+            #expect(rows.contains { $0.first == "dept" && $0.count > 4 && $0[4] == "CG" })
+            #expect(!accounts.text.contains("$2b$") && !accounts.text.contains("$2y$"), "no password hash in the file")
+            #expect(try await app.call(.GET, "/api/v1/exports/accounts", as: .auditor).status == .forbidden)
+
+            let entries = try await app.rowCount("audit_log")
+            let audit = try await app.call(.GET, "/api/v1/exports/audit?format=csv", as: .auditor)
+            #expect(audit.status == .ok && Array(audit.body.prefix(3)) == [0xEF, 0xBB, 0xBF])
+            let lines = audit.text.split(whereSeparator: \.isNewline).filter { !$0.isEmpty }
+            #expect(lines.count - 1 == entries, "every entry up to the export, one line each")
+            let filtered = try sheet(try await app.call(.GET, "/api/v1/exports/audit?action=accounts.export", as: .auditor))
+            #expect(filtered.count == 2 && filtered[1][5] == "accounts.export")
+            #expect(try await auditCount(app, "audit.export") == 2)
+            #expect(try await app.call(.GET, "/api/v1/exports/audit", as: .secadmin).status == .forbidden)
+        }
+    }
+
     @Test("the residents of one's area as .csv: everyone in scope, ID numbers masked, another area not found")
     func residents() async throws {
         try await withTestApp(residents: 600) { app in

@@ -13,6 +13,30 @@ struct AccountsAPI: RouteCollection {
         accounts.get(":id", use: show)
         accounts.patch(":id", use: update)
         accounts.post(":id", "password", use: resetPassword)
+        routes.get("exports", "accounts", use: export)
+    }
+
+    /// Every account as a file, for the security administrator's records (no password or secret in it). Audited.
+    func export(req: Request) async throws -> Response {
+        try req.require(.accountsManage)
+        let now = req.application.linli.now()
+        return try await ListExport.write(req, sheet: "账号", name: "账号列表", action: "accounts.export",
+                                          header: ["用户名", "姓名", "角色", "所属区划", "所属部门", "状态", "动态口令", "版本"],
+                                          widths: [16, 20, 12, 16, 10, 10, 10, 6]) { write in
+            var page = PageRequest()
+            page.perPage = 5000
+            while true {
+                let p = try await AccountQueries(req.db).list(page: page)
+                for a in p.items {
+                    let state = a.disabled ? "已停用" : (a.lockedUntil ?? .distantPast) > now ? "已锁定" : "正常"
+                    try write([.text(a.username), .text(a.displayName), .text(a.roleValue?.label ?? a.role), .text(a.divisionCode),
+                               a.departmentCode.map { .text($0) } ?? .empty, .text(state), .text(a.totpCipher == nil ? "无" : "已绑定"),
+                               .number(Double(a.version))])
+                }
+                if p.items.count < page.perPage { break }
+                page.page += 1
+            }
+        }
     }
 
     struct AccountDTO: Encodable, Sendable {

@@ -59,6 +59,25 @@ enum ListExport {
         return download(path: path, name: "事项列表.\(format)", format: format)
     }
 
+    /// A list written row by row by `rows` into an .xlsx or .csv, the export audited as `action`, sent as `name`.
+    static func write(_ req: Request, sheet: String, name: String, action: String, header: [String], widths: [Double],
+                      rows: (_ write: ([XLSXCell]) throws -> Void) async throws -> Void) async throws -> Response {
+        let format = try format(req)
+        let path = temporaryPath(format)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let w = try SheetWriter(path: path, sheetName: sheet, columnWidths: widths)
+        try w.header(header)
+        var count = 0
+        try await rows { cells in
+            guard count < maxRows else { return }
+            try w.row(cells)
+            count += 1
+        }
+        try w.close()
+        try await AuditLog.record(AuditEvent(action, target: sheet, detail: ["format": format, "rows": String(count)]), by: req.auditActor, on: req.db)
+        return download(path: path, name: "\(name).\(format)", format: format)
+    }
+
     /// At most this many rows in one file; narrow the filters for more.
     static let maxRows = 200_000
 

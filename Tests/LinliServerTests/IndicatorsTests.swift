@@ -280,6 +280,24 @@ struct ListExportTests {
         }
     }
 
+    @Test("the buildings and households lists as files, with the lists' scope and filters, audited")
+    func buildingsAndHouseholds() async throws {
+        try await withTestApp(residents: 400) { app in
+            let total = try await app.call(.GET, "/api/v1/households?per_page=1").json["total"].int!
+            let households = try await app.call(.GET, "/api/v1/exports/households?format=csv")
+            let lines = households.text.split(whereSeparator: \.isNewline)
+            #expect(households.status == .ok && lines.count - 1 == total && total > 0)
+            #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("321271002001") }, "the worker's community only")
+            let grid = "321271002001001"
+            let gridTotal = try await app.call(.GET, "/api/v1/buildings?grid=\(grid)&per_page=1").json["total"].int!
+            let buildings = try await app.call(.GET, "/api/v1/exports/buildings?format=csv&grid=\(grid)")
+            #expect(buildings.text.split(whereSeparator: \.isNewline).count - 1 == gridTotal && gridTotal > 0)
+            #expect(try await app.call(.GET, "/api/v1/exports/households?division=321271003001").status == .notFound)
+            #expect(try await auditCount(app, "households.export") == 1)
+            #expect(try await auditCount(app, "buildings.export") == 1)
+        }
+    }
+
     @Test("the residents of one's area as .csv: everyone in scope, ID numbers masked, another area not found")
     func residents() async throws {
         try await withTestApp(residents: 600) { app in

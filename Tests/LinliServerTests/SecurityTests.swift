@@ -37,6 +37,7 @@ let routeNeeds: [String: Need] = [
     "GET /api/v1/accounts": .permission(.accountsManage), "POST /api/v1/accounts": .permission(.accountsManage),
     "GET /api/v1/accounts/:id": .permission(.accountsManage), "PATCH /api/v1/accounts/:id": .permission(.accountsManage),
     "POST /api/v1/accounts/:id/password": .permission(.accountsManage),
+    "GET /api/v1/exports/buildings": .permission(.registryRead), "GET /api/v1/exports/households": .permission(.registryRead),
     "GET /api/v1/exports/accounts": .permission(.accountsManage), "GET /api/v1/exports/audit": .permission(.auditRead),
     "GET /api/v1/audit": .permission(.auditRead), "GET /api/v1/audit/verify": .permission(.auditRead),
     "GET /api/v1/request-categories": .open, "PATCH /api/v1/request-categories/:code": .permission(.categoriesManage),

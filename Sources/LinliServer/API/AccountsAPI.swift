@@ -23,9 +23,7 @@ struct AccountsAPI: RouteCollection {
         return try await ListExport.write(req, sheet: "账号", name: "账号列表", action: "accounts.export",
                                           header: ["用户名", "姓名", "角色", "所属区划", "所属部门", "状态", "动态口令", "版本"],
                                           widths: [16, 20, 12, 16, 10, 10, 10, 6]) { write in
-            var page = PageRequest()
-            page.perPage = 5000
-            while true {
+            try await ListExport.pages { page in
                 let p = try await AccountQueries(req.db).list(page: page)
                 for a in p.items {
                     let state = a.disabled ? "已停用" : (a.lockedUntil ?? .distantPast) > now ? "已锁定" : "正常"
@@ -33,8 +31,7 @@ struct AccountsAPI: RouteCollection {
                                a.departmentCode.map { .text($0) } ?? .empty, .text(state), .text(a.totpCipher == nil ? "无" : "已绑定"),
                                .number(Double(a.version))])
                 }
-                if p.items.count < page.perPage { break }
-                page.page += 1
+                return p.items.count
             }
         }
     }

@@ -46,16 +46,13 @@ struct AuditAPI: RouteCollection {
         return try await ListExport.write(req, sheet: "审计日志", name: "审计日志", action: "audit.export",
                                           header: ["序号", "时间", "操作人", "角色", "地址", "操作", "对象", "结果", "详情", "哈希"],
                                           widths: [8, 26, 16, 16, 14, 24, 30, 8, 40, 20]) { write in
-            var page = PageRequest()
-            page.perPage = 5000
-            while true {
+            try await ListExport.pages { page in
                 let p = try await AuditLog.search(q, page: page, on: req.db)
                 for r in p.items {
                     try write([.number(Double(r.seq)), .text(r.at), .text(r.actor), .text(r.actorRole), .text(r.ip), .text(r.action),
                                .text(r.target), .text(r.outcome), .text(r.detail), .text(String(r.hash.prefix(16)))])
                 }
-                if p.items.count < page.perPage { break }
-                page.page += 1
+                return p.items.count
             }
         }
     }

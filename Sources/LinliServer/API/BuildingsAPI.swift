@@ -17,6 +17,37 @@ struct BuildingsAPI: RouteCollection {
         households.post(use: createHousehold)
         households.get(":id", use: showHousehold)
         households.patch(":id", use: updateHousehold)
+        routes.get("exports", "buildings", use: exportBuildings)
+        routes.get("exports", "households", use: exportHouseholds)
+    }
+
+    /// The buildings list as a file (the list's filters), audited.
+    func exportBuildings(req: Request) async throws -> Response {
+        let scope = try scope(req), grid = try req.queryDivisionCode("grid", level: .grid)?.value
+        return try await ListExport.write(req, sheet: "楼栋", name: "楼栋列表", action: "buildings.export",
+                                          header: ["网格代码", "楼栋", "地址", "纬度", "经度", "层数"], widths: [18, 24, 24, 12, 12, 8]) { write in
+            try await ListExport.pages { page in
+                let p = try await BuildingQueries(req.db).list(in: scope, gridCode: grid, page: page)
+                for b in p.items {
+                    try write([.text(b.gridCode), .text(b.name), .text(b.address), .number(b.latitude), .number(b.longitude),
+                               b.floors.map { .number(Double($0)) } ?? .empty])
+                }
+                return p.items.count
+            }
+        }
+    }
+
+    /// The households list as a file (the list's filters), audited.
+    func exportHouseholds(req: Request) async throws -> Response {
+        let scope = try scope(req), grid = try req.queryDivisionCode("grid", level: .grid)?.value, building = try req.queryUUID("building")
+        return try await ListExport.write(req, sheet: "户", name: "户列表", action: "households.export",
+                                          header: ["户号", "网格代码", "楼栋", "房号"], widths: [22, 18, 24, 16]) { write in
+            try await ListExport.pages { page in
+                let p = try await HouseholdQueries(req.db).list(in: scope, buildingID: building, gridCode: grid, page: page)
+                for h in p.items { try write([.text(h.number), .text(h.gridCode), .text(h.buildingName), .text(h.room)]) }
+                return p.items.count
+            }
+        }
     }
 
     func scope(_ req: Request) throws -> RegistryScope {

@@ -78,6 +78,13 @@ enum ListExport {
         return download(path: path, name: "\(name).\(format)", format: format)
     }
 
+    /// Runs `page` over pages of 5,000 until one comes back short (it returns how many rows it wrote).
+    static func pages(_ page: (PageRequest) async throws -> Int) async throws {
+        var p = PageRequest()
+        p.perPage = 5000
+        while try await page(p) == p.perPage { p.page += 1 }
+    }
+
     /// At most this many rows in one file; narrow the filters for more.
     static let maxRows = 200_000
 

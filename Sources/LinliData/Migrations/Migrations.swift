@@ -3,14 +3,30 @@ import SQLKit
 
 /// Every migration, in order. Append only: a released migration is never edited.
 public enum LinliMigrations {
-    public static let all: [any Migration] = [
+    public static let all: [any Migration] = ([
         CreateDivisions(),
         CreateBuildingsAndHouseholds(),
         CreateResidents(),
         CreateAccountsAndAudit(),
         CreateRequests(),
         CreateIndicatorSnapshots(),
-    ]
+    ] as [any AsyncMigration]).map(Atomic.init)
+}
+
+/// Runs a migration in one transaction (both databases have transactional DDL), so that a process
+/// killed halfway leaves the schema as it was and the next start runs the migration again. It keeps the
+/// wrapped migration's name, which is what the migration log records.
+struct Atomic: AsyncMigration {
+    let inner: any AsyncMigration
+    var name: String { inner.name }
+
+    func prepare(on database: any Database) async throws {
+        try await database.transaction { try await inner.prepare(on: $0) }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.transaction { try await inner.revert(on: $0) }
+    }
 }
 
 extension Database {

@@ -77,6 +77,9 @@ struct BadInputTests {
             #expect(put.isProblem)
             #expect(put.headers.first(name: .allow) == "GET, POST")
             #expect(try await app.call(.DELETE, "/api/v1/residents/\(UUID())").status == .methodNotAllowed)
+            // The upload address of imports is shadowed for GET by the job's address: still 405 with Allow.
+            let upload = try await app.call(.GET, "/api/v1/imports/residents")
+            #expect(upload.status == .methodNotAllowed && upload.isProblem && upload.headers.first(name: .allow) == "POST")
         }
     }
 }

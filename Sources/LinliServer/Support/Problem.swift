@@ -53,6 +53,11 @@ struct ProblemMiddleware: Middleware {
             }
             let response = Response(status: HTTPResponseStatus(statusCode: problem.status))
             if !allowed.isEmpty { response.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", ")) }
+            // A handler that refuses its method itself (a literal path shadowed by a parameter route).
+            if allowed.isEmpty, problem.status == 405 {
+                let others = Self.methods(for: request).filter { $0 != request.method.rawValue }
+                response.headers.replaceOrAdd(name: .allow, value: others.joined(separator: ", "))
+            }
             // Storage that cannot take a write now: nothing was written, and the client may try again later.
             if problem.status == 503 { response.headers.replaceOrAdd(name: .retryAfter, value: "30") }
             response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])

@@ -197,4 +197,24 @@ struct RegistryPagesTests {
             #expect(after.status == .seeOther)
         }
     }
+
+    @Test("console pages keep to the security policy: no inline style or script, the platform's own assets only, Chinese titles")
+    func contentPolicy() async throws {
+        try await withTestApp(residents: 300) { app in
+            let p = try await zhangSanfeng(app)
+            for path in ["/console", "/console/residents", "/console/residents/\(p.id)", "/console/residents/\(p.id)/edit", "/console/residents/new",
+                         "/console/divisions", "/console/households/\(p.household)", "/console/indicators", "/console/import", "/console/password"] {
+                let r = try await app.page(path)
+                #expect(r.status == .ok, "\(path)")
+                let html = r.text
+                #expect(html.contains("<html lang=\"zh-CN\">") && html.contains("<title>") && html.contains("name=\"viewport\""), "\(path)")
+                // CSP allows style and script from the platform only: inline ones would be dropped by the browser.
+                #expect(!html.contains("<style") && !html.contains(" style=\"") && !html.contains("<script"), "\(path)")
+                #expect(!html.contains("src=\"http") && !html.contains("href=\"http"), "\(path)")
+                #expect(html.contains("id=\"main\""), "\(path)")
+            }
+            let css = try await app.page("/assets/console.css", as: .anonymous)
+            #expect(css.status == .ok && css.text.contains("@media print") && css.text.contains("@media (max-width: 40rem)"))
+        }
+    }
 }

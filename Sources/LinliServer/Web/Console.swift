@@ -67,7 +67,7 @@ enum Console {
     ]
 
     static func page(_ req: Request, _ user: WebUser?, title: String, crumbs: [Crumb] = [], body: String,
-                     status: HTTPResponseStatus = .ok, wide: Bool = true) -> Response {
+                     status: HTTPResponseStatus = .ok, wide: Bool = true, head: String = "") -> Response {
         let path = req.url.path
         var header = ""
         if let user {
@@ -96,7 +96,7 @@ enum Console {
             \(trail)
             \(body)
             </main>
-            """, status: status)
+            """, status: status, head: head)
     }
 
     /// An error as a page (the API answers problem+json; people get words and a way back).

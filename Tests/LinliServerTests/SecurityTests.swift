@@ -62,6 +62,11 @@ let routeNeeds: [String: Need] = [
     "GET /api/v1/indicators/:indicator/series": .permission(.indicatorsRead),
     "GET /console/indicators": .web, "GET /console/indicators.xlsx": .web, "GET /console/indicators.csv": .web,
     "GET /login": .web, "POST /login": .web, "GET /console": .web, "POST /logout": .web, "GET /assets/console.css": .web,
+    "GET /console/requests": .web, "GET /console/requests/board": .web, "GET /console/requests/:id": .web,
+    "POST /console/requests/:id/actions": .web, "POST /console/requests/:id/contact": .web, "GET /console/requests/:id/photos/:photo": .web,
+    // The residents' portal: no sign-in, forms checked against the page's CSRF cookie (RequestPagesTests).
+    "GET /": .web, "POST /report": .web, "GET /track": .web, "POST /track": .web, "POST /track/rating": .web, "POST /track/reopen": .web,
+    "GET /console/password": .web, "POST /console/password": .web,
 ]
 
 @Suite("Security: roles, scope, sign-in, audit", .serialized)

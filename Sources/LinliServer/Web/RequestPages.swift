@@ -278,7 +278,8 @@ struct RequestPages: RouteCollection {
                 \(s.note.map { "<p class=\"note\">\(e($0))</p>" } ?? "")\(photos.isEmpty ? "" : "<p class=\"photos\">\(photos)</p>")</li>
                 """
         }.joined()
-        let allowed = RequestsAPI.allowedActions(r, req: req)
+        // A resident (their own requests, read only) may verify by the rules, but acts on the portal, not here.
+        let allowed = user.may(.requestsHandle) ? RequestsAPI.allowedActions(r, req: req) : []
         var forms: [String] = []
         for action in allowed {
             forms.append(try await actionForm(req, user, r, action, failure: failure?.action == action.rawValue ? failure?.errors ?? [] : [],

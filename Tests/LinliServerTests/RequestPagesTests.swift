@@ -231,6 +231,15 @@ struct RequestPagesTests {
             #expect(invalid.status == .unprocessableEntity)
             #expect(invalid.text.contains("id=\"f-category_code-err\"") && invalid.text.contains("&lt;i&gt;楼下&lt;/i&gt;"))
 
+            // A category that asks for more: the field is on the form, and its message comes back next to it.
+            #expect(home.text.contains("name=\"attribute[noise_time]\""))
+            let noise = try await visitor.post("/report", form: [("csrf", csrf), ("category_code", "SJ0104"), ("description", "夜里施工"),
+                                                                 ("building_id", building)])
+            #expect(noise.status == .unprocessableEntity && noise.text.contains("id=\"f-attribute[noise_time]-err\""))
+            let noisy = try await visitor.post("/report", form: [("csrf", csrf), ("category_code", "SJ0104"), ("description", "夜里施工"),
+                                                                 ("building_id", building), ("attribute[noise_time]", "night"), ("attribute[parties]", "")])
+            #expect(noisy.status == .created, "\(noisy.text)")
+            #expect(try await app.call(.GET, "/api/v1/requests?per_page=1").json["items"][0]["attributes"]["noise_time"].string == "night")
             let sent = try await visitor.post("/report", form: [("csrf", csrf), ("category_code", "SJ0101"), ("description", "<script>x</script>垃圾"),
                                                                 ("building_id", building), ("name", "张三"), ("phone", "13912345678")])
             #expect(sent.status == .created, "\(sent.text)")
@@ -246,7 +255,7 @@ struct RequestPagesTests {
             #expect(!tracked.text.contains("张三") && !tracked.text.contains("139"))
 
             // Handled to the end by the staff (the API), then rated on the portal.
-            let id = try await app.call(.GET, "/api/v1/requests?per_page=1").json["items"][0]["id"].string!
+            let id = try await app.call(.GET, "/api/v1/requests?per_page=1&category=SJ0101").json["items"][0]["id"].string!
             for (action, user, extra) in [("accept", TestUser.worker, [String: Any]()), ("dispatch", .worker, ["handler": "321271002001"]),
                                           ("resolve", .worker, ["note": "已处理"]), ("verify", .grid, [:]), ("close", .worker, [:])] {
                 let v = try await status(app, id)["version"].int!
@@ -293,6 +302,10 @@ struct RequestPagesTests {
             #expect(try await resident.get("/").text.contains("/track?number=\(number)"))
             let own = try await resident.get("/track?number=\(number)")
             #expect(own.status == .ok && own.text.contains("事项 \(number) 的办理进度"))
+            // In the console the resident reads their own request, with no forms to act (the API would refuse them).
+            let id = try #require(try await app.call(.GET, "/api/v1/requests", as: .resident).json["items"][0]["id"].string)
+            let console = try await resident.get("/console/requests/\(id.lowercased())")
+            #expect(console.status == .ok && console.text.contains("咨询养老补贴") && offered(console.text).isEmpty)
             // Without the resident's sign-in the number alone opens nothing.
             let visitor = WebClient(app, as: nil)
             let notMine = try await visitor.get("/track?number=\(number)")

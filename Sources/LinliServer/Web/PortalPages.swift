@@ -69,6 +69,8 @@ struct PortalPages: RouteCollection {
         var address: String?
         var name: String?
         var phone: String?
+        /// `attribute[CODE]`: what some categories ask for besides the description.
+        var attribute: [String: String]?
     }
 
     func home(req: Request) async throws -> Response {
@@ -97,6 +99,19 @@ struct PortalPages: RouteCollection {
                 page += 1
             }
         }
+        // Without a script the form cannot change with the category: each extra field says which category asks for it.
+        let extras = names.categories.values.filter { $0.active && $0.isLeaf }.sorted { $0.code < $1.code }.flatMap { c in
+            c.attributeList.map { a -> String in
+                let name = "attribute[\(a.code)]", label = "\(c.name)：\(a.description)\(a.required ? "（选“\(c.name)”时必填）" : "（可不填）")"
+                let value = form.attribute?[a.code]
+                if a.datatype == .singlevaluelist {
+                    return Console.select(label, name: name, options: [("", "（不适用）")] + (a.values ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+                                          selected: value, error: error(name))
+                }
+                return Console.field(label, name: name, value: value, error: error(name), type: a.datatype == .number ? "number" : "text",
+                                     extra: "maxlength=\"200\"")
+            }
+        }.joined()
         let communityOptions = [("", "请选择社区")] + communities.map { ($0.code, $0.name) }
         var mine = ""
         if let p = req.principal, p.role == .resident {
@@ -126,6 +141,7 @@ struct PortalPages: RouteCollection {
               \(RequestPages.categorySelect(names, selected: form.category_code, label: "问题类别", empty: "请选择", groups: false, name: "category_code",
                                            error: error("category_code"), required: true))
               \(Console.textarea("问题描述", name: "description", value: form.description, error: error("description"), required: true))
+              \(extras.isEmpty ? "" : "<fieldset><legend>补充信息（只填与所选类别相应的一项）</legend>\(extras)</fieldset>")
               \(Console.select("楼栋", name: "building_id", options: buildingOptions, selected: form.building_id?.lowercased(), error: error("building_id")))
               \(Console.field("或填写地址", name: "address", value: form.address, error: error("address"), hint: "如：某某小区 3 栋 2 单元门口", extra: "maxlength=\"200\""))
               <div class="grid2">
@@ -167,7 +183,9 @@ struct PortalPages: RouteCollection {
             if building == nil { errors.append(FieldError("building_id", "楼栋不存在")) }
         }
         let input = RequestsAPI.SubmitInput(categoryCode: text(form.category_code), description: form.description, buildingId: building,
-                                            address: text(form.address), name: text(form.name), phone: text(form.phone))
+                                            address: text(form.address),
+                                            attributes: (form.attribute ?? [:]).filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty },
+                                            name: text(form.name), phone: text(form.phone))
         let submitted: SubmittedRequest
         do {
             guard errors.isEmpty else { throw RegistryError.invalid(errors) }

@@ -295,7 +295,7 @@ struct RequestPagesTests {
             #expect(home.text.contains("我的诉求"))
             let csrf = try #require(inputValue(home.text, "csrf"))
             let sent = try await resident.post("/report", form: [("csrf", csrf), ("category_code", "SJ0503"), ("description", "咨询养老补贴"),
-                                                                 ("address", "321271002001 社区服务中心")])
+                                                                 ("building_id", try await app.buildingInWorkersGrid()["id"].string!)])
             #expect(sent.status == .created, "\(sent.text)")
             #expect(!sent.text.contains("access-code"))
             let number = try #require(sent.text.components(separatedBy: "id=\"request-number\">").dropFirst().first?.prefix { $0 != "<" })
@@ -304,6 +304,11 @@ struct RequestPagesTests {
             #expect(own.status == .ok && own.text.contains("事项 \(number) 的办理进度"))
             // In the console the resident reads their own request, with no forms to act (the API would refuse them).
             let id = try #require(try await app.call(.GET, "/api/v1/requests", as: .resident).json["items"][0]["id"].string)
+            for (action, extra) in [("accept", [String: Any]()), ("dispatch", ["handler": "321271002001"]), ("resolve", [:])] {
+                let v = try await status(app, id)["version"].int!
+                #expect(try await app.act(id, action, version: v, as: .worker, extra: extra).status == .ok)
+            }
+            #expect(try await app.call(.GET, "/api/v1/requests/\(id)", as: .resident).json["actions"].strings == ["verify", "reopen"])
             let console = try await resident.get("/console/requests/\(id.lowercased())")
             #expect(console.status == .ok && console.text.contains("咨询养老补贴") && offered(console.text).isEmpty)
             // Without the resident's sign-in the number alone opens nothing.

@@ -38,7 +38,10 @@ struct PortalPages: RouteCollection {
     struct PortalToken: StorageKey { typealias Value = String }
 
     static func page(_ req: Request, title: String, body: String, status: HTTPResponseStatus = .ok) -> Response {
-        let signedIn = req.principal.map { "<span>\(HTML.escape($0.account.displayName))</span>" + ($0.role == .resident ? "" : " <a href=\"/console\">工作台</a>") }
+        let signedIn = req.principal.map { p in
+            "<span>\(HTML.escape(p.account.displayName))</span>" + (p.role == .resident ? "" : " <a href=\"/console\">工作台</a>")
+                + (req.csrfToken.map { "<form method=\"post\" action=\"/logout\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"\($0)\"><button type=\"submit\" class=\"link\">退出</button></form>" } ?? "")
+        }
         let response = HTML.page(title: title, body: """
             <a class="skip" href="#main">跳到正文</a>
             <header class="top"><a class="brand" href="/">邻里 · 社区服务</a><nav aria-label="主导航"><a href="/#report">反映问题</a><a href="/#track">查询办理进度</a></nav>

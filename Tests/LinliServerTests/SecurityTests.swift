@@ -49,6 +49,10 @@ let routeNeeds: [String: Need] = [
     // Open to anyone with the number and access code (or the reporter's own sign-in); refused otherwise as not found.
     "POST /api/v1/requests": .anonymousOr(.requestsRead), "GET /api/v1/requests/track/:number": .open,
     "POST /api/v1/requests/track/:number/rating": .open, "POST /api/v1/requests/track/:number/reopen": .open,
+    "GET /console/requests": .web, "GET /console/requests/board": .web, "GET /console/requests/:id": .web,
+    "POST /console/requests/:id/actions": .web, "POST /console/requests/:id/contact": .web, "GET /console/requests/:id/photos/:photo": .web,
+    // The residents' portal: no sign-in, forms checked against the page's CSRF cookie (RequestPagesTests).
+    "GET /": .web, "POST /report": .web, "GET /track": .web, "POST /track": .web, "POST /track/rating": .web, "POST /track/reopen": .web,
     // Open311 GeoReport v2: reads are public, submissions need an API key (Open311Tests).
     "GET /open311/:resource": .open, "GET /open311/v2/:resource": .open, "GET /open311/v2/:resource/:file": .open,
     "POST /open311/v2/:resource": .open,

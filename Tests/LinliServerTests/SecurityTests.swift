@@ -61,6 +61,13 @@ let routeNeeds: [String: Need] = [
     "GET /api/v1/indicators": .permission(.indicatorsRead), "GET /api/v1/indicators/export": .permission(.indicatorsRead),
     "GET /api/v1/indicators/:indicator/series": .permission(.indicatorsRead),
     "GET /console/indicators": .web, "GET /console/indicators.xlsx": .web, "GET /console/indicators.csv": .web,
+    "GET /api/v1/care/elders": .permission(.careRead), "GET /api/v1/care/elders/:id": .permission(.careRead),
+    "POST /api/v1/care/elders/:id/assessments": .permission(.careWrite), "PUT /api/v1/care/elders/:id/plan": .permission(.careWrite),
+    "POST /api/v1/care/elders/:id/records": .permission(.careWrite), "GET /api/v1/care/assessments/:id": .permission(.careFullView),
+    "GET /api/v1/care/calls": .permission(.careRead), "POST /api/v1/care/calls": .permission(.careWrite),
+    "PATCH /api/v1/care/calls/:id": .permission(.careWrite), "GET /api/v1/care/facilities": .permission(.careRead),
+    "POST /api/v1/care/facilities": .permission(.careFacilities), "PATCH /api/v1/care/facilities/:id": .permission(.careFacilities),
+    "GET /api/v1/care/figures": .permission(.careRead),
     "GET /login": .web, "POST /login": .web, "GET /console": .web, "POST /logout": .web, "GET /assets/console.css": .web,
 ]
 

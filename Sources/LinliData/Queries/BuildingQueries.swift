@@ -128,6 +128,13 @@ public struct HouseholdQueries: Sendable {
         return h
     }
 
+    /// The household with this 户号 (numbers are unique in the district).
+    public func find(number: String, in scope: RegistryScope) async throws -> HouseholdRecord? {
+        guard let h = try await select.where(SQLColumn("number", table: "h"), .equal, SQLBind(number)).first()?.decodeRecord(HouseholdRecord.self),
+              scope.contains(code: h.gridCode) else { return nil }
+        return h
+    }
+
     public func list(in scope: RegistryScope, buildingID: UUID?, gridCode: String?, page: PageRequest) async throws -> ResultPage<HouseholdRecord> {
         func filtered(_ q: SQLSelectBuilder) -> SQLSelectBuilder {
             var q = q.wherePrefix("h.grid_code", scope.prefix, sqlite: db.isSQLite)

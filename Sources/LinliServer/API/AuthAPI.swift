@@ -75,17 +75,23 @@ struct AuthAPI: RouteCollection {
     func changePassword(req: Request) async throws -> Response {
         let p = try req.requireSignedIn()
         let input = try req.decodeJSON(PasswordInput.self)
-        guard let current = input.currentPassword, try await req.password.async.verify(current, created: p.account.passwordHash) else {
+        try await Self.changePassword(of: p, current: input.currentPassword, new: input.newPassword, req: req)
+        return Response(status: .noContent)
+    }
+
+    /// Checks the current password and the policy, stores the new hash (audited) and ends every session
+    /// of the account. Shared by the API and the console's form.
+    static func changePassword(of p: Principal, current: String?, new: String?, req: Request) async throws {
+        guard let current, try await req.password.async.verify(current, created: p.account.passwordHash) else {
             throw RegistryError.invalid([FieldError("current_password", "当前密码不正确")])
         }
-        let new = input.newPassword ?? ""
+        let new = new ?? ""
         let problems = PasswordPolicy.check(new, username: p.account.username, field: "new_password")
         guard problems.isEmpty else { throw RegistryError.invalid(problems) }
         let hash = try await req.password.async.hash(new)
         try await AccountQueries(req.db).setPassword(id: p.account.id, passwordHash: hash, action: "auth.change_password", by: req.auditActor)
         // Every session of the account has ended, in every cached copy.
         req.application.linli.sessionCache.removeAll()
-        return Response(status: .noContent)
     }
 }
 

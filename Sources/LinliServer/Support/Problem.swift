@@ -63,16 +63,22 @@ struct ProblemMiddleware: Middleware {
             response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
             response.body = .init(data: (try? JSONEncoder.api.encode(problem)) ?? Data())
             guard Self.isAudited(request, status: problem.status) else { return request.eventLoop.makeSucceededFuture(response) }
-            let event = AuditEvent("request.refused", target: "\(request.method.rawValue) \(request.url.path)",
-                                   outcome: problem.status == 403 ? "denied" : "failure",
-                                   detail: ["status": String(problem.status),
-                                            "fields": (problem.errors ?? []).map(\.field).joined(separator: ",")])
             return request.eventLoop.makeFutureWithTask {
-                // The refusal is answered even if it cannot be recorded (a full disk, say).
-                try? await AuditLog.record(event, by: request.auditActor, on: request.db, now: request.application.linli.now())
+                await Self.audit(problem, request: request)
                 return response
             }
         }
+    }
+
+    /// Records a refused write or a denied access (when `isAudited` says so).
+    static func audit(_ problem: Problem, request: Request) async {
+        guard isAudited(request, status: problem.status) else { return }
+        let event = AuditEvent("request.refused", target: "\(request.method.rawValue) \(request.url.path)",
+                               outcome: problem.status == 403 ? "denied" : "failure",
+                               detail: ["status": String(problem.status),
+                                        "fields": (problem.errors ?? []).map(\.field).joined(separator: ",")])
+        // The refusal is answered even if it cannot be recorded (a full disk, say).
+        try? await AuditLog.record(event, by: request.auditActor, on: request.db, now: request.application.linli.now())
     }
 
     /// The methods registered for the request's path (parameters match any segment).

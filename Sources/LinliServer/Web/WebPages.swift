@@ -3,8 +3,8 @@ import LinliCore
 import LinliData
 import Vapor
 
-/// The web console's first pages: sign-in, a signed-in home page, sign-out. Rendered on the server,
-/// no script at all, every value HTML-escaped.
+/// The console's entry: sign-in, the home page of each role, change password, sign-out.
+/// Rendered on the server, no script at all, every value HTML-escaped.
 struct WebPages: RouteCollection {
     let limiter: RateLimiter
     let decoyHash: String
@@ -13,29 +13,40 @@ struct WebPages: RouteCollection {
         let web = routes.grouped(CookieAuthenticator())
         web.get("login", use: loginPage)
         web.post("login", use: login)
-        web.get("console", use: home)
         web.post("logout", use: logout)
+        let console = web.grouped(WebErrorMiddleware())
+        console.get("console", use: home)
+        console.get("console", "password", use: passwordPage)
+        console.post("console", "password", use: changePassword)
         routes.get("assets", "console.css", use: stylesheet)
     }
 
     func loginPage(req: Request) async throws -> Response {
-        try renderLogin(req, message: nil, status: .ok)
+        try renderLogin(req, message: nil, status: .ok, next: req.query[String.self, at: "next"])
     }
 
-    func renderLogin(_ req: Request, message: String?, status: HTTPResponseStatus) throws -> Response {
+    /// Only a path of this site is followed after sign-in (never `//host` or a full URL).
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), next.count < 500 else { return "/console" }
+        return next
+    }
+
+    func renderLogin(_ req: Request, message: String?, status: HTTPResponseStatus, next: String?, username: String? = nil) throws -> Response {
         let csrf = WebSession.randomToken()
         let body = """
-            <main class="card">
+            <main class="card" id="main">
               <h1>邻里 · 社区治理服务平台</h1>
-              <h2>登录</h2>
+              <h2>工作人员登录</h2>
               \(message.map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")
               <form method="post" action="/login">
                 <input type="hidden" name="csrf" value="\(csrf)">
-                <label>用户名 <input name="username" autocomplete="username" required maxlength="64"></label>
-                <label>密码 <input name="password" type="password" autocomplete="current-password" required maxlength="128"></label>
-                <label>动态口令（街道、区级干部和管理员） <input name="totp" inputmode="numeric" autocomplete="one-time-code" maxlength="6"></label>
+                <input type="hidden" name="next" value="\(HTML.escape(Self.safeNext(next)))">
+                <label for="username">用户名</label><input id="username" name="username" autocomplete="username" required maxlength="64" value="\(HTML.escape(username ?? ""))"\(username == nil ? " autofocus" : "")>
+                <label for="password">密码</label><input id="password" name="password" type="password" autocomplete="current-password" required maxlength="128"\(username == nil ? "" : " autofocus")>
+                <label for="totp">动态口令（街道、区级干部和管理员）</label><input id="totp" name="totp" inputmode="numeric" autocomplete="one-time-code" maxlength="6">
                 <button type="submit">登录</button>
               </form>
+              <p class="muted">居民反映问题、查询办理进度请到 <a href="/">邻里服务首页</a>，无需登录。</p>
             </main>
             """
         let response = HTML.page(title: "登录", body: body, status: status)
@@ -49,20 +60,21 @@ struct WebPages: RouteCollection {
         var username: String? = nil
         var password: String? = nil
         var totp: String? = nil
+        var next: String? = nil
     }
 
     func login(req: Request) async throws -> Response {
         let form = (try? req.content.decode(LoginForm.self)) ?? LoginForm()
         guard let cookie = req.cookies[WebSession.preLoginCSRFCookie]?.string, WebSession.same(cookie, form.csrf ?? "") else {
-            throw ProblemError(status: .forbidden, detail: "表单已过期或来源不明（CSRF 校验失败），请刷新登录页后重试")
+            return try renderLogin(req, message: "登录表单已过期，请重新输入后登录", status: .forbidden, next: form.next, username: form.username)
         }
         let outcome = try await SignIn.attempt(username: form.username ?? "", password: form.password ?? "", totp: form.totp,
                                                req: req, limiter: limiter, decoyHash: decoyHash)
         switch outcome {
         case .refused(let problem):
-            return try renderLogin(req, message: problem.detail, status: problem.status)
+            return try renderLogin(req, message: problem.detail, status: problem.status, next: form.next, username: form.username)
         case .signedIn(let token, _):
-            let response = req.redirect(to: "/console", redirectType: .normal)
+            let response = req.redirect(to: Self.safeNext(form.next), redirectType: .normal)
             response.cookies[WebSession.cookieName] = WebSession.sessionCookie(token, maxAge: Int(req.application.linli.sessionLifetime))
             response.cookies[WebSession.preLoginCSRFCookie] = WebSession.expired(WebSession.preLoginCSRFCookie)
             return response
@@ -70,21 +82,52 @@ struct WebPages: RouteCollection {
     }
 
     func home(req: Request) async throws -> Response {
-        guard let p = req.principal, let csrf = req.csrfToken else { return req.redirect(to: "/login") }
+        let user = try req.webUser()
+        let body = try await HomePage.render(req, user)
+        return Console.page(req, user, title: "工作台", crumbs: [], body: body)
+    }
+
+    func passwordPage(req: Request) async throws -> Response {
+        let user = try req.webUser()
+        return renderPassword(req, user, errors: [])
+    }
+
+    func renderPassword(_ req: Request, _ user: WebUser, errors: [FieldError], status: HTTPResponseStatus = .ok) -> Response {
+        func error(_ f: String) -> String? { errors.first { $0.field == f }?.message }
         let body = """
-            <main class="card">
-              <h1>邻里 · 社区治理服务平台</h1>
-              <p>您好，\(HTML.escape(p.account.displayName))（\(HTML.escape(p.role.label))，管辖区划 \(HTML.escape(p.account.divisionCode))）。</p>
-              \(p.role.permissions.contains(.registryWrite) ? "<p><a href=\"/console/import\">导入居民信息（Excel / CSV）</a></p>" : "")
-              \(p.role.permissions.contains(.indicatorsRead) ? "<p><a href=\"/console/indicators\">规划指标（发展目标）</a></p>" : "")
-              <p>会话在 30 分钟无操作后自动结束。</p>
-              <form method="post" action="/logout">
-                <input type="hidden" name="csrf" value="\(csrf)">
-                <button type="submit">退出登录</button>
-              </form>
-            </main>
+            <h1>修改密码</h1>
+            \(Console.formErrors(errors))
+            <form method="post" action="/console/password">
+              \(Console.csrfField(user))
+              \(Console.field("当前密码", name: "current_password", error: error("current_password"), type: "password", required: true, extra: "autocomplete=\"current-password\" maxlength=\"128\""))
+              \(Console.field("新密码", name: "new_password", error: error("new_password"), type: "password", required: true,
+                              hint: "至少 \(PasswordPolicy.minimumLength) 位，含大写字母、小写字母、数字、符号中的至少三类，不含用户名", extra: "autocomplete=\"new-password\" maxlength=\"128\""))
+              <button type="submit">修改密码</button>
+            </form>
+            <p class="muted">修改后，本账号的所有会话（包括当前会话）都将结束，请用新密码重新登录。</p>
             """
-        return HTML.page(title: "工作台", body: body)
+        return Console.page(req, user, title: "修改密码", crumbs: [Crumb("工作台", "/console"), Crumb("修改密码")], body: body,
+                            status: status, wide: false)
+    }
+
+    struct PasswordForm: Content {
+        var csrf: String? = nil
+        var current_password: String? = nil
+        var new_password: String? = nil
+    }
+
+    func changePassword(req: Request) async throws -> Response {
+        let user = try req.webUser()
+        let form = (try? req.content.decode(PasswordForm.self)) ?? PasswordForm()
+        try req.checkCSRF(user, form.csrf)
+        do {
+            try await AuthAPI.changePassword(of: user.principal, current: form.current_password, new: form.new_password, req: req)
+        } catch RegistryError.invalid(let errors) {
+            return renderPassword(req, user, errors: errors, status: .unprocessableEntity)
+        }
+        let response = try renderLogin(req, message: nil, status: .ok, next: nil, username: user.account.username)
+        response.cookies[WebSession.cookieName] = WebSession.expired(WebSession.cookieName)
+        return response
     }
 
     struct CSRFForm: Content { var csrf: String? = nil }
@@ -106,6 +149,7 @@ struct WebPages: RouteCollection {
     func stylesheet(req: Request) async throws -> Response {
         let response = Response(status: .ok, body: .init(string: HTML.css))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
+        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
         return response
     }
 }
@@ -151,19 +195,61 @@ enum HTML {
     }
 
     static let css = """
+        *, *::before, *::after { box-sizing: border-box; }
         body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif;
-               margin: 0; background: #f4f6f8; color: #1f2933; }
-        .card { max-width: 26rem; margin: 3rem auto; padding: 1.5rem; background: #fff; border-radius: 8px;
+               margin: 0; background: #f4f6f8; color: #1f2933; line-height: 1.5; overflow-wrap: anywhere; }
+        a { color: #1769aa; } a:focus, button:focus, input:focus, select:focus, textarea:focus, summary:focus { outline: 3px solid #f0b429; outline-offset: 1px; }
+        .skip { position: absolute; left: -999px; } .skip:focus { left: .5rem; top: .5rem; background: #fff; padding: .5rem; z-index: 9; }
+        .top { display: flex; flex-wrap: wrap; align-items: center; gap: .25rem 1rem; padding: .5rem 1rem; background: #102a43; color: #fff; }
+        .top a { color: #fff; text-decoration: none; } .top .brand { font-weight: 700; font-size: 1.15rem; }
+        .top nav { display: flex; flex-wrap: wrap; gap: .25rem .9rem; } .top nav a[aria-current] { border-bottom: 2px solid #f0b429; }
+        .top .who { margin-left: auto; display: flex; flex-wrap: wrap; gap: .25rem .75rem; align-items: center; font-size: .9rem; }
+        .card { max-width: 28rem; margin: 2rem auto; padding: 1.25rem; background: #fff; border-radius: 8px;
                 box-shadow: 0 1px 4px rgba(0,0,0,.12); }
-        h1 { font-size: 1.25rem; margin: 0 0 1rem; } h2 { font-size: 1.1rem; }
-        label { display: block; margin: .75rem 0; } input { display: block; width: 100%; box-sizing: border-box;
-        padding: .5rem; font-size: 1rem; margin-top: .25rem; }
-        button { margin-top: 1rem; padding: .6rem 1.2rem; font-size: 1rem; background: #1769aa; color: #fff;
-                 border: 0; border-radius: 4px; } button:focus, input:focus { outline: 3px solid #f0b429; }
-        .card.wide { max-width: 60rem; } table { border-collapse: collapse; width: 100%; margin: .75rem 0; }
-        th, td { border: 1px solid #d9e2ec; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+        .sheet { max-width: 72rem; margin: 1rem auto; padding: 1rem 1.25rem; background: #fff; border-radius: 8px;
+                 box-shadow: 0 1px 4px rgba(0,0,0,.12); }
+        .card.wide { max-width: 60rem; }
+        h1 { font-size: 1.3rem; margin: 0 0 .75rem; } h2 { font-size: 1.1rem; margin: 1.25rem 0 .5rem; }
+        .crumbs ol { list-style: none; display: flex; flex-wrap: wrap; padding: 0; margin: 0 0 .75rem; font-size: .9rem; color: #52606d; }
+        .crumbs li + li::before { content: "›"; padding: 0 .4rem; }
+        label { display: block; margin: .6rem 0 .2rem; font-weight: 600; }
+        input, select, textarea { display: block; width: 100%; padding: .5rem; font-size: 1rem; border: 1px solid #9fb3c8;
+                                  border-radius: 4px; background: #fff; font-family: inherit; }
+        input[type=checkbox], input[type=radio] { display: inline; width: auto; }
+        .field small { color: #52606d; } .field-error { color: #b42318; margin: .2rem 0 0; }
+        .invalid input, .invalid select, .invalid textarea { border-color: #b42318; background: #fef3f2; }
+        .req { color: #b42318; margin-left: .2rem; }
+        .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: 0 1rem; }
+        button, .button { display: inline-block; margin-top: .75rem; padding: .55rem 1.1rem; font-size: 1rem; background: #1769aa;
+                 color: #fff; border: 0; border-radius: 4px; cursor: pointer; text-decoration: none; font-family: inherit; }
+        button.secondary, .button.secondary { background: #e4e7eb; color: #1f2933; } button.danger { background: #b42318; }
+        button.link { background: none; color: inherit; padding: 0; margin: 0; text-decoration: underline; font-size: .9rem; }
+        form.inline { display: inline; }
+        .actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; }
+        .searchbar { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; } .searchbar .field { flex: 1 1 12rem; }
+        .searchbar button { margin-top: 0; }
+        .scroll { overflow-x: auto; } table { border-collapse: collapse; width: 100%; margin: .5rem 0; font-size: .95rem; }
+        th, td { border-bottom: 1px solid #d9e2ec; padding: .4rem .5rem; text-align: left; vertical-align: top; }
+        th { background: #f0f4f8; white-space: nowrap; }
+        dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; margin: .5rem 0; }
+        dl.facts dt { color: #52606d; } dl.facts dd { margin: 0; }
+        .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: .75rem; margin: .75rem 0; }
+        .tile { background: #f0f4f8; border-radius: 6px; padding: .75rem; } .tile b { display: block; font-size: 1.5rem; }
+        .tile.red { background: #fde8e8; } .tile.yellow { background: #fff7d6; } .tile.green { background: #e3f9e5; }
+        .badge { display: inline-block; padding: 0 .4rem; border-radius: 3px; font-size: .85rem; background: #e4e7eb; }
+        .badge.red { background: #b42318; color: #fff; } .badge.yellow { background: #f0b429; color: #1f2933; }
+        .badge.green { background: #2f8132; color: #fff; }
+        .pager { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; margin: .75rem 0; }
+        .pager span:first-child, .pager span:last-child { color: #9aa5b1; }
+        ol.timeline { list-style: none; padding: 0; border-left: 3px solid #d9e2ec; margin-left: .5rem; }
+        ol.timeline li { padding: 0 0 .75rem 1rem; position: relative; }
+        ol.timeline li::before { content: ""; position: absolute; left: -.45rem; top: .35rem; width: .6rem; height: .6rem;
+                                 border-radius: 50%; background: #1769aa; }
+        .muted, .empty { color: #52606d; } .notice { background: #e3f9e5; padding: .5rem; border-radius: 4px; }
         progress { width: 100%; height: 1.2rem; } input[type=file] { border: 1px dashed #9fb3c8; }
-        .error { color: #b42318; background: #fef3f2; padding: .5rem; border-radius: 4px; }
-        @media print { button { display: none; } }
+        .error { color: #b42318; background: #fef3f2; padding: .5rem; border-radius: 4px; } .error ul { margin: .25rem 0; }
+        @media (max-width: 40rem) { .sheet, .card { margin: 0; border-radius: 0; padding: .75rem; } .top .who { margin-left: 0; } }
+        @media print { .top, .crumbs, .actions, form, button, .skip, .pager, .noprint { display: none !important; }
+                       body { background: #fff; } .sheet, .card { box-shadow: none; margin: 0; max-width: none; } a { color: inherit; text-decoration: none; } }
         """
 }

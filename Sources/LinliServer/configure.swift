@@ -80,5 +80,6 @@ func routes(_ app: Application) async throws {
     try v1.register(collection: IndicatorsAPI())
     try v1.register(collection: CareAPI())
     try app.register(collection: IndicatorPages())
+    try app.register(collection: CarePages())
     v1.get("stats", use: SystemAPI().stats)
 }

@@ -39,9 +39,9 @@ struct CareRulesTests {
         bad.removeValue(forKey: "stairs")
         bad["walking"] = 5
         guard case .failure(let errors) = BarthelScores.check(bad) else { Issue.record("accepted a bad form"); return }
-        #expect(Set(errors.map(\.field)) == ["scores.bathing", "scores.feeding", "scores.stairs", "scores.walking"])
+        #expect(Set(errors.errors.map(\.field)) == ["scores.bathing", "scores.feeding", "scores.stairs", "scores.walking"])
         guard case .failure(let none) = BarthelScores.check(nil) else { Issue.record("accepted no form"); return }
-        #expect(none.map(\.field) == ["scores"])
+        #expect(none.errors.map(\.field) == ["scores"])
     }
 
     @Test("the encoded form reads back, and refuses anything else")

@@ -44,7 +44,7 @@ struct CareTests {
     func rollMembership() async throws {
         try await withTestApp(residents: 600) { app in
             let before = try await app.rollTotal()
-            #expect(before > 5)
+            #expect(before > 0)
             // Independently counted: active residents of the community aged 60+ on the test day.
             let rows = try await (app.db as! any SQLDatabase).raw("SELECT birth_date, grid_code FROM residents WHERE life_status = 'active'").all()
             let counted = try rows.filter {
@@ -298,7 +298,7 @@ struct CareTests {
         try await withTestApp(residents: 600) { app in
             let items = try await app.call(.GET, "/api/v1/care/elders?per_page=100").json["items"].array
             let elders = try await app.rollTotal()
-            #expect(items.count >= 3)
+            #expect(items.count >= 2)
             _ = try await app.call(.POST, "/api/v1/care/elders/\(items[0]["id"].string!)/assessments", json: ["scores": scores()])
             _ = try await app.call(.POST, "/api/v1/care/elders/\(items[1]["id"].string!)/assessments", json: ["scores": dependent])
             let alone = try await app.newPerson(born: "1940-01-01", sequence: 641, tags: ["living_alone"])
@@ -346,6 +346,51 @@ struct CareTests {
                 let text = try rows.prefix(50).map { "\(try $0.decode(column: "resident_id", as: UUID.self))|\(try $0.decode(column: "total", as: Int.self))" }
                 if round == 0 { first = text } else { #expect(text == first) }
             }
+        }
+    }
+
+    @Test("the console pages: roll, file with the assessment form (CSRF), calls, facilities; the home page's care tiles")
+    func pages() async throws {
+        try await withTestApp(residents: 600) { app in
+            let web = WebSessionTests()
+            let login = try await web.get(app, "/login")
+            let pre = web.setCookies(login)[WebSession.preLoginCSRFCookie]!.value
+            let ok = try await web.post(app, "/login", form: ["username": "worker", "password": TestUser.password, "csrf": pre],
+                                        cookies: [WebSession.preLoginCSRFCookie: pre])
+            let cookies = [WebSession.cookieName: web.setCookies(ok)[WebSession.cookieName]!.value]
+            let home = try await web.get(app, "/console", cookies: cookies)
+            #expect(home.text.contains("漏访的独居老人") && home.text.contains("/console/care"))
+            let roll = try await web.get(app, "/console/care?level=unassessed", cookies: cookies)
+            #expect(roll.status == .ok && roll.text.contains("居家养老名册") && !roll.text.contains("<script"))
+            let elder = try await app.call(.GET, "/api/v1/care/elders?per_page=1").json["items"][0]
+            let id = elder["id"].string!
+            #expect(roll.text.contains(HTML.escape(elder["name"].string!)))
+            let file = try await web.get(app, "/console/care/\(id)", cookies: cookies)
+            #expect(file.status == .ok && file.text.contains("登记评估") && file.text.contains("name=\"s_transfer\""))
+            let csrf = try #require(file.text.firstMatch(of: #/name="csrf" value="([^"]+)"/#)).output.1
+            var form = Dictionary(uniqueKeysWithValues: BarthelItem.allCases.map { ("s_" + $0.rawValue, String($0.maximum)) })
+            form["assessed_on"] = "2026-06-30"
+            // Without the token nothing is written.
+            #expect(try await web.post(app, "/console/care/\(id)/assessments", form: form, cookies: cookies).status == .forbidden)
+            #expect(try await app.rowCount("care_assessments") == 0)
+            form["csrf"] = String(csrf)
+            let saved = try await web.post(app, "/console/care/\(id)/assessments", form: form, cookies: cookies)
+            #expect(saved.status == .seeOther && saved.headers.first(name: .location) == "/console/care/\(id)")
+            #expect(try await app.call(.GET, "/api/v1/care/elders/\(id)").json["elder"]["score"].int == 100)
+            form["s_bathing"] = "10"
+            let refused = try await web.post(app, "/console/care/\(id)/assessments", form: form, cookies: cookies)
+            #expect(refused.status == .unprocessableEntity && refused.text.contains("洗澡"))
+            let call = try await web.post(app, "/console/care/\(id)/calls", form: ["csrf": String(csrf), "note": "按了呼叫器"], cookies: cookies)
+            #expect(call.status == .seeOther)
+            let calls = try await web.get(app, "/console/care/calls", cookies: cookies)
+            #expect(calls.status == .ok && calls.text.contains("已接警") && calls.text.contains("派单"))
+            let facilities = try await web.get(app, "/console/care/facilities", cookies: cookies)
+            #expect(facilities.status == .ok && facilities.text.contains("未达标") && !facilities.text.contains("method=\"post\" action=\"/console/care/facilities\""))
+            let aid = try await app.call(.GET, "/api/v1/care/elders/\(id)").json["assessments"][0]["id"].string!
+            let full = try await web.get(app, "/console/care/assessments/\(aid)", cookies: cookies)
+            #expect(full.status == .ok && full.text.contains("床椅转移"))
+            #expect(try await app.call(.GET, "/api/v1/audit?action=care.view_assessment", as: .auditor).json["total"].int == 1)
+            #expect(try await web.get(app, "/console/care/\(UUID())", cookies: cookies).status == .notFound)
         }
     }
 }

@@ -92,8 +92,8 @@ public struct BarthelScores: Codable, Sendable, Equatable {
 
     /// Checks a form as typed (item code → score): every item present, every score one the item allows,
     /// no unknown item. Each problem names the field `scores.<item>`.
-    public static func check(_ raw: [String: Int]?) -> Result<BarthelScores, [FieldError]> {
-        guard let raw else { return .failure([FieldError("scores", "请填写日常生活活动能力（Barthel 指数）的10个项目")]) }
+    public static func check(_ raw: [String: Int]?) -> Result<BarthelScores, ValidationFailure> {
+        guard let raw else { return .failure(ValidationFailure([FieldError("scores", "请填写日常生活活动能力（Barthel 指数）的10个项目")])) }
         var errors: [FieldError] = []
         var scores: [BarthelItem: Int] = [:]
         for key in raw.keys.sorted() where BarthelItem(rawValue: key) == nil {
@@ -111,7 +111,7 @@ public struct BarthelScores: Codable, Sendable, Equatable {
             }
             scores[item] = v
         }
-        return errors.isEmpty ? .success(BarthelScores(scores)) : .failure(errors)
+        return errors.isEmpty ? .success(BarthelScores(scores)) : .failure(ValidationFailure(errors))
     }
 
     public var total: Int { BarthelItem.allCases.reduce(0) { $0 + (scores[$1] ?? 0) } }

@@ -139,7 +139,7 @@ public struct CareQueries: Sendable {
         var scores: BarthelScores?
         switch BarthelScores.check(raw) {
         case .success(let s): scores = s
-        case .failure(let e): for x in e { errors.add(x) }
+        case .failure(let e): for x in e.errors { errors.add(x) }
         }
         var on = today
         if let text = assessedOn {
@@ -316,6 +316,7 @@ public struct CareQueries: Sendable {
         if let s = d.satisfaction, !(1...5).contains(s) { errors.add("satisfaction", "满意度应为1至5分") }
         guard errors.isEmpty, let service, let kind else { throw RegistryError.invalid(errors.errors) }
         let day = CareQueries.day(of: at)
+        let providedAt = at
         let record = CareServiceRecord(id: UUID(), residentId: residentID, gridCode: elder.gridCode, service: service.rawValue, providedAt: at,
                                        providedOn: day.description, durationMinutes: minutes, providerKind: kind.rawValue, providerName: name,
                                        feedback: d.feedback, satisfaction: d.satisfaction, recordedBy: actor.username)
@@ -324,7 +325,7 @@ public struct CareQueries: Sendable {
             try await sql.insert(into: "care_records").columns("id", "resident_id", "grid_code", "service", "provided_at", "provided_on",
                                                                "duration_minutes", "provider_kind", "provider_name", "feedback", "satisfaction",
                                                                "recorded_by", "created_at")
-                .values(SQLBind(record.id), SQLBind(residentID), SQLBind(record.gridCode), SQLBind(record.service), SQLBind(at), SQLBind(record.providedOn),
+                .values(SQLBind(record.id), SQLBind(residentID), SQLBind(record.gridCode), SQLBind(record.service), SQLBind(providedAt), SQLBind(record.providedOn),
                         SQLBind(minutes), SQLBind(record.providerKind), SQLBind(name), SQLBind(record.feedback), SQLBind(record.satisfaction),
                         SQLBind(record.recordedBy), SQLBind(now)).run()
             if service == .visit {
@@ -362,7 +363,7 @@ public struct CareQueries: Sendable {
             if let resident { q = q.where(SQLColumn("resident_id", table: "c"), .equal, SQLBind(resident)) }
             return q
         }
-        let items = try await filtered(callSelect).orderBy(SQLColumn("received_at", table: "c"), .descending).orderBy(SQLColumn("id", table: "c"))
+        let items = try await filtered(callSelect).orderBy(SQLOrderBy(expression: SQLColumn("received_at", table: "c"), direction: SQLDirection.descending)).orderBy(SQLColumn("id", table: "c"))
             .limit(page.perPage).offset(page.offset).all().map { try $0.decodeRecord(CareCallRecord.self) }
         let total = try await SQLHelpers.count(filtered(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from(SQLAlias(SQLIdentifier("care_calls"), as: SQLIdentifier("c")))))

@@ -168,13 +168,14 @@ public enum DemoCare {
                         status.add([e.id, e.grid, Optional<String>.none, Optional<Int>.none, Optional<String>.none, Optional<String>.none, lastVisit, true])
                     }
                 }
-                // Emergency calls of the last 30 days: most responded within half an hour, the latest still open.
+                // Emergency calls of the last 30 days: most responded within half an hour, a few still open.
                 if rng.chance(alone || level == .dependent ? 0.04 : 0.008) {
                     let received = now - Int64(rng.int(600...30 * 86400))
                     let response = Int64(rng.chance(0.85) ? rng.int(180...1800) : rng.int(1801...5400))
                     let responded: Int64? = received + response <= now ? received + response : nil
                     var closed: Int64?
-                    if let r = responded {
+                    // One in twenty is still open: the worker has gone but not closed it yet.
+                    if let r = responded, !rng.chance(0.05) {
                         let c = r + Int64(rng.int(1200...7200))
                         if c <= now { closed = c }
                     }
@@ -196,6 +197,11 @@ public enum DemoCare {
                     WHERE care_records.resident_id = care_status.resident_id AND care_records.service = 'visit')
                 WHERE last_visit_on IS NULL
                 """).run()
+            if db.isSQLite {
+                for t in ["care_assessments", "care_status", "care_plans", "care_records", "care_calls", "care_facilities"] {
+                    try await SQLHelpers.sql(db).raw("ANALYZE \(unsafeRaw: t)").run()
+                }
+            }
             try await AuditLog.append([AuditEvent("demo.care", detail: ["elders": String(s.elders), "assessments": String(s.assessments),
                                                                        "plans": String(s.plans)])], by: .system("demo"), on: db)
             return s

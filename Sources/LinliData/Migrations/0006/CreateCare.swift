@@ -35,6 +35,11 @@ struct CreateCare: AsyncMigration {
             .field("has_plan", .bool, .required)
             .create()
         try await database.createIndex("care_status_grid", on: "care_status", columns: ["grid_code"])
+        // The roll counted grid by grid from indexes alone: the residents of each grid with their birth date
+        // and id in grid order, and each elder's state looked up without reading the table (decision 0007).
+        try await database.createIndex("residents_roll", on: "residents", columns: ["life_status", "grid_code", "birth_date", "id"])
+        try await database.createIndex("care_status_counts", on: "care_status",
+                                       columns: ["resident_id", "level", "has_plan", "last_visit_on", "next_due"])
 
         try await database.schema("care_plans")
             .id()
@@ -100,6 +105,7 @@ struct CreateCare: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
+        if let sql = database as? any SQLDatabase { try await sql.drop(index: "residents_roll").run() }
         for t in ["care_facilities", "care_calls", "care_records", "care_plans", "care_status", "care_assessments"] {
             try await database.schema(t).delete()
         }

@@ -246,6 +246,17 @@ struct CareTests {
                 #expect(try await app.call(.GET, "/api/v1/care/elders/\(elsewhere["id"].string!)", as: .grid).status == .notFound)
             }
             #expect(try await app.rollTotal(as: .district) > (try await app.rollTotal()))
+            // The history follows the elder: moved to the other community, their assessment and calls are seen
+            // there and no longer here (the rows still carry the old grid).
+            _ = try await app.call(.POST, "/api/v1/care/calls", json: ["resident_id": id])
+            let theirs = try await app.anyHousehold(as: .otherWorker)
+            try await (app.db as! any SQLDatabase).raw("UPDATE residents SET grid_code = \(bind: theirs.grid) WHERE id = \(bind: UUID(uuidString: id)!)").run()
+            #expect(try await app.call(.GET, "/api/v1/care/elders/\(id)").status == .notFound)
+            #expect(try await app.call(.GET, "/api/v1/care/assessments/\(a)").status == .notFound)
+            #expect(try await app.call(.GET, "/api/v1/care/calls").json["total"].int == 0)
+            let moved = try await app.call(.GET, "/api/v1/care/elders/\(id)", as: .otherWorker)
+            #expect(moved.status == .ok && moved.json["assessments"].array.count == 1 && moved.json["calls"].array.count == 1)
+            #expect(try await app.call(.GET, "/api/v1/care/assessments/\(a)", as: .otherWorker).status == .ok)
         }
     }
 

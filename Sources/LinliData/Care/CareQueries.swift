@@ -111,9 +111,17 @@ public struct CareQueries: Sendable {
 
     // MARK: Assessments
 
+    /// Care rows are read through the elder: whoever has the elder in their area now sees their history, even
+    /// rows written while the elder lived in another grid; whoever no longer has them sees none of it.
+    func inScope(_ id: UUID, _ scope: RegistryScope) async throws -> Bool {
+        guard let row = try await sql.select().column("grid_code").from(Resident.schema).where("id", .equal, SQLBind(id)).first() else { return false }
+        return scope.contains(code: try row.decode(column: "grid_code", as: String.self))
+    }
+
     public func assessments(of id: UUID, in scope: RegistryScope) async throws -> [CareAssessmentRecord] {
-        try await sql.select().columns("id", "resident_id", "grid_code", "assessed_on", "total", "level", "assessor", "next_due", "note")
-            .from("care_assessments").where("resident_id", .equal, SQLBind(id)).wherePrefix("grid_code", scope.prefix, sqlite: sqlite)
+        guard try await inScope(id, scope) else { return [] }
+        return try await sql.select().columns("id", "resident_id", "grid_code", "assessed_on", "total", "level", "assessor", "next_due", "note")
+            .from("care_assessments").where("resident_id", .equal, SQLBind(id))
             .orderBy("assessed_on", .descending).orderBy("created_at", .descending).all().map { try $0.decodeRecord(CareAssessmentRecord.self) }
     }
 
@@ -123,7 +131,7 @@ public struct CareQueries: Sendable {
             .columns("id", "resident_id", "grid_code", "assessed_on", "total", "level", "assessor", "next_due", "note", "scores_cipher")
             .from("care_assessments").where("id", .equal, SQLBind(id)).first() else { return nil }
         let a = try row.decodeRecord(CareAssessmentRecord.self)
-        guard scope.contains(code: a.gridCode) else { return nil }
+        guard try await inScope(a.residentId, scope) else { return nil }
         guard let scores = BarthelScores(encoded: try cipher.open(try row.decode(column: "scores_cipher", as: Data.self))) else {
             throw RegistryError.conflictingState("评估记录无法读取")
         }
@@ -202,7 +210,7 @@ public struct CareQueries: Sendable {
         guard let row = try await sql.select().columns("id", "resident_id", "grid_code", "services", "starts_on", "ends_on", "note", "version", "updated_at")
             .from("care_plans").where("resident_id", .equal, SQLBind(id)).first() else { return nil }
         let grid = try row.decode(column: "grid_code", as: String.self)
-        guard scope.contains(code: grid) else { return nil }
+        guard try await inScope(id, scope) else { return nil }
         let services = try JSONDecoder().decode([CarePlanService].self, from: Data(try row.decode(column: "services", as: String.self).utf8))
         return CarePlanRecord(id: try row.decode(column: "id", as: UUID.self), residentId: id, gridCode: grid, services: services,
                               startsOn: try row.decode(column: "starts_on", as: String.self), endsOn: try row.decode(column: "ends_on", as: String?.self),
@@ -288,9 +296,10 @@ public struct CareQueries: Sendable {
     // MARK: Service records
 
     public func records(of id: UUID, in scope: RegistryScope, limit: Int = 50) async throws -> [CareServiceRecord] {
-        try await sql.select().columns("id", "resident_id", "grid_code", "service", "provided_at", "provided_on", "duration_minutes", "provider_kind",
+        guard try await inScope(id, scope) else { return [] }
+        return try await sql.select().columns("id", "resident_id", "grid_code", "service", "provided_at", "provided_on", "duration_minutes", "provider_kind",
                                        "provider_name", "feedback", "satisfaction", "recorded_by")
-            .from("care_records").where("resident_id", .equal, SQLBind(id)).wherePrefix("grid_code", scope.prefix, sqlite: sqlite)
+            .from("care_records").where("resident_id", .equal, SQLBind(id))
             .orderBy("provided_at", .descending).limit(limit).all().map { try $0.decodeRecord(CareServiceRecord.self) }
     }
 
@@ -346,10 +355,11 @@ public struct CareQueries: Sendable {
     static let callColumns = ["id", "resident_id", "grid_code", "status", "received_at", "assigned_to", "assigned_at", "responded_at", "closed_at",
                               "note", "version"]
 
+    /// Calls with the elder's name and current grid (the area that answers for the elder now).
     var callSelect: SQLSelectBuilder {
         var q = sql.select()
-        for c in CareQueries.callColumns { q = q.column(SQLColumn(c, table: "c")) }
-        return q.column(SQLColumn("name", table: "r"), as: "resident_name")
+        for c in CareQueries.callColumns where c != "grid_code" { q = q.column(SQLColumn(c, table: "c")) }
+        return q.column(SQLColumn("name", table: "r"), as: "resident_name").column(SQLColumn("grid_code", table: "r"), as: "grid_code")
             .from(SQLAlias(SQLIdentifier("care_calls"), as: SQLIdentifier("c")))
             .join(SQLAlias(SQLIdentifier(Resident.schema), as: SQLIdentifier("r")), on: SQLColumn("resident_id", table: "c"), .equal, SQLColumn("id", table: "r"))
     }
@@ -357,7 +367,7 @@ public struct CareQueries: Sendable {
     public func calls(in scope: RegistryScope, status: CareCallStatus?, open: Bool = false, resident: UUID? = nil,
                       page: PageRequest) async throws -> ResultPage<CareCallRecord> {
         func filtered(_ q: SQLSelectBuilder) -> SQLSelectBuilder {
-            var q = q.wherePrefix("c.grid_code", scope.prefix, sqlite: sqlite)
+            var q = q.wherePrefix("r.grid_code", scope.prefix, sqlite: sqlite)
             if let status { q = q.where(SQLColumn("status", table: "c"), .equal, SQLBind(status.rawValue)) }
             if open { q = q.where(SQLColumn("status", table: "c"), .notEqual, SQLBind(CareCallStatus.closed.rawValue)) }
             if let resident { q = q.where(SQLColumn("resident_id", table: "c"), .equal, SQLBind(resident)) }
@@ -366,7 +376,8 @@ public struct CareQueries: Sendable {
         let items = try await filtered(callSelect).orderBy(SQLOrderBy(expression: SQLColumn("received_at", table: "c"), direction: SQLDirection.descending)).orderBy(SQLColumn("id", table: "c"))
             .limit(page.perPage).offset(page.offset).all().map { try $0.decodeRecord(CareCallRecord.self) }
         let total = try await SQLHelpers.count(filtered(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(SQLAlias(SQLIdentifier("care_calls"), as: SQLIdentifier("c")))))
+            .from(SQLAlias(SQLIdentifier("care_calls"), as: SQLIdentifier("c")))
+            .join(SQLAlias(SQLIdentifier(Resident.schema), as: SQLIdentifier("r")), on: SQLColumn("resident_id", table: "c"), .equal, SQLColumn("id", table: "r"))))
         return ResultPage(items: items, total: total, page: page.page, perPage: page.perPage)
     }
 

@@ -395,6 +395,37 @@ struct CareTests {
             #expect(call.status == .seeOther)
             let calls = try await web.get(app, "/console/care/calls", cookies: cookies)
             #expect(calls.status == .ok && calls.text.contains("已接警") && calls.text.contains("派单"))
+            let callID = try await app.call(.GET, "/api/v1/care/calls").json["items"][0]["id"].string!
+            let assign = try await web.post(app, "/console/care/calls/\(callID)", form: [
+                "csrf": String(csrf), "action": "assign", "assigned_to": "网格员李梅", "version": "1", "back": "/console/care/calls",
+            ], cookies: cookies)
+            #expect(assign.status == .seeOther && assign.headers.first(name: .location) == "/console/care/calls")
+            #expect(try await app.call(.GET, "/api/v1/care/calls").json["items"][0]["assigned_to"].string == "网格员李梅")
+            // The plan form: the services ticked, with frequency and provider; then a visit from the record form.
+            let plan = try await web.post(app, "/console/care/\(id)/plan", form: [
+                "csrf": String(csrf), "svc_meals": "on", "freq_meals": "daily", "kind_meals": "facility", "name_meals": "社区助餐点",
+                "svc_visit": "on", "freq_visit": "weekly", "kind_visit": "worker", "name_visit": "网格员李梅", "svc_bathing": "",
+                "freq_bathing": "weekly", "kind_bathing": "facility", "name_bathing": "", "starts_on": "2026-06-01", "ends_on": "",
+            ], cookies: cookies)
+            #expect(plan.status == .seeOther, "\(plan.text)")
+            let planned = try await app.call(.GET, "/api/v1/care/elders/\(id)").json["plan"]
+            #expect(planned["services"].array.map { $0["service"].string } == ["meals", "visit"] && planned["version"].int == 1)
+            let stale = try await web.post(app, "/console/care/\(id)/plan", form: [
+                "csrf": String(csrf), "svc_meals": "on", "freq_meals": "weekly", "kind_meals": "facility", "name_meals": "社区助餐点",
+                "svc_visit": "on", "freq_visit": "daily", "kind_visit": "worker", "name_visit": "网格员李梅", "starts_on": "2026-06-01", "version": "7",
+            ], cookies: cookies)
+            #expect(stale.status == .conflict && stale.text.contains("操作冲突"))
+            let record = try await web.post(app, "/console/care/\(id)/records", form: [
+                "csrf": String(csrf), "service": "visit", "provided_at": "2026-06-29T09:30", "duration_minutes": "25",
+                "provider_kind": "worker", "provider_name": "网格员李梅", "feedback": "一切都好", "satisfaction": "5",
+            ], cookies: cookies)
+            #expect(record.status == .seeOther, "\(record.text)")
+            let visited = try await app.call(.GET, "/api/v1/care/elders/\(id)").json
+            #expect(visited["elder"]["last_visit_on"].string == "2026-06-29" && visited["records"][0]["feedback"].string == "一切都好")
+            let badRecord = try await web.post(app, "/console/care/\(id)/records", form: [
+                "csrf": String(csrf), "service": "visit", "provided_at": "", "duration_minutes": "0", "provider_kind": "worker", "provider_name": "x",
+            ], cookies: cookies)
+            #expect(badRecord.status == .unprocessableEntity && badRecord.text.contains("服务时长应为1至1440分钟"))
             let facilities = try await web.get(app, "/console/care/facilities", cookies: cookies)
             #expect(facilities.status == .ok && facilities.text.contains("未达标") && !facilities.text.contains("method=\"post\" action=\"/console/care/facilities\""))
             let aid = try await app.call(.GET, "/api/v1/care/elders/\(id)").json["assessments"][0]["id"].string!

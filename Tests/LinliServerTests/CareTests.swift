@@ -435,4 +435,20 @@ struct CareTests {
             #expect(try await web.get(app, "/console/care/\(UUID())", cookies: cookies).status == .notFound)
         }
     }
+
+    @Test("care pages keep to the console's policy: no inline style or script, the navigation shows 居家养老 to those who may read it")
+    func pagePolicy() async throws {
+        try await withTestApp(residents: 300) { app in
+            let id = try await app.call(.GET, "/api/v1/care/elders?per_page=1").json["items"][0]["id"].string!
+            for path in ["/console/care", "/console/care?flag=living_alone&due=true", "/console/care/\(id)", "/console/care/calls", "/console/care/facilities"] {
+                let r = try await app.page(path)
+                #expect(r.status == .ok, "\(path)")
+                #expect(!r.text.contains("<style") && !r.text.contains(" style=\"") && !r.text.contains("<script"), "\(path)")
+                #expect(r.text.contains("href=\"/console/care\""), "\(path)")
+            }
+            #expect(try await app.page("/console/care", as: .dept).status == .forbidden)
+            #expect(!(try await app.page("/console", as: .dept).text.contains("href=\"/console/care\"")))
+            #expect(try await app.page("/console/care/facilities", as: .street).text.contains("登记设施"))
+        }
+    }
 }

@@ -68,12 +68,16 @@ let routeNeeds: [String: Need] = [
     "PATCH /api/v1/care/calls/:id": .permission(.careWrite), "GET /api/v1/care/facilities": .permission(.careRead),
     "POST /api/v1/care/facilities": .permission(.careFacilities), "PATCH /api/v1/care/facilities/:id": .permission(.careFacilities),
     "GET /api/v1/care/figures": .permission(.careRead),
-    "GET /console/password": .web, "POST /console/password": .web,
     "GET /console/care": .web, "GET /console/care/calls": .web, "POST /console/care/calls/:id": .web, "GET /console/care/facilities": .web,
     "POST /console/care/facilities": .web, "GET /console/care/assessments/:id": .web, "GET /console/care/:id": .web,
     "POST /console/care/:id/assessments": .web, "POST /console/care/:id/plan": .web, "POST /console/care/:id/records": .web,
     "POST /console/care/:id/calls": .web,
     "GET /login": .web, "POST /login": .web, "GET /console": .web, "POST /logout": .web, "GET /assets/console.css": .web,
+    "GET /console/password": .web, "POST /console/password": .web,
+    "GET /console/residents": .web, "GET /console/residents/new": .web, "GET /console/residents/export": .web, "POST /console/residents": .web,
+    "GET /console/residents/:id": .web, "POST /console/residents/:id/full": .web, "GET /console/residents/:id/edit": .web,
+    "POST /console/residents/:id/edit": .web, "POST /console/residents/:id/events": .web, "GET /console/divisions": .web,
+    "GET /console/buildings/:id": .web, "GET /console/households/:id": .web,
 ]
 
 @Suite("Security: roles, scope, sign-in, audit", .serialized)

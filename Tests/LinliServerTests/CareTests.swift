@@ -449,6 +449,12 @@ struct CareTests {
             #expect(try await app.page("/console/care", as: .dept).status == .forbidden)
             #expect(!(try await app.page("/console", as: .dept).text.contains("href=\"/console/care\"")))
             #expect(try await app.page("/console/care/facilities", as: .street).text.contains("登记设施"))
+            // Officers narrow the roll to a community of their area; another street's is not found.
+            let street = try await app.page("/console/care?division=321271002001", as: .street)
+            #expect(street.status == .ok && street.text.contains("name=\"division\""))
+            let total = try await app.rollTotal()
+            #expect(street.visibleText.contains("共 \(total) 条"))
+            #expect(try await app.page("/console/care?division=321271003001", as: .street).status == .notFound)
         }
     }
 }

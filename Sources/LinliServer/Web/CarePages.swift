@@ -47,8 +47,11 @@ struct CarePages: RouteCollection {
         filter.due = req.formQuery("due") == "true"
         filter.missedVisit = req.formQuery("missed_visit") == "true"
         let pageNumber = Int(req.formQuery("page") ?? "") ?? 1
-        let page = try await req.care.roll(in: req.registryScope, filter: filter, page: PageRequest(page: min(max(1, pageNumber), 100_000), perPage: 30))
-        let figures = try await req.care.figures(in: req.registryScope)
+        // Officers narrow the roll to one 村/社区 of their area (`division`; outside it 404 as in the API).
+        let scope = try CareAPI.scope(req), division = req.formQuery("division")
+        let communities = req.registryScope.prefix.count < 12 ? try await req.care.communityAreas(in: req.registryScope) : []
+        let page = try await req.care.roll(in: scope, filter: filter, page: PageRequest(page: min(max(1, pageNumber), 100_000), perPage: 30))
+        let figures = try await req.care.figures(in: scope)
         let today = req.application.linli.today()
         let rows = page.items.map { r -> [String] in
             let e = CareElderDTO(r, today: today)
@@ -71,6 +74,8 @@ struct CarePages: RouteCollection {
             <p class="muted">名册由人口登记自动产生：年满60周岁的在册居民即在册，死亡或迁出即离册。</p>
             <div class="tiles">\(tiles)</div>
             <form method="get" action="/console/care" class="filters">
+              \(communities.count > 1 ? Console.select("村/社区", name: "division", options: [("", "全部")] + communities.map { ($0.code, $0.name) },
+                                                         selected: division) : "")
               \(Console.select("分级", name: "level", options: levelOptions, selected: level))
               \(Console.select("标记", name: "flag", options: flagOptions, selected: flag))
               \(Console.select("评估", name: "due", options: [("", "全部"), ("true", "到期待评估")], selected: filter.due ? "true" : nil))
@@ -78,7 +83,7 @@ struct CarePages: RouteCollection {
               <button type="submit">筛选</button>
             </form>
             \(Console.table(["姓名", "公民身份号码", "年龄", "分级", "标记", "下次评估", "最近巡访", "照护计划"], rows, empty: "没有符合条件的老人"))
-            \(Console.pager(page, path: "/console/care", query: [("level", level), ("flag", flag), ("due", filter.due ? "true" : nil),
+            \(Console.pager(page, path: "/console/care", query: [("division", division), ("level", level), ("flag", flag), ("due", filter.due ? "true" : nil),
                                                                  ("missed_visit", filter.missedVisit ? "true" : nil)]))
             """
         return Console.page(req, user, title: "居家养老名册", crumbs: [Crumb("工作台", "/console"), Crumb("居家养老")], body: body)

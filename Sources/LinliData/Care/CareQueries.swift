@@ -549,12 +549,19 @@ public struct CareQueries: Sendable {
         f.livingAlone = try int("alone"); f.missedVisits = try int("missed")
         f.byLevel = [CareLevel.independent.rawValue: try int("l0"), CareLevel.partlyDependent.rawValue: try int("l1"),
                      CareLevel.dependent.rawValue: try int("l2")]
-        let calls = try await sql.select().columns("received_at", "responded_at", "status").from("care_calls")
-            .wherePrefix("grid_code", scope.prefix, sqlite: sqlite).all()
-        f.calls = CallResponseFigures.of(try calls.map { (try $0.decode(column: "received_at", as: Int64.self), try $0.decode(column: "responded_at", as: Int64?.self)) })
-        f.openCalls = try calls.filter { try $0.decode(column: "status", as: String.self) != CareCallStatus.closed.rawValue }.count
+        (f.calls, f.openCalls) = try await callFigures(in: scope)
         f.communities = try await communityAreas(in: scope)
         return f
+    }
+
+    /// The response figures of the scope's calls, and how many are not closed yet.
+    public func callFigures(in scope: RegistryScope) async throws -> (CallResponseFigures, Int) {
+        let calls = try await sql.select().columns("received_at", "responded_at", "status").from("care_calls")
+            .wherePrefix("grid_code", scope.prefix, sqlite: sqlite).all()
+        let figures = CallResponseFigures.of(try calls.map {
+            (try $0.decode(column: "received_at", as: Int64.self), try $0.decode(column: "responded_at", as: Int64?.self))
+        })
+        return (figures, try calls.filter { try $0.decode(column: "status", as: String.self) != CareCallStatus.closed.rawValue }.count)
     }
 
     /// Each community of the scope with its home-care floor area and beds.

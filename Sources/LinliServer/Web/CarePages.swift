@@ -310,11 +310,11 @@ struct CarePages: RouteCollection {
         let open = req.formQuery("open") == "true"
         let pageNumber = Int(req.formQuery("page") ?? "") ?? 1
         let page = try await req.care.calls(in: req.registryScope, status: nil, open: open, page: PageRequest(page: min(max(1, pageNumber), 100_000), perPage: 30))
-        let f = try await req.care.figures(in: req.registryScope)
+        let (calls, _) = try await req.care.callFigures(in: req.registryScope)
         let body = """
             <h1>紧急呼叫</h1>
             \(Self.tabs("/console/care/calls"))
-            <p>共 \(f.calls.calls) 次，已响应 \(f.calls.responded) 次，30分钟内响应 \(f.calls.withinTarget) 次\(f.calls.meanMinutes.map { String(format: "，平均响应 %.1f 分钟", $0) } ?? "")。
+            <p>共 \(calls.calls) 次，已响应 \(calls.responded) 次，30分钟内响应 \(calls.withinTarget) 次\(calls.meanMinutes.map { String(format: "，平均响应 %.1f 分钟", $0) } ?? "")。
             \(open ? "<a href=\"/console/care/calls\">显示全部</a>" : "<a href=\"/console/care/calls?open=true\">只看未办结</a>")</p>
             \(Self.callTable(page.items, user: user, back: "/console/care/calls"))
             \(Console.pager(page, path: "/console/care/calls", query: [("open", open ? "true" : nil)]))

@@ -61,7 +61,6 @@ struct CarePages: RouteCollection {
                     e.assessmentDue ? "<span class=\"badge yellow\">待评估</span>" : HTML.escape(e.nextDue ?? ""),
                     e.visitMissed ? "<span class=\"badge red\">漏访</span>" : HTML.escape(e.lastVisitOn ?? "—"), e.hasPlan ? "有" : "—"]
         }
-        func option(_ v: String, _ l: String, _ sel: String?) -> (String, String) { (v, l) }
         let levelOptions = [("", "全部分级")] + CareLevel.allCases.map { ($0.rawValue, $0.label) } + [("unassessed", "未评估")]
         let flagOptions = [("", "全部")] + CareFlag.allCases.map { ($0.rawValue, $0.label) }
         let tiles = [("60岁以上老人", figures.elders, ""), ("已评估", figures.assessed, ""), ("待评估", figures.due, "yellow"),

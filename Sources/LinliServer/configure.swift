@@ -82,6 +82,8 @@ func routes(_ app: Application) async throws {
     try app.register(collection: Open311API(submitLimiter: RateLimiter(limit: app.linli.open311SubmitLimit, window: 3600)))
     try v1.register(collection: ImportAPI())
     try v1.register(collection: IndicatorsAPI())
+    try v1.register(collection: CareAPI())
     try app.register(collection: IndicatorPages())
+    try app.register(collection: CarePages())
     v1.get("stats", use: SystemAPI().stats)
 }

@@ -203,7 +203,8 @@ struct RegistryPagesTests {
         try await withTestApp(residents: 300) { app in
             let p = try await zhangSanfeng(app)
             for path in ["/console", "/console/residents", "/console/residents/\(p.id)", "/console/residents/\(p.id)/edit", "/console/residents/new",
-                         "/console/divisions", "/console/households/\(p.household)", "/console/indicators", "/console/import", "/console/password"] {
+                         "/console/divisions", "/console/households/\(p.household)", "/console/indicators", "/console/import", "/console/password",
+                         "/console/requests", "/console/care", "/console/care/\(p.id)", "/console/care/calls", "/console/care/facilities", "/"] {
                 let r = try await app.page(path)
                 #expect(r.status == .ok, "\(path)")
                 let html = r.text
@@ -213,6 +214,10 @@ struct RegistryPagesTests {
                 #expect(!html.contains("src=\"http") && !html.contains("href=\"http"), "\(path)")
                 #expect(html.contains("id=\"main\""), "\(path)")
             }
+            let board = try await app.page("/console/requests/board", as: .street)
+            #expect(board.status == .ok && !board.text.contains(" style=\"") && !board.text.contains("<script"))
+            let resident = try await app.page("/console", as: .resident)
+            #expect(resident.status == .seeOther && resident.location == "/")
             let css = try await app.page("/assets/console.css", as: .anonymous)
             #expect(css.status == .ok && css.text.contains("@media print") && css.text.contains("@media (max-width: 40rem)"))
         }

@@ -83,6 +83,8 @@ struct WebPages: RouteCollection {
 
     func home(req: Request) async throws -> Response {
         let user = try req.webUser()
+        // Residents are served by the portal: their own requests are listed there.
+        if user.role == .resident { return req.redirect(to: "/") }
         let body = try await HomePage.render(req, user)
         return Console.page(req, user, title: "工作台", crumbs: [], body: body)
     }

@@ -71,7 +71,7 @@ enum Console {
         let path = req.url.path
         var header = ""
         if let user {
-            let links = sections.filter { $0.needs.map(user.may) ?? true }.map { s in
+            let links = sections.filter { $0.needs.map(user.may) ?? true }.map { s -> String in
                 let current = path == s.href || (s.href != "/console" && path.hasPrefix(s.href + "/") && !sections.contains { $0.href != s.href && $0.href.hasPrefix(s.href) && path.hasPrefix($0.href) })
                 return "<a href=\"\(s.href)\"\(current ? " aria-current=\"page\"" : "")>\(HTML.escape(s.label))</a>"
             }.joined()

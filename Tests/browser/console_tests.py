@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from harness import (ACCOUNTS, active, add_account, assert_focus_visible, assert_no_overflow, assert_shows_as_text, check_page,
-                     click_button, click_link, desktop_driver, fill, forget_token, path_of, phone_driver, shot, signin, signin_as, tab_to,
+                     click_button, click_link, desktop_driver, field_error, fill, forget_token, form_errors, path_of, phone_driver, shot, signin, signin_as, tab_to,
                      test, text_of, totp, totp_code, url, use_session, visit, wait_for, write_file)
 
 SCRIPT = "<script>alert(1)</script>"
@@ -283,3 +283,39 @@ def markup_in_a_file_name_shows_as_text():
     assert "公民身份号码" in text and "有问题的行" in text, text[:500]
     assert "确认导入" not in text, "a file with no good row offers to write"
     shot(d, "import-checked")
+
+
+@test
+def change_password_form():
+    """/console/password: a wrong current password, then a weak new one, each refused with the message
+    beside its field and in the list above the form (what was typed is not put back); a good one ends
+    the session, and the new password signs in."""
+    a = add_account("pw.change", "改密测试")
+    d = phone_driver()
+    use_session(d, a.username)
+    visit(d, "/console")
+    click_link(d, "修改密码")
+    assert path_of(d) == "/console/password", path_of(d)
+    check_page(d)
+    fill(d, "current_password", a.password + "x")
+    fill(d, "new_password", "Another-Good-Pass-2026")
+    click_button(d, "修改密码")
+    check_page(d)
+    assert field_error(d, "current_password") == "当前密码不正确"
+    assert "当前密码不正确" in form_errors(d), form_errors(d)
+    assert d.find_element(By.NAME, "current_password").get_attribute("value") == ""
+    fill(d, "current_password", a.password)
+    fill(d, "new_password", "short")
+    click_button(d, "修改密码")
+    check_page(d)
+    message = field_error(d, "new_password")
+    assert "密码至少" in message, message
+    shot(d, "password-refused")
+    fill(d, "current_password", a.password)
+    fill(d, "new_password", "Another-Good-Pass-2026")
+    click_button(d, "修改密码")
+    assert path_of(d).startswith("/login") or d.find_elements(By.NAME, "password"), path_of(d)
+    d.get(url("/console"))
+    assert path_of(d).startswith("/login"), "the session lasted past the change of password"
+    signin(d, a.username, "Another-Good-Pass-2026")
+    assert_home(d, "改密测试", "社区工作者", "寺巷社区")

@@ -383,6 +383,22 @@ def fill(driver, name: str, value: str):
     return el
 
 
+def field_error(driver, name: str) -> str:
+    """The message shown with the form field of this name after a refused submit: the field is marked
+    aria-invalid and names its message by aria-describedby (what a screen reader reads out)."""
+    el = driver.find_element(By.NAME, name)
+    assert el.get_attribute("aria-invalid") == "true", f"the field {name} is not marked invalid"
+    ids = (el.get_attribute("aria-describedby") or "").split()
+    texts = [driver.find_element(By.ID, i).text for i in ids if i.endswith("-err")]
+    assert texts and texts[0].strip(), f"the field {name} names no message (aria-describedby={ids})"
+    return texts[0].strip()
+
+
+def form_errors(driver) -> list[str]:
+    """The list of problems above a refused form (role=alert)."""
+    return [li.text for li in driver.find_elements(By.CSS_SELECTOR, "[role=alert] li")]
+
+
 def button(driver, text: str):
     """The visible button (or submit input) whose text is or contains `text`."""
     candidates = driver.find_elements(By.XPATH, "//button | //input[@type='submit' or @type='button']")

@@ -319,3 +319,21 @@ def change_password_form():
     assert path_of(d).startswith("/login"), "the session lasted past the change of password"
     signin(d, a.username, "Another-Good-Pass-2026")
     assert_home(d, "改密测试", "社区工作者", "寺巷社区")
+
+
+@test
+def keyboard_skip_link_and_navigation():
+    """On a console page the first Tab shows 跳到正文 (skip to the content); the header's sections are
+    reached by Tab, each showing its focus, and Enter on one opens it."""
+    d = desktop_driver()
+    use_session(d, "worker")
+    visit(d, "/console")
+    d.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    skip = d.switch_to.active_element
+    assert skip.text == "跳到正文" and skip.is_displayed(), f"the first Tab reaches {active(d)}"
+    assert_focus_visible(d)
+    el, passed = tab_to(d, lambda e: e.tag_name == "a" and e.text == "规划指标", limit=12)
+    assert_focus_visible(d)
+    el.send_keys(Keys.ENTER)
+    wait_for(d, lambda x: path_of(x).startswith("/console/indicators"), message="Enter on 规划指标 did not open it")
+    check_page(d)

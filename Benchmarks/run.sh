@@ -5,6 +5,7 @@
 #   3. GET /api/v1/residents/{id} under wrk next to the bare route /livez of the same server
 #   4. the same search at 1,000,000 residents
 #   5. requests: the supervision board and per-area counts with 1,000,000 requests (Benchmarks/requests.sh)
+#   6. the web console's pages as three roles at 161k (Benchmarks/pages.py); `run.sh OUT pages` runs only this
 # Usage: Benchmarks/run.sh [OUT_DIR] (default bench-out/). Needs wrk (apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,7 +82,25 @@ for key, d in delta.items():
     kill $server; wait $server 2>/dev/null || true
     LINLI_DATA_DIR="$out/d161k" "$bin" audit verify
 }
+pages() {
+    echo "== 6. the web console's pages at 161,000 residents, as a community worker, a street officer and a district officer (p50/p99 of 50 GETs each)"
+    [ -f "$out/d161k/linli.sqlite" ] || load 161000 "$out/d161k"
+    local password="Bench-$(date +%s)-Pass!" street district
+    echo "$password" | LINLI_DATA_DIR="$out/d161k" "$bin" user create --username pagesw$$ --role community_worker \
+        --scope 321271002001 --password-stdin >/dev/null
+    street=$(echo "$password" | LINLI_DATA_DIR="$out/d161k" "$bin" user create --username pagess$$ --role street_officer \
+        --scope 321271002000 --password-stdin | sed -n 's/.*secret=\([A-Z2-7]*\).*/\1/p')
+    district=$(echo "$password" | LINLI_DATA_DIR="$out/d161k" "$bin" user create --username pagesd$$ --role district_officer \
+        --scope 321271000000 --password-stdin | sed -n 's/.*secret=\([A-Z2-7]*\).*/\1/p')
+    serve "$out/d161k"
+    python3 Benchmarks/pages.py "http://127.0.0.1:$port" 50 "worker=$(token pagesw$$ "$password")" \
+        "street=$(token pagess$$ "$password" "$(python3 Benchmarks/totp.py "$street")")" \
+        "district=$(token pagesd$$ "$password" "$(python3 Benchmarks/totp.py "$district")")"
+    kill $server; wait $server 2>/dev/null || true; server=
+}
+
 if [ "$only" = mixed ]; then mixed; exit 0; fi
+if [ "$only" = pages ]; then pages; exit 0; fi
 
 echo "== 1. demo load, 161,000 residents (3 runs)"
 for i in 1 2 3; do load 161000 "$out/d161k"; done
@@ -125,6 +144,7 @@ wrk -t2 -c64 -d15s --latency -s Benchmarks/by-id.lua "http://127.0.0.1:$port" --
 kill $server; wait $server 2>/dev/null || true
 
 mixed
+pages
 
 echo "== 4. search at 1,000,000"
 load 1000000 "$out/d1m"

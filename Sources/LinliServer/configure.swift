@@ -67,6 +67,7 @@ func routes(_ app: Application) async throws {
     let signIns = RateLimiter(limit: app.linli.signInLimit, window: app.linli.signInWindow)
     try app.register(collection: WebPages(limiter: signIns, decoyHash: decoy))
     try app.register(collection: ImportPages())
+    try app.register(collection: RegistryPages())
     try v1.register(collection: AuthAPI(limiter: signIns, decoyHash: decoy))
     try v1.register(collection: DivisionsAPI())
     try v1.register(collection: BuildingsAPI())

@@ -177,7 +177,8 @@ struct IndicatorsTests {
             let page = try await web("/console/indicators?rank=requests.volume", .street)
             #expect(page.status == .ok)
             let html = page.text
-            #expect(html.contains("name=\"viewport\"") && html.contains("@media print") && !html.contains("<script"))
+            #expect(html.contains("name=\"viewport\"") && html.contains("/assets/console.css") && !html.contains("<script"))
+            #expect(HTML.css.contains("@media print") && HTML.css.contains(".chip.st-behind"))
             #expect(html.contains("村/社区排名：受理事项数") && html.contains("年龄结构") && html.contains("80岁以上"))
             #expect(html.components(separatedBy: "<svg").count >= 5)
             #expect(html.contains("尚未测量的规划目标") && html.contains("社区志愿者注册率"))

@@ -62,6 +62,11 @@ let routeNeeds: [String: Need] = [
     "GET /api/v1/indicators/:indicator/series": .permission(.indicatorsRead),
     "GET /console/indicators": .web, "GET /console/indicators.xlsx": .web, "GET /console/indicators.csv": .web,
     "GET /login": .web, "POST /login": .web, "GET /console": .web, "POST /logout": .web, "GET /assets/console.css": .web,
+    "GET /console/password": .web, "POST /console/password": .web,
+    "GET /console/residents": .web, "GET /console/residents/new": .web, "GET /console/residents/export": .web, "POST /console/residents": .web,
+    "GET /console/residents/:id": .web, "POST /console/residents/:id/full": .web, "GET /console/residents/:id/edit": .web,
+    "POST /console/residents/:id/edit": .web, "POST /console/residents/:id/events": .web, "GET /console/divisions": .web,
+    "GET /console/buildings/:id": .web, "GET /console/households/:id": .web,
 ]
 
 @Suite("Security: roles, scope, sign-in, audit", .serialized)

@@ -49,8 +49,10 @@ struct ImportAPI: RouteCollection {
 /// The web page for community workers: upload, see the check with every bad row, download the
 /// report, confirm, watch the progress (the page refreshes itself while work runs; no script).
 struct ImportPages: RouteCollection {
+    static let crumbs = [Crumb("工作台", "/console"), Crumb("导入居民信息")]
+
     func boot(routes: any RoutesBuilder) throws {
-        let web = routes.grouped(CookieAuthenticator()).grouped("console", "import")
+        let web = routes.grouped(CookieAuthenticator()).grouped(WebErrorMiddleware()).grouped("console", "import")
         web.get(use: form)
         web.on(.POST, body: .collect(maxSize: ByteCount(value: ImportFlow.maxUpload)), use: upload)
         web.get("template", use: template)
@@ -74,8 +76,8 @@ struct ImportPages: RouteCollection {
     func form(req: Request) async throws -> Response {
         guard let csrf = try signedIn(req) else { return req.redirect(to: "/login") }
         let columns = ResidentColumn.allCases.map { "<tr><td>\(HTML.escape($0.rawValue))</td><td>\(HTML.escape($0.note))</td></tr>" }.joined()
-        return HTML.page(title: "导入居民", body: """
-            <main class="card wide">
+        return Console.page(req, try? req.webUser(), title: "导入居民", crumbs: ImportPages.crumbs, body: """
+            
               <h1>导入居民信息</h1>
               <p>上传 Excel 工作簿（.xlsx）或 CSV（UTF-8 或 GB18030）。系统先逐行检查，列出所有问题；确认后才写入合格的行。
                  同一文件再次导入不会重复登记（按公民身份号码）。只能导入您管辖范围内的网格和楼栋。</p>
@@ -88,7 +90,7 @@ struct ImportPages: RouteCollection {
               <h2>列说明</h2>
               <table><tr><th>列名</th><th>要求</th></tr>\(columns)</table>
               <p><a href="/console">返回工作台</a></p>
-            </main>
+            
             """)
     }
 
@@ -99,9 +101,9 @@ struct ImportPages: RouteCollection {
             let job = try await ImportFlow.start(req)
             return req.redirect(to: "/console/import/\(job.id)")
         } catch let e as ProblemError where e.status != .forbidden {
-            return HTML.page(title: "导入居民", body: """
-                <main class="card wide"><h1>无法导入</h1><p class="error" role="alert">\(HTML.escape(e.detail))</p>
-                <p>未写入任何数据。<a href="/console/import">重新选择文件</a></p></main>
+            return Console.page(req, try? req.webUser(), title: "导入居民", crumbs: ImportPages.crumbs, body: """
+                <h1>无法导入</h1><p class="error" role="alert">\(HTML.escape(e.detail))</p>
+                <p>未写入任何数据。<a href="/console/import">重新选择文件</a></p>
                 """, status: e.status)
         }
     }
@@ -153,9 +155,9 @@ struct ImportPages: RouteCollection {
         case .failed(let m):
             body = "<p class=\"error\" role=\"alert\">\(HTML.escape(m))</p>"
         }
-        return HTML.page(title: "导入居民", body: """
-            <main class="card wide"><h1>导入居民：\(name)</h1>\(body)
-            <p><a href="/console/import">导入其他文件</a> · <a href="/console">返回工作台</a></p></main>
+        return Console.page(req, try? req.webUser(), title: "导入居民", crumbs: ImportPages.crumbs, body: """
+            <h1>导入居民：\(name)</h1>\(body)
+            <p><a href="/console/import">导入其他文件</a> · <a href="/console">返回工作台</a></p>
             """, head: head)
     }
 

@@ -67,11 +67,11 @@ enum Console {
     ]
 
     static func page(_ req: Request, _ user: WebUser?, title: String, crumbs: [Crumb] = [], body: String,
-                     status: HTTPResponseStatus = .ok, wide: Bool = true) -> Response {
+                     status: HTTPResponseStatus = .ok, wide: Bool = true, head: String = "") -> Response {
         let path = req.url.path
         var header = ""
         if let user {
-            let links = sections.filter { $0.needs.map(user.may) ?? true }.map { s -> String in
+            let links = sections.filter { $0.needs.map(user.may) ?? true }.map { (s: Section) -> String in
                 let current = path == s.href || (s.href != "/console" && path.hasPrefix(s.href + "/") && !sections.contains { $0.href != s.href && $0.href.hasPrefix(s.href) && path.hasPrefix($0.href) })
                 return "<a href=\"\(s.href)\"\(current ? " aria-current=\"page\"" : "")>\(HTML.escape(s.label))</a>"
             }.joined()
@@ -86,7 +86,7 @@ enum Console {
                 </header>
                 """
         }
-        let trail = crumbs.isEmpty ? "" : "<nav class=\"crumbs\" aria-label=\"位置\"><ol>" + crumbs.map { c in
+        let trail = crumbs.isEmpty ? "" : "<nav class=\"crumbs\" aria-label=\"位置\"><ol>" + crumbs.map { (c: Crumb) -> String in
             c.href.map { "<li><a href=\"\(HTML.escape($0))\">\(HTML.escape(c.label))</a></li>" } ?? "<li aria-current=\"page\">\(HTML.escape(c.label))</li>"
         }.joined() + "</ol></nav>"
         return HTML.page(title: title, body: """
@@ -96,7 +96,7 @@ enum Console {
             \(trail)
             \(body)
             </main>
-            """, status: status)
+            """, status: status, head: head)
     }
 
     /// An error as a page (the API answers problem+json; people get words and a way back).
@@ -162,7 +162,7 @@ enum Console {
     static func select(_ label: String, name: String, options: [(String, String)], selected: String? = nil, error: String? = nil,
                        required: Bool = false) -> String {
         let id = "f-" + name
-        let opts = options.map { v, l in
+        let opts = options.map { (v: String, l: String) -> String in
             "<option value=\"\(HTML.escape(v))\"\(v == selected ? " selected" : "")>\(HTML.escape(l))</option>"
         }.joined()
         return """

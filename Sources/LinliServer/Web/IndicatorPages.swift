@@ -7,33 +7,29 @@ import Vapor
 /// with status colours, trends, communities ranked, the population structure, and the table as Excel or CSV.
 struct IndicatorPages: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let web = routes.grouped(CookieAuthenticator()).grouped("console")
+        let web = routes.grouped(CookieAuthenticator()).grouped(WebErrorMiddleware()).grouped("console")
         web.get("indicators", use: dashboard)
         web.get("indicators.xlsx") { try await Self.download($0, "xlsx") }
         web.get("indicators.csv") { try await Self.download($0, "csv") }
-        // A stylesheet of its own: the Content Security Policy (style-src 'self') refuses inline styles.
-        routes.get("assets", "indicators.css") { _ -> Response in
-            let response = Response(status: .ok, body: .init(string: IndicatorDashboard.css))
-            response.headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
-            response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
-            return response
-        }
     }
 
     static func download(_ req: Request, _ format: String) async throws -> Response {
-        guard req.principal != nil else { return req.redirect(to: "/login") }
+        _ = try req.webUser()
         return try await IndicatorFlow.export(req, format: format)
     }
 
     func dashboard(req: Request) async throws -> Response {
-        guard let p = req.principal else { return req.redirect(to: "/login") }
+        let user = try req.webUser()
+        let p = user.principal
         let (table, division) = try await IndicatorFlow.table(req)
         let rank = (try req.queryString("rank", maxLength: 60)).flatMap { IndicatorCatalog.definition($0) }.flatMap { $0.measured ? $0 : nil }
             ?? IndicatorCatalog.definition("population.age_60_plus")!
         let series = try await IndicatorQueries(req.db).series(division: division.code)
-        let body = IndicatorDashboard(table: table, division: division, rank: rank, series: series,
-                                      ancestors: try await ancestors(of: division, within: p.account.divisionCode, req)).html
-        return HTML.page(title: "规划指标", body: body, head: "<link rel=\"stylesheet\" href=\"/assets/indicators.css\">")
+        let ancestors = try await ancestors(of: division, within: p.account.divisionCode, req)
+        let body = IndicatorDashboard(table: table, division: division, rank: rank, series: series, ancestors: ancestors).html
+        let crumbs = [Crumb("工作台", "/console")] + ancestors.map { Crumb($0.name, "/console/indicators?division=\($0.code)") }
+            + [Crumb("规划指标 · " + division.name)]
+        return Console.page(req, user, title: "规划指标 · \(division.name)", crumbs: crumbs, body: body)
     }
 
     /// The enclosing divisions from the account's own down to the parent of `division`.
@@ -57,23 +53,9 @@ struct IndicatorDashboard {
     var series: [String: [IndicatorQueries.Point]]
     var ancestors: [IndicatorDivision]
 
-    static let css = IndicatorStatus.allCases.map { ".chip.s-\($0.rawValue) { background: \($0.colour); }" }.joined(separator: "\n") + "\n" + """
-        .dash { max-width: 72rem; margin: 1rem auto; padding: 1rem 1.5rem; background: #fff; }
-        .dash nav a { margin-right: .75rem; } .chip { display: inline-block; padding: 0 .5rem; border-radius: 3px; color: #fff; }
-        .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(22rem, 100%), 1fr)); gap: 1rem; }
-        .charts figure { margin: 0; min-width: 0; } .charts svg { max-width: 100%; height: auto; }
-        @media (max-width: 40rem) { .dash { margin: 0; padding: .75rem; } }
-        td.num { text-align: right; white-space: nowrap; } .small { color: #52606d; font-size: .85rem; }
-        select { padding: .3rem; font-size: 1rem; } .dash button { margin-top: 0; }
-        @media print { nav, form, .exports { display: none; } body { background: #fff; } .dash { max-width: none; margin: 0; padding: 0; }
-          figure, tr { break-inside: avoid; } .chip { border: 1px solid #000; color: #000 !important; background: none !important; } }
-        """
-
     var html: String {
         let e = HTML.escape
         let q = "division=\(division.code)"
-        let crumbs = (ancestors.map { "<a href=\"/console/indicators?division=\($0.code)\">\(e($0.name))</a>" } + [e(division.name)])
-            .joined(separator: " › ")
         let children = table.children(of: division.code)
         let childLinks = children.map { "<a href=\"/console/indicators?division=\($0.code)&amp;rank=\(e(rank.code))\">\(e($0.name))</a>" }
             .joined(separator: " ")
@@ -88,7 +70,7 @@ struct IndicatorDashboard {
             return """
                 <tr><td>\(e(d.name))<div class="small">\(e(d.numerator))\(d.denominator.map { " ÷ " + e($0) } ?? "")</div></td>\
                 <td class="num">\(value)<div class="small">\(fraction)</div></td><td class="num">\(d.target.map { e($0.text) } ?? "—")</td>\
-                <td class="num">\(gap)</td><td><span class="chip s-\(v.status.rawValue)">\(e(v.status.label))</span></td>\
+                <td class="num">\(gap)</td><td><span class="chip st-\(v.status.rawValue)">\(e(v.status.label))</span></td>\
                 <td>\(trend.isEmpty ? "<span class=\"small\">—</span>" : trend)</td></tr>
                 """
         }.joined()
@@ -114,13 +96,11 @@ struct IndicatorDashboard {
             "<option value=\"\(e($0.code))\"\($0.code == rank.code ? " selected" : "")>\(e($0.name))</option>"
         }.joined()
         return """
-            <main class="dash">
-              <nav><a href="/console">工作台</a> \(crumbs)</nav>
-              <h1>规划指标 · \(e(division.name))</h1>
+            <h1>规划指标 · \(e(division.name))</h1>
               <p class="small">\(e(division.level.label))，截至 \(table.today)。依据《泰州医药高新区社区建设与管理“十三五”专项规划》发展目标；
                  状态：达标、接近（差距不足目标的十分之一）、未达标、监测（规划未设目标）、暂无数据。</p>
               <p class="exports"><a href="/console/indicators.xlsx?\(q)">导出 Excel（.xlsx）</a> <a href="/console/indicators.csv?\(q)">导出 CSV</a></p>
-              \(childLinks.isEmpty ? "" : "<nav><strong>\(e(levelName))：</strong>\(childLinks)</nav>")
+              \(childLinks.isEmpty ? "" : "<nav class=\"children\"><strong>\(e(levelName))：</strong>\(childLinks)</nav>")
               <div class="scroll"><table><tr><th>指标（分子 ÷ 分母）</th><th>数值</th><th>目标</th><th>差距</th><th>状态</th><th>趋势</th></tr>\(rows)</table></div>
               <form method="get" action="/console/indicators"><input type="hidden" name="division" value="\(division.code)">
                 <label>排名与趋势的指标 <select name="rank">\(options)</select></label> <button type="submit">查看</button></form>
@@ -128,7 +108,6 @@ struct IndicatorDashboard {
               <h2>尚未测量的规划目标</h2>
               <p class="small">平台还没有这些目标所需的数据，因此不显示数值；相应模块上线后自动计算。</p>
               <div class="scroll"><table><tr><th>目标</th><th>目标值</th><th>规划原文</th><th>尚需的数据</th></tr>\(missingRows)</table></div>
-            </main>
             """
     }
 }

@@ -248,8 +248,15 @@ enum HTML {
         .muted, .empty { color: #52606d; } .notice { background: #e3f9e5; padding: .5rem; border-radius: 4px; }
         progress { width: 100%; height: 1.2rem; } input[type=file] { border: 1px dashed #9fb3c8; }
         .error { color: #b42318; background: #fef3f2; padding: .5rem; border-radius: 4px; } .error ul { margin: .25rem 0; }
+        nav.children a { margin-right: .75rem; } .chip { display: inline-block; padding: 0 .5rem; border-radius: 3px; color: #fff; }
+        \(IndicatorStatus.allCases.map { ".chip.st-\($0.rawValue) { background: \($0.colour); }" }.joined(separator: " "))
+        .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(22rem, 100%), 1fr)); gap: 1rem; }
+        .charts figure { margin: 0; } .charts svg { max-width: 100%; height: auto; }
+        td.num { text-align: right; white-space: nowrap; } .small { color: #52606d; font-size: .85rem; }
         @media (max-width: 40rem) { .sheet, .card { margin: 0; border-radius: 0; padding: .75rem; } .top .who { margin-left: 0; } }
         @media print { .top, .crumbs, .actions, form, button, .skip, .pager, .noprint { display: none !important; }
-                       body { background: #fff; } .sheet, .card { box-shadow: none; margin: 0; max-width: none; } a { color: inherit; text-decoration: none; } }
+                       body { background: #fff; } .sheet, .card { box-shadow: none; margin: 0; max-width: none; } a { color: inherit; text-decoration: none; }
+                       .exports, nav.children { display: none; } figure, tr { break-inside: avoid; }
+                       .chip { border: 1px solid #000; color: #000 !important; background: none !important; } }
         """
 }

@@ -65,7 +65,9 @@ struct DemoCommand: AsyncCommand {
         let host = signature.hostname ?? "127.0.0.1", port = signature.port ?? 8080
         context.console.print("""
             平台已启动：http://\(host):\(port)/
+              工作人员登录（网页工作台）：http://\(host):\(port)/login
               行政区划（公开）：http://\(host):\(port)/api/v1/divisions
+              API 登录：curl -X POST http://\(host):\(port)/api/v1/auth/token -H 'Content-Type: application/json' -d '{"username":"worker","password":"…"}'
               接口说明（OpenAPI）：http://\(host):\(port)/api/openapi.yaml
             按 Ctrl+C 停止。
             """)
@@ -125,8 +127,6 @@ enum DemoAccounts {
             }
             lines.append(line)
         }
-        lines.append("API 登录：curl -X POST http://127.0.0.1:8080/api/v1/auth/token -H 'Content-Type: application/json' "
-                     + "-d '{\"username\":\"worker\",\"password\":\"…\"}'")
         console.print(lines.joined(separator: "\n"))
     }
 

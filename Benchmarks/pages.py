@@ -1,0 +1,67 @@
+"""Times the web console's pages as each role sees them, on a running server (release build).
+
+Usage: python3 Benchmarks/pages.py BASE_URL RUNS ROLE=TOKEN...   (tokens from POST /api/v1/auth/token;
+the console takes the same session in its cookie). Finds a resident, building, household and request
+to open through the pages themselves, then GETs every page RUNS times after a warm-up and prints a
+Markdown table of p50/p99 milliseconds (loopback, so this is the server's time plus a fraction of a ms).
+"""
+import http.client, re, statistics, sys, time, urllib.parse
+
+base, runs, roles = sys.argv[1], int(sys.argv[2]), dict(a.split("=", 1) for a in sys.argv[3:])
+url = urllib.parse.urlparse(base)
+conn = {}
+
+def get(role, path):
+    c = conn.setdefault(role, http.client.HTTPConnection(url.hostname, url.port))
+    c.request("GET", path, headers={"Cookie": "linli_session=" + roles[role]} if role in roles else {})
+    r = c.getresponse()
+    return r.status, r.read().decode()
+
+def first(role, path, pattern):
+    status, body = get(role, path)
+    m = re.search(pattern, body)
+    return m.group(1) if m else None
+
+pages = []  # (role, label, path)
+for role in roles:
+    pages += [(role, "home 工作台", "/console"),
+              (role, "residents list 居民列表", "/console/residents"),
+              (role, "search by initials 拼音首字母", "/console/residents?q=zxm"),
+              (role, "search by name 姓名", "/console/residents?q=" + urllib.parse.quote("张")),
+              (role, "division tree 区划", "/console/divisions"),
+              (role, "indicators 规划指标", "/console/indicators")]
+    rid = first(role, "/console/residents", r'href="/console/residents/([0-9A-Fa-f-]{36})"')
+    if rid:
+        pages.append((role, "profile 居民信息", "/console/residents/" + rid))
+        hid = first(role, "/console/residents/" + rid, r'href="/console/households/([0-9A-Fa-f-]{36})"')
+        if hid:
+            pages.append((role, "household 户", "/console/households/" + hid))
+            bid = first(role, "/console/households/" + hid, r'href="/console/buildings/([0-9A-Fa-f-]{36})"')
+            if bid: pages.append((role, "building 楼栋", "/console/buildings/" + bid))
+    status, _ = get(role, "/console/requests")
+    if status == 200:
+        pages.append((role, "request queue 事项", "/console/requests"))
+        pages.append((role, "overdue queue 红牌", "/console/requests?card=red"))
+        req = first(role, "/console/requests", r'href="/console/requests/([0-9A-Fa-f-]{36})"')
+        if req: pages.append((role, "request 事项详情", "/console/requests/" + req))
+    if get(role, "/console/requests/board")[0] == 200:
+        pages.append((role, "supervision board 督办", "/console/requests/board"))
+    if get(role, "/console/care")[0] == 200:
+        pages.append((role, "care roll 养老名册", "/console/care"))
+pages.append(("anonymous", "portal 居民服务首页", "/"))
+
+print("| page | role | status | p50 ms | p99 ms | max ms |")
+print("|---|---|---|---|---|---|")
+worst = 0.0
+for role, label, path in pages:
+    for _ in range(3): get(role, path)
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        status, _ = get(role, path)
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    p99 = times[min(len(times) - 1, int(round(0.99 * (len(times) - 1))))]
+    worst = max(worst, p99)
+    print(f"| {label} | {role} | {status} | {statistics.median(times):.1f} | {p99:.1f} | {times[-1]:.1f} |")
+print(f"\nslowest p99: {worst:.1f} ms (target < 200 ms)")

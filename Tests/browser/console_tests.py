@@ -16,7 +16,8 @@ SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
 
 # The console pages a signed-in community worker can open; flow tests add theirs (phone widths are checked on each).
-CONSOLE_PAGES = ["/console", "/console/password", "/console/indicators", "/console/import"]
+CONSOLE_PAGES = ["/console", "/console/password", "/console/indicators", "/console/import", "/console/residents",
+                 "/console/residents?q=zs", "/console/residents/new", "/console/divisions"]
 
 
 def assert_home(d, name: str, role: str, area: str):

@@ -74,11 +74,16 @@ func routes(_ app: Application) async throws {
     try v1.register(collection: ResidentsAPI())
     try v1.register(collection: AccountsAPI())
     try v1.register(collection: AuditAPI())
+    // The portal's reports and the API's anonymous ones count against the same limit.
     let anonymousSubmits = RateLimiter(limit: app.linli.anonymousSubmitLimit, window: 3600)
     try v1.register(collection: RequestsAPI(submitLimiter: anonymousSubmits))
+    try app.register(collection: RequestPages())
+    try app.register(collection: PortalPages(submitLimiter: anonymousSubmits))
     try app.register(collection: Open311API(submitLimiter: RateLimiter(limit: app.linli.open311SubmitLimit, window: 3600)))
     try v1.register(collection: ImportAPI())
     try v1.register(collection: IndicatorsAPI())
+    try v1.register(collection: CareAPI())
     try app.register(collection: IndicatorPages())
+    try app.register(collection: CarePages())
     v1.get("stats", use: SystemAPI().stats)
 }

@@ -49,6 +49,10 @@ let routeNeeds: [String: Need] = [
     // Open to anyone with the number and access code (or the reporter's own sign-in); refused otherwise as not found.
     "POST /api/v1/requests": .anonymousOr(.requestsRead), "GET /api/v1/requests/track/:number": .open,
     "POST /api/v1/requests/track/:number/rating": .open, "POST /api/v1/requests/track/:number/reopen": .open,
+    "GET /console/requests": .web, "GET /console/requests/board": .web, "GET /console/requests/:id": .web,
+    "POST /console/requests/:id/actions": .web, "POST /console/requests/:id/contact": .web, "GET /console/requests/:id/photos/:photo": .web,
+    // The residents' portal: no sign-in, forms checked against the page's CSRF cookie (RequestPagesTests).
+    "GET /": .web, "POST /report": .web, "GET /track": .web, "POST /track": .web, "POST /track/rating": .web, "POST /track/reopen": .web,
     // Open311 GeoReport v2: reads are public, submissions need an API key (Open311Tests).
     "GET /open311/:resource": .open, "GET /open311/v2/:resource": .open, "GET /open311/v2/:resource/:file": .open,
     "POST /open311/v2/:resource": .open,
@@ -61,6 +65,17 @@ let routeNeeds: [String: Need] = [
     "GET /api/v1/indicators": .permission(.indicatorsRead), "GET /api/v1/indicators/export": .permission(.indicatorsRead),
     "GET /api/v1/indicators/:indicator/series": .permission(.indicatorsRead),
     "GET /console/indicators": .web, "GET /console/indicators.xlsx": .web, "GET /console/indicators.csv": .web,
+    "GET /api/v1/care/elders": .permission(.careRead), "GET /api/v1/care/elders/:id": .permission(.careRead),
+    "POST /api/v1/care/elders/:id/assessments": .permission(.careWrite), "PUT /api/v1/care/elders/:id/plan": .permission(.careWrite),
+    "POST /api/v1/care/elders/:id/records": .permission(.careWrite), "GET /api/v1/care/assessments/:id": .permission(.careFullView),
+    "GET /api/v1/care/calls": .permission(.careRead), "POST /api/v1/care/calls": .permission(.careWrite),
+    "PATCH /api/v1/care/calls/:id": .permission(.careWrite), "GET /api/v1/care/facilities": .permission(.careRead),
+    "POST /api/v1/care/facilities": .permission(.careFacilities), "PATCH /api/v1/care/facilities/:id": .permission(.careFacilities),
+    "GET /api/v1/care/figures": .permission(.careRead),
+    "GET /console/care": .web, "GET /console/care/calls": .web, "POST /console/care/calls/:id": .web, "GET /console/care/facilities": .web,
+    "POST /console/care/facilities": .web, "GET /console/care/assessments/:id": .web, "GET /console/care/:id": .web,
+    "POST /console/care/:id/assessments": .web, "POST /console/care/:id/plan": .web, "POST /console/care/:id/records": .web,
+    "POST /console/care/:id/calls": .web,
     "GET /login": .web, "POST /login": .web, "GET /console": .web, "POST /logout": .web, "GET /assets/console.css": .web,
     "GET /console/password": .web, "POST /console/password": .web,
     "GET /console/residents": .web, "GET /console/residents/new": .web, "GET /console/residents/export": .web, "POST /console/residents": .web,

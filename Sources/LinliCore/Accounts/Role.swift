@@ -55,12 +55,14 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     private var grantedPermissions: Set<Permission> {
         switch self {
         case .gridWorker, .communityWorker:
-            return [.registryRead, .registryWrite, .registryFullView, .requestsRead, .requestsHandle, .indicatorsRead]
+            return [.registryRead, .registryWrite, .registryFullView, .requestsRead, .requestsHandle, .indicatorsRead,
+                    .careRead, .careWrite, .careFullView]
         case .streetOfficer:
-            return [.registryRead, .registryFullView, .requestsRead, .requestsHandle, .requestsSupervise, .indicatorsRead]
+            return [.registryRead, .registryFullView, .requestsRead, .requestsHandle, .requestsSupervise, .indicatorsRead,
+                    .careRead, .careFullView, .careFacilities]
         case .districtOfficer:
             return [.registryRead, .registryFullView, .divisionsWrite, .requestsRead, .requestsHandle, .requestsSupervise, .categoriesManage,
-                    .indicatorsRead]
+                    .indicatorsRead, .careRead, .careFullView, .careFacilities]
         case .department:
             return [.requestsRead, .requestsHandle]
         case .resident:
@@ -101,4 +103,12 @@ public enum Permission: String, Codable, Sendable, CaseIterable {
     case categoriesManage = "categories.manage"
     /// The plan's indicators of one's area: dashboard, series and their export.
     case indicatorsRead = "indicators.read"
+    /// The care roll of one's area (居家养老): elders, levels, plans, records, calls, facilities, figures.
+    case careRead = "care.read"
+    /// Assess elders, keep their plans and service records, log and handle emergency calls.
+    case careWrite = "care.write"
+    /// See an assessment's item scores (sensitive personal data; each view is audited).
+    case careFullView = "care.full_view"
+    /// Register and change care facilities (floor area, beds).
+    case careFacilities = "care.facilities"
 }

@@ -83,6 +83,10 @@ public struct IndicatorCounts: Sendable, Equatable {
     /// 村/社区 in the division, and those with a community worker on the platform. Nil for a grid.
     public var communities: Int64?
     public var communitiesOnPlatform: Int64 = 0
+    /// 居家养老 (per grid): elders assessed, by level (`CareLevel.allCases` order), with a care plan; elders
+    /// living alone and those of them visited in the last 7 days; emergency calls, responded ones and the
+    /// seconds they took.
+    public var care = CareCounts()
 
     public init() {}
 
@@ -96,9 +100,36 @@ public struct IndicatorCounts: Sendable, Equatable {
         residentsWithWorkers += o.residentsWithWorkers
         if let c = o.communities { communities = (communities ?? 0) + c }
         communitiesOnPlatform += o.communitiesOnPlatform
+        care.add(o.care)
     }
 
     public var aged60Plus: Int64 { ageBands[2] + ageBands[3] }
+}
+
+/// The care figures of a division (see `IndicatorCounts.care`).
+public struct CareCounts: Sendable, Equatable {
+    public var assessed: Int64 = 0
+    public var levels: [Int64] = [0, 0, 0]
+    public var withPlan: Int64 = 0
+    public var livingAlone: Int64 = 0
+    public var livingAloneVisited: Int64 = 0
+    public var calls: Int64 = 0
+    public var callsResponded: Int64 = 0
+    public var responseSeconds: Int64 = 0
+    /// Facilities, per community: beds, nursing beds, communities meeting the floor-area standard.
+    public var beds: Int64 = 0
+    public var nursingBeds: Int64 = 0
+    public var communitiesAreaMet: Int64 = 0
+
+    public init() {}
+
+    public mutating func add(_ o: CareCounts) {
+        assessed += o.assessed
+        for i in levels.indices { levels[i] += o.levels[i] }
+        withPlan += o.withPlan; livingAlone += o.livingAlone; livingAloneVisited += o.livingAloneVisited
+        calls += o.calls; callsResponded += o.callsResponded; responseSeconds += o.responseSeconds
+        beds += o.beds; nursingBeds += o.nursingBeds; communitiesAreaMet += o.communitiesAreaMet
+    }
 }
 
 /// The sums of `request_tallies` for a set of communities.

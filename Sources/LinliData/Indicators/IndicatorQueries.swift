@@ -115,6 +115,44 @@ public struct IndicatorQueries: Sendable {
             add(try row.decode(column: "grid_code", as: String.self)) { $0.households = n }
         }
 
+        // 居家养老: the roll (active residents 60+) with each elder's care state, grid by grid (decision 0007).
+        let visitBound = today.adding(days: -CareRules.visitIntervalDays).description
+        let alone = "r.id IN (SELECT resident_id FROM resident_tags WHERE tag = 'living_alone')"
+        for row in try await sql.select().column(SQLColumn("grid_code", table: "r"))
+            .column(when("s.level IS NOT NULL"), as: "assessed")
+            .column(when("s.level = '\(CareLevel.independent.rawValue)'"), as: "l0")
+            .column(when("s.level = '\(CareLevel.partlyDependent.rawValue)'"), as: "l1")
+            .column(when("s.level = '\(CareLevel.dependent.rawValue)'"), as: "l2")
+            .column(when("s.has_plan"), as: "plans").column(when(alone), as: "alone")
+            .column(when("\(alone) AND s.last_visit_on >= '\(visitBound)'"), as: "visited")
+            .from(SQLAlias(SQLIdentifier(Resident.schema), as: SQLIdentifier("r")))
+            .join(SQLAlias(SQLIdentifier("care_status"), as: SQLIdentifier("s")), method: SQLJoinMethod.left,
+                  on: SQLColumn("resident_id", table: "s"), .equal, SQLColumn("id", table: "r"))
+            .where(SQLColumn("life_status", table: "r"), .equal, SQLBind(LifeStatus.active.rawValue))
+            .wherePrefix("r.grid_code", scope.prefix, sqlite: sqlite)
+            .where(SQLColumn("birth_date", table: "r"), .lessThanOrEqual, SQLBind(b[1]))
+            .groupBy(SQLColumn("grid_code", table: "r")).all() {
+            var c = CareCounts()
+            c.assessed = try row.decode(column: "assessed", as: Int64.self)
+            c.levels = [try row.decode(column: "l0", as: Int64.self), try row.decode(column: "l1", as: Int64.self),
+                        try row.decode(column: "l2", as: Int64.self)]
+            c.withPlan = try row.decode(column: "plans", as: Int64.self)
+            c.livingAlone = try row.decode(column: "alone", as: Int64.self)
+            c.livingAloneVisited = try row.decode(column: "visited", as: Int64.self)
+            add(try row.decode(column: "grid_code", as: String.self)) { $0.care = c }
+        }
+        for row in try await sql.select().column("grid_code").column(SQLFunction("count", args: SQLLiteral.all), as: "n")
+            .column(when("responded_at IS NOT NULL"), as: "responded")
+            .column(SQLRaw("CAST(sum(CASE WHEN responded_at IS NOT NULL AND responded_at > received_at THEN responded_at - received_at ELSE 0 END) AS BIGINT)"),
+                    as: "seconds")
+            .from("care_calls").wherePrefix("grid_code", scope.prefix, sqlite: sqlite).groupBy("grid_code").all() {
+            var c = CareCounts()
+            c.calls = try row.decode(column: "n", as: Int64.self)
+            c.callsResponded = try row.decode(column: "responded", as: Int64.self)
+            c.responseSeconds = try row.decode(column: "seconds", as: Int64.self)
+            add(try row.decode(column: "grid_code", as: String.self)) { $0.care = c }
+        }
+
         // Requests: the tallies kept per community (decision 0006).
         let communityPrefix = scope.prefix.count > 12 ? "~" : scope.prefix
         let sums = ["n", "escalated", "handled", "on_time", "handling_seconds", "rated", "rating_sum"]
@@ -144,6 +182,16 @@ public struct IndicatorQueries: Sendable {
                 $0.workers = w
                 $0.residentsWithWorkers = w > 0 ? residents : 0
                 $0.communitiesOnPlatform = w > 0 ? 1 : 0
+            }
+        }
+        // Facilities: beds and the floor-area standard, community by community.
+        if scope.prefix.count <= 12 {
+            for area in try await CareQueries.communityAreas(db, prefix: communityPrefix) where counts[area.code] != nil {
+                add(area.code) {
+                    $0.care.beds = Int64(area.beds)
+                    $0.care.nursingBeds = Int64(area.nursingBeds)
+                    $0.care.communitiesAreaMet = area.meetsStandard ? 1 : 0
+                }
             }
         }
         return IndicatorTable(today: today, divisions: divisions, counts: counts)

@@ -10,6 +10,7 @@ public enum LinliMigrations {
         CreateAccountsAndAudit(),
         CreateRequests(),
         CreateIndicatorSnapshots(),
+        CreateCare(),
     ] as [any AsyncMigration]).map(Atomic.init)
 }
 

@@ -64,7 +64,7 @@ struct RequestsAPI: RouteCollection {
 
     func list(req: Request) async throws -> JSONBody<PageDTO<RequestDTO>> {
         try req.require(.requestsRead)
-        let filter = try requestFilter(req)
+        let filter = try Self.requestFilter(req)
         let now = req.nowSeconds
         let page = try await req.requestQueries.list(in: req.requestScope, filter: filter, now: now, page: try req.pageRequest())
         let names = try await RequestNames.load(req.requestQueries)
@@ -74,11 +74,11 @@ struct RequestsAPI: RouteCollection {
     /// The list as .xlsx or .csv, with the same filters (`format=xlsx|csv`).
     func export(req: Request) async throws -> Response {
         try req.require(.requestsRead)
-        return try await ListExport.requests(req, filter: try requestFilter(req))
+        return try await ListExport.requests(req, filter: try Self.requestFilter(req))
     }
 
     /// The list's filters from the query string.
-    func requestFilter(_ req: Request) throws -> RequestFilter {
+    static func requestFilter(_ req: Request) throws -> RequestFilter {
         var filter = RequestFilter()
         if let raw = try req.queryString("status", maxLength: 200) {
             for s in raw.split(separator: ",") {
@@ -140,12 +140,17 @@ struct RequestsAPI: RouteCollection {
         let q = req.requestQueries
         var dto = RequestDTO(r, names: try await RequestNames.load(q), now: req.nowSeconds)
         dto.attach(steps: try await q.steps(of: r.id), photoBase: "/api/v1/requests/\(r.id.uuidString.lowercased())")
-        let party = req.requestParty(for: r)
-        dto.actions = RequestWorkflow.actions(from: r.statusValue).filter {
-            RequestRules.allows($0, by: party, holder: r.holderCode, handler: r.handler, area: r.areaCode)
-        }.map(\.rawValue)
+        dto.actions = Self.allowedActions(r, req: req).map(\.rawValue)
         dto.accessCode = accessCode
         return dto
+    }
+
+    /// The steps the caller may take on `r` now.
+    static func allowedActions(_ r: RequestRecord, req: Request) -> [RequestAction] {
+        let party = req.requestParty(for: r)
+        return RequestWorkflow.actions(from: r.statusValue).filter {
+            RequestRules.allows($0, by: party, holder: r.holderCode, handler: r.handler, area: r.areaCode)
+        }
     }
 
     struct SubmitInput: Decodable {
@@ -162,22 +167,27 @@ struct RequestsAPI: RouteCollection {
 
     /// Residents (signed in or not) and workers report. A reporter without an account gets an access code.
     func submit(req: Request) async throws -> JSONBody<RequestDTO> {
-        let i = try req.decodeJSON(SubmitInput.self)
+        let submitted = try await Self.submit(try req.decodeJSON(SubmitInput.self), req: req, limiter: submitLimiter)
+        var dto = RequestDTO(submitted.request, names: try await RequestNames.load(req.requestQueries), now: req.nowSeconds)
+        dto.accessCode = submitted.accessCode
+        return JSONBody(dto, status: .created)
+    }
+
+    /// A report from the caller, as the API and the residents' portal take it: a signed-in account needs
+    /// `requestsRead`, an anonymous reporter is rate-limited by address.
+    static func submit(_ i: SubmitInput, req: Request, limiter: RateLimiter) async throws -> SubmittedRequest {
         let principal = req.principal
         if let p = principal, !p.role.permissions.contains(.requestsRead) {
             throw ProblemError(status: .forbidden, detail: "\(p.role.label)不能上报事项")
         }
-        if principal == nil, !submitLimiter.allow(req.remoteAddress?.ipAddress ?? "?", now: req.application.linli.now()) {
+        if principal == nil, !limiter.allow(req.remoteAddress?.ipAddress ?? "?", now: req.application.linli.now()) {
             throw ProblemError(status: .tooManyRequests, detail: "提交过于频繁，请稍后再试")
         }
         let channel = principal.map { [.gridWorker, .communityWorker].contains($0.role) ? "patrol" : "web" } ?? "web"
         let draft = RequestDraft(categoryCode: i.categoryCode, description: i.description, buildingID: i.buildingId, latitude: i.latitude,
                                  longitude: i.longitude, address: i.address, attributes: i.attributes ?? [:],
                                  reporterName: i.name ?? principal?.account.displayName, phone: i.phone, channel: channel)
-        let submitted = try await req.requestQueries.submit(draft, reporter: req.auditActor, accountID: principal?.account.id, now: req.nowSeconds)
-        var dto = RequestDTO(submitted.request, names: try await RequestNames.load(req.requestQueries), now: req.nowSeconds)
-        dto.accessCode = submitted.accessCode
-        return JSONBody(dto, status: .created)
+        return try await req.requestQueries.submit(draft, reporter: req.auditActor, accountID: principal?.account.id, now: req.nowSeconds)
     }
 
     struct ActionInput: Decodable {
@@ -200,15 +210,30 @@ struct RequestsAPI: RouteCollection {
         } else {
             input = try req.decodeJSON(ActionInput.self)
         }
-        guard let raw = input.action, let action = RequestAction(rawValue: raw) else {
+        let r = try await Self.takeStep(req, id: id, action: input.action, note: input.note, handler: input.handler, version: input.version,
+                                        photos: input.photos ?? [])
+        return JSONBody(try await detail(r, req: req))
+    }
+
+    /// One step by the caller on a request of their scope (the API's actions and the console's forms).
+    static func takeStep(_ req: Request, id: UUID, action raw: String?, note: String?, handler: String?, version: Int?,
+                         photos files: [File]) async throws -> RequestRecord {
+        guard let raw, let action = RequestAction(rawValue: raw) else {
             throw RegistryError.invalid([FieldError("action", "操作无效，可选：\(RequestAction.allCases.filter { $0 != .reopen }.map(\.rawValue).joined(separator: "、"))")])
         }
-        let photos = (input.photos ?? []).map { PhotoUpload(data: Array($0.data.readableBytesView), filename: $0.filename) }
+        let photos = files.map { PhotoUpload(data: Array($0.data.readableBytesView), filename: $0.filename) }
         let q = req.requestQueries
         guard let current = try await q.find(id: id, in: req.requestScope) else { throw RegistryError.notFound("事项") }
-        let step = RequestStepInput(action: action, note: input.note, handler: input.handler, version: try requireVersion(input.version), photos: photos)
-        let r = try await q.act(on: id, step, by: req.requestParty(for: current), actor: req.auditActor, in: req.requestScope, now: req.nowSeconds)
-        return JSONBody(try await detail(r, req: req))
+        let step = RequestStepInput(action: action, note: note, handler: handler, version: try requireVersion(version), photos: photos)
+        return try await q.act(on: id, step, by: req.requestParty(for: current), actor: req.auditActor, in: req.requestScope, now: req.nowSeconds)
+    }
+
+    /// The reporter's full contact, the view audited.
+    static func contact(of r: RequestRecord, req: Request) async throws -> String? {
+        let contact = try await req.requestQueries.contact(of: r)
+        try await AuditLog.record(AuditEvent("request.contact_view", target: "request:\(r.seq)"), by: req.auditActor, on: req.db,
+                                  now: req.application.linli.now())
+        return contact
     }
 
     struct ContactDTO: Encodable, Sendable {
@@ -222,14 +247,17 @@ struct RequestsAPI: RouteCollection {
         try req.require(.requestsHandle)
         let q = req.requestQueries
         guard let r = try await q.find(id: try req.pathUUID(), in: req.requestScope) else { throw RegistryError.notFound("事项") }
-        let contact = try await q.contact(of: r)
-        try await AuditLog.record(AuditEvent("request.contact_view", target: "request:\(r.seq)"), by: req.auditActor, on: req.db,
-                                  now: req.application.linli.now())
+        let contact = try await Self.contact(of: r, req: req)
         return JSONBody(ContactDTO(number: r.number, reporterName: r.reporterName, contact: contact))
     }
 
     func photo(req: Request) async throws -> Response {
         try req.require(.requestsRead)
+        return try await Self.photoResponse(req)
+    }
+
+    /// A step's photo, of a request in the caller's scope (`:id`, `:photo`).
+    static func photoResponse(_ req: Request) async throws -> Response {
         let q = req.requestQueries
         guard let r = try await q.find(id: try req.pathUUID(), in: req.requestScope) else { throw RegistryError.notFound("事项") }
         let photoID = try req.pathUUID("photo")
@@ -244,7 +272,11 @@ struct RequestsAPI: RouteCollection {
 
     /// The request a number and an access code open, or the signed-in reporter's own.
     func tracked(_ req: Request, code: String?) async throws -> RequestRecord {
-        guard let number = req.parameters.get("number"), number.count <= 12, let _ = Int64(number) else {
+        try await Self.tracked(req, number: req.parameters.get("number"), code: code)
+    }
+
+    static func tracked(_ req: Request, number: String?, code: String?) async throws -> RequestRecord {
+        guard let number, number.count <= 12, let _ = Int64(number) else {
             throw ProblemError.badRequest("number", "事项编号应为数字")
         }
         let q = req.requestQueries
@@ -273,9 +305,8 @@ struct RequestsAPI: RouteCollection {
     func trackRate(req: Request) async throws -> JSONBody<TrackedRequestDTO> {
         let i = try req.decodeJSON(FeedbackInput.self)
         let r = try await tracked(req, code: i.code)
-        guard let score = i.rating else { throw RegistryError.invalid([FieldError("rating", "请选择1至5分")]) }
         let q = req.requestQueries
-        let rated = try await q.rate(id: r.id, score: score, comment: i.comment, actor: req.reporterActor(r), in: .everything, now: req.nowSeconds)
+        let rated = try await Self.rate(r, rating: i.rating, comment: i.comment, req: req)
         return JSONBody(TrackedRequestDTO(rated, steps: try await q.steps(of: r.id), names: try await RequestNames.load(q), now: req.nowSeconds))
     }
 
@@ -283,10 +314,22 @@ struct RequestsAPI: RouteCollection {
         let i = try req.decodeJSON(FeedbackInput.self)
         let r = try await tracked(req, code: i.code)
         let q = req.requestQueries
-        let party = RequestParty(role: req.principal?.role, division: req.principal?.account.divisionCode ?? "", isReporter: true)
-        let reopened = try await q.act(on: r.id, RequestStepInput(action: .reopen, note: i.note, version: r.version), by: party,
-                                       actor: req.reporterActor(r), in: .everything, now: req.nowSeconds)
+        let reopened = try await Self.reopen(r, note: i.note, req: req)
         return JSONBody(TrackedRequestDTO(reopened, steps: try await q.steps(of: r.id), names: try await RequestNames.load(q), now: req.nowSeconds))
+    }
+
+    /// The reporter's rating of a request opened by number and code (or their own).
+    static func rate(_ r: RequestRecord, rating: Int?, comment: String?, req: Request) async throws -> RequestRecord {
+        guard let score = rating else { throw RegistryError.invalid([FieldError("rating", "请选择1至5分")]) }
+        return try await req.requestQueries.rate(id: r.id, score: score, comment: comment, actor: req.reporterActor(r), in: .everything,
+                                                 now: req.nowSeconds)
+    }
+
+    /// The reporter reopens a request opened by number and code (or their own).
+    static func reopen(_ r: RequestRecord, note: String?, req: Request) async throws -> RequestRecord {
+        let party = RequestParty(role: req.principal?.role, division: req.principal?.account.divisionCode ?? "", isReporter: true)
+        return try await req.requestQueries.act(on: r.id, RequestStepInput(action: .reopen, note: note, version: r.version), by: party,
+                                                actor: req.reporterActor(r), in: .everything, now: req.nowSeconds)
     }
 }
 

@@ -62,6 +62,7 @@ enum Console {
         Section(label: "区划楼栋", href: "/console/divisions", needs: .registryRead),
         Section(label: "诉求事项", href: "/console/requests", needs: .requestsRead),
         Section(label: "督办", href: "/console/requests/board", needs: .requestsSupervise),
+        Section(label: "居家养老", href: "/console/care", needs: .careRead),
         Section(label: "规划指标", href: "/console/indicators", needs: .indicatorsRead),
         Section(label: "导入", href: "/console/import", needs: .registryWrite),
     ]

@@ -9,6 +9,7 @@ enum HomePage {
         var parts = ["<h1>\(HTML.escape(user.account.displayName))，您好</h1>",
                      "<p class=\"muted\">\(HTML.escape(user.role.label)) · \(HTML.escape(try await areaName(req, user)))</p>"]
         if user.may(.requestsRead) { parts.append(try await todo(req, user)) }
+        if user.may(.careRead) { parts.append(try await careTodo(req)) }
         if user.may(.registryRead) { parts.append(try await areaFigures(req, user)) }
         parts.append(links(user))
         return parts.joined(separator: "\n")
@@ -74,6 +75,7 @@ enum HomePage {
         if user.may(.registryWrite) { items.append("<li><a href=\"/console/residents/new\">登记居民（含出生登记）</a></li>") }
         if user.may(.requestsRead) { items.append("<li><a href=\"/console/requests\">诉求事项</a></li>") }
         if user.may(.requestsSupervise) { items.append("<li><a href=\"/console/requests/board\">督办（黄牌、红牌）</a></li>") }
+        if user.may(.careRead) { items.append("<li><a href=\"/console/care\">居家养老（名册、评估、照护计划、紧急呼叫）</a></li>") }
         if user.may(.indicatorsRead) { items.append("<li><a href=\"/console/indicators\">规划指标（发展目标）</a></li>") }
         if user.may(.registryWrite) { items.append("<li><a href=\"/console/import\">导入居民信息（Excel / CSV）</a></li>") }
         if user.role.isAdministrator {

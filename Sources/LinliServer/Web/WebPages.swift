@@ -245,6 +245,10 @@ enum HTML {
         ol.timeline li { padding: 0 0 .75rem 1rem; position: relative; }
         ol.timeline li::before { content: ""; position: absolute; left: -.45rem; top: .35rem; width: .6rem; height: .6rem;
                                  border-radius: 50%; background: #1769aa; }
+        .tabs { display: flex; flex-wrap: wrap; gap: .25rem 1rem; margin: 0 0 .5rem; } .tabs a[aria-current] { font-weight: 700; text-decoration: none; border-bottom: 2px solid #1769aa; }
+        form.act { border-top: 1px solid #d9e2ec; padding: .5rem 0; } form.act h3 { margin: .25rem 0; font-size: 1rem; }
+        .note { margin: .2rem 0; white-space: pre-wrap; } .photos img { object-fit: cover; margin: .2rem .2rem 0 0; border-radius: 4px; }
+        fieldset { border: 1px solid #9fb3c8; border-radius: 4px; } label.choice { font-weight: 400; margin: .3rem 0; }
         .muted, .empty { color: #52606d; } .notice { background: #e3f9e5; padding: .5rem; border-radius: 4px; }
         progress { width: 100%; height: 1.2rem; } input[type=file] { border: 1px dashed #9fb3c8; }
         .error { color: #b42318; background: #fef3f2; padding: .5rem; border-radius: 4px; } .error ul { margin: .25rem 0; }

@@ -59,6 +59,12 @@ struct DemoCommand: AsyncCommand {
                 bar.finish()
                 context.console.print(String(format: "历史事项 %d 件已载入，用时 %.1f 秒。", requests, Date().timeIntervalSince(started)))
             }
+            let careStarted = Date()
+            let care = try await DemoCare.load(on: app.db, cipher: app.linli.cipher, seed: signature.seed ?? DemoDistrict.defaultSeed,
+                                               today: app.linli.today(), now: Int64(app.linli.now().timeIntervalSince1970))
+            context.console.print(String(format: "居家养老：%d 名老人，评估 %d 份，照护计划 %d 份，服务记录 %d 条，紧急呼叫 %d 次，设施 %d 处，用时 %.1f 秒。",
+                                         care.elders, care.assessments, care.plans, care.records, care.calls, care.facilities,
+                                         Date().timeIntervalSince(careStarted)))
         }
         try await DemoAccounts.ensure(app: app, console: context.console)
         if signature.loadOnly { return }

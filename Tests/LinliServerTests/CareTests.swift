@@ -1,0 +1,460 @@
+import Foundation
+import LinliCore
+import LinliData
+@testable import LinliServer
+import SQLKit
+import Testing
+import Vapor
+
+private func careIndicator(_ body: JSONValue, _ code: String) -> JSONValue {
+    JSONValue(body["indicators"].array.first { $0["indicator"]["code"].string == code }?.raw)
+}
+
+/// Every item at its maximum (100), with the given changes.
+private func scores(_ changes: [String: Int] = [:]) -> [String: Int] {
+    var s = Dictionary(uniqueKeysWithValues: BarthelItem.allCases.map { ($0.rawValue, $0.maximum) })
+    for (k, v) in changes { s[k] = v }
+    return s
+}
+
+/// A total of 55 (半失能) and of 20 (失能).
+private let partly = scores(["transfer": 5, "mobility": 5, "stairs": 0, "bathing": 0, "dressing": 5, "toilet": 5])
+private let dependent = scores(["feeding": 0, "bathing": 0, "grooming": 0, "dressing": 0, "bowels": 5, "bladder": 5, "toilet": 0,
+                                "transfer": 5, "mobility": 5, "stairs": 0])
+
+extension Application {
+    /// Registers a person in the worker's community; returns their id.
+    func newPerson(born: String, sequence: Int, tags: [String] = []) async throws -> String {
+        let household = try await anyHousehold()
+        let r = try await call(.POST, "/api/v1/residents", json: [
+            "name": "测试老人", "id_number": newID(born, sequence: sequence), "household_id": household.id, "relation": "other", "tags": tags,
+        ])
+        #expect(r.status == .created, "\(r.text)")
+        return r.json["id"].string!
+    }
+
+    func rollTotal(_ query: String = "", as user: TestUser = .worker) async throws -> Int {
+        try await call(.GET, "/api/v1/care/elders?per_page=1" + query, as: user).json["total"].int!
+    }
+}
+
+@Suite("居家养老: roll, assessments, plans, records, calls, facilities", .serialized)
+struct CareTests {
+    @Test("the roll is derived: 60 today joins, 59 does not, death and move-out leave")
+    func rollMembership() async throws {
+        try await withTestApp(residents: 600) { app in
+            let before = try await app.rollTotal()
+            #expect(before > 0)
+            // Independently counted: active residents of the community aged 60+ on the test day.
+            let rows = try await (app.db as! any SQLDatabase).raw("SELECT birth_date, grid_code FROM residents WHERE life_status = 'active'").all()
+            let counted = try rows.filter {
+                try $0.decode(column: "grid_code", as: String.self).hasPrefix("321271002001")
+                    && CivilDate(try $0.decode(column: "birth_date", as: String.self))!.age(on: testToday) >= 60
+            }.count
+            #expect(before == counted)
+            let sixty = try await app.newPerson(born: "1966-06-30", sequence: 611)
+            let young = try await app.newPerson(born: "1966-07-01", sequence: 612)
+            let other = try await app.newPerson(born: "1950-01-01", sequence: 613)
+            #expect(try await app.rollTotal() == before + 2)
+            #expect(try await app.call(.GET, "/api/v1/care/elders/\(sixty)").status == .ok)
+            #expect(try await app.call(.GET, "/api/v1/care/elders/\(young)").status == .notFound)
+            let refused = try await app.call(.POST, "/api/v1/care/elders/\(young)/assessments", json: ["scores": scores()])
+            #expect(refused.status == .unprocessableEntity && refused.json.errorFields == ["resident_id"] && refused.isProblem)
+            // Death and move-out take them off the roll.
+            #expect(try await app.call(.POST, "/api/v1/residents/\(sixty)/events", json: ["kind": "death", "version": 1]).status == .created)
+            #expect(try await app.call(.POST, "/api/v1/residents/\(other)/events", json: ["kind": "move_out", "version": 1]).status == .created)
+            #expect(try await app.rollTotal() == before)
+            #expect(try await app.call(.GET, "/api/v1/care/elders/\(sixty)").status == .notFound)
+            let late = try await app.call(.POST, "/api/v1/care/elders/\(other)/assessments", json: ["scores": scores()])
+            #expect(late.status == .unprocessableEntity && late.json.errorFields == ["resident_id"])
+            // Filters: 80+ are a subset; a bad filter is a 400 naming it.
+            #expect(try await app.rollTotal("&flag=oldest_old") < before)
+            let bad = try await app.call(.GET, "/api/v1/care/elders?level=frail")
+            #expect(bad.status == .badRequest && bad.json.errorFields == ["level"])
+            #expect(try await app.call(.GET, "/api/v1/care/elders?due=maybe").json.errorFields == ["due"])
+        }
+    }
+
+    @Test("an assessment classifies, is encrypted at rest, masked in lists, and its full view is audited")
+    func assessment() async throws {
+        try await withTestApp(residents: 600) { app in
+            let elder = try await app.call(.GET, "/api/v1/care/elders?per_page=1").json["items"][0]
+            let id = elder["id"].string!
+            #expect(elder["level"].isNull && elder["assessment_due"].raw as? Bool == true)
+            let r = try await app.call(.POST, "/api/v1/care/elders/\(id)/assessments", json: ["scores": partly, "assessed_on": "2026-06-30"])
+            #expect(r.status == .created, "\(r.text)")
+            #expect(r.json["total"].int == 55 && r.json["level"].string == "partly_dependent" && r.json["level_label"].string == "半失能")
+            #expect(r.json["next_due"].string == "2026-12-30" && r.json["scores"].isNull)
+            let aid = r.json["id"].string!
+            // The roll and the file show level and score, never the items.
+            let listed = try await app.call(.GET, "/api/v1/care/elders?level=partly_dependent&per_page=100")
+            #expect(listed.json["items"].array.map { $0["id"].string } == [id])
+            #expect(listed.json["items"][0]["score"].int == 55 && listed.json["items"][0]["assessment_due"].raw as? Bool == false)
+            let file = try await app.call(.GET, "/api/v1/care/elders/\(id)")
+            #expect(file.status == .ok && file.json["assessments"][0]["total"].int == 55)
+            #expect(!file.text.contains("\"scores\"") && !listed.text.contains("\"scores\""))
+            // At rest: ciphertext that the key opens, not the scores.
+            let row = try await (app.db as! any SQLDatabase).raw("SELECT scores_cipher FROM care_assessments").first()!
+            let sealed = try row.decode(column: "scores_cipher", as: Data.self)
+            let clear = "10,0,5,5,10,10,5,5,5,0"
+            #expect(try testCipher.open(sealed) == clear)
+            #expect(sealed.range(of: Data(clear.utf8)) == nil)
+            // Full view: the items, and an audit entry each time; outside the scope nothing.
+            let auditBefore = try await app.call(.GET, "/api/v1/audit?action=care.view_assessment", as: .auditor).json["total"].int!
+            let full = try await app.call(.GET, "/api/v1/care/assessments/\(aid)")
+            #expect(full.status == .ok && full.json["scores"]["bathing"].int == 0 && full.json["scores"]["feeding"].int == 10)
+            #expect(try await app.call(.GET, "/api/v1/care/assessments/\(aid)", as: .street).status == .ok)
+            #expect(try await app.call(.GET, "/api/v1/care/assessments/\(aid)", as: .otherWorker).status == .notFound)
+            #expect(try await app.call(.GET, "/api/v1/care/assessments/\(aid)", as: .dept).status == .forbidden)
+            #expect(try await app.call(.GET, "/api/v1/audit?action=care.view_assessment", as: .auditor).json["total"].int == auditBefore + 2)
+            #expect(try await app.call(.GET, "/api/v1/audit?action=care.assess", as: .auditor).json["total"].int == 1)
+            // Bad forms: every item named; wrong types 400; nothing written.
+            let bad = try await app.call(.POST, "/api/v1/care/elders/\(id)/assessments",
+                                         json: ["scores": scores(["bathing": 10, "stairs": 7]), "assessed_on": "2026-07-01"])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(Set(bad.json.errorFields) == ["scores.bathing", "scores.stairs", "assessed_on"])
+            #expect(try await app.call(.POST, "/api/v1/care/elders/\(id)/assessments", json: ["scores": "all fine"]).status == .badRequest)
+            #expect(try await app.call(.POST, "/api/v1/care/elders/\(id)/assessments", json: [:]).json.errorFields == ["scores"])
+            #expect(try await app.rowCount("care_assessments") == 1)
+            // A later assessment of 失能 moves the level; the due date follows it.
+            _ = try await app.call(.POST, "/api/v1/care/elders/\(id)/assessments", json: ["scores": dependent])
+            let now = try await app.call(.GET, "/api/v1/care/elders/\(id)").json
+            #expect(now["elder"]["level"].string == "dependent" && now["elder"]["score"].int == 20 && now["assessments"].array.count == 2)
+        }
+    }
+
+    @Test("plans: created, replaced at their version (stale 409), living alone needs weekly visits")
+    func plans() async throws {
+        try await withTestApp(residents: 600) { app in
+            let alone = try await app.newPerson(born: "1948-02-02", sequence: 621, tags: ["living_alone"])
+            let path = "/api/v1/care/elders/\(alone)/plan"
+            let meals: [String: Any] = ["service": "meals", "frequency": "daily", "provider_kind": "facility", "provider_name": "社区助餐点"]
+            let visit: [String: Any] = ["service": "visit", "frequency": "weekly", "provider_kind": "worker", "provider_name": "网格员"]
+            let noVisit = try await app.call(.PUT, path, json: ["services": [meals], "starts_on": "2026-06-01"])
+            #expect(noVisit.status == .unprocessableEntity && noVisit.json.errorFields == ["services"])
+            let created = try await app.call(.PUT, path, json: ["services": [meals, visit], "starts_on": "2026-06-01"])
+            #expect(created.status == .created && created.json["version"].int == 1, "\(created.text)")
+            #expect(created.json["services"][1]["service_label"].string == "关爱巡访")
+            let noVersion = try await app.call(.PUT, path, json: ["services": [visit], "starts_on": "2026-06-01"])
+            #expect(noVersion.status == .unprocessableEntity && noVersion.json.errorFields == ["version"])
+            let changed = try await app.call(.PUT, path, json: ["services": [visit], "starts_on": "2026-06-01", "version": 1])
+            #expect(changed.status == .ok && changed.json["version"].int == 2 && changed.json["services"].array.count == 1)
+            let stale = try await app.call(.PUT, path, json: ["services": [meals, visit], "starts_on": "2026-06-01", "version": 1])
+            #expect(stale.status == .conflict && stale.json["current_version"].int == 2)
+            let bad = try await app.call(.PUT, path, json: ["services": [["service": "massage", "frequency": "hourly", "provider_kind": "x", "provider_name": ""]],
+                                                             "starts_on": "2026-06-31", "ends_on": "2026-01-01", "version": 2])
+            #expect(Set(bad.json.errorFields).isSuperset(of: ["services[0].service", "services[0].frequency", "services[0].provider_kind",
+                                                              "services[0].provider_name", "starts_on"]))
+            #expect(try await app.call(.GET, "/api/v1/care/elders?per_page=100&flag=living_alone").json["items"].array
+                .first { $0["id"].string == alone }?["has_plan"].raw as? Bool == true)
+            #expect(try await app.call(.GET, "/api/v1/audit?action=care.plan.update", as: .auditor).json["total"].int == 1)
+        }
+    }
+
+    @Test("living alone: missed without a visit in 7 days, on time after one; records keep the elder's feedback")
+    func visits() async throws {
+        try await withTestApp(residents: 600) { app in
+            let alone = try await app.newPerson(born: "1945-03-03", sequence: 631, tags: ["living_alone"])
+            let missed: () async throws -> [String] = { try await app.call(.GET, "/api/v1/care/elders?missed_visit=true&per_page=100").json["items"].array.compactMap { $0["id"].string } }
+            #expect(try await missed().contains(alone))
+            let missedBefore = try await app.call(.GET, "/api/v1/care/figures").json["missed_visits"].int!
+            func visit(_ at: String) async throws -> APIResponse {
+                try await app.call(.POST, "/api/v1/care/elders/\(alone)/records", json: [
+                    "service": "visit", "provided_at": at, "duration_minutes": 30, "provider_kind": "worker", "provider_name": "网格员",
+                    "feedback": "老人身体好，希望多聊聊", "satisfaction": 5,
+                ])
+            }
+            // Eight days ago (China time) is too long ago.
+            let old = try await visit("2026-06-22T10:00:00+08:00")
+            #expect(old.status == .created && old.json["provided_on"].string == "2026-06-22", "\(old.text)")
+            #expect(try await missed().contains(alone))
+            // 23:30 UTC on the 22nd is the 23rd in China: exactly 7 days, on time.
+            #expect(try await visit("2026-06-22T23:30:00Z").json["provided_on"].string == "2026-06-23")
+            #expect(!(try await missed().contains(alone)))
+            #expect(try await app.call(.GET, "/api/v1/care/figures").json["missed_visits"].int == missedBefore - 1)
+            let file = try await app.call(.GET, "/api/v1/care/elders/\(alone)").json
+            #expect(file["elder"]["last_visit_on"].string == "2026-06-23" && file["elder"]["visit_missed"].raw as? Bool == false)
+            #expect(file["records"][0]["feedback"].string == "老人身体好，希望多聊聊")
+            let bad = try await app.call(.POST, "/api/v1/care/elders/\(alone)/records", json: [
+                "service": "massage", "provided_at": "2099-01-01T00:00:00Z", "duration_minutes": 0, "provider_kind": "worker", "provider_name": "x",
+                "satisfaction": 9,
+            ])
+            #expect(bad.status == .unprocessableEntity)
+            #expect(Set(bad.json.errorFields) == ["service", "provided_at", "duration_minutes", "satisfaction"])
+            #expect(try await app.call(.POST, "/api/v1/care/elders/\(alone)/records", json: ["provided_at": "yesterday"]).status == .badRequest)
+        }
+    }
+
+    @Test("emergency calls: logged, assigned, responded, closed, with the response time; wrong steps 409")
+    func calls() async throws {
+        try await withTestApp(residents: 600) { app in
+            let elder = try await app.call(.GET, "/api/v1/care/elders?per_page=1").json["items"][0]["id"].string!
+            let logged = try await app.call(.POST, "/api/v1/care/calls", json: ["resident_id": elder, "note": "老人摔倒"])
+            #expect(logged.status == .created && logged.json["status"].string == "received", "\(logged.text)")
+            let path = "/api/v1/care/calls/\(logged.json["id"].string!)"
+            let early = try await app.call(.PATCH, path, json: ["action": "close", "version": 1])
+            #expect(early.status == .conflict)
+            #expect(try await app.call(.PATCH, path, json: ["action": "assign", "version": 1]).json.errorFields == ["assigned_to"])
+            #expect(try await app.call(.PATCH, path, json: ["action": "fly", "version": 1]).json.errorFields == ["action"])
+            let assigned = try await app.call(.PATCH, path, json: ["action": "assign", "assigned_to": "网格员王芳", "version": 1])
+            #expect(assigned.json["status"].string == "assigned" && assigned.json["assigned_to"].string == "网格员王芳")
+            app.test.clock.advance(600)
+            let responded = try await app.call(.PATCH, path, json: ["action": "respond", "version": 2])
+            #expect(responded.json["status"].string == "responded")
+            #expect(abs((responded.json["response_minutes"].double ?? 0) - 10) < 0.1)
+            #expect(try await app.call(.PATCH, path, json: ["action": "close", "version": 2]).status == .conflict)
+            let closed = try await app.call(.PATCH, path, json: ["action": "close", "version": 3])
+            #expect(closed.json["status"].string == "closed" && !closed.json["closed_at"].isNull)
+            #expect(try await app.call(.PATCH, path, json: ["action": "close", "version": 4]).status == .conflict)
+            let figures = try await app.call(.GET, "/api/v1/care/figures").json
+            #expect(figures["calls"].int == 1 && figures["calls_responded"].int == 1 && figures["open_calls"].int == 0)
+            #expect(abs((figures["mean_response_minutes"].double ?? 0) - 10) < 0.1)
+            let indicators = try await app.call(.GET, "/api/v1/indicators").json
+            #expect(abs((careIndicator(indicators, "care.response_minutes")["value"].double ?? 0) - 10) < 0.1)
+            #expect(try await app.call(.GET, "/api/v1/care/calls?open=true").json["total"].int == 0)
+            #expect(try await app.call(.GET, "/api/v1/care/calls").json["items"][0]["resident_name"].string != nil)
+            // Another community's worker sees no such call.
+            #expect(try await app.call(.PATCH, path, json: ["action": "close", "version": 4], as: .otherWorker).status == .notFound)
+            #expect(try await app.call(.GET, "/api/v1/care/calls", as: .otherWorker).json["total"].int == 0)
+            #expect(try await app.call(.POST, "/api/v1/care/calls", json: [:]).json.errorFields == ["resident_id"])
+        }
+    }
+
+    @Test("scope: another community's worker gets 404; officers read but do not write; the grid worker sees the grid")
+    func scope() async throws {
+        try await withTestApp(residents: 600) { app in
+            let items = try await app.call(.GET, "/api/v1/care/elders?per_page=100").json["items"].array
+            let id = items[0]["id"].string!
+            let a = try await app.call(.POST, "/api/v1/care/elders/\(id)/assessments", json: ["scores": scores()]).json["id"].string!
+            for (method, path, body) in [(HTTPMethod.GET, "/api/v1/care/elders/\(id)", nil),
+                                         (.POST, "/api/v1/care/elders/\(id)/assessments", ["scores": scores()] as [String: Any]?),
+                                         (.PUT, "/api/v1/care/elders/\(id)/plan", ["services": [], "starts_on": "2026-06-01"]),
+                                         (.POST, "/api/v1/care/elders/\(id)/records", ["service": "meals"]),
+                                         (.POST, "/api/v1/care/calls", ["resident_id": id]),
+                                         (.GET, "/api/v1/care/assessments/\(a)", nil)] {
+                let r = try await app.call(method, path, json: body, as: .otherWorker)
+                #expect(r.status == .notFound, "\(method) \(path) → \(r.status.code)")
+            }
+            #expect(try await app.call(.GET, "/api/v1/care/elders?division=321271002001", as: .otherWorker).status == .notFound)
+            #expect(try await app.call(.GET, "/api/v1/care/elders/\(id)", as: .street).status == .ok)
+            #expect(try await app.call(.POST, "/api/v1/care/elders/\(id)/assessments", json: ["scores": scores()], as: .street).status == .forbidden)
+            #expect(try await app.call(.GET, "/api/v1/care/elders", as: .sysadmin).status == .forbidden)
+            #expect(try await app.call(.GET, "/api/v1/care/elders", as: .dept).status == .forbidden)
+            let grid = try await app.call(.GET, "/api/v1/care/elders?per_page=100", as: .grid).json["items"].array
+            #expect(!grid.isEmpty && grid.allSatisfy { $0["grid_code"].string == "321271002001001" })
+            if let elsewhere = items.first(where: { $0["grid_code"].string != "321271002001001" }) {
+                #expect(try await app.call(.GET, "/api/v1/care/elders/\(elsewhere["id"].string!)", as: .grid).status == .notFound)
+            }
+            #expect(try await app.rollTotal(as: .district) > (try await app.rollTotal()))
+            // The history follows the elder: moved to the other community, their assessment and calls are seen
+            // there and no longer here (the rows still carry the old grid).
+            _ = try await app.call(.POST, "/api/v1/care/calls", json: ["resident_id": id])
+            let theirs = try await app.anyHousehold(as: .otherWorker)
+            try await (app.db as! any SQLDatabase).raw("UPDATE residents SET grid_code = \(bind: theirs.grid) WHERE id = \(bind: UUID(uuidString: id)!)").run()
+            #expect(try await app.call(.GET, "/api/v1/care/elders/\(id)").status == .notFound)
+            #expect(try await app.call(.GET, "/api/v1/care/assessments/\(a)").status == .notFound)
+            #expect(try await app.call(.GET, "/api/v1/care/calls").json["total"].int == 0)
+            let moved = try await app.call(.GET, "/api/v1/care/elders/\(id)", as: .otherWorker)
+            #expect(moved.status == .ok && moved.json["assessments"].array.count == 1 && moved.json["calls"].array.count == 1)
+            #expect(try await app.call(.GET, "/api/v1/care/assessments/\(a)", as: .otherWorker).status == .ok)
+        }
+    }
+
+    @Test("facilities: officers register them; the floor-area standard per community; beds in the indicators")
+    func facilities() async throws {
+        try await withTestApp(residents: 600) { app in
+            func community() async throws -> JSONValue {
+                JSONValue(try await app.call(.GET, "/api/v1/care/figures").json["communities"].array.first { $0["code"].string == "321271002001" }?.raw)
+            }
+            let start = try await community()
+            let minimum = start["minimum_area"].double!
+            #expect(start["meets_standard"].raw as? Bool == false && start["home_care_area"].double == 0)
+            let created = try await app.call(.POST, "/api/v1/care/facilities", json: [
+                "name": "测试居家养老服务站", "kind": "home_care_station", "community_code": "321271002001", "floor_area": minimum - 20,
+                "beds": 10, "nursing_beds": 6,
+            ], as: .street)
+            #expect(created.status == .created, "\(created.text)")
+            #expect(try await community()["meets_standard"].raw as? Bool == false)
+            let path = "/api/v1/care/facilities/\(created.json["id"].string!)"
+            #expect(try await app.call(.PATCH, path, json: ["floor_area": minimum], as: .street).json.errorFields == ["version"])
+            let grown = try await app.call(.PATCH, path, json: ["floor_area": minimum, "version": 1], as: .district)
+            #expect(grown.status == .ok && grown.json["version"].int == 2)
+            #expect(try await community()["meets_standard"].raw as? Bool == true)
+            #expect(try await app.call(.PATCH, path, json: ["floor_area": minimum, "version": 1], as: .street).status == .conflict)
+            // An institution's area does not count towards the home-care space, its beds do.
+            _ = try await app.call(.POST, "/api/v1/care/facilities", json: [
+                "name": "测试颐养院", "kind": "institution", "community_code": "321271002001", "floor_area": 5000, "beds": 90, "nursing_beds": 44,
+            ], as: .street)
+            let c = try await community()
+            #expect(c["home_care_area"].double == minimum && c["beds"].int == 100 && c["nursing_beds"].int == 50)
+            // Indicators of the community: beds per 1,000 elders and the nursing share, area compliance.
+            let elders = try await app.rollTotal()
+            let ind = try await app.call(.GET, "/api/v1/indicators").json
+            #expect(careIndicator(ind, "plan.nursing_beds")["value"].double == 50)
+            #expect(abs(careIndicator(ind, "plan.care_beds")["value"].double! - 100.0 / Double(elders) * 1000) < 1e-6)
+            #expect(careIndicator(ind, "plan.care_area")["value"].double == 100)
+            // Refusals: workers may not register; another street's community is out of reach; beds checked.
+            #expect(try await app.call(.POST, "/api/v1/care/facilities", json: ["name": "x"]).status == .forbidden)
+            let bad = try await app.call(.POST, "/api/v1/care/facilities", json: [
+                "name": "", "kind": "palace", "community_code": "321271003001", "floor_area": -1, "beds": 5, "nursing_beds": 6,
+            ], as: .street)
+            #expect(Set(bad.json.errorFields) == ["name", "kind", "community_code", "floor_area", "nursing_beds"])
+            #expect(try await app.call(.GET, "/api/v1/care/facilities").json.array.count == 2)
+            #expect(try await app.call(.GET, "/api/v1/care/facilities", as: .otherWorker).json.array.isEmpty)
+        }
+    }
+
+    @Test("indicators on a known roll: coverage, levels, plans and visits of the community")
+    func indicators() async throws {
+        try await withTestApp(residents: 600) { app in
+            let items = try await app.call(.GET, "/api/v1/care/elders?per_page=100").json["items"].array
+            let elders = try await app.rollTotal()
+            #expect(items.count >= 2)
+            _ = try await app.call(.POST, "/api/v1/care/elders/\(items[0]["id"].string!)/assessments", json: ["scores": scores()])
+            _ = try await app.call(.POST, "/api/v1/care/elders/\(items[1]["id"].string!)/assessments", json: ["scores": dependent])
+            let alone = try await app.newPerson(born: "1940-01-01", sequence: 641, tags: ["living_alone"])
+            let visit: [String: Any] = ["service": "visit", "frequency": "weekly", "provider_kind": "worker", "provider_name": "网格员"]
+            #expect(try await app.call(.PUT, "/api/v1/care/elders/\(alone)/plan", json: ["services": [visit], "starts_on": "2026-06-01"]).status == .created)
+            let ind = try await app.call(.GET, "/api/v1/indicators").json
+            let coverage = careIndicator(ind, "plan.care_coverage")
+            #expect(coverage["numerator"].int == 2 && coverage["denominator"].int == elders + 1)
+            #expect(careIndicator(ind, "care.level_dependent")["value"].double == 50)
+            #expect(careIndicator(ind, "care.level_independent")["value"].double == 50)
+            #expect(careIndicator(ind, "care.plan_share")["numerator"].int == 1)
+            let aloneCount = try await app.rollTotal("&flag=living_alone")
+            let visits = careIndicator(ind, "care.visit_compliance")
+            #expect(visits["denominator"].int == aloneCount && visits["numerator"].int == 0)
+            _ = try await app.call(.POST, "/api/v1/care/elders/\(alone)/records", json: [
+                "service": "visit", "provided_at": "2026-06-29T09:00:00+08:00", "duration_minutes": 20, "provider_kind": "worker", "provider_name": "网格员",
+            ])
+            let after = careIndicator(try await app.call(.GET, "/api/v1/indicators").json, "care.visit_compliance")
+            #expect(after["numerator"].int == 1)
+            // The district sees the same numbers summed (nothing assessed elsewhere).
+            let district = try await app.call(.GET, "/api/v1/indicators", as: .district).json
+            #expect(careIndicator(district, "plan.care_coverage")["numerator"].int == 2)
+        }
+    }
+
+    @Test("the demo care data: most elders assessed, realistic levels, visits and calls, deterministic")
+    func demo() async throws {
+        var first: [String] = []
+        for round in 0..<2 {
+            try await withTestApp(residents: 1500) { app in
+                let summary = try await DemoCare.load(on: app.db, cipher: testCipher, seed: 7, today: testToday,
+                                                      now: Int64(testToday.dayNumber) * 86400 + 12 * 3600)
+                let f = try await app.call(.GET, "/api/v1/care/figures", as: .district).json
+                let elders = f["elders"].int!
+                #expect(summary.elders == elders)
+                #expect(Double(f["assessed"].int!) > Double(elders) * 0.85)
+                let independent = Double(f["by_level"]["independent"].int!) / Double(f["assessed"].int!)
+                #expect(independent > 0.75 && independent < 0.93, "\(independent)")
+                #expect(f["by_level"]["dependent"].int! > 0 && f["by_level"]["partly_dependent"].int! > 0)
+                #expect(f["missed_visits"].int! > 0 && f["missed_visits"].int! < f["living_alone"].int! / 3)
+                #expect(f["assessments_due"].int! > 0 && f["calls"].int! > 0)
+                let areas = f["communities"].array
+                #expect(areas.contains { $0["meets_standard"].raw as? Bool == true } && areas.contains { $0["meets_standard"].raw as? Bool == false })
+                let rows = try await (app.db as! any SQLDatabase).raw("SELECT resident_id, total FROM care_assessments ORDER BY resident_id").all()
+                let text = try rows.prefix(50).map { "\(try $0.decode(column: "resident_id", as: UUID.self))|\(try $0.decode(column: "total", as: Int.self))" }
+                if round == 0 { first = text } else { #expect(text == first) }
+            }
+        }
+    }
+
+    @Test("the console pages: roll, file with the assessment form (CSRF), calls, facilities; the home page's care tiles")
+    func pages() async throws {
+        try await withTestApp(residents: 600) { app in
+            let web = WebSessionTests()
+            let login = try await web.get(app, "/login")
+            let pre = web.setCookies(login)[WebSession.preLoginCSRFCookie]!.value
+            let ok = try await web.post(app, "/login", form: ["username": "worker", "password": TestUser.password, "csrf": pre],
+                                        cookies: [WebSession.preLoginCSRFCookie: pre])
+            let cookies = [WebSession.cookieName: web.setCookies(ok)[WebSession.cookieName]!.value]
+            let home = try await web.get(app, "/console", cookies: cookies)
+            #expect(home.text.contains("漏访的独居老人") && home.text.contains("/console/care"))
+            let roll = try await web.get(app, "/console/care?level=unassessed", cookies: cookies)
+            #expect(roll.status == .ok && roll.text.contains("居家养老名册") && !roll.text.contains("<script"))
+            let elder = try await app.call(.GET, "/api/v1/care/elders?per_page=1").json["items"][0]
+            let id = elder["id"].string!
+            #expect(roll.text.contains(HTML.escape(elder["name"].string!)))
+            let file = try await web.get(app, "/console/care/\(id)", cookies: cookies)
+            #expect(file.status == .ok && file.text.contains("登记评估") && file.text.contains("name=\"s_transfer\""))
+            let csrf = try #require(file.text.firstMatch(of: #/name="csrf" value="([^"]+)"/#)).output.1
+            var form = Dictionary(uniqueKeysWithValues: BarthelItem.allCases.map { ("s_" + $0.rawValue, String($0.maximum)) })
+            form["assessed_on"] = "2026-06-30"
+            // Without the token nothing is written.
+            #expect(try await web.post(app, "/console/care/\(id)/assessments", form: form, cookies: cookies).status == .forbidden)
+            #expect(try await app.rowCount("care_assessments") == 0)
+            form["csrf"] = String(csrf)
+            let saved = try await web.post(app, "/console/care/\(id)/assessments", form: form, cookies: cookies)
+            #expect(saved.status == .seeOther && saved.headers.first(name: .location) == "/console/care/\(id)")
+            #expect(try await app.call(.GET, "/api/v1/care/elders/\(id)").json["elder"]["score"].int == 100)
+            form["s_bathing"] = "10"
+            let refused = try await web.post(app, "/console/care/\(id)/assessments", form: form, cookies: cookies)
+            #expect(refused.status == .unprocessableEntity && refused.text.contains("洗澡"))
+            let call = try await web.post(app, "/console/care/\(id)/calls", form: ["csrf": String(csrf), "note": "按了呼叫器"], cookies: cookies)
+            #expect(call.status == .seeOther)
+            let calls = try await web.get(app, "/console/care/calls", cookies: cookies)
+            #expect(calls.status == .ok && calls.text.contains("已接警") && calls.text.contains("派单"))
+            let callID = try await app.call(.GET, "/api/v1/care/calls").json["items"][0]["id"].string!
+            let assign = try await web.post(app, "/console/care/calls/\(callID)", form: [
+                "csrf": String(csrf), "action": "assign", "assigned_to": "网格员李梅", "version": "1", "back": "/console/care/calls",
+            ], cookies: cookies)
+            #expect(assign.status == .seeOther && assign.headers.first(name: .location) == "/console/care/calls")
+            #expect(try await app.call(.GET, "/api/v1/care/calls").json["items"][0]["assigned_to"].string == "网格员李梅")
+            // The plan form: the services ticked, with frequency and provider; then a visit from the record form.
+            let plan = try await web.post(app, "/console/care/\(id)/plan", form: [
+                "csrf": String(csrf), "svc_meals": "on", "freq_meals": "daily", "kind_meals": "facility", "name_meals": "社区助餐点",
+                "svc_visit": "on", "freq_visit": "weekly", "kind_visit": "worker", "name_visit": "网格员李梅", "svc_bathing": "",
+                "freq_bathing": "weekly", "kind_bathing": "facility", "name_bathing": "", "starts_on": "2026-06-01", "ends_on": "",
+            ], cookies: cookies)
+            #expect(plan.status == .seeOther, "\(plan.text)")
+            let planned = try await app.call(.GET, "/api/v1/care/elders/\(id)").json["plan"]
+            #expect(planned["services"].array.map { $0["service"].string } == ["meals", "visit"] && planned["version"].int == 1)
+            let stale = try await web.post(app, "/console/care/\(id)/plan", form: [
+                "csrf": String(csrf), "svc_meals": "on", "freq_meals": "weekly", "kind_meals": "facility", "name_meals": "社区助餐点",
+                "svc_visit": "on", "freq_visit": "daily", "kind_visit": "worker", "name_visit": "网格员李梅", "starts_on": "2026-06-01", "version": "7",
+            ], cookies: cookies)
+            #expect(stale.status == .conflict && stale.text.contains("操作冲突"))
+            let record = try await web.post(app, "/console/care/\(id)/records", form: [
+                "csrf": String(csrf), "service": "visit", "provided_at": "2026-06-29T09:30", "duration_minutes": "25",
+                "provider_kind": "worker", "provider_name": "网格员李梅", "feedback": "一切都好", "satisfaction": "5",
+            ], cookies: cookies)
+            #expect(record.status == .seeOther, "\(record.text)")
+            let visited = try await app.call(.GET, "/api/v1/care/elders/\(id)").json
+            #expect(visited["elder"]["last_visit_on"].string == "2026-06-29" && visited["records"][0]["feedback"].string == "一切都好")
+            let badRecord = try await web.post(app, "/console/care/\(id)/records", form: [
+                "csrf": String(csrf), "service": "visit", "provided_at": "", "duration_minutes": "0", "provider_kind": "worker", "provider_name": "x",
+            ], cookies: cookies)
+            #expect(badRecord.status == .unprocessableEntity && badRecord.text.contains("服务时长应为1至1440分钟"))
+            let facilities = try await web.get(app, "/console/care/facilities", cookies: cookies)
+            #expect(facilities.status == .ok && facilities.text.contains("未达标") && !facilities.text.contains("method=\"post\" action=\"/console/care/facilities\""))
+            let aid = try await app.call(.GET, "/api/v1/care/elders/\(id)").json["assessments"][0]["id"].string!
+            let full = try await web.get(app, "/console/care/assessments/\(aid)", cookies: cookies)
+            #expect(full.status == .ok && full.text.contains("床椅转移"))
+            #expect(try await app.call(.GET, "/api/v1/audit?action=care.view_assessment", as: .auditor).json["total"].int == 1)
+            #expect(try await web.get(app, "/console/care/\(UUID())", cookies: cookies).status == .notFound)
+        }
+    }
+
+    @Test("care pages keep to the console's policy: no inline style or script, the navigation shows 居家养老 to those who may read it")
+    func pagePolicy() async throws {
+        try await withTestApp(residents: 300) { app in
+            let id = try await app.call(.GET, "/api/v1/care/elders?per_page=1").json["items"][0]["id"].string!
+            for path in ["/console/care", "/console/care?flag=living_alone&due=true", "/console/care/\(id)", "/console/care/calls", "/console/care/facilities"] {
+                let r = try await app.page(path)
+                #expect(r.status == .ok, "\(path)")
+                #expect(!r.text.contains("<style") && !r.text.contains(" style=\"") && !r.text.contains("<script"), "\(path)")
+                #expect(r.text.contains("href=\"/console/care\""), "\(path)")
+            }
+            #expect(try await app.page("/console/care", as: .dept).status == .forbidden)
+            #expect(!(try await app.page("/console", as: .dept).text.contains("href=\"/console/care\"")))
+            #expect(try await app.page("/console/care/facilities", as: .street).text.contains("登记设施"))
+            // Officers narrow the roll to a community of their area; another street's is not found.
+            let street = try await app.page("/console/care?division=321271002001", as: .street)
+            #expect(street.status == .ok && street.text.contains("name=\"division\""))
+            let total = try await app.rollTotal()
+            #expect(street.visibleText.contains("共 \(total) 条"))
+            #expect(try await app.page("/console/care?division=321271003001", as: .street).status == .notFound)
+        }
+    }
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""The web console in a real browser: headless Chromium driven by Selenium, against a server of its own
+(a temp data folder with a small demo district, on a free port).
+
+    python3 Tests/browser/run.py [--binary .build/debug/linli] [--keep] [--only NAME ...]
+
+Builds nothing: give it the `linli` binary. Screenshots go to Tests/browser/screenshots/ (desktop
+1280 px wide and phone 360 px wide; FAIL-… for a failed test). Exits non-zero on any failure.
+Needs Debian's chromium, chromium-driver and fonts-noto-cjk, and Selenium from PyPI (.ci/run installs them).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+import traceback
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+
+def prerequisites() -> list[str]:
+    missing = []
+    for tool in ("chromium", "chromedriver"):
+        if not shutil.which(tool):
+            missing.append(f"{tool} (apt-get install chromium chromium-driver)")
+    try:
+        zh = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
+    except FileNotFoundError:
+        zh = ""
+    if "Noto Sans CJK" not in zh:
+        missing.append("a Chinese font: Noto Sans CJK (apt-get install fonts-noto-cjk), else screenshots show boxes")
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        missing.append("selenium (pip install selenium)")
+    return missing
+
+
+def main() -> int:
+    root = HERE.parent.parent
+    ap = argparse.ArgumentParser(description="Browser tests of the web console")
+    ap.add_argument("--binary", default=str(root / ".build/debug/linli"), help="the linli binary (default .build/debug/linli)")
+    ap.add_argument("--keep", action="store_true", help="keep the temp data folder and the server's log")
+    ap.add_argument("--only", nargs="*", default=[], help="run only the tests whose names contain one of these")
+    ap.add_argument("--residents", type=int, default=3000)
+    ap.add_argument("--requests", type=int, default=200)
+    args = ap.parse_args()
+
+    missing = prerequisites()
+    if missing:
+        print("browser tests cannot run, missing:\n  " + "\n  ".join(missing))
+        return 2
+    if not os.access(args.binary, os.X_OK):
+        print(f"no linli binary at {args.binary} (swift build first, or --binary PATH)")
+        return 2
+
+    import harness
+    import console_tests  # noqa: F401  (registers its tests)
+    import flow_tests  # noqa: F401
+
+    tests = [(n, f) for n, f in harness.TESTS if not args.only or any(o in n for o in args.only)]
+    todos = [(n, r) for n, r in harness.TODOS if not args.only or any(o in n for o in args.only)]
+    for old in harness.SCREENSHOTS.glob("FAIL-*.png"):
+        old.unlink()
+
+    started = time.time()
+    server = harness.Linli(args.binary, residents=args.residents, requests=args.requests, keep=args.keep)
+    passed, failed = [], []
+    try:
+        try:
+            server.start()
+        except Exception as e:
+            print(f"the server under test did not start: {e}")
+            return 2
+        harness.set_server(server)
+        print(f"server {server.base} ready in {time.time() - started:.1f} s (demo district: {args.residents} residents, "
+              f"{args.requests} requests; accounts: {', '.join(server.accounts)})", flush=True)
+        for name, fn in tests:
+            t0 = time.time()
+            try:
+                fn()
+                passed.append(name)
+                print(f"PASS {name} ({time.time() - t0:.1f} s)", flush=True)
+            except Exception as e:
+                failed.append(name)
+                for i, d in enumerate(list(harness._drivers)):
+                    try:
+                        d.save_screenshot(str(harness.SCREENSHOTS / f"FAIL-{name}-{i}-{d.linli_kind}.png"))
+                    except Exception:
+                        pass
+                where = traceback.extract_tb(e.__traceback__)
+                line = next((f"{Path(f.filename).name}:{f.lineno}" for f in reversed(where) if "_tests" in f.filename), "")
+                print(f"FAIL {name} ({time.time() - t0:.1f} s) {line}\n     {type(e).__name__}: {str(e).strip()[:1500]}", flush=True)
+            finally:
+                harness.quit_drivers()
+                harness.remove_uploads()
+    finally:
+        harness.quit_drivers()
+        if failed:
+            print("-- the server's log, last lines:\n" + server.log_tail(15))
+        server.stop()
+
+    for name, reason in todos:
+        print(f"TODO {name}: {reason} (not run, not counted as passed)")
+    print(f"{len(tests)} tests in {time.time() - started:.0f} s; screenshots in {harness.SCREENSHOTS}")
+    if failed:
+        print("failed: " + ", ".join(failed))
+    print(f"browser: {len(passed)} passed, {len(failed)} failed" + (f", {len(todos)} skipped" if todos else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -17,7 +17,8 @@ IMG = "<img src=x onerror=alert(1)>"
 
 # The console pages a signed-in community worker can open; flow tests add theirs (phone widths are checked on each).
 CONSOLE_PAGES = ["/console", "/console/password", "/console/indicators", "/console/import", "/console/residents",
-                 "/console/residents?q=zs", "/console/residents/new", "/console/divisions", "/console/requests"]
+                 "/console/residents?q=zs", "/console/residents/new", "/console/divisions", "/console/requests",
+                 "/console/care", "/console/care/calls", "/console/care/facilities"]
 # The resident portal's pages, open to all.
 PUBLIC_PAGES = ["/", "/track"]
 
@@ -213,6 +214,20 @@ def phone_width_no_overflow():
         except AssertionError as e:
             problems.append(str(e))
         shot(d, "phone" + page.replace("/", "-"))
+    # Pages reached from the lists: an elder's care file and a request's page (forms, timelines).
+    for listing, prefix in [("/console/care", "/console/care/"), ("/console/requests", "/console/requests/")]:
+        d.get(url(listing))
+        links = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, f'main a[href*="{prefix}"]')]
+        links = [h for h in links if h and len(h.split(prefix, 1)[1]) == 36]
+        if not links:
+            problems.append(f"{listing} lists nothing to open")
+            continue
+        page = "/" + links[0].split("/", 3)[3]
+        try:
+            visit(d, page)
+        except AssertionError as e:
+            problems.append(str(e))
+        shot(d, "phone" + prefix.rstrip("/").replace("/", "-") + "-one")
     assert not problems, "\n".join(problems)
 
 

@@ -232,7 +232,7 @@ enum HTML {
         .searchbar button { margin-top: 0; }
         .scroll { overflow-x: auto; } table { border-collapse: collapse; width: 100%; margin: .5rem 0; font-size: .95rem; }
         th, td { border-bottom: 1px solid #d9e2ec; padding: .4rem .5rem; text-align: left; vertical-align: top; }
-        th { background: #f0f4f8; white-space: nowrap; }
+        th { background: #f0f4f8; white-space: nowrap; } td a, td .badge, td button { white-space: nowrap; }
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; margin: .5rem 0; }
         dl.facts dt { color: #52606d; } dl.facts dd { margin: 0; }
         .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: .75rem; margin: .75rem 0; }

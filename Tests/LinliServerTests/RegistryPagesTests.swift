@@ -41,6 +41,10 @@ struct RegistryPagesTests {
             // The street officer has no registry writes: no such link; the board is in the navigation.
             let street = try await app.page("/console", as: .street)
             #expect(!street.text.contains("/console/residents/new") && street.text.contains("href=\"/console/requests/board\""))
+            // A department's work starts at dispatch: its own tiles, counted in its own scope.
+            let dept = try await app.page("/console", as: .dept)
+            let dispatched = try await app.call(.GET, "/api/v1/requests?status=dispatched", as: .dept).json["total"].int!
+            #expect(dept.visibleText.contains("今日待办 待处置 \(dispatched) ") && !dept.text.contains("待受理"))
             // An administrator has no requests or registry: no to-do tiles.
             let admin = try await app.page("/console", as: .sysadmin)
             #expect(admin.status == .ok && !admin.text.contains("今日待办") && !admin.text.contains("/console/residents\""))

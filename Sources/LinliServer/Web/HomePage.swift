@@ -34,20 +34,22 @@ enum HomePage {
             return try await q.list(in: scope, filter: f, now: now, page: PageRequest(page: 1, perPage: 1)).total
         }
         let open: [RequestStatus] = RequestStatus.allCases.filter(\.isOpen)
-        let waiting = try await count([.reported])
-        let yellow = try await count(open, card: .yellow)
-        let red = try await count(open, card: .red)
-        let toVerify = try await count([.resolved])
         func tile(_ label: String, _ n: Int, _ href: String, _ tone: String) -> String {
             "<a class=\"tile \(n > 0 ? tone : "")\" href=\"\(href)\"><span>\(label)</span><b>\(n)</b></a>"
         }
+        // A department receives requests already dispatched to it: its work is to start and finish them.
+        let first = user.role == .department
+            ? tile("待处置", try await count([.dispatched]), "/console/requests?status=dispatched", "yellow")
+                + tile("处置中", try await count([.inProgress]), "/console/requests?status=in_progress", "")
+            : tile("待受理", try await count([.reported]), "/console/requests?status=reported", "yellow")
+        let last = user.role == .department ? "" : tile("待核查", try await count([.resolved]), "/console/requests?status=resolved", "green")
         return """
             <section aria-labelledby="todo-h"><h2 id="todo-h">今日待办</h2>
             <div class="tiles">
-              \(tile("待受理", waiting, "/console/requests?status=reported", "yellow"))
-              \(tile("即将超时（黄牌）", yellow, "/console/requests?card=yellow", "yellow"))
-              \(tile("已超时（红牌）", red, "/console/requests?card=red", "red"))
-              \(tile("待核查", toVerify, "/console/requests?status=resolved", "green"))
+              \(first)
+              \(tile("即将超时（黄牌）", try await count(open, card: .yellow), "/console/requests?card=yellow", "yellow"))
+              \(tile("已超时（红牌）", try await count(open, card: .red), "/console/requests?card=red", "red"))
+              \(last)
             </div></section>
             """
     }

@@ -110,4 +110,49 @@ struct CareRulesTests {
         #expect(CallResponseFigures.of([(0, nil)]).meanMinutes == nil)
         #expect(CallResponseFigures.of([(0, 600), (0, 1200)]).meanMinutes == 15)
     }
+
+    @Test("overlapping records of one provider: half-open intervals, same name after trimming, any elder")
+    func overlaps() {
+        let nine: Int64 = 1_782_781_200 // 2026-06-30 09:00 China time
+        let a = CareServiceSlot(provider: "网格员李梅", start: nine, durationMinutes: 30)
+        // Inside, straddling the start, straddling the end, covering: all overlap.
+        #expect(a.overlaps(CareServiceSlot(provider: "网格员李梅", start: nine + 600, durationMinutes: 5)))
+        #expect(a.overlaps(CareServiceSlot(provider: " 网格员李梅 ", start: nine - 600, durationMinutes: 11)))
+        #expect(a.overlaps(CareServiceSlot(provider: "网格员李梅", start: nine + 29 * 60, durationMinutes: 60)))
+        #expect(a.overlaps(CareServiceSlot(provider: "网格员李梅", start: nine - 60, durationMinutes: 120)))
+        // Adjacent on either side: no overlap; another provider at the same time: none.
+        #expect(!a.overlaps(CareServiceSlot(provider: "网格员李梅", start: nine + 30 * 60, durationMinutes: 30)))
+        #expect(!a.overlaps(CareServiceSlot(provider: "网格员李梅", start: nine - 600, durationMinutes: 10)))
+        #expect(!a.overlaps(CareServiceSlot(provider: "网格员王芳", start: nine, durationMinutes: 30)))
+        #expect(a.end == nine + 1800)
+        let day = [CareServiceSlot(provider: "网格员李梅", start: nine + 3600, durationMinutes: 20), a]
+        #expect(CareServiceSlot.firstOverlap(CareServiceSlot(provider: "网格员李梅", start: nine + 1500, durationMinutes: 60), in: day) == a)
+        #expect(CareServiceSlot.firstOverlap(CareServiceSlot(provider: "网格员李梅", start: nine + 1800, durationMinutes: 30), in: day) == nil)
+        // A set: the overlapping pairs, found across a long earlier record.
+        let long = CareServiceSlot(provider: "x", start: 0, durationMinutes: 600)
+        let pairs = CareServiceSlot.overlappingPairs([long, CareServiceSlot(provider: "x", start: 60, durationMinutes: 1),
+                                                      CareServiceSlot(provider: "x", start: 36_000, durationMinutes: 1),
+                                                      CareServiceSlot(provider: "x", start: 3600, durationMinutes: 1), a])
+        #expect(pairs.count == 2 && pairs.allSatisfy { $0.0 == long })
+        #expect(CareServiceSlot.overlappingPairs([a, CareServiceSlot(provider: "网格员李梅", start: a.end, durationMinutes: 5)]).isEmpty)
+    }
+
+    @Test("under 60: a plan needs the reason (kept trimmed); at 60 the reason does not apply; in care with it")
+    func under60() throws {
+        let today = CivilDate(year: 2026, month: 6, day: 30)!
+        let young = CivilDate(year: 1970, month: 1, day: 1)!, sixty = CivilDate(year: 1966, month: 6, day: 30)!
+        #expect(throws: FieldError.self) { try Under60Reason.check(nil, birth: young, today: today).get() }
+        #expect(throws: FieldError.self) { try Under60Reason.check("  ", birth: young, today: today).get() }
+        #expect(throws: FieldError.self) { try Under60Reason.check("残", birth: young, today: today).get() }
+        #expect(throws: FieldError.self) { try Under60Reason.check(String(repeating: "难", count: 101), birth: young, today: today).get() }
+        if case .failure(let e) = Under60Reason.check(nil, birth: young, today: today) {
+            #expect(e.field == "under_60_reason" && e.message.contains("未满60周岁纳入原因"))
+        }
+        #expect(try Under60Reason.check(" 残疾（肢体二级） ", birth: young, today: today).get() == "残疾（肢体二级）")
+        #expect(try Under60Reason.check(nil, birth: sixty, today: today).get() == nil)
+        #expect(try Under60Reason.check("失能", birth: sixty, today: today).get() == nil)
+        #expect(Under60Reason.inCare(birth: sixty, today: today, planReason: nil))
+        #expect(!Under60Reason.inCare(birth: young, today: today, planReason: nil))
+        #expect(Under60Reason.inCare(birth: young, today: today, planReason: "失能"))
+    }
 }

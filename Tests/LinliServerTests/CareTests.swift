@@ -182,6 +182,108 @@ struct CareTests {
             #expect(bad.status == .unprocessableEntity)
             #expect(Set(bad.json.errorFields) == ["service", "provided_at", "duration_minutes", "satisfaction"])
             #expect(try await app.call(.POST, "/api/v1/care/elders/\(alone)/records", json: ["provided_at": "yesterday"]).status == .badRequest)
+            // A visit dated in the future, everything else right: refused on its time, nothing written, last visit kept.
+            let future = try await app.call(.POST, "/api/v1/care/elders/\(alone)/records", json: [
+                "service": "visit", "provided_at": "2099-07-02T09:00:00+08:00", "duration_minutes": 30, "provider_kind": "worker", "provider_name": "网格员",
+            ])
+            #expect(future.status == .unprocessableEntity && future.isProblem && future.json.errorFields == ["provided_at"])
+            #expect(future.json["detail"].string?.contains("服务时间不能晚于现在") == true)
+            #expect(try await app.rowCount("care_records") == 2)
+            #expect(try await app.call(.GET, "/api/v1/care/elders/\(alone)").json["elder"]["last_visit_on"].string == "2026-06-23")
+        }
+    }
+
+    @Test("one provider cannot give two services at once: an overlapping record is 422 on provided_at, nothing written; adjacent is fine")
+    func overlappingRecords() async throws {
+        try await withTestApp(residents: 600) { app in
+            let first = try await app.newPerson(born: "1944-04-04", sequence: 651)
+            let second = try await app.newPerson(born: "1946-05-05", sequence: 652)
+            func record(_ elder: String, _ at: String, _ minutes: Int, _ provider: String) async throws -> APIResponse {
+                try await app.call(.POST, "/api/v1/care/elders/\(elder)/records", json: [
+                    "service": "meals", "provided_at": at, "duration_minutes": minutes, "provider_kind": "facility", "provider_name": provider,
+                ])
+            }
+            let given = try await record(first, "2026-06-29T09:00:00+08:00", 30, "送餐员李梅")
+            #expect(given.status == .created, "\(given.text)")
+            // Another elder, 15 minutes later, the same provider (spaces around the name do not make another one).
+            let clash = try await record(second, "2026-06-29T09:15:00+08:00", 30, "  送餐员李梅 ")
+            #expect(clash.status == .unprocessableEntity && clash.isProblem && clash.json.errorFields == ["provided_at"])
+            let message = clash.json["errors"][0]["message"].string ?? ""
+            #expect(message.contains("送餐员李梅") && message.contains("2026-06-29 09:00–09:30") && message.contains("不能重叠"), "\(message)")
+            // Starting before and running into it is refused too; the same elder is no exception.
+            #expect(try await record(first, "2026-06-29T08:45:00+08:00", 20, "送餐员李梅").json.errorFields == ["provided_at"])
+            #expect(try await app.rowCount("care_records") == 1)
+            #expect(try await app.call(.GET, "/api/v1/audit?action=care.record", as: .auditor).json["total"].int == 1)
+            // Adjacent on both sides, and another provider at the same time: written.
+            #expect(try await record(second, "2026-06-29T09:30:00+08:00", 30, "送餐员李梅").status == .created)
+            #expect(try await record(second, "2026-06-29T08:40:00+08:00", 20, "送餐员李梅").status == .created)
+            #expect(try await record(second, "2026-06-29T09:15:00+08:00", 30, "送餐员王芳").status == .created)
+            #expect(try await app.rowCount("care_records") == 4)
+            // The console's record form shows the same message on the file, with the form's values (422).
+            let page = try await app.submit("/console/care/\(first)/records", [
+                ("service", "meals"), ("provided_at", "2026-06-29T09:40"), ("duration_minutes", "10"), ("provider_kind", "facility"),
+                ("provider_name", "送餐员李梅"), ("feedback", ""), ("satisfaction", ""),
+            ])
+            #expect(page.status == .unprocessableEntity && page.text.contains("同一提供方的服务时间不能重叠"))
+            #expect(try await app.rowCount("care_records") == 4)
+        }
+    }
+
+    @Test("under 60: a plan without the recorded reason is 422 on under_60_reason; with it the resident is in care")
+    func under60() async throws {
+        try await withTestApp(residents: 600) { app in
+            let young = try await app.newPerson(born: "1980-08-08", sequence: 661, tags: ["disabled"])
+            let rollBefore = try await app.rollTotal()
+            let path = "/api/v1/care/elders/\(young)/plan"
+            let meals: [String: Any] = ["service": "meals", "frequency": "daily", "provider_kind": "facility", "provider_name": "社区助餐点"]
+            for body: [String: Any] in [["services": [meals], "starts_on": "2026-06-01"],
+                                        ["services": [meals], "starts_on": "2026-06-01", "under_60_reason": "   "]] {
+                let refused = try await app.call(.PUT, path, json: body)
+                #expect(refused.status == .unprocessableEntity && refused.isProblem && refused.json.errorFields == ["under_60_reason"], "\(refused.text)")
+                #expect(refused.json["errors"][0]["message"].string?.contains("未满60周岁纳入原因") == true)
+            }
+            #expect(try await app.rowCount("care_plans") == 0)
+            // Before the plan: no assessment, no file.
+            #expect(try await app.call(.POST, "/api/v1/care/elders/\(young)/assessments", json: ["scores": dependent]).json.errorFields == ["resident_id"])
+            #expect(try await app.call(.GET, "/api/v1/care/elders/\(young)").status == .notFound)
+            let saved = try await app.call(.PUT, path, json: ["services": [meals], "starts_on": "2026-06-01", "under_60_reason": " 残疾（肢体二级） "])
+            #expect(saved.status == .created && saved.json["under_60_reason"].string == "残疾（肢体二级）", "\(saved.text)")
+            // In care now: assessed, served, on file with the reason; not on the roll of 60+.
+            #expect(try await app.call(.POST, "/api/v1/care/elders/\(young)/assessments", json: ["scores": dependent]).status == .created)
+            let file = try await app.call(.GET, "/api/v1/care/elders/\(young)")
+            #expect(file.status == .ok && file.json["plan"]["under_60_reason"].string == "残疾（肢体二级）" && file.json["elder"]["level"].string == "dependent")
+            #expect(try await app.rollTotal() == rollBefore)
+            let audit = try await app.call(.GET, "/api/v1/audit?action=care.plan.create", as: .auditor)
+            #expect(audit.json["total"].int == 1 && audit.text.contains("残疾（肢体二级）"))
+            // A change that drops the reason is refused; at 60 or more the reason is not kept.
+            let dropped = try await app.call(.PUT, path, json: ["services": [meals], "starts_on": "2026-06-01", "version": 1])
+            #expect(dropped.json.errorFields == ["under_60_reason"])
+            let elder = try await app.newPerson(born: "1950-01-01", sequence: 662)
+            let older = try await app.call(.PUT, "/api/v1/care/elders/\(elder)/plan", json: ["services": [meals], "starts_on": "2026-06-01", "under_60_reason": "失能"])
+            #expect(older.status == .created && older.json["under_60_reason"].isNull)
+        }
+    }
+
+    @Test("the console: an under-60 resident's care file is reached from the profile and offers the plan with the reason")
+    func under60Pages() async throws {
+        try await withTestApp(residents: 600) { app in
+            let young = try await app.newPerson(born: "1985-03-03", sequence: 671)
+            #expect(try await app.page("/console/residents/\(young)").text.contains("href=\"/console/care/\(young)\""))
+            let file = try await app.page("/console/care/\(young)")
+            #expect(file.status == .ok && file.text.contains("未满60周岁") && file.text.contains("name=\"under_60_reason\""))
+            #expect(!file.text.contains("action=\"/console/care/\(young)/assessments\"") && !file.text.contains("action=\"/console/care/\(young)/calls\""))
+            let form: [(String, String)] = [("svc_meals", "on"), ("freq_meals", "daily"), ("kind_meals", "facility"), ("name_meals", "社区助餐点"),
+                                            ("starts_on", "2026-06-01"), ("ends_on", "")]
+            let refused = try await app.submit("/console/care/\(young)/plan", form + [("under_60_reason", "")])
+            #expect(refused.status == .unprocessableEntity && refused.text.contains("纳入居家养老须填写未满60周岁纳入原因"))
+            #expect(try await app.rowCount("care_plans") == 0)
+            let saved = try await app.submit("/console/care/\(young)/plan", form + [("under_60_reason", "特殊困难：独自照料重病家属")])
+            #expect(saved.status == .seeOther, "\(saved.text)")
+            let after = try await app.page("/console/care/\(young)")
+            #expect(after.text.contains("未满60周岁纳入原因：特殊困难：独自照料重病家属") && after.text.contains("action=\"/console/care/\(young)/assessments\""))
+            #expect(!after.text.contains(" style=\"") && !after.text.contains("<script"))
+            // Someone outside the area is still not found.
+            #expect(try await app.page("/console/care/\(young)", as: .otherWorker).status == .notFound)
         }
     }
 
@@ -353,6 +455,14 @@ struct CareTests {
                 #expect(f["assessments_due"].int! > 0 && f["calls"].int! > 0)
                 let areas = f["communities"].array
                 #expect(areas.contains { $0["meets_standard"].raw as? Bool == true } && areas.contains { $0["meets_standard"].raw as? Bool == false })
+                // No provider in two places at once, with providers per grid (not one name for the district).
+                let slots = try await (app.db as! any SQLDatabase).raw("SELECT provider_name, provided_at, duration_minutes FROM care_records").all().map {
+                    CareServiceSlot(provider: try $0.decode(column: "provider_name", as: String.self), start: try $0.decode(column: "provided_at", as: Int64.self),
+                                    durationMinutes: try $0.decode(column: "duration_minutes", as: Int.self))
+                }
+                #expect(slots.count > 100 && summary.records == slots.count)
+                #expect(CareServiceSlot.overlappingPairs(slots).isEmpty)
+                #expect(Set(slots.map(\.provider)).count > 10 && slots.contains { $0.provider.hasPrefix("网格员（") })
                 let rows = try await (app.db as! any SQLDatabase).raw("SELECT resident_id, total FROM care_assessments ORDER BY resident_id").all()
                 let text = try rows.prefix(50).map { "\(try $0.decode(column: "resident_id", as: UUID.self))|\(try $0.decode(column: "total", as: Int.self))" }
                 if round == 0 { first = text } else { #expect(text == first) }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// 居家养老: the pure rules of the care roll — the Barthel index and the three care levels, reassessment
 /// due dates, the groups an elder belongs to, the visiting rule for elders living alone, the floor-area
 /// standard of the plan and the response times of emergency calls. Nothing here touches a database.
@@ -173,6 +175,83 @@ public enum CareRules {
         let reference = lastVisit ?? since
         guard let reference else { return true }
         return today.dayNumber - reference.dayNumber > visitIntervalDays
+    }
+}
+
+/// Residents under 60 in care: 未满60周岁的居民因失能、残疾或特殊困难可纳入居家养老服务, but only with the reason
+/// recorded on their care plan. The plan is where the reason is written; assessments, service records and calls
+/// of someone under 60 are accepted once such a plan exists (the plan brings them into care), and refused before.
+/// They are not on the roll: the roll and the plan's figures count residents aged 60 and over.
+public enum Under60Reason {
+    /// The API's field and the form's.
+    public static let field = "under_60_reason"
+    public static let label = "未满60周岁纳入原因"
+    /// The usual reasons, offered as examples; any text of 2 to 100 characters is accepted.
+    public static let examples = ["失能", "残疾", "特殊困难"]
+    public static let maximumLength = 100
+
+    /// The reason as it will be stored for a plan of a resident born on `birth`: nil for a resident of 60 or more
+    /// (the reason does not apply and is not kept), the trimmed text for someone younger, or the problem with the
+    /// field (missing, too short or too long).
+    public static func check(_ raw: String?, birth: CivilDate, today: CivilDate) -> Result<String?, FieldError> {
+        if CareRules.isElder(birth: birth, today: today) { return .success(nil) }
+        let text = (raw ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty {
+            return .failure(FieldError(field, "该居民未满60周岁：纳入居家养老须填写\(label)（如\(examples.joined(separator: "、"))）"))
+        }
+        if text.count < 2 || text.count > maximumLength { return .failure(FieldError(field, "\(label)应为2至\(maximumLength)个字")) }
+        return .success(text)
+    }
+
+    /// Whether a resident is in care: 60 or more, or younger with a plan that records the reason.
+    public static func inCare(birth: CivilDate, today: CivilDate, planReason: String?) -> Bool {
+        CareRules.isElder(birth: birth, today: today) || !(planReason ?? "").isEmpty
+    }
+}
+
+/// Overlapping service records: one provider (a person, a team) cannot serve in two places at once. A record
+/// takes [start, start + duration); two records of the same provider overlap when those intervals share a moment
+/// (one ending at 10:00 and the next starting at 10:00 do not). Providers are the same when their names are
+/// equal after trimming.
+public struct CareServiceSlot: Sendable, Equatable {
+    public var provider: String
+    /// Unix seconds.
+    public var start: Int64
+    public var durationMinutes: Int
+
+    public init(provider: String, start: Int64, durationMinutes: Int) {
+        self.provider = provider; self.start = start; self.durationMinutes = durationMinutes
+    }
+
+    public var end: Int64 { start + Int64(durationMinutes) * 60 }
+    public var providerKey: String { provider.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    public func overlaps(_ other: CareServiceSlot) -> Bool {
+        providerKey == other.providerKey && start < other.end && other.start < end
+    }
+
+    /// The longest record allowed (a day): a record starting earlier than `start - maximumSeconds` cannot reach it.
+    public static let maximumSeconds: Int64 = 1440 * 60
+
+    /// The first of `existing` that `slot` overlaps, if any.
+    public static func firstOverlap(_ slot: CareServiceSlot, in existing: [CareServiceSlot]) -> CareServiceSlot? {
+        existing.sorted { $0.start < $1.start }.first { slot.overlaps($0) }
+    }
+
+    /// Every pair of `slots` that overlap (for checking a whole set, e.g. the demo's).
+    public static func overlappingPairs(_ slots: [CareServiceSlot]) -> [(CareServiceSlot, CareServiceSlot)] {
+        var out: [(CareServiceSlot, CareServiceSlot)] = []
+        for (_, group) in Dictionary(grouping: slots, by: \.providerKey) {
+            let sorted = group.sorted { $0.start < $1.start }
+            // Sorted by start, a slot can only overlap later ones that start before the furthest end so far.
+            var open: [CareServiceSlot] = []
+            for s in sorted {
+                open.removeAll { $0.end <= s.start }
+                for o in open { out.append((o, s)) }
+                open.append(s)
+            }
+        }
+        return out
     }
 }
 

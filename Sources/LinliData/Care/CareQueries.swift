@@ -97,16 +97,30 @@ public struct CareQueries: Sendable {
         return (r, try row.decode(column: "life_status", as: String.self))
     }
 
-    /// The elder for a care write: in scope (else 404), on the roll (else 422 naming `resident_id`).
-    func requireElder(_ id: UUID, in scope: RegistryScope) async throws -> CareElderRecord {
+    /// The resident for a care write: in scope (else 404), active and in care (else 422 naming `resident_id`). In
+    /// care is 60 or more, or younger with a plan that records why (`under_60_reason`). `forPlan` lets someone
+    /// under 60 through without that plan: the plan is where the reason is recorded (`savePlan` requires it).
+    func requireElder(_ id: UUID, in scope: RegistryScope, forPlan: Bool = false) async throws -> CareElderRecord {
         guard case let (r, life)? = try await elder(id, in: scope) else { throw RegistryError.notFound("居民") }
         if life != LifeStatus.active.rawValue {
             throw RegistryError.invalid([FieldError("resident_id", "该居民\(LifeStatus(rawValue: life)?.label ?? life)，不在养老服务名册上")])
         }
-        guard let birth = CivilDate(r.birthDate), CareRules.isElder(birth: birth, today: today) else {
-            throw RegistryError.invalid([FieldError("resident_id", "该居民未满60周岁，不在养老服务名册上")])
-        }
-        return r
+        guard let birth = CivilDate(r.birthDate) else { throw RegistryError.invalid([FieldError("resident_id", "该居民的出生日期无效")]) }
+        if forPlan || CareRules.isElder(birth: birth, today: today) { return r }
+        if Under60Reason.inCare(birth: birth, today: today, planReason: try await under60Reason(of: id)) { return r }
+        throw RegistryError.invalid([FieldError("resident_id", "该居民未满60周岁，不在养老服务名册上；因失能、残疾或特殊困难纳入照护的，请先制定照护计划并填写\(Under60Reason.label)")])
+    }
+
+    /// The resident's care file subject: an active resident in scope who is in care (60 or more, or younger with a
+    /// plan that records the reason); nil when not in care; 404 outside the scope.
+    public func inCare(_ id: UUID, in scope: RegistryScope) async throws -> CareElderRecord? {
+        do { return try await requireElder(id, in: scope) } catch RegistryError.invalid { return nil }
+    }
+
+    /// The reason recorded on the plan of a resident under 60, if any.
+    func under60Reason(of id: UUID) async throws -> String? {
+        try await sql.select().column("under_60_reason").from("care_plans").where("resident_id", .equal, SQLBind(id)).first()?
+            .decode(column: "under_60_reason", as: String?.self)
     }
 
     // MARK: Assessments
@@ -207,22 +221,29 @@ public struct CareQueries: Sendable {
     // MARK: Plans
 
     public func plan(of id: UUID, in scope: RegistryScope) async throws -> CarePlanRecord? {
-        guard let row = try await sql.select().columns("id", "resident_id", "grid_code", "services", "starts_on", "ends_on", "note", "version", "updated_at")
+        guard let row = try await sql.select().columns("id", "resident_id", "grid_code", "services", "starts_on", "ends_on", "note", "under_60_reason", "version",
+                                                           "updated_at")
             .from("care_plans").where("resident_id", .equal, SQLBind(id)).first() else { return nil }
         let grid = try row.decode(column: "grid_code", as: String.self)
         guard try await inScope(id, scope) else { return nil }
         let services = try JSONDecoder().decode([CarePlanService].self, from: Data(try row.decode(column: "services", as: String.self).utf8))
         return CarePlanRecord(id: try row.decode(column: "id", as: UUID.self), residentId: id, gridCode: grid, services: services,
                               startsOn: try row.decode(column: "starts_on", as: String.self), endsOn: try row.decode(column: "ends_on", as: String?.self),
-                              note: try row.decode(column: "note", as: String?.self), version: try row.decode(column: "version", as: Int.self),
+                              note: try row.decode(column: "note", as: String?.self),
+                              under60Reason: try row.decode(column: "under_60_reason", as: String?.self), version: try row.decode(column: "version", as: Int.self),
                               updatedAt: try row.decode(column: "updated_at", as: Int64.self))
     }
 
     /// Creates the elder's plan, or replaces it when `version` is the current one (409 otherwise).
     public func savePlan(_ residentID: UUID, _ draft: CarePlanDraft, in scope: RegistryScope, by actor: AuditActor) async throws -> CarePlanRecord {
-        let elder = try await requireElder(residentID, in: scope)
+        let elder = try await requireElder(residentID, in: scope, forPlan: true)
         let current = try await plan(of: residentID, in: scope)
         var errors = FieldErrors()
+        var reason: String?
+        switch Under60Reason.check(draft.under60Reason, birth: CivilDate(elder.birthDate)!, today: today) {
+        case .success(let r): reason = r
+        case .failure(let e): errors.add(e)
+        }
         let services = draft.services ?? []
         if services.isEmpty { errors.add("services", "请至少安排一项服务") }
         if services.count > CareService.allCases.count { errors.add("services", "服务项目不能超过\(CareService.allCases.count)项") }
@@ -261,6 +282,7 @@ public struct CareQueries: Sendable {
         if current != nil && draft.version == nil { errors.add("version", "该老人已有照护计划：请提供计划的版本号 version") }
         guard errors.isEmpty, let starts else { throw RegistryError.invalid(errors.errors) }
         if let current, draft.version != current.version { throw RegistryError.staleVersion(current: current.version) }
+        let under60Reason = reason
 
         let clean = services.map { CarePlanService(service: $0.service, frequency: $0.frequency, providerKind: $0.providerKind,
                                                    providerName: $0.providerName.trimmingCharacters(in: .whitespacesAndNewlines)) }
@@ -273,6 +295,7 @@ public struct CareQueries: Sendable {
             if let current {
                 let changed = try await sql.update("care_plans").set("services", to: SQLBind(json)).set("starts_on", to: SQLBind(starts.description))
                     .set("ends_on", to: SQLBind(draft.endsOn)).set("note", to: SQLBind(draft.note)).set("grid_code", to: SQLBind(elder.gridCode))
+                    .set("under_60_reason", to: SQLBind(under60Reason))
                     .set("version", to: SQLBind(version)).set("updated_at", to: SQLBind(at))
                     .where("id", .equal, SQLBind(current.id)).where("version", .equal, SQLBind(current.version)).returning("id").all()
                 if changed.isEmpty { throw RegistryError.staleVersion(current: current.version + 1) }
@@ -281,14 +304,15 @@ public struct CareQueries: Sendable {
                     throw RegistryError.staleVersion(current: 1)
                 }
                 try await sql.insert(into: "care_plans")
-                    .columns("id", "resident_id", "grid_code", "services", "starts_on", "ends_on", "note", "version", "updated_at")
+                    .columns("id", "resident_id", "grid_code", "services", "starts_on", "ends_on", "note", "under_60_reason", "version", "updated_at")
                     .values(SQLBind(id), SQLBind(residentID), SQLBind(elder.gridCode), SQLBind(json), SQLBind(starts.description),
-                            SQLBind(draft.endsOn), SQLBind(draft.note), SQLBind(version), SQLBind(at)).run()
+                            SQLBind(draft.endsOn), SQLBind(draft.note), SQLBind(under60Reason), SQLBind(version), SQLBind(at)).run()
             }
             try await CareQueries.upsertStatus(residentID, grid: elder.gridCode, on: db, [("has_plan", true)])
+            var detail = ["services": clean.map(\.service).joined(separator: ","), "version": String(version)]
+            if let under60Reason { detail[Under60Reason.field] = under60Reason }
             try await AuditLog.append([AuditEvent(current == nil ? "care.plan.create" : "care.plan.update", target: "resident:\(residentID)",
-                                                  detail: ["services": clean.map(\.service).joined(separator: ","), "version": String(version)])],
-                                      by: actor, on: db)
+                                                  detail: detail)], by: actor, on: db)
         }
         return try await plan(of: residentID, in: scope)!
     }
@@ -329,8 +353,14 @@ public struct CareQueries: Sendable {
         let record = CareServiceRecord(id: UUID(), residentId: residentID, gridCode: elder.gridCode, service: service.rawValue, providedAt: at,
                                        providedOn: day.description, durationMinutes: minutes, providerKind: kind.rawValue, providerName: name,
                                        feedback: d.feedback, satisfaction: d.satisfaction, recordedBy: actor.username)
+        let slot = CareServiceSlot(provider: name, start: at, durationMinutes: minutes)
         try await db.writeTransaction { db in
             let sql = SQLHelpers.sql(db)
+            // Inside the write transaction (SQLite's BEGIN IMMEDIATE, a table lock on PostgreSQL), so two writes
+            // cannot both pass the check.
+            if let clash = try await CareQueries.overlap(slot, on: db) {
+                throw RegistryError.invalid([FieldError("provided_at", "服务提供方“\(name)”在 \(CareQueries.chinaTime(clash.start))–\(CareQueries.chinaTime(clash.end, timeOnly: true)) 已有服务记录，同一提供方的服务时间不能重叠")])
+            }
             try await sql.insert(into: "care_records").columns("id", "resident_id", "grid_code", "service", "provided_at", "provided_on",
                                                                "duration_minutes", "provider_kind", "provider_name", "feedback", "satisfaction",
                                                                "recorded_by", "created_at")
@@ -348,6 +378,26 @@ public struct CareQueries: Sendable {
                                                   detail: ["record": record.id.uuidString, "service": record.service])], by: actor, on: db)
         }
         return record
+    }
+
+    /// The first record of the slot's provider whose time overlaps the slot, of any elder.
+    static func overlap(_ slot: CareServiceSlot, on db: any Database) async throws -> CareServiceSlot? {
+        let sql = SQLHelpers.sql(db)
+        if !db.isSQLite { try await sql.raw("LOCK TABLE care_records IN SHARE ROW EXCLUSIVE MODE").run() }
+        let candidates = try await sql.select().columns("provider_name", "provided_at", "duration_minutes").from("care_records")
+            .where("provider_name", .equal, SQLBind(slot.providerKey))
+            .where("provided_at", .greaterThan, SQLBind(slot.start - CareServiceSlot.maximumSeconds))
+            .where("provided_at", .lessThan, SQLBind(slot.end)).all()
+            .map { CareServiceSlot(provider: try $0.decode(column: "provider_name", as: String.self), start: try $0.decode(column: "provided_at", as: Int64.self),
+                                   durationMinutes: try $0.decode(column: "duration_minutes", as: Int.self)) }
+        return CareServiceSlot.firstOverlap(slot, in: candidates)
+    }
+
+    /// A moment in China time: "2026-06-30 09:30", or "09:30".
+    static func chinaTime(_ seconds: Int64, timeOnly: Bool = false) -> String {
+        let minutes = Int((seconds + 8 * 3600 - Int64(day(of: seconds).dayNumber) * 86400) / 60)
+        let hm = String(format: "%02d:%02d", minutes / 60, minutes % 60)
+        return timeOnly ? hm : "\(day(of: seconds)) \(hm)"
     }
 
     // MARK: Emergency calls

@@ -59,6 +59,8 @@ public struct CarePlanRecord: Sendable, Equatable {
     public var startsOn: String
     public var endsOn: String?
     public var note: String?
+    /// 未满60周岁纳入原因: recorded for a resident under 60, nil otherwise.
+    public var under60Reason: String?
     public var version: Int
     public var updatedAt: Int64
 }
@@ -129,8 +131,11 @@ public struct CarePlanDraft: Sendable {
     public var note: String?
     /// The plan's version when it exists (absent for a first plan).
     public var version: Int?
-    public init(services: [CarePlanService]?, startsOn: String?, endsOn: String?, note: String?, version: Int?) {
+    /// 未满60周岁纳入原因: required when the resident is under 60, ignored otherwise.
+    public var under60Reason: String?
+    public init(services: [CarePlanService]?, startsOn: String?, endsOn: String?, note: String?, version: Int?, under60Reason: String? = nil) {
         self.services = services; self.startsOn = startsOn; self.endsOn = endsOn; self.note = note; self.version = version
+        self.under60Reason = under60Reason
     }
 }
 

@@ -11,6 +11,7 @@ public enum LinliMigrations {
         CreateRequests(),
         CreateIndicatorSnapshots(),
         CreateCare(),
+        UpdateCareAddUnder60ReasonAndProviderIndex(),
     ] as [any AsyncMigration]).map(Atomic.init)
 }
 

@@ -6,7 +6,9 @@ import SQLKit
 /// 居家养老 for the demo district: most elders assessed (about 85 % 自理, 10 % 半失能, 5 % 失能, some due for
 /// reassessment), plans for those who need them, weekly visits for those living alone with a few missed,
 /// other service records, emergency calls of the last month, and one or two facilities per community,
-/// some above and some below the floor-area standard. Deterministic from the seed; needs the district.
+/// some above and some below the floor-area standard. Services are given by teams of each grid (网格员, a
+/// facility's 送餐组 and 助浴组, a 家政 and a 助医 team), and no team has two records at the same time (the rule
+/// `addRecord` enforces). Deterministic from the seed; needs the district.
 public enum DemoCare {
     public struct Summary: Sendable {
         public var elders = 0, assessments = 0, plans = 0, records = 0, calls = 0, facilities = 0
@@ -27,6 +29,10 @@ public enum DemoCare {
                  kind: try row.decode(column: "kind", as: String?.self).flatMap(CommunityKind.init(rawValue:)))
             }
         guard !communities.isEmpty else { throw RegistryError.invalid([FieldError("care", "请先载入演示区")]) }
+        let gridNames = Dictionary(try await sql.select().columns("code", "name").from(Division.schema)
+            .where("level", .equal, SQLBind(DivisionLevel.grid.rawValue)).all().map {
+                (try $0.decode(column: "code", as: String.self), try $0.decode(column: "name", as: String.self))
+            }, uniquingKeysWith: { a, _ in a })
         return try await db.writeTransaction { db in
             var rng = SeededRandom(seed: seed ^ 0x4341_5245_5f52_4f4c)
             var s = Summary()
@@ -51,6 +57,21 @@ public enum DemoCare {
             }
             /// A moment on `day` in China time, between 8:00 and 18:00.
             func moment(_ day: CivilDate) -> Int64 { Int64(day.dayNumber) * 86400 - 8 * 3600 + Int64(rng.int(8 * 3600...18 * 3600)) }
+            /// A start on `day` at which `provider` is free for `minutes` (a few tries; nil when the day is too full).
+            var busy: [String: [CareServiceSlot]] = [:]
+            func slot(_ provider: String, _ day: CivilDate, _ minutes: Int) -> Int64? {
+                let key = "\(provider)|\(day.dayNumber)"
+                for _ in 0..<8 {
+                    let candidate = CareServiceSlot(provider: provider, start: moment(day), durationMinutes: minutes)
+                    if CareServiceSlot.firstOverlap(candidate, in: busy[key] ?? []) == nil {
+                        busy[key, default: []].append(candidate)
+                        return candidate.start
+                    }
+                }
+                return nil
+            }
+            /// The team of a grid that gives a service: "网格员（明珠第1网格）".
+            func team(_ base: String, _ grid: String) -> String { "\(base)（\(gridNames[grid] ?? grid)）" }
             let feedback = ["老人满意", "饭菜合口味", "老人身体状况良好", "提醒按时服药", "老人希望多来看看", "家中整洁", nil, nil, nil]
 
             // Facilities first: each community's provider names are used in the plans.
@@ -83,7 +104,8 @@ public enum DemoCare {
                 s.elders += 1
                 let alone = e.tags.contains(ResidentTag.livingAlone.rawValue)
                 let old = (CivilDate(e.birth)?.age(on: today) ?? 60) >= 80
-                let provider = providers[String(e.grid.prefix(12))] ?? "社区居家养老服务站"
+                let facility = providers[String(e.grid.prefix(12))] ?? "社区居家养老服务站"
+                let worker = team("网格员", e.grid)
                 var level: CareLevel?
                 var lastVisit: String?
                 if rng.chance(0.93) {
@@ -119,16 +141,20 @@ public enum DemoCare {
                 if needsPlan {
                     var services: [CarePlanService] = []
                     if alone || level == .dependent {
-                        services.append(CarePlanService(service: "visit", frequency: "weekly", providerKind: "worker", providerName: "网格员"))
+                        services.append(CarePlanService(service: "visit", frequency: "weekly", providerKind: "worker", providerName: worker))
                     }
                     if level != .independent || rng.chance(0.4) {
-                        services.append(CarePlanService(service: "meals", frequency: "daily", providerKind: "facility", providerName: provider))
+                        services.append(CarePlanService(service: "meals", frequency: "daily", providerKind: "facility", providerName: team(facility + "送餐组", e.grid)))
                     }
                     if level == .dependent || level == .partlyDependent {
-                        services.append(CarePlanService(service: "cleaning", frequency: "weekly", providerKind: "organization", providerName: "邻里家政服务社"))
-                        services.append(CarePlanService(service: "medical", frequency: "monthly", providerKind: "organization", providerName: "社区卫生服务站"))
+                        services.append(CarePlanService(service: "cleaning", frequency: "weekly", providerKind: "organization",
+                                                        providerName: team("邻里家政服务社", e.grid)))
+                        services.append(CarePlanService(service: "medical", frequency: "monthly", providerKind: "organization",
+                                                        providerName: team("社区卫生服务站助医组", e.grid)))
                     }
-                    if level == .dependent { services.append(CarePlanService(service: "bathing", frequency: "weekly", providerKind: "facility", providerName: provider)) }
+                    if level == .dependent {
+                        services.append(CarePlanService(service: "bathing", frequency: "weekly", providerKind: "facility", providerName: team(facility + "助浴组", e.grid)))
+                    }
                     if alone || level == .dependent {
                         services.append(CarePlanService(service: "emergency", frequency: "on_call", providerKind: "worker", providerName: "社区工作者"))
                     }
@@ -145,11 +171,13 @@ public enum DemoCare {
                         var day = today.adding(days: -(missed ? rng.int(8...20) : rng.int(0...6)))
                         var last: CivilDate?
                         while day >= today.adding(days: -56) {
-                            let at = moment(day)
-                            records.add([rng.uuid(), e.id, e.grid, "visit", at, day.description, rng.int(15...60), "worker", "网格员",
-                                         feedback[rng.int(0...feedback.count - 1)], rng.chance(0.5) ? rng.int(4...5) : Optional<Int>.none, "demo", now])
-                            s.records += 1
-                            last = max(last ?? day, day)
+                            let minutes = rng.int(15...60)
+                            if let at = slot(worker, day, minutes) {
+                                records.add([rng.uuid(), e.id, e.grid, "visit", at, day.description, minutes, "worker", worker,
+                                             feedback[rng.int(0...feedback.count - 1)], rng.chance(0.5) ? rng.int(4...5) : Optional<Int>.none, "demo", now])
+                                s.records += 1
+                                last = max(last ?? day, day)
+                            }
                             day = day.adding(days: -rng.int(5...7))
                         }
                         lastVisit = last?.description
@@ -158,7 +186,9 @@ public enum DemoCare {
                     for service in services where service.service != "visit" && service.service != "emergency" {
                         for _ in 0..<(service.frequency == "daily" ? 3 : 1) {
                             let day = today.adding(days: -rng.int(0...14))
-                            records.add([rng.uuid(), e.id, e.grid, service.service, moment(day), day.description, rng.int(20...90), service.providerKind,
+                            let minutes = rng.int(20...90)
+                            guard let at = slot(service.providerName, day, minutes) else { continue }
+                            records.add([rng.uuid(), e.id, e.grid, service.service, at, day.description, minutes, service.providerKind,
                                          service.providerName, feedback[rng.int(0...feedback.count - 1)],
                                          rng.chance(0.4) ? rng.int(3...5) : Optional<Int>.none, "demo", now])
                             s.records += 1
@@ -180,7 +210,7 @@ public enum DemoCare {
                         if c <= now { closed = c }
                     }
                     let st: CareCallStatus = closed != nil ? .closed : responded != nil ? .responded : .assigned
-                    calls.add([rng.uuid(), e.id, e.grid, st.rawValue, received, "网格员", received + 120, responded, closed,
+                    calls.add([rng.uuid(), e.id, e.grid, st.rawValue, received, worker, received + 120, responded, closed,
                                Optional<String>.none, 1])
                     s.calls += 1
                 }

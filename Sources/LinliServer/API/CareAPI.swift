@@ -70,11 +70,8 @@ struct CareAPI: RouteCollection {
     func file(req: Request) async throws -> JSONBody<CareFileDTO> {
         try req.require(.careRead)
         let id = try req.pathUUID(), scope = req.registryScope, q = req.care
-        guard case let (elder, life)? = try await q.elder(id, in: scope) else { throw RegistryError.notFound("居民") }
+        guard let elder = try await q.inCare(id, in: scope) else { throw RegistryError.notFound("养老服务对象") }
         let today = req.application.linli.today()
-        guard life == LifeStatus.active.rawValue, let birth = CivilDate(elder.birthDate), CareRules.isElder(birth: birth, today: today) else {
-            throw RegistryError.notFound("养老服务对象")
-        }
         let calls = try await q.calls(in: scope, status: nil, resident: id, page: PageRequest(page: 1, perPage: 20)).items
         return JSONBody(CareFileDTO(elder: CareElderDTO(elder, today: today),
                                     assessments: try await q.assessments(of: id, in: scope).map(CareAssessmentDTO.init),
@@ -121,6 +118,8 @@ struct CareAPI: RouteCollection {
         var endsOn: String?
         var note: String?
         var version: Int?
+        /// `under_60_reason` (the decoder's snake case reads it as `under60Reason`).
+        var under60Reason: String?
     }
 
     func savePlan(req: Request) async throws -> Response {
@@ -129,7 +128,7 @@ struct CareAPI: RouteCollection {
         let i = try req.decodeJSON(PlanInput.self)
         let draft = CarePlanDraft(services: i.services?.map { CarePlanService(service: $0.service ?? "", frequency: $0.frequency ?? "",
                                                                                 providerKind: $0.providerKind ?? "", providerName: $0.providerName ?? "") },
-                                  startsOn: i.startsOn, endsOn: i.endsOn, note: i.note, version: i.version)
+                                  startsOn: i.startsOn, endsOn: i.endsOn, note: i.note, version: i.version, under60Reason: i.under60Reason)
         let p = try await req.care.savePlan(id, draft, in: req.registryScope, by: req.auditActor)
         return try JSONBody(CarePlanDTO(p), status: p.version == 1 ? .created : .ok).response()
     }

@@ -75,10 +75,18 @@ struct CarePlanDTO: Encodable, Sendable {
     var startsOn: String
     var endsOn: String?
     var note: String?
+    var under60Reason: String?
     var version: Int
+
+    /// `under_60_reason` spelt out: the encoder's snake case would write `under60_reason`.
+    enum CodingKeys: String, CodingKey {
+        case id, residentId, services, startsOn, endsOn, note, version
+        case under60Reason = "under_60_reason"
+    }
 
     init(_ p: CarePlanRecord) {
         id = p.id; residentId = p.residentId; startsOn = p.startsOn; endsOn = p.endsOn; note = p.note; version = p.version
+        under60Reason = p.under60Reason
         services = p.services.map {
             CarePlanServiceDTO(service: $0.service, serviceLabel: CareService(rawValue: $0.service)?.label ?? $0.service, frequency: $0.frequency,
                                frequencyLabel: CareFrequency(rawValue: $0.frequency)?.label ?? $0.frequency, providerKind: $0.providerKind,

@@ -97,8 +97,14 @@ struct CarePages: RouteCollection {
 
     func renderFile(_ req: Request, _ user: WebUser, id: UUID, errors: [FieldError], form: String?, status: HTTPResponseStatus) async throws -> Response {
         let q = req.care, scope = req.registryScope, today = req.application.linli.today()
-        guard case let (r, life)? = try await q.elder(id, in: scope), life == LifeStatus.active.rawValue,
-              let birth = CivilDate(r.birthDate), CareRules.isElder(birth: birth, today: today) else {
+        // In care: 60 or more, or younger with a plan that records the reason. An active resident under 60 without
+        // one is shown the plan form only, with the reason to fill in (reached from the resident's profile).
+        let r: CareElderRecord, enrolled: Bool
+        if let x = try await q.inCare(id, in: scope) {
+            (r, enrolled) = (x, true)
+        } else if case let (x, life)? = try await q.elder(id, in: scope), life == LifeStatus.active.rawValue {
+            (r, enrolled) = (x, false)
+        } else {
             throw RegistryError.notFound("养老服务对象")
         }
         let e = CareElderDTO(r, today: today)
@@ -109,9 +115,22 @@ struct CarePages: RouteCollection {
         let write = user.may(.careWrite)
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
         let flags = e.flags.compactMap { CareFlag(rawValue: $0)?.label }.joined(separator: "、")
-        var parts = ["""
+        let header = """
             <h1>\(HTML.escape(e.name))的养老档案</h1>
-            <p>\(HTML.escape(e.idNumberMasked)) · \(e.age)岁 · 网格 \(HTML.escape(e.gridCode))\(flags.isEmpty ? "" : " · " + HTML.escape(flags))</p>
+            <p>\(HTML.escape(e.idNumberMasked)) · \(e.age)岁 · 网格 \(HTML.escape(e.gridCode))\(flags.isEmpty ? "" : " · " + HTML.escape(flags))
+            · <a href="/console/residents/\(id)">居民信息</a></p>
+            """
+        guard enrolled else {
+            var parts = [header, """
+                <p class="notice">该居民未满60周岁，不在养老服务名册上。因失能、残疾或特殊困难纳入居家养老的，制定照护计划并填写\(Under60Reason.label)后，\
+                即可登记评估、服务记录和紧急呼叫。</p>
+                """]
+            if let form { parts.append("<p class=\"muted\">\(HTML.escape(form))未保存：</p>" + Console.formErrors(errors)) }
+            if write { parts.append(Self.planForm(user, id: id, plan: nil, under60: true, today: today, open: true, err: err)) }
+            return Console.page(req, user, title: e.name + "的养老档案", crumbs: Self.crumbs + [Crumb(e.name)], body: parts.joined(separator: "\n"),
+                                status: status)
+        }
+        var parts = [header + """
             <div class="tiles">
               <div class="tile"><span>分级</span><b>\(HTML.escape(e.levelLabel))</b></div>
               <div class="tile"><span>Barthel 指数</span><b>\(e.score.map(String.init) ?? "—")</b></div>
@@ -145,6 +164,7 @@ struct CarePages: RouteCollection {
         parts.append("<h2>照护计划</h2>")
         if let plan {
             parts.append("<p>自 \(HTML.escape(plan.startsOn))\(plan.endsOn.map { " 至 " + HTML.escape($0) } ?? "")（版本 \(plan.version)）</p>"
+                + (plan.under60Reason.map { "<p>\(Under60Reason.label)：\(HTML.escape($0))</p>" } ?? "")
                 + Console.table(["服务", "频次", "提供方"], plan.services.map {
                     [HTML.escape(CareService(rawValue: $0.service)?.label ?? $0.service), HTML.escape(CareFrequency(rawValue: $0.frequency)?.label ?? $0.frequency),
                      HTML.escape((CareProviderKind(rawValue: $0.providerKind)?.label ?? $0.providerKind) + "：" + $0.providerName)]
@@ -152,28 +172,7 @@ struct CarePages: RouteCollection {
         } else {
             parts.append("<p class=\"empty\">尚无照护计划</p>")
         }
-        if write {
-            let rows = CareService.allCases.map { s -> String in
-                let current = plan?.services.first { $0.service == s.rawValue }
-                return """
-                    <fieldset><legend><label><input type="checkbox" name="svc_\(s.rawValue)" value="on"\(current == nil ? "" : " checked")> \(s.label)</label></legend>
-                    \(Console.select("频次", name: "freq_\(s.rawValue)", options: CareFrequency.allCases.map { ($0.rawValue, $0.label) }, selected: current?.frequency))
-                    \(Console.select("提供方类型", name: "kind_\(s.rawValue)", options: CareProviderKind.allCases.map { ($0.rawValue, $0.label) }, selected: current?.providerKind))
-                    \(Console.field("提供方名称", name: "name_\(s.rawValue)", value: current?.providerName))
-                    </fieldset>
-                    """
-            }.joined()
-            parts.append("""
-                <details\(form == "照护计划" ? " open" : "")><summary>\(plan == nil ? "制定" : "修改")照护计划</summary>
-                <form method="post" action="/console/care/\(id)/plan">\(Console.csrfField(user))
-                \(plan.map { "<input type=\"hidden\" name=\"version\" value=\"\($0.version)\">" } ?? "")
-                \(err("services").map { "<p class=\"field-error\">\(HTML.escape($0))</p>" } ?? "")
-                \(rows)
-                \(Console.field("开始日期", name: "starts_on", value: plan?.startsOn ?? today.description, error: err("starts_on"), type: "date", required: true))
-                \(Console.field("结束日期", name: "ends_on", value: plan?.endsOn, error: err("ends_on"), type: "date"))
-                <button type="submit">保存计划</button></form></details>
-                """)
-        }
+        if write { parts.append(Self.planForm(user, id: id, plan: plan, under60: e.age < CareRules.minimumAge, today: today, open: form == "照护计划", err: err)) }
         // Records.
         parts.append("<h2>服务记录</h2>" + Console.table(["时间", "服务", "时长", "提供方", "老人反馈", "满意度"], records.map { r in
             [Console.time(r.providedAt), HTML.escape(CareService(rawValue: r.service)?.label ?? r.service), "\(r.durationMinutes)分钟",
@@ -206,6 +205,36 @@ struct CarePages: RouteCollection {
         }
         return Console.page(req, user, title: e.name + "的养老档案", crumbs: Self.crumbs + [Crumb(e.name)], body: parts.joined(separator: "\n"),
                             status: status)
+    }
+
+    /// The plan form: the services ticked with frequency and provider, the dates, and for someone under 60 the reason.
+    static func planForm(_ user: WebUser, id: UUID, plan: CarePlanRecord?, under60: Bool, today: CivilDate, open: Bool,
+                         err: (String) -> String?) -> String {
+        let rows = CareService.allCases.map { s -> String in
+            let current = plan?.services.first { $0.service == s.rawValue }
+            return """
+                <fieldset><legend><label><input type="checkbox" name="svc_\(s.rawValue)" value="on"\(current == nil ? "" : " checked")> \(s.label)</label></legend>
+                \(Console.select("频次", name: "freq_\(s.rawValue)", options: CareFrequency.allCases.map { ($0.rawValue, $0.label) }, selected: current?.frequency))
+                \(Console.select("提供方类型", name: "kind_\(s.rawValue)", options: CareProviderKind.allCases.map { ($0.rawValue, $0.label) }, selected: current?.providerKind))
+                \(Console.field("提供方名称", name: "name_\(s.rawValue)", value: current?.providerName))
+                </fieldset>
+                """
+        }.joined()
+        let reason = under60
+            ? Console.field("\(Under60Reason.label)（如\(Under60Reason.examples.joined(separator: "、"))）", name: Under60Reason.field,
+                            value: plan?.under60Reason, error: err(Under60Reason.field), required: true, extra: "maxlength=\"\(Under60Reason.maximumLength)\"")
+            : ""
+        return """
+            <details\(open ? " open" : "")><summary>\(plan == nil ? "制定" : "修改")照护计划</summary>
+            <form method="post" action="/console/care/\(id)/plan">\(Console.csrfField(user))
+            \(plan.map { "<input type=\"hidden\" name=\"version\" value=\"\($0.version)\">" } ?? "")
+            \(reason)
+            \(err("services").map { "<p class=\"field-error\">\(HTML.escape($0))</p>" } ?? "")
+            \(rows)
+            \(Console.field("开始日期", name: "starts_on", value: plan?.startsOn ?? today.description, error: err("starts_on"), type: "date", required: true))
+            \(Console.field("结束日期", name: "ends_on", value: plan?.endsOn, error: err("ends_on"), type: "date"))
+            <button type="submit">保存计划</button></form></details>
+            """
     }
 
     static func callTable(_ calls: [CareCallRecord], user: WebUser, back: String) -> String {
@@ -258,7 +287,7 @@ struct CarePages: RouteCollection {
                                 providerName: f["name_\(s.rawValue)"] ?? "")
             }
             let draft = CarePlanDraft(services: services, startsOn: f["starts_on"], endsOn: f["ends_on"].flatMap { $0.isEmpty ? nil : $0 },
-                                      note: nil, version: f["version"].flatMap { Int($0) })
+                                      note: nil, version: f["version"].flatMap { Int($0) }, under60Reason: f[Under60Reason.field])
             _ = try await req.care.savePlan(id, draft, in: req.registryScope, by: req.auditActor)
         }
     }

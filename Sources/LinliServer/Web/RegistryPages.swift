@@ -206,6 +206,8 @@ struct RegistryPages: RouteCollection {
         let fullButton = full == nil && user.may(.registryFullView)
             ? "<form method=\"post\" action=\"/console/residents/\(id)/full\" class=\"inline\">\(Console.csrfField(user))<button type=\"submit\" class=\"secondary\">显示完整号码</button></form>" : ""
         let editLink = user.may(.registryWrite) && active ? "<a class=\"button secondary\" href=\"/console/residents/\(id)/edit\">编辑</a>" : ""
+        // The care file: an elder's, or for someone under 60 the way into care (a plan with the reason).
+        let careLink = user.may(.careRead) && active ? "<a class=\"button secondary\" href=\"/console/care/\(id)\">养老档案</a>" : ""
         let timeline = events.isEmpty ? "<p class=\"empty\">暂无记录</p>" : "<ol class=\"timeline\">" + events.map { (e: ResidentEventRecord) -> String in
             let kind = ResidentEventKind(rawValue: e.kind)?.label ?? e.kind
             return "<li><b>\(HTML.escape(kind))</b> \(HTML.escape(e.occurredOn))"
@@ -213,7 +215,7 @@ struct RegistryPages: RouteCollection {
         }.joined() + "</ol>"
         let body = """
             <h1>\(HTML.escape(r.name))</h1>
-            <div class="actions">\(fullButton) \(editLink)</div>
+            <div class="actions">\(fullButton) \(editLink) \(careLink)</div>
             <dl class="facts">
               <dt>性别</dt><dd>\(HTML.escape(sexLabel(r.sex)))</dd>
               <dt>出生日期</dt><dd>\(HTML.escape(r.birthDate))（\(age(r, today)) 岁）</dd>

@@ -133,6 +133,33 @@ struct RegistryPagesTests {
         }
     }
 
+    @Test("a birth registered through the console form (origin=birth) creates the resident with a birth event; an adult's birth is refused at the field")
+    func birthForm() async throws {
+        try await withTestApp(residents: 300) { app in
+            let number = try await app.call(.GET, "/api/v1/households?per_page=1").json["items"][0]["number"].string!
+            let form = try await app.page("/console/residents/new?household_number=\(number)")
+            #expect(form.text.contains("<option value=\"birth\">出生登记</option>"))
+            let before = try await app.rowCount("residents"), eventsBefore = try await app.rowCount("resident_events")
+            // An adult cannot be born today: the form comes back with the message at 登记方式, nothing written.
+            let adult = try await app.submit("/console/residents", [("name", "周九"), ("id_number", newID("1990-01-01", sequence: 403)),
+                                                                    ("household_number", number), ("relation", "other"), ("origin", "birth")])
+            #expect(adult.status == .unprocessableEntity && adult.text.contains("id=\"f-origin-err\""))
+            #expect(try await app.rowCount("residents") == before)
+            #expect(try await app.rowCount("resident_events") == eventsBefore)
+            let baby = try await app.submit("/console/residents", [("name", "周小九"), ("id_number", newID("2026-03-02", sequence: 404)),
+                                                                   ("household_number", number), ("relation", "grandchild"), ("origin", "birth"),
+                                                                   ("occurred_on", ""), ("note", "泰州市人民医院出生")])
+            #expect(baby.status == .seeOther, "\(baby.text)")
+            let id = try #require(baby.location?.split(separator: "/").last.map(String.init))
+            #expect(try await app.rowCount("residents") == before + 1)
+            let events = try await app.call(.GET, "/api/v1/residents/\(id)/events").json.array
+            #expect(events.count == 1 && events[0]["kind"].string == "birth" && events[0]["occurred_on"].string == "2026-03-02")
+            let profile = try await app.page("/console/residents/\(id)")
+            #expect(profile.visibleText.contains("出生登记 2026-03-02") && profile.visibleText.contains("泰州市人民医院出生"))
+            #expect(profile.visibleText.contains("2026-03-02（0 岁）"))
+        }
+    }
+
     @Test("editing with a stale version answers 409 on the page; events record a move and a death, notes shown as text")
     func editAndEvents() async throws {
         try await withTestApp(residents: 300) { app in

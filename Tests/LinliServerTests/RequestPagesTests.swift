@@ -293,6 +293,38 @@ struct RequestPagesTests {
         }
     }
 
+    @Test("the portal by typed address, no building chosen: placed in the building it names as the API does, or held by the district")
+    func portalAddress() async throws {
+        try await withTestApp(residents: 300) { app in
+            let visitor = WebClient(app, as: nil)
+            let csrf = try #require(inputValue(try await visitor.get("/").text, "csrf"))
+            let b = try await app.buildingInWorkersGrid()
+            let before = try await app.rowCount("requests")
+            // Neither a building nor an address: refused, nothing written.
+            let nowhere = try await visitor.post("/report", form: [("csrf", csrf), ("category_code", "BJ0101"), ("description", "路面塌陷"),
+                                                                   ("building_id", ""), ("address", "")])
+            #expect(nowhere.status == .unprocessableEntity)
+            #expect(try await app.rowCount("requests") == before)
+            func reported(_ address: String, _ description: String) async throws -> JSONValue {
+                let sent = try await visitor.post("/report", form: [("csrf", csrf), ("category_code", "BJ0101"), ("description", description),
+                                                                    ("building_id", ""), ("address", address)])
+                #expect(sent.status == .created && sent.text.contains("请记下编号和查询码"), "\(sent.text)")
+                let number = try #require(sent.text.components(separatedBy: "id=\"request-number\">").dropFirst().first?.prefix { $0 != "<" })
+                return try #require(try await app.call(.GET, "/api/v1/requests?per_page=100", as: .district).json["items"].array
+                    .first { $0["number"].string == String(number) })
+            }
+            // The address names a building: the request is that building's, with the street as the API places it.
+            let matched = try await reported("泰州市\(b["name"].string!)东侧", "路面塌陷，请尽快处理")
+            #expect(matched["building_id"].string == b["id"].string && matched["level"].string == "street")
+            #expect(matched["address"].string == "泰州市\(b["name"].string!)东侧")
+            // An address that names nothing known: held by the district, as the API holds it.
+            let held = try await reported("不知道在哪里", "路灯不亮")
+            #expect(held["building_id"].isNull && held["area_code"].string == "321271000000" && held["holder_code"].string == "321271000000")
+            #expect(held["level"].string == "district")
+            #expect(try await app.rowCount("requests") == before + 2)
+        }
+    }
+
     @Test("a signed-in resident reports without a code and finds it under 我的诉求")
     func residentPortal() async throws {
         try await withTestApp(residents: 300) { app in

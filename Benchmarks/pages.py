@@ -4,6 +4,8 @@ Usage: python3 Benchmarks/pages.py BASE_URL RUNS ROLE=TOKEN...   (tokens from PO
 the console takes the same session in its cookie). Finds a resident, building, household and request
 to open through the pages themselves, then GETs every page RUNS times after a warm-up and prints a
 Markdown table of p50/p99 milliseconds (loopback, so this is the server's time plus a fraction of a ms).
+The one write: a request reported on the portal by typed address, whose number and code open the
+tracking page (POST /track, timed like the others).
 """
 import http.client, re, statistics, sys, time, urllib.parse
 
@@ -11,9 +13,16 @@ base, runs, roles = sys.argv[1], int(sys.argv[2]), dict(a.split("=", 1) for a in
 url = urllib.parse.urlparse(base)
 conn = {}
 
-def get(role, path):
+def get(role, path, form=None, cookie=None):
+    """GET the page as the role, or POST `form` (a dict) with `cookie` (the portal's CSRF cookie)."""
     c = conn.setdefault(role, http.client.HTTPConnection(url.hostname, url.port))
-    c.request("GET", path, headers={"Cookie": "linli_session=" + roles[role]} if role in roles else {})
+    headers = {"Cookie": "linli_session=" + roles[role]} if role in roles else {}
+    if cookie: headers["Cookie"] = cookie
+    if form is None:
+        c.request("GET", path, headers=headers)
+    else:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        c.request("POST", path, body=urllib.parse.urlencode(form), headers=headers)
     r = c.getresponse()
     return r.status, r.read().decode()
 
@@ -22,9 +31,10 @@ def first(role, path, pattern):
     m = re.search(pattern, body)
     return m.group(1) if m else None
 
-pages = []  # (role, label, path)
+pages = []  # (role, label, path[, form, cookie])
 for role in roles:
     pages += [(role, "home 工作台", "/console"),
+              (role, "change password 修改密码", "/console/password"),
               (role, "residents list 居民列表", "/console/residents"),
               (role, "search by initials 拼音首字母", "/console/residents?q=zxm"),
               (role, "search by name 姓名", "/console/residents?q=" + urllib.parse.quote("张")),
@@ -33,6 +43,8 @@ for role in roles:
     rid = first(role, "/console/residents", r'href="/console/residents/([0-9A-Fa-f-]{36})"')
     if rid:
         pages.append((role, "profile 居民信息", "/console/residents/" + rid))
+        if get(role, "/console/residents/" + rid + "/edit")[0] == 200:
+            pages.append((role, "edit resident 编辑居民", "/console/residents/" + rid + "/edit"))
         hid = first(role, "/console/residents/" + rid, r'href="/console/households/([0-9A-Fa-f-]{36})"')
         if hid:
             pages.append((role, "household 户", "/console/households/" + hid))
@@ -46,19 +58,46 @@ for role in roles:
         if req: pages.append((role, "request 事项详情", "/console/requests/" + req))
     if get(role, "/console/requests/board")[0] == 200:
         pages.append((role, "supervision board 督办", "/console/requests/board"))
+    if get(role, "/console/residents/new")[0] == 200:
+        pages.append((role, "new resident 登记居民", "/console/residents/new"))
+    if get(role, "/console/import")[0] == 200:
+        pages.append((role, "import 批量导入", "/console/import"))
     if get(role, "/console/care")[0] == 200:
         pages.append((role, "care roll 养老名册", "/console/care"))
+        elder = first(role, "/console/care", r'href="/console/care/([0-9A-Fa-f-]{36})"')
+        if elder: pages.append((role, "care file 养老档案", "/console/care/" + elder))
+        pages.append((role, "care calls 紧急呼叫", "/console/care/calls"))
+        pages.append((role, "care facilities 养老服务设施", "/console/care/facilities"))
 pages.append(("anonymous", "portal 居民服务首页", "/"))
+pages.append(("anonymous", "track form 查询进度", "/track"))
+# The tracking page needs a number and its code: report one request on the portal (by typed address).
+c = http.client.HTTPConnection(url.hostname, url.port)
+c.request("GET", "/")
+r = c.getresponse()
+home = r.read().decode()
+token = re.search(r'name="csrf" value="([^"]+)"', home)
+cookie = re.search(r'linli_portal_csrf=([^;]+)', r.getheader("Set-Cookie") or "")
+if token and cookie:
+    cookie = "linli_portal_csrf=" + cookie.group(1)
+    status, body = get("anonymous", "/report", {"csrf": token.group(1), "category_code": "SJ0101", "description": "性能测试：小区门口垃圾未清运",
+                                               "building_id": "", "address": "寺巷街道"}, cookie)
+    number = re.search(r'id="request-number">([^<]+)<', body)
+    code = re.search(r'id="access-code">([^<]+)<', body)
+    if status == 201 and number and code:
+        pages.append(("anonymous", "track 办理进度", "/track",
+                      {"csrf": token.group(1), "number": number.group(1), "access_code": code.group(1)}, cookie))
+    else:
+        print(f"(the portal report answered {status}: the tracking page is not timed)", file=sys.stderr)
 
 print("| page | role | status | p50 ms | p99 ms | max ms |")
 print("|---|---|---|---|---|---|")
 worst = 0.0
-for role, label, path in pages:
-    for _ in range(3): get(role, path)
+for role, label, path, *post in pages:
+    for _ in range(3): get(role, path, *post)
     times = []
     for _ in range(runs):
         t = time.perf_counter()
-        status, _ = get(role, path)
+        status, _ = get(role, path, *post)
         times.append((time.perf_counter() - t) * 1000)
     times.sort()
     p99 = times[min(len(times) - 1, int(round(0.99 * (len(times) - 1))))]

@@ -8,9 +8,9 @@ import time
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from harness import (ACCOUNTS, active, add_account, assert_focus_visible, assert_no_overflow, assert_shows_as_text, check_page,
+from harness import (ACCOUNTS, active, add_account, api, assert_focus_visible, assert_no_overflow, assert_shows_as_text, check_page,
                      click_button, click_link, desktop_driver, field_error, fill, forget_token, form_errors, path_of, phone_driver, shot, signin, signin_as, tab_to,
-                     test, text_of, totp, totp_code, url, use_session, visit, wait_for, write_file)
+                     test, text_of, token, totp, totp_code, url, use_session, visit, wait_for, write_file)
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -21,6 +21,8 @@ CONSOLE_PAGES = ["/console", "/console/password", "/console/indicators", "/conso
                  "/console/care", "/console/care/calls", "/console/care/facilities"]
 # The resident portal's pages, open to all.
 PUBLIC_PAGES = ["/", "/track"]
+# Pages for street and district officers (the supervision board), checked at 360 px as the street officer.
+OFFICER_PAGES = ["/console/requests/board"]
 
 
 def assert_home(d, name: str, role: str, area: str):
@@ -228,7 +230,48 @@ def phone_width_no_overflow():
         except AssertionError as e:
             problems.append(str(e))
         shot(d, "phone" + prefix.rstrip("/").replace("/", "-") + "-one")
+    use_session(d, "street")
+    for page in OFFICER_PAGES:
+        try:
+            visit(d, page)
+            assert path_of(d) == page, f"{page} went to {path_of(d)}"
+            assert "督办" in d.find_element(By.TAG_NAME, "h1").text, f"{page}: {d.find_element(By.TAG_NAME, 'h1').text}"
+        except AssertionError as e:
+            problems.append(str(e))
+        shot(d, "phone" + page.replace("/", "-"))
     assert not problems, "\n".join(problems)
+
+
+@test
+def print_resident_profile():
+    """A resident's profile printed (Chrome's print media emulation): the stylesheet's @media print hides
+    the navigation, the breadcrumbs, the action buttons and every form, and keeps the record — the name,
+    the facts with the masked ID number, the household's members and the history."""
+    person = api("GET", "/api/v1/residents?per_page=1", token("worker"))["items"][0]
+    d = desktop_driver()
+    use_session(d, "worker")
+    visit(d, f"/console/residents/{person['id']}")
+    hidden = ["header.top", "nav.crumbs", "div.actions", "form", "button", ".noprint"]
+
+    def shown(selector: str) -> list:
+        return [e for e in d.find_elements(By.CSS_SELECTOR, selector) if e.is_displayed()]
+
+    # On screen, all of it is there (so the check below is about print, not about a page without them).
+    for selector in hidden:
+        assert shown(selector), f"on screen the profile shows no {selector}"
+    d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert d.execute_script("return matchMedia('print').matches"), "print media is not emulated"
+        for selector in hidden:
+            assert not shown(selector), f"printed, the profile still shows {selector}: {[e.text[:40] for e in shown(selector)]}"
+        assert d.find_element(By.TAG_NAME, "h1").is_displayed() and d.find_element(By.TAG_NAME, "h1").text == person["name"]
+        facts = d.find_element(By.CSS_SELECTOR, "dl.facts")
+        assert facts.is_displayed() and person["id_number_masked"] in facts.text and person["household_number"] in facts.text, facts.text
+        headings = [h.text for h in shown("main h2")]
+        assert "同户成员" in headings and "变动记录" in headings, headings
+        shot(d, "resident-profile-print")
+    finally:
+        d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
 
 @test

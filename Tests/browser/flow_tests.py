@@ -3,10 +3,15 @@ the profile, register a resident with a wrong ID number, a resident's request ha
 rated. A flow whose pages are not there yet is marked @todo: listed, never run, never a pass."""
 from __future__ import annotations
 
+import struct
+import zlib
+from datetime import date, timedelta
+
 from selenium.webdriver.common.by import By
 
 from harness import (ACCOUNTS, api, assert_shows_as_text, check_page, click_button, click_link, desktop_driver, field_error, fill,
-                     form_errors, path_of, phone_driver, shot, test, text_of, todo, token, url, use_session, visit)
+                     form_errors, path_of, phone_driver, shot, test, text_of, todo, token, url, use_session, visit, wait_for,
+                     write_file)
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -46,6 +51,27 @@ def resident_named(name: str, seq: str, worker: str = "worker") -> dict:
             json={"name": name, "id_number": number, "household_id": household, "relation": "other"})
     r["id_number"] = number
     return r
+
+
+def tiny_png(width: int = 4, height: int = 3) -> bytes:
+    """A valid PNG of width × height red pixels (RGB, no filter), made with zlib and struct."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    rows = b"".join(b"\x00" + bytes([200, 40, 30]) * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def request_by_number(number: str) -> dict:
+    """The request with this number, as the district sees it through the API."""
+    for page in range(1, 20):
+        items = api("GET", f"/api/v1/requests?per_page=100&page={page}", token("district"))["items"]
+        for r in items:
+            if r["number"] == number:
+                return r
+        if len(items) < 100:
+            break
+    raise AssertionError(f"request {number} is not in the district's list")
 
 
 def result_rows(d) -> list[list[str]]:
@@ -161,6 +187,36 @@ def register_with_a_wrong_id_number():
     shot(d, "resident-registered")
 
 
+@test
+def register_a_birth():
+    """登记居民 with 登记方式 出生登记: a newborn (an ID number whose birth date is a month ago) joins an
+    existing household; the profile shows the birth date taken from the number, 0 岁, and 出生登记 with
+    that date and the note in its history."""
+    household = a_resident()["household_number"]
+    born = date.today() - timedelta(days=30)
+    number = id_number(birth=born.strftime("%Y%m%d"), seq="421")
+    d = desktop_driver()
+    use_session(d, "worker")
+    visit(d, "/console/residents/new")
+    fill(d, "name", "林小满")
+    fill(d, "id_number", number)
+    fill(d, "household_number", household)
+    fill(d, "relation", "grandchild")
+    fill(d, "origin", "birth")
+    fill(d, "note", "泰州市人民医院出生")
+    click_button(d, "登记")
+    check_page(d)
+    assert path_of(d).startswith("/console/residents/") and path_of(d) != "/console/residents", path_of(d)
+    assert d.find_element(By.TAG_NAME, "h1").text == "林小满", text_of(d)[:300]
+    assert f"{born.isoformat()}（0 岁）" in text_of(d), "the birth date is not taken from the ID number"
+    timeline = d.find_element(By.CSS_SELECTOR, "ol.timeline").text
+    assert f"出生登记 {born.isoformat()}" in timeline and "泰州市人民医院出生" in timeline, timeline
+    rid = path_of(d).rsplit("/", 1)[1]
+    events = api("GET", f"/api/v1/residents/{rid}/events", token("worker"))
+    assert [e["kind"] for e in events] == ["birth"], events
+    shot(d, "resident-birth")
+
+
 # The request the resident reports, handled and rated by the tests after it (they run in this order).
 REPORTED: dict = {}
 
@@ -245,7 +301,15 @@ def workers_handle_the_request():
     worker = desktop_driver()
     use_session(worker, "worker")
     open_request(worker, n)
-    act(worker, "开始处置", note="已联系物业更换灯泡")
+    # A photo of the broken lamp with the first step: a real PNG made here, uploaded through the form.
+    photo = write_file("lamp.png", tiny_png(4, 3))
+    act(worker, "开始处置", note="已联系物业更换灯泡", **{"photos[]": str(photo)})
+    images = worker.find_elements(By.CSS_SELECTOR, "ol.timeline img")
+    assert len(images) == 1, f"the step shows {len(images)} photos"
+    assert images[0].get_attribute("alt") == "开始处置照片", images[0].get_attribute("alt")
+    wait_for(worker, lambda d: d.execute_script("return arguments[0].complete", images[0]), 10, "the photo did not load")
+    size = worker.execute_script("return [arguments[0].naturalWidth, arguments[0].naturalHeight]", images[0])
+    assert size == [4, 3], f"the photo served is not the one uploaded: {size}"
     act(worker, "办结", note="灯已换好")
     timeline = worker.find_element(By.CSS_SELECTOR, "ol.timeline").text
     for step in ("受理", "派遣", "开始处置", "办结", "灯已换好"):
@@ -253,9 +317,51 @@ def workers_handle_the_request():
     shot(worker, "request-resolved")
 
 
+def offered(d) -> list[str]:
+    """The actions the request's page offers (its forms' labels)."""
+    return [f.get_attribute("aria-label") for f in d.find_elements(By.CSS_SELECTOR, "form.act")]
+
+
+@test
+def workers_verify_and_close_the_request():
+    """Past 办结: a worker of the request's area checks the work on the spot and 核查 (verifies) it — the
+    grid worker when it lies in their grid, else the community worker; the community worker, who does
+    not hold it, is never offered 结案; the street officer who holds it 结案 (closes) it. The status and
+    the timeline show both steps."""
+    assert REPORTED.get("number"), "no request was reported"
+    r = request_by_number(REPORTED["number"])
+    assert r["status"] == "resolved", r["status"]
+    page = f"/console/requests/{r['id'].lower()}"
+    verifier = "grid" if r["area_code"].startswith("321271002001001") else "worker"
+    worker = desktop_driver()
+    use_session(worker, "worker")
+    visit(worker, page)
+    assert "结案" not in offered(worker), f"the community worker is offered {offered(worker)}"
+    v = worker if verifier == "worker" else desktop_driver()
+    if verifier == "grid":
+        use_session(v, "grid")
+        visit(v, page)
+    assert "核查" in offered(v), f"the {verifier} account is offered {offered(v)}"
+    act(v, "核查", note="现场查看，灯已亮")
+    assert "核查" not in offered(v) and "已核查" in text_of(v), f"after 核查 the page offers {offered(v)}"
+    street = desktop_driver()
+    use_session(street, "street")
+    visit(street, page)
+    assert "结案" in offered(street), f"the street officer is offered {offered(street)}"
+    act(street, "结案", note="群众反映问题已解决")
+    text = text_of(street)
+    assert "已结案" in text, text[:400]
+    assert "结案" not in offered(street), offered(street)
+    timeline = street.find_element(By.CSS_SELECTOR, "ol.timeline").text
+    for step in ("核查", "现场查看，灯已亮", "结案", "群众反映问题已解决"):
+        assert step in timeline, f"the timeline lacks {step}: {timeline[:500]}"
+    assert request_by_number(REPORTED["number"])["status"] == "closed"
+    shot(street, "request-closed")
+
+
 @test
 def resident_rates_the_request():
-    """The resident follows the request by number and access code, sees it resolved with the steps,
+    """The resident follows the request by number and access code, sees it closed with the steps,
     and rates it 5; the rating shows on the page and the form is gone."""
     assert REPORTED.get("number") and REPORTED.get("code"), "no request was reported"
     d = phone_driver()
@@ -264,7 +370,7 @@ def resident_rates_the_request():
     fill(d, "access_code", REPORTED["code"])
     click_button(d, "查询")
     check_page(d)
-    assert d.find_element(By.ID, "request-status").text == "已办结", text_of(d)[:300]
+    assert d.find_element(By.ID, "request-status").text == "已结案", text_of(d)[:300]
     assert "灯已换好" in text_of(d)
     d.find_element(By.CSS_SELECTOR, "input[name=rating][value='5']").click()
     fill(d, "comment", "很及时，谢谢")
@@ -274,6 +380,35 @@ def resident_rates_the_request():
     assert "5 分" in text, text[:400]
     assert not d.find_elements(By.NAME, "rating"), "the rating form is still offered"
     shot(d, "portal-rated")
+
+
+@test
+def resident_reports_by_typed_address():
+    """On a phone, without an account: a report with no community or building chosen, only a typed
+    address that names a building; the request is placed in a building of that name and its grid (as
+    the API places an address), and is followed by its number and code."""
+    b = api("GET", "/api/v1/buildings?grid=321271002001001&per_page=1", token("worker"))["items"][0]
+    address = f"泰州市{b['name']}东门外"
+    d = phone_driver()
+    visit(d, "/")
+    choose_first(d, "category_code")
+    fill(d, "description", "东门外路面塌陷，雨后积水")
+    fill(d, "address", address)
+    chosen = d.find_elements(By.NAME, "building_id")
+    assert not chosen or not chosen[0].get_attribute("value"), "a building is chosen"
+    shot(d, "portal-report-address")
+    click_button(d, "提交")
+    check_page(d)
+    assert d.find_element(By.TAG_NAME, "h1").text == "已收到您反映的问题", text_of(d)[:200]
+    number = d.find_element(By.ID, "request-number").text.strip()
+    r = request_by_number(number)
+    assert r["address"] == address, r["address"]
+    assert r["building_id"], f"the address was not placed in a building: {r['area_code']}"
+    placed = api("GET", f"/api/v1/buildings/{r['building_id']}", token("district"))
+    assert placed["name"] == b["name"] and r["area_code"] == placed["grid_code"], (placed, r["area_code"])
+    click_button(d, "查询办理进度")
+    check_page(d)
+    assert d.find_element(By.ID, "request-status").text == "已上报"
 
 
 @test

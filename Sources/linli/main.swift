@@ -6,6 +6,7 @@ import Logging
 import Vapor
 
 // The `linli` command: serve, migrate, demo, stats, bench. See `linli --help`.
+MallocArenas.limitToCores()
 var env = try Environment.detect()
 try LogFormat.bootstrap(from: &env)
 let app = try await Application.make(env)

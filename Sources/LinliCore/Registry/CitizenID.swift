@@ -92,9 +92,14 @@ public enum Sex: String, Codable, Sendable, CaseIterable {
 
 extension String {
     func trimmingASCIISpaces() -> String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" || f == "\n" || f == "\r" || f == "\u{3000}" { s = s.dropFirst() }
-        while let l = s.last, l == " " || l == "\t" || l == "\n" || l == "\r" || l == "\u{3000}" { s = s.dropLast() }
-        return String(s)
+        // By scalars, not Characters: this runs on every cell of an imported file, and comparing
+        // Characters costs a grapheme break and a normalisation each.
+        let scalars = unicodeScalars
+        func isSpace(_ c: Unicode.Scalar) -> Bool { c == " " || c == "\t" || c == "\n" || c == "\r" || c == "\u{3000}" }
+        var start = scalars.startIndex, end = scalars.endIndex
+        while start < end, isSpace(scalars[start]) { start = scalars.index(after: start) }
+        while end > start, isSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
+        if start == scalars.startIndex && end == scalars.endIndex { return self }
+        return String(scalars[start..<end])
     }
 }

@@ -1,12 +1,76 @@
 import FluentKit
-import SQLKit
+import Foundation
+import Crypto
+import SQLiteKit
+
+/// A column value of a bulk insert, kept in the form each database is sent it, so that a batch of
+/// thousands of values is bound without an `Encodable` round trip per value. Values are stored as
+/// Fluent stores them: on SQLite UUIDs as text and dates as seconds since 1970.
+enum BulkValue: Sendable {
+    case text(String)
+    case integer(Int)
+    case real(Double)
+    case bool(Bool)
+    case blob(Data)
+    case uuid(UUID)
+    case date(Date)
+    case null
+    /// Anything else, sent through the database's own encoder.
+    case encodable(any Encodable & Sendable)
+
+    init(_ value: any Encodable & Sendable) {
+        // A nil optional matches none of the concrete cases and goes to the encoder, which writes NULL.
+        switch value {
+        case let v as String: self = .text(v)
+        case let v as UUID: self = .uuid(v)
+        case let v as Int: self = .integer(v)
+        case let v as Date: self = .date(v)
+        case let v as Double: self = .real(v)
+        case let v as Data: self = .blob(v)
+        case let v as Bool: self = .bool(v)
+        default: self = .encodable(value)
+        }
+    }
+
+    static func text(_ s: String?) -> BulkValue { s.map(BulkValue.text) ?? .null }
+    static func blob(_ d: Data?) -> BulkValue { d.map(BulkValue.blob) ?? .null }
+    static func uuid(_ u: UUID?) -> BulkValue { u.map(BulkValue.uuid) ?? .null }
+
+    func sqliteData() throws -> SQLiteData {
+        switch self {
+        case .text(let s): return .text(s)
+        case .integer(let i): return .integer(i)
+        case .real(let d): return .float(d)
+        case .bool(let b): return .integer(b ? 1 : 0)
+        case .blob(let d): return .blob(ByteBuffer(bytes: d))
+        case .uuid(let u): return .text(u.uuidString)
+        case .date(let d): return .float(d.timeIntervalSince1970)
+        case .null: return .null
+        case .encodable(let v): return try SQLiteDataEncoder().encode(v)
+        }
+    }
+
+    var sqlExpression: any SQLExpression {
+        switch self {
+        case .text(let s): return SQLBind(s)
+        case .integer(let i): return SQLBind(i)
+        case .real(let d): return SQLBind(d)
+        case .bool(let b): return SQLBind(b)
+        case .blob(let d): return SQLBind(d)
+        case .uuid(let u): return SQLBind(u)
+        case .date(let d): return SQLBind(d)
+        case .null: return SQLLiteral.null
+        case .encodable(let v): return SQLBind(v)
+        }
+    }
+}
 
 /// Multi-row INSERTs of plain values: one statement per batch instead of one per row, which is what
 /// makes loading a district take seconds rather than minutes.
 struct BulkInsert {
     let table: String
     let columns: [String]
-    private(set) var rows: [[any Encodable & Sendable]] = []
+    private(set) var rows: [[BulkValue]] = []
     /// SQLite allows 32,766 bound values in one statement; stay well under.
     var maxRows: Int { max(1, 16_000 / columns.count) }
 
@@ -16,6 +80,11 @@ struct BulkInsert {
     }
 
     mutating func add(_ row: [any Encodable & Sendable]) {
+        rows.append(row.map(BulkValue.init))
+    }
+
+    mutating func add(values row: [BulkValue]) {
+        assert(row.count == columns.count)
         rows.append(row)
     }
 
@@ -35,11 +104,24 @@ struct BulkInsert {
     struct Batch: Sendable {
         let table: String
         let columns: [String]
-        let rows: [[any Encodable & Sendable]]
+        let rows: [[BulkValue]]
 
         func run(on db: any Database) async throws {
+            if let sqlite = db as? any SQLiteDatabase {
+                // Straight to SQLite: the values are bound as they are. OR FAIL (with the foreign keys
+                // deferred by `SQLiteBulkLoad`) spares SQLite a statement journal of every page the batch
+                // touches; a failing batch fails the whole load's transaction anyway.
+                var binds: [SQLiteData] = []
+                binds.reserveCapacity(rows.count * columns.count)
+                for row in rows { for v in row { binds.append(try v.sqliteData()) } }
+                let one = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+                let sql = "INSERT OR FAIL INTO \"\(table)\" (" + columns.map { "\"\($0)\"" }.joined(separator: ",") + ") VALUES "
+                    + Array(repeating: one, count: rows.count).joined(separator: ",")
+                try await sqlite.query(sql, binds, logger: db.logger) { _ in }.get()
+                return
+            }
             var insert = SQLHelpers.sql(db).insert(into: table).columns(columns)
-            for row in rows { insert = insert.values(row.map { SQLBind($0) }) }
+            for row in rows { insert = insert.values(row.map(\.sqlExpression)) }
             try await insert.run()
         }
     }
@@ -65,3 +147,61 @@ struct InsertPipeline {
         try await r?.value
     }
 }
+
+/// Random bytes for rows written in bulk — identifiers and the encryption's nonces — from a keystream
+/// (AES-256-GCM over zeros, under a fresh key from the system's secure generator, 4 KiB at a time):
+/// Foundation's `UUID()` opens and reads /dev/urandom once per identifier, which for a district's worth
+/// of rows costs more system time than writing them.
+struct RandomPool {
+    private let key = SymmetricKey(size: .bits256)
+    private var counter: UInt64 = 0
+    private var pool: [UInt8] = []
+    private var next = 0
+    /// Milliseconds and sequence of the last time-ordered identifier.
+    private var lastMillis: UInt64 = 0
+    private var sequence: UInt16 = 0
+
+    /// A time-ordered identifier (UUID version 7, RFC 9562): 48 bits of Unix milliseconds, a 12-bit
+    /// sequence within the millisecond, 62 random bits. Rows loaded together get increasing keys, so
+    /// SQLite appends to its primary-key index instead of inserting at random places in it.
+    mutating func uuid() -> UUID {
+        var u: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &u) { fill($0) }
+        var millis = UInt64(Date().timeIntervalSince1970 * 1000)
+        if millis <= lastMillis {
+            millis = lastMillis
+            if sequence == 0x0FFF { millis += 1; sequence = 0 } else { sequence += 1 }
+        } else {
+            sequence = 0
+        }
+        lastMillis = millis
+        u.0 = UInt8(truncatingIfNeeded: millis >> 40); u.1 = UInt8(truncatingIfNeeded: millis >> 32)
+        u.2 = UInt8(truncatingIfNeeded: millis >> 24); u.3 = UInt8(truncatingIfNeeded: millis >> 16)
+        u.4 = UInt8(truncatingIfNeeded: millis >> 8); u.5 = UInt8(truncatingIfNeeded: millis)
+        u.6 = 0x70 | UInt8(sequence >> 8)  // version 7
+        u.7 = UInt8(truncatingIfNeeded: sequence)
+        u.8 = (u.8 & 0x3F) | 0x80  // RFC 9562 variant
+        return UUID(uuid: u)
+    }
+
+    /// `count` fresh random bytes.
+    mutating func bytes(_ count: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        out.withUnsafeMutableBytes { fill($0) }
+        return out
+    }
+
+    private mutating func fill(_ out: UnsafeMutableRawBufferPointer) {
+        if next + out.count > pool.count {
+            counter += 1
+            var nonce = [UInt8](repeating: 0, count: 12)
+            withUnsafeBytes(of: counter.littleEndian) { nonce.replaceSubrange(0..<8, with: $0) }
+            // Never the same nonce twice under one key: the counter.
+            pool = [UInt8](try! AES.GCM.seal([UInt8](repeating: 0, count: 4096), using: key, nonce: AES.GCM.Nonce(data: nonce)).ciphertext)
+            next = 0
+        }
+        pool.withUnsafeBytes { out.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[next..<next + out.count])) }
+        next += out.count
+    }
+}
+

@@ -29,7 +29,7 @@ public enum DemoDistrict {
         if try await Division.query(on: db).count() > 0 {
             throw RegistryError.conflict(FieldError("database", "数据库中已有区划数据：演示数据只能载入空库"))
         }
-        return try await db.writeTransaction { db in
+        return try await db.writeTransaction(bulk: true) { db in
             let deferred = try await SQLiteBulkLoad.dropSecondaryIndexes(on: db)
             var generator = DemoGenerator(seed: seed, residents: residents, cipher: cipher)
             let summary: DemoDistrict.Summary
@@ -51,14 +51,17 @@ public enum DemoDistrict {
 /// Bulk loads into SQLite build the secondary indexes once at the end, from sorted data, instead of
 /// updating seven indexes row by row in random order. The indexes are read from the schema itself,
 /// so the loader never disagrees with the migrations. Inside the load's transaction: all or nothing.
+/// Foreign keys are checked once at commit (`defer_foreign_keys`, which SQLite resets at the end of
+/// the transaction). Run inside `writeTransaction(bulk: true)`.
 enum SQLiteBulkLoad {
     struct Index { var name: String; var sql: String }
 
-    static func dropSecondaryIndexes(on db: any Database, tables: [String]? = nil) async throws -> [Index] {
+    /// `cacheMiB`: the page cache for the load and the index builds' sort (SQLite's default is 2 MiB).
+    static func dropSecondaryIndexes(on db: any Database, tables: [String]? = nil, cacheMiB: Int = 256) async throws -> [Index] {
         guard db.isSQLite else { return [] }
         let sql = SQLHelpers.sql(db)
-        try await sql.raw("PRAGMA temp_store = MEMORY").run()
-        try await sql.raw("PRAGMA cache_size = -262144").run()
+        try await sql.raw("PRAGMA defer_foreign_keys = ON").run()
+        try await sql.raw(SQLQueryString("PRAGMA cache_size = -\(unsafeRaw: String(cacheMiB * 1024))")).run()
         let rows = try await sql.raw("""
             SELECT name, tbl_name, sql FROM sqlite_master
             WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
@@ -68,11 +71,17 @@ enum SQLiteBulkLoad {
         return indexes
     }
 
+    /// Builds the indexes again and gives the connection back its ordinary settings (a server's pooled
+    /// connection must not keep the load's cache).
     static func recreate(_ indexes: [Index], on db: any Database) async throws {
         guard db.isSQLite else { return }
         let sql = SQLHelpers.sql(db)
+        // The sorts of the index builds may use a helper thread each.
+        try await sql.raw("PRAGMA threads = 2").run()
         for index in indexes { try await sql.raw(SQLQueryString(stringLiteral: index.sql)).run() }
+        try await sql.raw("PRAGMA threads = 0").run()
         try await sql.raw("ANALYZE").run()
+        try await sql.raw("PRAGMA cache_size = -2000").run()
     }
 }
 

@@ -22,7 +22,7 @@ public enum DemoRequests {
         let leaves = try await RequestQueries(db, cipher: cipher, photos: RequestPhotoStore(directory: "/nonexistent"))
             .categories().filter(\.isLeaf)
         let departments = DefaultRequestCategories.departments.map(\.code)
-        try await db.writeTransaction { db in
+        try await db.writeTransaction(bulk: true) { db in
             var rng = SeededRandom(seed: seed ^ 0x5245_5155_4553_54)
             let deferred = try await SQLiteBulkLoad.dropSecondaryIndexes(on: db, tables: ["requests", "request_steps"])
             let first = try await SQLHelpers.sql(db).select().column(SQLFunction("max", args: SQLColumn("seq")), as: "m").from("requests").first()

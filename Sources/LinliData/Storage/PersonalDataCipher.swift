@@ -53,6 +53,12 @@ public struct PersonalDataCipher: Sendable {
         try AES.GCM.seal(Data(clear.utf8), using: encryptionKey).combined!
     }
 
+    /// The same with a nonce the caller draws (bulk loads draw them from a `RandomPool`): 12 random
+    /// bytes, never used twice with this key.
+    func seal(_ clear: String, nonce: [UInt8]) throws -> Data {
+        try AES.GCM.seal(Data(clear.utf8), using: encryptionKey, nonce: AES.GCM.Nonce(data: nonce)).combined!
+    }
+
     public func open(_ sealed: Data) throws -> String {
         let box = try AES.GCM.SealedBox(combined: sealed)
         return String(decoding: try AES.GCM.open(box, using: encryptionKey), as: UTF8.self)

@@ -8,18 +8,25 @@ extension Database {
     /// Runs `body` in one write transaction. On SQLite it begins `IMMEDIATE`, taking the write lock at
     /// the start, so two writers queue on the busy timeout instead of one failing at commit with
     /// SQLITE_BUSY after both read; PostgreSQL uses an ordinary transaction.
-    public func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+    ///
+    /// `bulk`: a load of many rows. SQLite then keeps the transaction's temporary files (the statement
+    /// journal of each multi-row INSERT, the sorts of index builds) in memory, which it decides when the
+    /// transaction begins; the connection gets its ordinary setting back afterwards.
+    public func writeTransaction<T: Sendable>(bulk: Bool = false, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard isSQLite else { return try await transaction { try await body($0) } }
         return try await withConnection { conn in
             let sql = conn as! any SQLDatabase
             try await sql.raw("PRAGMA busy_timeout = 5000").run()
+            if bulk { try await sql.raw("PRAGMA temp_store = MEMORY").run() }
             try await sql.raw("BEGIN IMMEDIATE").run()
             do {
                 let result = try await body(conn)
                 try await sql.raw("COMMIT").run()
+                if bulk { try await sql.raw("PRAGMA temp_store = DEFAULT").run() }
                 return result
             } catch {
                 try? await sql.raw("ROLLBACK").run()
+                if bulk { try? await sql.raw("PRAGMA temp_store = DEFAULT").run() }
                 throw error
             }
         }

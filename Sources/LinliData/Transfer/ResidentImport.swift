@@ -21,8 +21,11 @@ public struct ResidentImportPlan: Sendable {
     public var isClean: Bool { badRows == 0 }
 
     struct NewHousehold: Sendable { var id: UUID; var number: String; var buildingID: UUID; var gridCode: String; var room: String }
+    /// The rows that passed the checks needing no database, each kept once.
+    var people: [ResidentSheetRow] = []
     struct NewResident: Sendable {
-        var row: ResidentSheetRow
+        /// Index in `people`.
+        var person: Int
         var householdID: UUID
         var gridCode: String
         var idIndex: String
@@ -55,6 +58,9 @@ public struct ResidentImport: Sendable {
     let today: CivilDate
     let scope: RegistryScope
     let limits: SheetLimits
+    /// From how many new people a commit drops the registry's indexes and builds them again (when they
+    /// are also at least as many as those registered already).
+    var indexRebuildFrom = 20_000
 
     public init(_ db: any Database, cipher: PersonalDataCipher, today: CivilDate, scope: RegistryScope, limits: SheetLimits = SheetLimits()) {
         self.db = db
@@ -73,8 +79,14 @@ public struct ResidentImport: Sendable {
         var plan = ResidentImportPlan(fileName: name ?? (path as NSString).lastPathComponent)
         var sheet: ResidentSheet?
         var header: [String] = []
-        var parsed: [ResidentSheetRow] = []
         var firstRowOfID: [String: Int] = [:]
+        // Buildings, grids and households repeat from row to row: one copy of each name in memory.
+        var names = Set<String>()
+        func shared(_ s: String) -> String {
+            if let i = names.firstIndex(of: s) { return names[i] }
+            names.insert(s)
+            return s
+        }
         let today = self.today
         try SheetFile.read(path, limits: limits, progress: progress) { row in
             if row.isEmpty { return }
@@ -96,13 +108,17 @@ public struct ResidentImport: Sendable {
                 problems.append(RowProblem(row: row.number, column: column(i), message: "单元格是公式：请复制后“选择性粘贴为数值”再导入"))
             }
             switch s.parse(row: row.number, cells: row.cells) {
-            case .success(let r) where problems.isEmpty:
+            case .success(var r) where problems.isEmpty:
                 if let first = firstRowOfID[r.citizenID.value] {
                     problems.append(RowProblem(row: row.number, column: ResidentColumn.idNumber.rawValue,
                                                message: "与第\(first)行的公民身份号码重复"))
                 } else {
                     firstRowOfID[r.citizenID.value] = row.number
-                    parsed.append(r)
+                    r.building = shared(r.building)
+                    r.grid = shared(r.grid)
+                    r.household = shared(r.household)
+                    r.room = shared(r.room)
+                    plan.people.append(r)
                 }
             case .success: break
             case .failure(let p): problems += p.problems
@@ -114,14 +130,16 @@ public struct ResidentImport: Sendable {
         }
         guard sheet != nil else { throw SheetError.noHeader }
         firstRowOfID = [:]
-        try await resolve(parsed, into: &plan)
+        names = []
+        try await resolve(into: &plan)
         plan.problems.sort { ($0.row, $0.column) < ($1.row, $1.column) }
         return plan
     }
 
     /// The checks that need the registry: grid and building exist in scope, households are consistent,
     /// one head per household, people already registered.
-    private func resolve(_ rows: [ResidentSheetRow], into plan: inout ResidentImportPlan) async throws {
+    private func resolve(into plan: inout ResidentImportPlan) async throws {
+        let rows = plan.people
         let sql = SQLHelpers.sql(db), sqlite = db.isSQLite
         var gridsByCode: [String: String] = [:]  // code → name
         var gridCodesByName: [String: [String]] = [:]
@@ -175,6 +193,7 @@ public struct ResidentImport: Sendable {
 
         struct InFile { var id: UUID; var buildingID: UUID; var gridCode: String; var room: String; var row: Int; var headRow: Int? }
         var newHouseholds: [String: InFile] = [:]
+        var random = RandomPool()
         var badRows = Set<Int>()
         func fail(_ r: ResidentSheetRow, _ c: ResidentColumn, _ m: String) {
             plan.add(RowProblem(row: r.row, column: c.rawValue, message: m))
@@ -237,13 +256,13 @@ public struct ResidentImport: Sendable {
                 }
                 householdID = h.id
             } else {
-                let h = InFile(id: UUID(), buildingID: buildingID, gridCode: gridCode, room: r.room, row: r.row,
+                let h = InFile(id: random.uuid(), buildingID: buildingID, gridCode: gridCode, room: r.room, row: r.row,
                                headRow: r.relation == .head && r.lifeStatus == .active ? r.row : nil)
                 newHouseholds[r.household] = h
                 plan.households.append(.init(id: h.id, number: r.household, buildingID: buildingID, gridCode: gridCode, room: r.room))
                 householdID = h.id
             }
-            plan.residents.append(.init(row: r, householdID: householdID, gridCode: gridCode, idIndex: indexes[i]))
+            plan.residents.append(.init(person: i, householdID: householdID, gridCode: gridCode, idIndex: indexes[i]))
         }
         plan.badRows += badRows.count
         // A household whose every row was refused is not created.
@@ -256,8 +275,8 @@ public struct ResidentImport: Sendable {
     /// Writes the plan's good rows, all or nothing, and one audit entry. `progress` gets people written and the total.
     public func commit(_ plan: ResidentImportPlan, by actor: AuditActor,
                        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> ResidentImportResult {
-        let cipher = self.cipher
-        return try await db.writeTransaction { db in
+        let cipher = self.cipher, indexRebuildFrom = self.indexRebuildFrom
+        return try await db.writeTransaction(bulk: true) { db in
             let sql = SQLHelpers.sql(db)
             // Someone may have registered some of these people since the file was checked.
             var present = Set<String>()
@@ -271,43 +290,42 @@ public struct ResidentImport: Sendable {
                     throw RegistryError.conflict(FieldError("household", "户号 \(try r.decode(column: "number", as: String.self)) 已在检查后被登记：请重新检查文件"))
                 }
             }
-            let big = plan.residents.count >= 20_000
-            let deferred = big ? try await SQLiteBulkLoad.dropSecondaryIndexes(on: db) : []
+            // Dropping the registry's indexes and building them again pays when the file is a large
+            // share of the registry (a first import); a few thousand people go through the indexes.
+            let registered = try await sql.select().column(SQLFunction("count", args: SQLLiteral.all), as: "n").from(Resident.schema)
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+            let big = plan.residents.count >= indexRebuildFrom && plan.residents.count >= registered
+            let deferred = big ? try await SQLiteBulkLoad.dropSecondaryIndexes(
+                on: db, tables: [Household.schema, Resident.schema, ResidentTagRow.schema, ResidentEvent.schema], cacheMiB: 32) : []
             var pipeline = InsertPipeline()
             let now = Date()
             var households = BulkInsert(Household.schema, ["id", "number", "building_id", "grid_code", "room", "version", "created_at", "updated_at"])
-            var residents = BulkInsert(Resident.schema, ["id", "name", "name_pinyin", "name_initials", "id_cipher", "id_index", "id_masked",
-                                                         "birth_date", "sex", "phone_cipher", "phone_masked", "household_id", "relation",
-                                                         "residence_status", "life_status", "grid_code", "tags", "version", "created_at", "updated_at"])
-            var tags = BulkInsert(ResidentTagRow.schema, ["id", "resident_id", "tag"])
-            var events = BulkInsert(ResidentEvent.schema, ["id", "resident_id", "kind", "occurred_on", "from_household_id", "to_household_id",
-                                                           "changes", "note", "recorded_at"])
+            // People are prepared (encrypted, read in pinyin, masked) a chunk at a time on the other core
+            // while SQLite writes the chunk before: at most two chunks are prepared ahead.
+            let todayText = today.description
+            var ahead: [Task<(batches: [BulkInsert.Batch], people: Int), any Error>] = []
             do {
                 for h in plan.households {
-                    households.add([h.id, h.number, h.buildingID, h.gridCode, h.room, 1, now, now])
+                    households.add(values: [.uuid(h.id), .text(h.number), .uuid(h.buildingID), .text(h.gridCode), .text(h.room),
+                                            .integer(1), .date(now), .date(now)])
                     if households.isFull { try await pipeline.submit([households.take()!], on: db) }
                 }
                 try await pipeline.submit([households.take()].compactMap { $0 }, on: db)
                 var written = 0
-                let todayText = today.description
-                for p in plan.residents where !present.contains(p.idIndex) {
-                    let r = p.row, id = UUID(), number = r.citizenID.value
-                    let reading = Pinyin.reading(ofName: r.name)
-                    residents.add([id, r.name, reading.full, reading.initials, try cipher.seal(number), p.idIndex, Masking.citizenID(number),
-                                   r.citizenID.birthDate.description, r.citizenID.sex.rawValue, try r.phone.map { try cipher.seal($0) },
-                                   r.phone.map(Masking.phone), p.householdID, r.relation.rawValue, r.residenceStatus.rawValue,
-                                   r.lifeStatus.rawValue, p.gridCode, r.tags.map(\.rawValue).joined(separator: ","), 1, now, now])
-                    for t in r.tags { tags.add([UUID(), id, t.rawValue]) }
-                    let note = r.lifeStatus == .active ? "批量导入：\(plan.fileName)" : "批量导入：\(plan.fileName)（人员状态：\(r.lifeStatus.label)）"
-                    events.add([UUID(), id, ResidentEventKind.registered.rawValue, todayText, nil as UUID?, p.householdID,
-                                nil as String?, String(note.prefix(500)), now])
-                    written += 1
-                    if residents.isFull || tags.isFull || events.isFull {
-                        try await pipeline.submit([residents.take(), tags.take(), events.take()].compactMap { $0 }, on: db)
-                        progress(written, plan.residents.count)
-                    }
+                func writeNext() async throws {
+                    let next = try await ahead.removeFirst().value
+                    try await pipeline.submit(next.batches, on: db)
+                    written += next.people
+                    progress(written, plan.residents.count)
                 }
-                try await pipeline.submit([residents.take(), tags.take(), events.take()].compactMap { $0 }, on: db)
+                for start in stride(from: 0, to: plan.residents.count, by: ResidentImport.chunk) {
+                    let chunk = start..<min(start + ResidentImport.chunk, plan.residents.count)
+                    ahead.append(Task { [present] in
+                        try ResidentImport.batches(plan, chunk, skipping: present, cipher: cipher, today: todayText, now: now)
+                    })
+                    if ahead.count > 2 { try await writeNext() }
+                }
+                while !ahead.isEmpty { try await writeNext() }
                 try await pipeline.drain()
                 progress(written, plan.residents.count)
                 if big { try await SQLiteBulkLoad.recreate(deferred, on: db) }
@@ -319,10 +337,53 @@ public struct ResidentImport: Sendable {
                 ])], by: actor, on: db)
                 return result
             } catch {
+                for t in ahead { t.cancel() }
                 try? await pipeline.drain()
                 throw error
             }
         }
+    }
+}
+
+extension ResidentImport {
+    /// People per chunk: one multi-row INSERT of residents.
+    static let chunk = 800
+
+    static let residentColumns = ["id", "name", "name_pinyin", "name_initials", "id_cipher", "id_index", "id_masked",
+                                  "birth_date", "sex", "phone_cipher", "phone_masked", "household_id", "relation",
+                                  "residence_status", "life_status", "grid_code", "tags", "version", "created_at", "updated_at"]
+    static let eventColumns = ["id", "resident_id", "kind", "occurred_on", "from_household_id", "to_household_id",
+                               "changes", "note", "recorded_at"]
+
+    /// The rows of residents, tags and registration events for some people of a plan (those not
+    /// `present` on the registry already), as statements, and how many people they hold.
+    static func batches(_ plan: ResidentImportPlan, _ chunk: Range<Int>, skipping present: Set<String>, cipher: PersonalDataCipher,
+                        today: String, now: Date) throws -> (batches: [BulkInsert.Batch], people: Int) {
+        var random = RandomPool()
+        var residents = BulkInsert(Resident.schema, residentColumns)
+        var tags = BulkInsert(ResidentTagRow.schema, ["id", "resident_id", "tag"])
+        var events = BulkInsert(ResidentEvent.schema, eventColumns)
+        var out: [BulkInsert.Batch] = []
+        let note = String("批量导入：\(plan.fileName)".prefix(500))
+        for p in plan.residents[chunk] where !present.contains(p.idIndex) {
+            let r = plan.people[p.person], id = random.uuid(), number = r.citizenID.value
+            let reading = Pinyin.reading(ofName: r.name)
+            residents.add(values: [
+                .uuid(id), .text(r.name), .text(reading.full), .text(reading.initials), .blob(try cipher.seal(number, nonce: random.bytes(12))),
+                .text(p.idIndex), .text(Masking.citizenID(number)), .text(r.citizenID.birthDate.description),
+                .text(r.citizenID.sex.rawValue), .blob(try r.phone.map { try cipher.seal($0, nonce: random.bytes(12)) }),
+                .text(r.phone.map(Masking.phone)), .uuid(p.householdID), .text(r.relation.rawValue), .text(r.residenceStatus.rawValue),
+                .text(r.lifeStatus.rawValue), .text(p.gridCode), .text(r.tags.map(\.rawValue).joined(separator: ",")),
+                .integer(1), .date(now), .date(now),
+            ])
+            for t in r.tags { tags.add(values: [.uuid(random.uuid()), .uuid(id), .text(t.rawValue)]) }
+            let rowNote = r.lifeStatus == .active ? note : String("批量导入：\(plan.fileName)（人员状态：\(r.lifeStatus.label)）".prefix(500))
+            events.add(values: [.uuid(random.uuid()), .uuid(id), .text(ResidentEventKind.registered.rawValue), .text(today),
+                                .null, .uuid(p.householdID), .null, .text(rowNote), .date(now)])
+            if residents.isFull || tags.isFull || events.isFull { out += [residents.take(), tags.take(), events.take()].compactMap { $0 } }
+        }
+        let people = out.reduce(0) { $0 + ($1.table == Resident.schema ? $1.rows.count : 0) } + residents.rows.count
+        return (out + [residents.take(), tags.take(), events.take()].compactMap { $0 }, people)
     }
 }
 

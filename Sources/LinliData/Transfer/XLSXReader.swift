@@ -38,9 +38,23 @@ public struct XLSXReader {
             try scanner.finish()
             strings = scanner.handler.strings
         }
-        // Merged ranges are listed after the cells: a first pass over the sheet finds them.
+        // Merged ranges are listed after the cells: a first pass over the sheet finds them. The cells
+        // before `<mergeCells` are skipped by a byte search (in XML text a "<" is always escaped, so
+        // the marker can only be the tag), and only the rest is parsed.
         var merges = XMLScanner(MergedRanges())
-        try inflate(sheet, archive, budget: &budget) { try merges.feed($0) }
+        let marker = Data("<mergeCells".utf8)
+        var found = false
+        var tail = Data()
+        try inflate(sheet, archive, budget: &budget) { data in
+            if found { return try merges.feed(data) }
+            let window = tail + data
+            if let at = XLSXReader.find(marker, in: window) {
+                found = true
+                try merges.feed(window.subdata(in: at..<window.count))
+            } else {
+                tail = window.suffix(marker.count - 1)
+            }
+        }
         try merges.finish()
 
         let sorted = merges.handler.ranges.sorted { $0.top < $1.top }
@@ -54,6 +68,22 @@ public struct XLSXReader {
                 progress(done, total)
             }
             try cells.finish()
+        }
+    }
+
+    /// The offset of `marker` in `data`: memchr for its first byte, then a compare.
+    static func find(_ marker: Data, in data: Data) -> Int? {
+        marker.withUnsafeBytes { m in
+            data.withUnsafeBytes { d -> Int? in
+                guard let base = d.baseAddress, m.count > 0, d.count >= m.count else { return nil }
+                var i = 0
+                while i <= d.count - m.count, let hit = memchr(base + i, Int32(m[0]), d.count - m.count + 1 - i) {
+                    let at = base.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(base + at, m.baseAddress!, m.count) == 0 { return at }
+                    i = at + 1
+                }
+                return nil
+            }
         }
     }
 

@@ -1,0 +1,92 @@
+import Foundation
+import LinliCore
+@testable import LinliData
+import SQLKit
+import Testing
+import Vapor
+
+/// The bulk path of a large import: values bound straight to SQLite, the registry's indexes dropped
+/// and built again, foreign keys checked at commit, identifiers and nonces from a random pool.
+@Suite("Bulk loads", .serialized)
+struct BulkLoadTests {
+    @Test("identifiers are version 7, unique and increasing; nonces never repeat")
+    func randomPool() {
+        var pool = RandomPool()
+        let ids = (0..<20_000).map { _ in pool.uuid() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids.prefix(100) {
+            let u = id.uuid
+            #expect(u.6 >> 4 == 7, "version 7")
+            #expect(u.8 >> 6 == 0b10, "RFC 9562 variant")
+        }
+        // Uppercase hex sorts as the numbers do, and SQLite compares the stored text.
+        #expect(ids.map(\.uuidString) == ids.map(\.uuidString).sorted())
+        let nonces = (0..<5_000).map { _ in pool.bytes(12) }
+        #expect(Set(nonces).count == nonces.count)
+        #expect(Set(nonces.flatMap { $0 }).count > 250, "bytes spread over the whole range")
+        var other = RandomPool()
+        #expect(other.bytes(12) != RandomPool().bytes(12))
+    }
+
+    @Test("values are stored as Fluent stores them: UUIDs as text, dates as seconds, nil as NULL")
+    func values() async throws {
+        try await withTestApp(residents: 0) { app in
+            let id = UUID(), when = Date(timeIntervalSince1970: 1_700_000_000.25)
+            var insert = BulkInsert(ResidentEvent.schema, ResidentImport.eventColumns)
+            insert.add([id, UUID(), "registered", "2026-01-02", nil as UUID?, nil as UUID?, nil as String?, "备注", when])
+            try await insert.flush(on: app.db)
+            let sql = app.db as! any SQLDatabase
+            let row = try await sql.raw("""
+                SELECT typeof(id) AS i, id, typeof(recorded_at) AS r, recorded_at, typeof(to_household_id) AS n, note
+                FROM resident_events WHERE id = \(bind: id)
+                """).first()
+            let r = try #require(row)
+            if app.db.isSQLite {
+                #expect(try r.decode(column: "i", as: String.self) == "text")
+                #expect(try r.decode(column: "r", as: String.self) == "real")
+                #expect(try r.decode(column: "n", as: String.self) == "null")
+            }
+            #expect(try r.decode(column: "recorded_at", as: Date.self) == when)
+            #expect(try r.decode(column: "note", as: String.self) == "备注")
+        }
+    }
+
+    @Test("a first import rebuilds the indexes: everything written, indexes and foreign keys intact, the connection as before")
+    func firstImport() async throws {
+        try await withScratch { dir in
+            try await withTestApp(residents: 150, storage: .sqliteFile(dir + "linli.sqlite")) { app in
+                let f = try await Fixture.load(app)
+                let path = dir + "people.csv"
+                try writeCSV([Fixture.header] + (0..<600).map { f.row($0) }, to: path)
+                let sql = app.db as! any SQLDatabase
+                func indexes() async throws -> [String] {
+                    try await sql.raw("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all()
+                        .map { try $0.decode(column: "sql", as: String.self) }
+                }
+                let before = try await indexes(), people = try await app.rowCount("residents")
+                var engine = ResidentImport(app.db, cipher: testCipher, today: testToday, scope: RegistryScope(validatedCode: "321271002001"))
+                engine.indexRebuildFrom = 100
+                let plan = try await engine.validate(file: path)
+                #expect(plan.newResidents == 600 && plan.residents.count > people, "large enough for the bulk path")
+                let result = try await engine.commit(plan, by: .system("test"))
+                #expect(result.residents == 600 && result.households == 200)
+                #expect(try await app.rowCount("residents") == people + 600)
+                #expect(try await indexes() == before, "every index is back, as the migrations made it")
+                let check = try await sql.raw("PRAGMA integrity_check").first()?.decode(column: "integrity_check", as: String.self)
+                #expect(check == "ok")
+                #expect(try await sql.raw("PRAGMA foreign_key_check").all().isEmpty)
+                let settings = try await sql.raw("PRAGMA temp_store").first()?.decode(column: "temp_store", as: Int.self)
+                #expect(settings == 0, "the pooled connection keeps no bulk setting")
+                // Found again through the rebuilt indexes: by pinyin initials and by the ID number's blind index.
+                let queries = ResidentQueries(app.db, cipher: testCipher, today: testToday)
+                let found = try await queries.find(idNumber: f.row(7)[1], in: .everything)
+                #expect(found?.name == f.row(7)[0] && found?.householdNumber == "IMP-2")
+                let events = try await sql.raw("SELECT COUNT(*) AS n FROM resident_events WHERE kind = 'registered' AND note LIKE '批量导入%'").first()
+                #expect(try events?.decode(column: "n", as: Int.self) == 600)
+                // The same file again: nothing new, nothing written.
+                let again = try await engine.validate(file: path)
+                #expect(again.unchanged == 600 && again.newResidents == 0)
+            }
+        }
+    }
+}

@@ -24,18 +24,19 @@ struct BulkLoadTests {
         let nonces = (0..<5_000).map { _ in pool.bytes(12) }
         #expect(Set(nonces).count == nonces.count)
         #expect(Set(nonces.flatMap { $0 }).count > 250, "bytes spread over the whole range")
-        var other = RandomPool()
-        #expect(other.bytes(12) != RandomPool().bytes(12))
+        var one = RandomPool(), another = RandomPool()
+        #expect(one.bytes(12) != another.bytes(12), "each pool its own key")
     }
 
     @Test("values are stored as Fluent stores them: UUIDs as text, dates as seconds, nil as NULL")
     func values() async throws {
-        try await withTestApp(residents: 0) { app in
+        try await withTestApp(residents: 20) { app in
+            let sql = app.db as! any SQLDatabase
+            let resident = try await sql.raw("SELECT id FROM residents LIMIT 1").first()!.decode(column: "id", as: UUID.self)
             let id = UUID(), when = Date(timeIntervalSince1970: 1_700_000_000.25)
             var insert = BulkInsert(ResidentEvent.schema, ResidentImport.eventColumns)
-            insert.add([id, UUID(), "registered", "2026-01-02", nil as UUID?, nil as UUID?, nil as String?, "备注", when])
+            insert.add([id, resident, "registered", "2026-01-02", nil as UUID?, nil as UUID?, nil as String?, "备注", when])
             try await insert.flush(on: app.db)
-            let sql = app.db as! any SQLDatabase
             let row = try await sql.raw("""
                 SELECT typeof(id) AS i, id, typeof(recorded_at) AS r, recorded_at, typeof(to_household_id) AS n, note
                 FROM resident_events WHERE id = \(bind: id)

@@ -63,7 +63,8 @@ func routes(_ app: Application) async throws {
     try app.register(collection: SystemAPI())
     app.get("metrics", use: metricsPage)
     let v1 = app.grouped("api", "v1").grouped(BearerAuthenticator())
-    let decoy = try await app.password.async.hash(UUID().uuidString)
+    // Made in the background: every command builds the routes, and only sign-ins need it.
+    let decoy = DecoyHash(app)
     let signIns = RateLimiter(limit: app.linli.signInLimit, window: app.linli.signInWindow)
     try app.register(collection: WebPages(limiter: signIns, decoyHash: decoy))
     try app.register(collection: ImportPages())

@@ -8,7 +8,7 @@ import Vapor
 struct AuthAPI: RouteCollection {
     let limiter: RateLimiter
     /// A bcrypt hash of a random string, checked against when the username is unknown.
-    let decoyHash: String
+    let decoyHash: DecoyHash
 
     func boot(routes: any RoutesBuilder) throws {
         let auth = routes.grouped("auth")
@@ -97,6 +97,18 @@ struct AuthAPI: RouteCollection {
 
 /// Signing in, for the API and the web console alike: rate limit, lockout, bcrypt, second factor,
 /// session, audit.
+/// A bcrypt hash of a random text, checked against when the username is unknown: the same work as a
+/// real check, so that timing does not tell which usernames exist.
+struct DecoyHash: Sendable {
+    private let task: Task<String, any Error>
+
+    init(_ app: Application) {
+        task = Task { [app] in try await app.password.async.hash(UUID().uuidString) }
+    }
+
+    var value: String? { get async { try? await task.value } }
+}
+
 enum SignIn {
     enum Outcome {
         case signedIn(token: String, session: LinliData.SessionRecord)
@@ -104,7 +116,7 @@ enum SignIn {
     }
 
     static func attempt(username rawUsername: String, password: String, totp: String?, req: Request, limiter: RateLimiter,
-                        decoyHash: String) async throws -> Outcome {
+                        decoyHash: DecoyHash) async throws -> Outcome {
         let config = req.application.linli
         let now = config.now()
         let ip = req.remoteAddress?.ipAddress ?? "unknown"
@@ -124,7 +136,7 @@ enum SignIn {
         let refused = ProblemError(status: .unauthorized, detail: "用户名或密码错误")
         guard let account = try await accounts.find(username: username) else {
             // The same work as a real check, so that timing does not tell which usernames exist.
-            _ = try? await req.password.async.verify(password, created: decoyHash)
+            if let decoy = await decoyHash.value { _ = try? await req.password.async.verify(password, created: decoy) }
             try await AuditLog.record(AuditEvent("auth.login", target: "account:\(username)", outcome: "failure", detail: ["reason": "unknown_user"]),
                                       by: AuditActor(id: nil, username: username, role: "anonymous", ip: ip), on: req.db, now: now)
             return .refused(refused)

@@ -7,7 +7,7 @@ import Vapor
 /// Rendered on the server, no script at all, every value HTML-escaped.
 struct WebPages: RouteCollection {
     let limiter: RateLimiter
-    let decoyHash: String
+    let decoyHash: DecoyHash
 
     func boot(routes: any RoutesBuilder) throws {
         let web = routes.grouped(CookieAuthenticator())

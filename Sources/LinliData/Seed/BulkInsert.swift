@@ -108,9 +108,8 @@ struct BulkInsert {
 
         func run(on db: any Database) async throws {
             if let sqlite = db as? any SQLiteDatabase {
-                // Straight to SQLite: the values are bound as they are. OR FAIL (with the foreign keys
-                // deferred by `SQLiteBulkLoad`) spares SQLite a statement journal of every page the batch
-                // touches; a failing batch fails the whole load's transaction anyway.
+                // Straight to SQLite: the values are bound as they are. OR FAIL: a failing batch fails the
+                // whole load's transaction anyway, so SQLite need not undo the statement on its own.
                 var binds: [SQLiteData] = []
                 binds.reserveCapacity(rows.count * columns.count)
                 for row in rows { for v in row { binds.append(try v.sqliteData()) } }

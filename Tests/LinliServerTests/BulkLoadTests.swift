@@ -37,9 +37,10 @@ struct BulkLoadTests {
             var insert = BulkInsert(ResidentEvent.schema, ResidentImport.eventColumns)
             insert.add([id, resident, "registered", "2026-01-02", nil as UUID?, nil as UUID?, nil as String?, "备注", when])
             try await insert.flush(on: app.db)
+            // SQLite keeps each value's own type: check it is what Fluent writes (PostgreSQL's columns are typed).
+            let types = app.db.isSQLite ? "typeof(id) AS i, typeof(recorded_at) AS r, typeof(to_household_id) AS n," : ""
             let row = try await sql.raw("""
-                SELECT typeof(id) AS i, id, typeof(recorded_at) AS r, recorded_at, typeof(to_household_id) AS n, note
-                FROM resident_events WHERE id = \(bind: id)
+                SELECT \(unsafeRaw: types) id, recorded_at, to_household_id, note FROM resident_events WHERE id = \(bind: id)
                 """).first()
             let r = try #require(row)
             if app.db.isSQLite {
@@ -47,6 +48,8 @@ struct BulkLoadTests {
                 #expect(try r.decode(column: "r", as: String.self) == "real")
                 #expect(try r.decode(column: "n", as: String.self) == "null")
             }
+            #expect(try r.decode(column: "id", as: UUID.self) == id)
+            #expect(try r.decode(column: "to_household_id", as: UUID?.self) == nil)
             #expect(try r.decode(column: "recorded_at", as: Date.self) == when)
             #expect(try r.decode(column: "note", as: String.self) == "备注")
         }

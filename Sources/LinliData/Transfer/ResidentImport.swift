@@ -303,7 +303,7 @@ public struct ResidentImport: Sendable {
                 }
             }
             // Dropping the registry's indexes and building them again pays when the file is a large
-            // share of the registry (a first import); a few thousand people go through the indexes.
+            // share of the registry (a first import); otherwise the rows go into the indexes as written.
             let registered = try await sql.select().column(SQLFunction("count", args: SQLLiteral.all), as: "n").from(Resident.schema)
                 .first()?.decode(column: "n", as: Int.self) ?? 0
             let big = plan.residents.count >= indexRebuildFrom && plan.residents.count >= registered

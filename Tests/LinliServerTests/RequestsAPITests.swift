@@ -277,6 +277,13 @@ struct RequestsAPITests {
             var r = try await app.call(.POST, "/api/v1/requests", json: ["category_code": "BJ0101", "description": "路面塌陷",
                                                                          "address": "泰州市 \(name) 东侧"], as: .anonymous).json
             #expect(r["building_id"].string == b["id"].string && r["level"].string == "street")
+            // Typed with spaces inside the name, a line break and full-width digits: matched without the spaces,
+            // kept as typed with one space for each run and ASCII digits.
+            let spaced = String(name.prefix(2)) + " " + String(name.dropFirst(2))
+            r = try await app.call(.POST, "/api/v1/requests", json: ["category_code": "BJ0101", "description": "路面塌陷",
+                                                                     "address": "  泰州市  \(spaced)\n东侧１２号 "], as: .anonymous).json
+            #expect(r["building_id"].string == b["id"].string)
+            #expect(r["address"].string == "泰州市 \(spaced) 东侧12号", "\(r["address"])")
             r = try await app.call(.POST, "/api/v1/requests", json: ["category_code": "SJ0503", "description": "咨询", "address": "不知道在哪里"],
                                    as: .anonymous).json
             #expect(r["area_code"].string == "321271000000" && r["level"].string == "district" && r["holder_code"].string == "321271000000")

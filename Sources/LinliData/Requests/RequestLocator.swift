@@ -21,7 +21,9 @@ struct RequestLocator {
 
     func locate(buildingID: UUID?, latitude: Double?, longitude: Double?, address: String?, errors: inout FieldErrors) async throws -> RequestLocation? {
         let sql = SQLHelpers.sql(db)
-        let address = address.map(RequestLocator.normalize).flatMap { $0.isEmpty ? nil : $0 }
+        // Kept as typed (runs of whitespace made one space); matched against names without any.
+        let address = address.map { RequestLocator.normalize($0, squeeze: false) }.flatMap { $0.isEmpty ? nil : $0 }
+        let key = address.map { RequestLocator.normalize($0) }
         if let address, address.count > 200 { errors.add("address_string", "地址不能超过200个字"); return nil }
         if let id = buildingID {
             guard let b = try await BuildingQueries(db).find(id: id, in: .everything) else {
@@ -64,7 +66,7 @@ struct RequestLocator {
         // The building whose name the address contains (the longest such name), else the community it names.
         let instr = db.isSQLite ? "instr" : "strpos"
         if let b = try await sql.raw("""
-            SELECT id, grid_code, latitude, longitude FROM buildings WHERE \(unsafeRaw: instr)(\(bind: address), name) > 0
+            SELECT id, grid_code, latitude, longitude FROM buildings WHERE \(unsafeRaw: instr)(\(bind: key), name) > 0
             ORDER BY length(name) DESC, id LIMIT 1
             """).first() {
             return RequestLocation(areaCode: try b.decode(column: "grid_code", as: String.self), buildingID: try b.decode(column: "id", as: UUID.self),
@@ -72,7 +74,7 @@ struct RequestLocator {
                                    address: address)
         }
         if let c = try await sql.raw("""
-            SELECT code FROM divisions WHERE level = 'community' AND \(unsafeRaw: instr)(\(bind: address), name) > 0 ORDER BY length(name) DESC LIMIT 1
+            SELECT code FROM divisions WHERE level = 'community' AND \(unsafeRaw: instr)(\(bind: key), name) > 0 ORDER BY length(name) DESC LIMIT 1
             """).first() {
             return RequestLocation(areaCode: try c.decode(column: "code", as: String.self), buildingID: nil, latitude: nil, longitude: nil, address: address)
         }
@@ -82,13 +84,19 @@ struct RequestLocator {
         return RequestLocation(areaCode: district, buildingID: nil, latitude: nil, longitude: nil, address: address)
     }
 
-    /// Full-width digits and letters to ASCII, whitespace squeezed out: addresses are typed many ways.
-    static func normalize(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.compactMap { u -> Unicode.Scalar? in
-            if (0xFF01...0xFF5E).contains(u.value) { return Unicode.Scalar(u.value - 0xFEE0) }
-            if u.properties.isWhitespace || u.value < 0x20 { return nil }
-            return u
-        }))
+    /// Full-width digits and letters to ASCII, control characters dropped, and whitespace squeezed out
+    /// (`squeeze`, to match names: addresses are typed many ways) or each run of it made one space.
+    static func normalize(_ s: String, squeeze: Bool = true) -> String {
+        var out = String.UnicodeScalarView()
+        var space = false
+        for u in s.unicodeScalars {
+            if u.properties.isWhitespace { space = true; continue }
+            if u.value < 0x20 { continue }
+            if space && !squeeze && !out.isEmpty { out.append(" ") }
+            space = false
+            out.append((0xFF01...0xFF5E).contains(u.value) ? Unicode.Scalar(u.value - 0xFEE0)! : u)
+        }
+        return String(out)
     }
 
     /// The outer ring of a GeoJSON Polygon geometry.

@@ -34,7 +34,6 @@ enum BulkValue: Sendable {
 
     static func text(_ s: String?) -> BulkValue { s.map(BulkValue.text) ?? .null }
     static func blob(_ d: Data?) -> BulkValue { d.map(BulkValue.blob) ?? .null }
-    static func uuid(_ u: UUID?) -> BulkValue { u.map(BulkValue.uuid) ?? .null }
 
     func sqliteData() throws -> SQLiteData {
         switch self {

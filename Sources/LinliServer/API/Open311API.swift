@@ -291,19 +291,9 @@ indirect enum Open311Value: Sendable {
     }
 
     static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
+        var json = JSONBytes()
+        json.string(s)
+        return String(decoding: json.bytes, as: UTF8.self)
     }
 
     /// Arrays become `<root><item>…</item>…</root>`; nested arrays take their key as the wrapper and its
@@ -318,29 +308,12 @@ indirect enum Open311Value: Sendable {
     private func xmlBody(tag: String) -> String {
         switch self {
         case .null: return "<\(tag)></\(tag)>"
-        case .string(let s): return "<\(tag)>\(Open311Value.escape(s))</\(tag)>"
+        case .string(let s): return "<\(tag)>\(HTML.escape(s))</\(tag)>"
         case .int, .double, .bool: return "<\(tag)>\(json)</\(tag)>"
         case .array(let a):
             let child = tag == "formats" ? "format" : tag.hasSuffix("s") ? String(tag.dropLast()) : "item"
             return "<\(tag)>" + a.map { $0.xmlBody(tag: child) }.joined() + "</\(tag)>"
         case .object(let o): return "<\(tag)>" + o.map { $0.1.xmlBody(tag: $0.0) }.joined() + "</\(tag)>"
         }
-    }
-
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            // Characters XML 1.0 cannot carry at all.
-            case _ where u.value < 0x20 && u != "\n" && u != "\t" && u != "\r": continue
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out
     }
 }

@@ -157,18 +157,21 @@ struct WebPages: RouteCollection {
 }
 
 enum HTML {
-    /// Escapes text for element content and quoted attributes.
+    /// Escapes text for element content and quoted attributes, in HTML and in XML (Open311's answers):
+    /// the five markup characters as references that both read, and the control characters that
+    /// XML 1.0 cannot carry at all (and HTML calls errors) left out.
     static func escape(_ s: String) -> String {
         var out = ""
-        out.reserveCapacity(s.count)
-        for c in s {
-            switch c {
+        out.reserveCapacity(s.utf8.count)
+        for u in s.unicodeScalars {
+            switch u {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            default: out.append(c)
+            case _ where u.value < 0x20 && u != "\n" && u != "\t" && u != "\r": continue
+            default: out.unicodeScalars.append(u)
             }
         }
         return out

@@ -125,6 +125,26 @@ struct BulkInsert {
     }
 }
 
+/// The registry's tables as the bulk loaders (the demo district, the import) write them.
+extension BulkInsert {
+    static func households() -> BulkInsert {
+        BulkInsert(Household.schema, ["id", "number", "building_id", "grid_code", "room", "version", "created_at", "updated_at"])
+    }
+
+    static func residents() -> BulkInsert {
+        BulkInsert(Resident.schema, ["id", "name", "name_pinyin", "name_initials", "id_cipher", "id_index", "id_masked",
+                                     "birth_date", "sex", "phone_cipher", "phone_masked", "household_id", "relation",
+                                     "residence_status", "life_status", "grid_code", "tags", "version", "created_at", "updated_at"])
+    }
+
+    static func residentTags() -> BulkInsert { BulkInsert(ResidentTagRow.schema, ["id", "resident_id", "tag"]) }
+
+    static func residentEvents() -> BulkInsert {
+        BulkInsert(ResidentEvent.schema, ["id", "resident_id", "kind", "occurred_on", "from_household_id", "to_household_id",
+                                          "changes", "note", "recorded_at"])
+    }
+}
+
 /// Double buffering for bulk loads: one batch of statements runs on the database while the caller
 /// draws the next rows, so generating and encrypting use one core and SQLite the other. Batches run
 /// strictly one after another, in order, on the caller's connection.

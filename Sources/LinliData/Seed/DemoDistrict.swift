@@ -97,14 +97,11 @@ struct DemoGenerator {
 
     var divisions = BulkInsert(Division.schema, ["id", "code", "name", "level", "kind", "parent_id", "boundary", "version", "created_at", "updated_at"])
     var buildings = BulkInsert(Building.schema, ["id", "grid_id", "grid_code", "name", "address", "latitude", "longitude", "floors", "version", "created_at", "updated_at"])
-    var households = BulkInsert(Household.schema, ["id", "number", "building_id", "grid_code", "room", "version", "created_at", "updated_at"])
-    var residents = BulkInsert(Resident.schema, ["id", "name", "name_pinyin", "name_initials", "id_cipher", "id_index", "id_masked",
-                                                 "birth_date", "sex", "phone_cipher", "phone_masked", "household_id", "relation",
-                                                 "residence_status", "life_status", "grid_code", "tags", "version", "created_at", "updated_at"])
-    var tags = BulkInsert(ResidentTagRow.schema, ["id", "resident_id", "tag"])
+    var households = BulkInsert.households()
+    var residents = BulkInsert.residents()
+    var tags = BulkInsert.residentTags()
     var pipeline = InsertPipeline()
-    var events = BulkInsert(ResidentEvent.schema, ["id", "resident_id", "kind", "occurred_on", "from_household_id", "to_household_id",
-                                                   "changes", "note", "recorded_at"])
+    var events = BulkInsert.residentEvents()
 
     init(seed: UInt64, residents: Int, cipher: PersonalDataCipher) {
         rng = SeededRandom(seed: seed)

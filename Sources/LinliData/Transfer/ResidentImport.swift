@@ -311,7 +311,7 @@ public struct ResidentImport: Sendable {
                 on: db, tables: [Household.schema, Resident.schema, ResidentTagRow.schema, ResidentEvent.schema], cacheMiB: 32) : []
             var pipeline = InsertPipeline()
             let now = Date()
-            var households = BulkInsert(Household.schema, ["id", "number", "building_id", "grid_code", "room", "version", "created_at", "updated_at"])
+            var households = BulkInsert.households()
             // People are prepared (encrypted, read in pinyin, masked) a chunk at a time on the other core
             // while SQLite writes the chunk before: at most two chunks are prepared ahead.
             let todayText = today.description
@@ -383,23 +383,17 @@ extension ResidentImport {
     /// Numbers looked up per query (`IN (…)`; SQLite takes 32,766 bound values, PostgreSQL 65,535).
     static let lookupChunk = 5_000
 
-    static let residentColumns = ["id", "name", "name_pinyin", "name_initials", "id_cipher", "id_index", "id_masked",
-                                  "birth_date", "sex", "phone_cipher", "phone_masked", "household_id", "relation",
-                                  "residence_status", "life_status", "grid_code", "tags", "version", "created_at", "updated_at"]
-    static let eventColumns = ["id", "resident_id", "kind", "occurred_on", "from_household_id", "to_household_id",
-                               "changes", "note", "recorded_at"]
-
     /// The rows of residents, tags and registration events for some people of a plan (those not
     /// `present` on the registry already), as statements, and how many people they hold.
     static func batches(_ plan: ResidentImportPlan, _ chunk: Range<Int>, skipping present: Set<String>, cipher: PersonalDataCipher,
                         today: String, now: Date) throws -> (batches: [BulkInsert.Batch], people: Int) {
         var random = RandomPool()
-        var residents = BulkInsert(Resident.schema, residentColumns)
-        var tags = BulkInsert(ResidentTagRow.schema, ["id", "resident_id", "tag"])
-        var events = BulkInsert(ResidentEvent.schema, eventColumns)
+        var residents = BulkInsert.residents(), tags = BulkInsert.residentTags(), events = BulkInsert.residentEvents()
         var out: [BulkInsert.Batch] = []
         let note = String("批量导入：\(plan.fileName)".prefix(500))
+        var people = 0
         for p in plan.residents[chunk] where !present.contains(p.idIndex) {
+            people += 1
             let r = plan.people[p.person], id = random.uuid(), number = r.citizenID.value
             let reading = Pinyin.reading(ofName: r.name)
             residents.add(values: [
@@ -416,7 +410,6 @@ extension ResidentImport {
                                 .null, .uuid(p.householdID), .null, .text(rowNote), .date(now)])
             if residents.isFull || tags.isFull || events.isFull { out += [residents.take(), tags.take(), events.take()].compactMap { $0 } }
         }
-        let people = out.reduce(0) { $0 + ($1.table == Resident.schema ? $1.rows.count : 0) } + residents.rows.count
         return (out + [residents.take(), tags.take(), events.take()].compactMap { $0 }, people)
     }
 }

@@ -85,6 +85,8 @@ struct BulkLoadTests {
                 #expect(try await sql.raw("PRAGMA foreign_key_check").all().isEmpty)
                 let settings = try await sql.raw("PRAGMA temp_store").first()?.decode(column: "temp_store", as: Int.self)
                 #expect(settings == 0, "the pooled connection keeps no bulk setting")
+                let cache = try await sql.raw("PRAGMA cache_size").first()?.decode(column: "cache_size", as: Int.self)
+                #expect(cache == -2000, "nor the load's page cache")
                 // Found again through the rebuilt indexes: by pinyin initials and by the ID number's blind index.
                 let queries = ResidentQueries(app.db, cipher: testCipher, today: testToday)
                 let found = try await queries.find(idNumber: f.row(7)[1], in: .everything)

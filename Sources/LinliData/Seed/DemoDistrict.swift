@@ -71,17 +71,11 @@ enum SQLiteBulkLoad {
         return indexes
     }
 
-    /// Builds the indexes again and gives the connection back its ordinary settings (a server's pooled
-    /// connection must not keep the load's cache).
     static func recreate(_ indexes: [Index], on db: any Database) async throws {
         guard db.isSQLite else { return }
         let sql = SQLHelpers.sql(db)
-        // The sorts of the index builds may use a helper thread each.
-        try await sql.raw("PRAGMA threads = 2").run()
         for index in indexes { try await sql.raw(SQLQueryString(stringLiteral: index.sql)).run() }
-        try await sql.raw("PRAGMA threads = 0").run()
         try await sql.raw("ANALYZE").run()
-        try await sql.raw("PRAGMA cache_size = -2000").run()
     }
 }
 

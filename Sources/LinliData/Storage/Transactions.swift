@@ -11,22 +11,28 @@ extension Database {
     ///
     /// `bulk`: a load of many rows. SQLite then keeps the transaction's temporary files (the statement
     /// journal of each multi-row INSERT, the sorts of index builds) in memory, which it decides when the
-    /// transaction begins; the connection gets its ordinary setting back afterwards.
+    /// transaction begins; afterwards, committed or not, the connection gets its ordinary settings back
+    /// (a server's pooled connection must not keep a load's settings or its larger page cache).
     public func writeTransaction<T: Sendable>(bulk: Bool = false, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         guard isSQLite else { return try await transaction { try await body($0) } }
         return try await withConnection { conn in
             let sql = conn as! any SQLDatabase
             try await sql.raw("PRAGMA busy_timeout = 5000").run()
             if bulk { try await sql.raw("PRAGMA temp_store = MEMORY").run() }
+            func restore() async {
+                guard bulk else { return }
+                try? await sql.raw("PRAGMA temp_store = DEFAULT").run()
+                try? await sql.raw("PRAGMA cache_size = -2000").run()
+            }
             try await sql.raw("BEGIN IMMEDIATE").run()
             do {
                 let result = try await body(conn)
                 try await sql.raw("COMMIT").run()
-                if bulk { try await sql.raw("PRAGMA temp_store = DEFAULT").run() }
+                await restore()
                 return result
             } catch {
                 try? await sql.raw("ROLLBACK").run()
-                if bulk { try? await sql.raw("PRAGMA temp_store = DEFAULT").run() }
+                await restore()
                 throw error
             }
         }

@@ -56,6 +56,9 @@ public final class AppConfig: @unchecked Sendable {
     public var httpIdleTimeout: TimeInterval = 75
     /// On SIGTERM, requests in flight get this long to finish before connections are cut (`LINLI_SHUTDOWN_TIMEOUT`).
     public var shutdownTimeout: TimeInterval = 20
+    /// Proxies whose `X-Forwarded-For` names the client for rate limits and the audit log
+    /// (`LINLI_TRUSTED_PROXIES`; none by default, when the header is ignored).
+    var trustedProxies: [IPRange] = []
     /// Connections the server may hold to the database (set by `configure`, shown at `/metrics`).
     public var databasePoolSize = 0
 
@@ -111,6 +114,13 @@ public final class AppConfig: @unchecked Sendable {
         if let raw = env["LINLI_AUDIT_RETENTION_DAYS"], !raw.isEmpty {
             if let v = Int(raw), v >= 180 { config.auditRetentionDays = v } else {
                 throw Invalid(problems: ["LINLI_AUDIT_RETENTION_DAYS 应为不少于180的天数（等保要求日志至少保存6个月）"])
+            }
+        }
+        if let raw = env["LINLI_TRUSTED_PROXIES"], !raw.isEmpty {
+            switch IPRange.list(raw) {
+            case .success(let list): config.trustedProxies = list
+            case .failure(let bad):
+                throw Invalid(problems: ["LINLI_TRUSTED_PROXIES 应为以逗号分隔的 IP 地址或网段（如 127.0.0.1,10.0.0.0/8），“\(bad.text)”无法识别"])
             }
         }
         return config

@@ -119,7 +119,7 @@ enum SignIn {
                         decoyHash: DecoyHash) async throws -> Outcome {
         let config = req.application.linli
         let now = config.now()
-        let ip = req.remoteAddress?.ipAddress ?? "unknown"
+        let ip = req.clientAddress
         guard limiter.allow(ip, now: now) else {
             return .refused(ProblemError(status: .tooManyRequests, detail: "登录尝试过于频繁，请稍后再试"))
         }

@@ -237,7 +237,7 @@ struct Open311API: RouteCollection {
                                  latitude: try coordinate(form.lat, "lat"), longitude: try coordinate(form.long, "long"),
                                  address: form.address_string, attributes: form.attribute ?? [:], reporterName: reporter.isEmpty ? nil : reporter,
                                  phone: form.phone, email: form.email, channel: "open311")
-        let actor = AuditActor(id: nil, username: "(open311:\(app))", role: "open311", ip: req.remoteAddress?.ipAddress ?? "unknown")
+        let actor = AuditActor(id: nil, username: "(open311:\(app))", role: "open311", ip: req.clientAddress)
         let submitted = try await req.requestQueries.submit(draft, reporter: actor, accountID: nil, now: req.nowSeconds)
         let r = submitted.request
         var fields: [(String, Open311Value)] = [("service_request_id", .string(r.number)),

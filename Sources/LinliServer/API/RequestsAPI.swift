@@ -180,7 +180,7 @@ struct RequestsAPI: RouteCollection {
         if let p = principal, !p.role.permissions.contains(.requestsRead) {
             throw ProblemError(status: .forbidden, detail: "\(p.role.label)不能上报事项")
         }
-        if principal == nil, !limiter.allow(req.remoteAddress?.ipAddress ?? "?", now: req.application.linli.now()) {
+        if principal == nil, !limiter.allow(req.clientAddress, now: req.application.linli.now()) {
             throw ProblemError(status: .tooManyRequests, detail: "提交过于频繁，请稍后再试")
         }
         let channel = principal.map { [.gridWorker, .communityWorker].contains($0.role) ? "patrol" : "web" } ?? "web"
@@ -204,7 +204,9 @@ struct RequestsAPI: RouteCollection {
         let id = try req.pathUUID()
         let input: ActionInput
         if req.headers.contentType == .formData {
-            do { input = try req.content.decode(ActionInput.self) } catch {
+            do { input = try req.content.decode(ActionInput.self) } catch let refused as ProblemError {
+                throw refused
+            } catch {
                 throw ProblemError.badRequest("body", "表单格式有误（multipart/form-data：action、note、handler、version、photos[]）")
             }
         } else {
@@ -363,6 +365,6 @@ extension Request {
     /// An anonymous reporter acting with their access code is recorded as the request's reporter.
     func reporterActor(_ r: RequestRecord) -> AuditActor {
         if principal != nil { return auditActor }
-        return AuditActor(id: nil, username: "(reporter of \(r.number))", role: "reporter", ip: remoteAddress?.ipAddress ?? "unknown")
+        return AuditActor(id: nil, username: "(reporter of \(r.number))", role: "reporter", ip: clientAddress)
     }
 }

@@ -40,7 +40,7 @@ extension Request {
 
     /// The caller as the audit log records them.
     var auditActor: AuditActor {
-        let ip = remoteAddress?.ipAddress ?? "unknown"
+        let ip = clientAddress
         guard let p = principal else { return AuditActor(id: nil, username: "(anonymous)", role: "anonymous", ip: ip) }
         return AuditActor(id: p.account.id, username: p.account.username, role: p.account.role, ip: ip)
     }

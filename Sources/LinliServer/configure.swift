@@ -44,6 +44,8 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     try await SQLiteSetup.configure(app.db)
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
+    // Multipart text fields meet the same character rule as forms and JSON (the same for every app).
+    ContentConfiguration.global.use(decoder: CheckedFormDataDecoder(), for: .formData)
 
     app.routes.defaultMaxBodySize = ByteCount(value: config.maxBodySize)
     app.http.server.configuration.serverName = nil
@@ -55,7 +57,7 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.middleware.use(SecurityHeaders())
     app.middleware.use(ProblemMiddleware())
     app.middleware.use(HeaderSizeGuard())
-    app.middleware.use(QueryEncodingGuard())
+    app.middleware.use(InputGuard())
     try await routes(app)
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import LinliCore
 import ZIPFoundation
 
 /// One cell to write: text stays text (an ID number is never turned into 3.2e17), numbers are numbers.
@@ -110,6 +111,12 @@ public final class XLSXWriter {
     private func append(_ s: String) { buffer.append(contentsOf: s.utf8) }
 
     private func appendEscaped(_ s: String) {
+        // C1 controls (C2 80–9F) and the noncharacters (EF B7 …, EF BF BE/BF, and the planes' last two)
+        // would make the sheet unreadable: such a string goes through the exact rule.
+        if s.utf8.contains(where: { $0 == 0xC2 || $0 == 0xEF || $0 >= 0xF0 || $0 == 0x7F }),
+           TextInput.firstRefused(in: s) != nil {
+            return appendEscaped(String(String.UnicodeScalarView(s.unicodeScalars.filter(TextInput.isAllowed))))
+        }
         for u in s.utf8 {
             switch u {
             case UInt8(ascii: "&"): append("&amp;")

@@ -12,10 +12,8 @@ extension Request {
         guard let body = body.data, body.readableBytes > 0 else {
             throw ProblemError.badRequest("body", "请求内容为空，应为 JSON 对象")
         }
-        // NUL has no place in any field, and PostgreSQL cannot store it in text.
-        if body.readableBytesView.firstRange(of: Array(#"\u0000"#.utf8)) != nil {
-            throw ProblemError.badRequest("body", "请求内容含有不允许的控制字符")
-        }
+        // The one rule for characters (`TextInput`), with the field at fault named.
+        if let refused = JSONText.firstRefused(in: body) { throw ProblemError.badRequest(refused.field, refused.message) }
         return try JSONDecoder.api.decode(T.self, from: body)
     }
 
@@ -148,40 +146,6 @@ struct PageDTO<Item: Encodable & Sendable>: Encodable, Sendable {
         total = page.total
         self.page = page.page
         perPage = page.perPage
-    }
-}
-
-/// Refuses a query string whose percent-escapes do not decode to UTF-8 (`?q=%FF`): Vapor would drop such a
-/// parameter silently, and a search would then answer as if it had not been given.
-struct QueryEncodingGuard: Middleware {
-    func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
-        // The raw target as received (`url.query` may come back already decoded).
-        let target = request.url.string
-        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")), target.utf8[mark...].contains(UInt8(ascii: "%")),
-           !Self.decodesToUTF8(String(target[target.index(after: mark)...])) {
-            return request.eventLoop.makeFailedFuture(ProblemError.badRequest("query", "查询参数编码无效：须为 UTF-8 的百分号编码"))
-        }
-        return next.respond(to: request)
-    }
-
-    static func decodesToUTF8(_ query: String) -> Bool {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(query.utf8.count)
-        var it = query.utf8.makeIterator()
-        func hex(_ c: UInt8?) -> UInt8? {
-            switch c {
-            case let c? where c >= 0x30 && c <= 0x39: return c - 0x30
-            case let c? where c >= 0x41 && c <= 0x46: return c - 0x41 + 10
-            case let c? where c >= 0x61 && c <= 0x66: return c - 0x61 + 10
-            default: return nil
-            }
-        }
-        while let c = it.next() {
-            guard c == UInt8(ascii: "%") else { bytes.append(c); continue }
-            guard let hi = hex(it.next()), let lo = hex(it.next()) else { return false }
-            bytes.append(hi << 4 | lo)
-        }
-        return String(validating: bytes, as: UTF8.self) != nil
     }
 }
 

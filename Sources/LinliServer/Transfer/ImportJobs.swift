@@ -115,7 +115,9 @@ enum ImportFlow {
                                errors: [FieldError("file", "请选择要导入的文件")])
         }
         let upload: Upload
-        do { upload = try req.content.decode(Upload.self) } catch {
+        do { upload = try req.content.decode(Upload.self) } catch let refused as ProblemError {
+            throw refused
+        } catch {
             throw ProblemError.badRequest("file", "上传内容无法读取：请以 multipart/form-data 上传文件（字段名 file）")
         }
         guard let file = upload.file, file.data.readableBytes > 0 else { throw ProblemError.badRequest("file", "请选择要导入的文件（不能为空）") }

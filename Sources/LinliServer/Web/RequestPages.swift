@@ -184,7 +184,9 @@ struct RequestPages: RouteCollection {
         let user = try req.webUser(.requestsHandle)
         let id = try req.pathUUID()
         let form: ActionForm
-        do { form = try req.content.decode(ActionForm.self) } catch {
+        do { form = try req.content.decode(ActionForm.self) } catch let refused as ProblemError {
+            throw refused
+        } catch {
             throw ProblemError.badRequest("body", "表单内容无法读取，请刷新页面后重试")
         }
         try req.checkCSRF(user, form.csrf)

@@ -475,8 +475,9 @@ struct CareTests {
         try await withTestApp(residents: 600) { app in
             let web = WebSessionTests()
             let login = try await web.get(app, "/login")
-            let pre = web.setCookies(login)[WebSession.preLoginCSRFCookie]!.value
-            let ok = try await web.post(app, "/login", form: ["username": "worker", "password": TestUser.password, "csrf": pre],
+            let pre = try #require(web.setCookies(login)[WebSession.preLoginCSRFCookie]).value
+            let ok = try await web.post(app, "/login", form: ["username": "worker", "password": TestUser.password,
+                                                              "csrf": try #require(inputValue(login.text, "csrf"))],
                                         cookies: [WebSession.preLoginCSRFCookie: pre])
             let cookies = [WebSession.cookieName: web.setCookies(ok)[WebSession.cookieName]!.value]
             let home = try await web.get(app, "/console", cookies: cookies)

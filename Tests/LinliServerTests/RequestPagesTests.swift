@@ -223,7 +223,9 @@ struct RequestPagesTests {
             let home = try await visitor.get("/")
             #expect(home.status == .ok && home.text.contains("反映问题") && home.text.contains("查询办理进度"))
             let csrf = try #require(inputValue(home.text, "csrf"))
-            #expect(visitor.cookies[PortalPages.csrfCookie] == csrf)
+            // The cookie holds the nonce the token is made from, never the token itself.
+            let nonce = try #require(visitor.cookies[PortalPages.csrfCookie])
+            #expect(nonce != csrf && PreSessionCSRF.token(nonce: nonce, purpose: "portal", key: app.linli.csrfKey) == csrf)
             let building = try await app.buildingInWorkersGrid()["id"].string!
             let community = "321271002001"
             let listed = try await visitor.get("/?community=\(community)")
@@ -331,7 +333,8 @@ struct RequestPagesTests {
             let resident = WebClient(app, as: .resident)
             let home = try await resident.get("/")
             #expect(home.text.contains("我的诉求") && home.text.contains("action=\"/logout\""))
-            let csrf = try #require(resident.cookies[PortalPages.csrfCookie])
+            // The report form's token goes with the portal's cookie (the first token on the page is the sign-out form's).
+            let csrf = PreSessionCSRF.token(nonce: try #require(resident.cookies[PortalPages.csrfCookie]), purpose: "portal", key: app.linli.csrfKey)
             #expect(home.text.contains("name=\"csrf\" value=\"\(csrf)\""))
             let sent = try await resident.post("/report", form: [("csrf", csrf), ("category_code", "SJ0503"), ("description", "咨询养老补贴"),
                                                                  ("building_id", try await app.buildingInWorkersGrid()["id"].string!)])

@@ -27,15 +27,27 @@ struct PortalPages: RouteCollection {
         web.post("track", "reopen", use: reopen)
     }
 
-    /// The page's CSRF token: the one of the cookie the browser has, or a new one.
-    static func token(_ req: Request) -> String {
-        if let c = req.cookies[csrfCookie]?.string, c.count >= 32 { return c }
-        if let t = req.storage[PortalToken.self] { return t }
-        let t = WebSession.randomToken()
-        req.storage[PortalToken.self] = t
+    /// Seconds a portal form stays good (its cookie's lifetime too).
+    static let formLifetime: TimeInterval = 7200
+
+    /// The page's pre-session nonce: the one of the cookie the browser has while it has more than half its
+    /// life left, or a new one (`PreSessionCSRF`).
+    static func nonce(_ req: Request) -> String {
+        if let t = req.storage[PortalNonce.self] { return t }
+        let now = req.application.linli.now()
+        if let c = req.cookies[csrfCookie]?.string, let age = PreSessionCSRF.age(of: c, now: now), age > -60, age < formLifetime / 2 {
+            return c
+        }
+        let t = PreSessionCSRF.newNonce(now: now)
+        req.storage[PortalNonce.self] = t
         return t
     }
-    struct PortalToken: StorageKey { typealias Value = String }
+    struct PortalNonce: StorageKey { typealias Value = String }
+
+    /// The token the page's forms carry.
+    static func token(_ req: Request) -> String {
+        PreSessionCSRF.token(nonce: nonce(req), purpose: "portal", key: req.application.linli.csrfKey)
+    }
 
     static func page(_ req: Request, title: String, body: String, status: HTTPResponseStatus = .ok) -> Response {
         let signedIn = req.principal.map { p in
@@ -48,13 +60,15 @@ struct PortalPages: RouteCollection {
             <div class="who">\(signedIn ?? "<a href=\"/login\">工作人员登录</a>")</div></header>
             <main id="main" class="sheet">\(body)</main>
             """, status: status)
-        response.cookies[csrfCookie] = HTTPCookies.Value(string: token(req), maxAge: 7200, path: "/", isSecure: true, isHTTPOnly: true,
+        response.cookies[csrfCookie] = HTTPCookies.Value(string: nonce(req), maxAge: Int(formLifetime), path: "/", isSecure: true, isHTTPOnly: true,
                                                          sameSite: .strict)
         return response
     }
 
     static func checkCSRF(_ req: Request, _ sent: String?) throws {
-        guard let c = req.cookies[csrfCookie]?.string, WebSession.same(c, sent ?? "") else {
+        let linli = req.application.linli
+        guard PreSessionCSRF.valid(nonce: req.cookies[csrfCookie]?.string, sent: sent, purpose: "portal", key: linli.csrfKey,
+                                   now: linli.now(), lifetime: formLifetime) else {
             throw ProblemError(status: .forbidden, detail: "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
         }
     }

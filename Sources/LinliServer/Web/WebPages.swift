@@ -25,14 +25,21 @@ struct WebPages: RouteCollection {
         try renderLogin(req, message: nil, status: .ok, next: req.query[String.self, at: "next"])
     }
 
-    /// Only a path of this site is followed after sign-in (never `//host` or a full URL).
+    /// Only a path of this site is followed after sign-in: one leading slash, then printable ASCII without
+    /// a backslash (a browser's own URLs are percent-encoded). So never `//host` or a full URL, and no
+    /// control character that would end the `Location` header or that a browser strips (`/%09/host`
+    /// becomes `//host`).
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), next.count < 500 else { return "/console" }
+        guard let next, next.utf8.count < 500, next.utf8.first == UInt8(ascii: "/"),
+              next.utf8.dropFirst().first != UInt8(ascii: "/"),
+              next.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\\") }) else { return "/console" }
         return next
     }
 
     func renderLogin(_ req: Request, message: String?, status: HTTPResponseStatus, next: String?, username: String? = nil) throws -> Response {
-        let csrf = WebSession.randomToken()
+        let linli = req.application.linli
+        let nonce = PreSessionCSRF.newNonce(now: linli.now())
+        let csrf = PreSessionCSRF.token(nonce: nonce, purpose: "login", key: linli.csrfKey)
         let body = """
             <main class="card" id="main">
               <h1>邻里 · 社区治理服务平台</h1>
@@ -50,10 +57,13 @@ struct WebPages: RouteCollection {
             </main>
             """
         let response = HTML.page(title: "登录", body: body, status: status)
-        response.cookies[WebSession.preLoginCSRFCookie] = HTTPCookies.Value(string: csrf, maxAge: 1800, path: "/login", isSecure: true,
+        response.cookies[WebSession.preLoginCSRFCookie] = HTTPCookies.Value(string: nonce, maxAge: Self.loginFormLifetime, path: "/login", isSecure: true,
                                                                            isHTTPOnly: true, sameSite: .strict)
         return response
     }
+
+    /// Seconds a sign-in form stays good (its cookie's lifetime too).
+    static let loginFormLifetime = 1800
 
     struct LoginForm: Content {
         var csrf: String? = nil
@@ -65,7 +75,9 @@ struct WebPages: RouteCollection {
 
     func login(req: Request) async throws -> Response {
         let form = (try? req.content.decode(LoginForm.self)) ?? LoginForm()
-        guard let cookie = req.cookies[WebSession.preLoginCSRFCookie]?.string, WebSession.same(cookie, form.csrf ?? "") else {
+        let linli = req.application.linli
+        guard PreSessionCSRF.valid(nonce: req.cookies[WebSession.preLoginCSRFCookie]?.string, sent: form.csrf, purpose: "login",
+                                   key: linli.csrfKey, now: linli.now(), lifetime: TimeInterval(Self.loginFormLifetime)) else {
             return try renderLogin(req, message: "登录表单已过期，请重新输入后登录", status: .forbidden, next: form.next, username: form.username)
         }
         let outcome = try await SignIn.attempt(username: form.username ?? "", password: form.password ?? "", totp: form.totp,
@@ -158,8 +170,9 @@ struct WebPages: RouteCollection {
 
 enum HTML {
     /// Escapes text for element content and quoted attributes, in HTML and in XML (Open311's answers):
-    /// the five markup characters as references that both read, and the control characters that
-    /// XML 1.0 cannot carry at all (and HTML calls errors) left out.
+    /// the five markup characters as references that both read, and the characters `TextInput` refuses
+    /// left out (XML 1.0 cannot carry the controls, U+FFFE or U+FFFF at all; HTML calls them errors), so
+    /// that a value stored before the rule cannot break a page or the Open311 feed.
     static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
@@ -170,7 +183,7 @@ enum HTML {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            case _ where u.value < 0x20 && u != "\n" && u != "\t" && u != "\r": continue
+            case _ where !TextInput.isAllowed(u): continue
             default: out.unicodeScalars.append(u)
             }
         }

@@ -38,6 +38,30 @@ enum WebSession {
     static func randomToken() -> String { Sessions.newToken() }
 }
 
+/// CSRF tokens before sign-in (the login form, the portal's forms), when there is no session to bind a
+/// token to. The page's cookie holds a nonce with the time it was made; the form carries an HMAC of that
+/// nonce under the server's key and the form's purpose. A client that plants a cookie of its choosing
+/// cannot make the token that goes with it, and a nonce is good for `lifetime` at most.
+enum PreSessionCSRF {
+    static func newNonce(now: Date) -> String { "\(Int(now.timeIntervalSince1970)).\(WebSession.randomToken())" }
+
+    static func token(nonce: String, purpose: String, key: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("pre:\(purpose):\(nonce)".utf8), using: SymmetricKey(data: Data(key.utf8)))
+        return Data(mac).base64EncodedString()
+    }
+
+    /// How long ago the nonce was made, or nil when it is not one of ours in form.
+    static func age(of nonce: String, now: Date) -> TimeInterval? {
+        guard let dot = nonce.firstIndex(of: "."), let issued = Int(nonce[..<dot]), nonce.utf8.count <= 80 else { return nil }
+        return now.timeIntervalSince1970 - Double(issued)
+    }
+
+    static func valid(nonce: String?, sent: String?, purpose: String, key: String, now: Date, lifetime: TimeInterval) -> Bool {
+        guard let nonce, let sent, let age = age(of: nonce, now: now), age > -60, age <= lifetime else { return false }
+        return WebSession.same(token(nonce: nonce, purpose: purpose, key: key), sent)
+    }
+}
+
 /// Signs a web request in from its session cookie (web pages only; the API takes bearer tokens).
 struct CookieAuthenticator: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {

@@ -86,7 +86,7 @@ public final class AppConfig: @unchecked Sendable {
         }
         var cipher: PersonalDataCipher?
         do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            try PrivateFiles.directory(dir)
             cipher = try PersonalDataCipher.load(environmentKey: env["LINLI_DATA_KEY"], dataDirectory: dir)
         } catch {
             problems.append("\(error)")

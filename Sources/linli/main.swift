@@ -7,6 +7,9 @@ import Vapor
 
 // The `linli` command: serve, migrate, demo, stats, bench. See `linli --help`.
 MallocArenas.limitToCores()
+// Whatever this process writes (database, backups, exports, reports, photos; pg_dump's output too) is
+// for the service's user alone, also when it is started by hand from a shell with umask 022.
+umask(0o077)
 var env = try Environment.detect()
 try LogFormat.bootstrap(from: &env)
 let app = try await Application.make(env)

@@ -35,6 +35,7 @@ do {
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(BackupCommand(), as: "backup")
+    app.asyncCommands.use(KeysCommand(), as: "keys")
     app.asyncCommands.use(Open311Command(), as: "open311")
     app.asyncCommands.use(RequestsCommand(), as: "requests")
     app.asyncCommands.use(ImportCommand(), as: "import")
@@ -44,6 +45,9 @@ do {
     let command = env.arguments.dropFirst().first ?? "serve"
     if command == "serve" || command.hasPrefix("-") {
         try await app.autoMigrate().get()
+        if let problem = try await KeyRotation(app.db, cipher: config.cipher).startupProblem() {
+            throw CommandExit(code: 1, description: "错误：" + problem)
+        }
         app.lifecycle.use(EscalationTimer())
         app.lifecycle.use(SnapshotTimer())
         if try await Account.query(on: app.db).count() == 0 {

@@ -117,8 +117,10 @@ def main():
             raise AssertionError(f"rotate ended before it could be killed: {rotate.communicate()}")
         rotate.send_signal(signal.SIGKILL)
         rotate.wait()
+        during = rounds[0]
         killed_at = progress(db).get("residents", 0)
-        print(f"rotate killed after {time.monotonic() - t:.1f} s with {killed_at} of {residents} residents done")
+        print(f"rotate killed after {time.monotonic() - t:.1f} s with {killed_at} of {residents} residents done"
+              f" ({during} rounds of reads answered before the kill)")
         check(0 < killed_at < residents, f"killed half-way ({killed_at})")
         time.sleep(1)
         check(not failures, f"reads failed during the rotation: {failures[:3]}")

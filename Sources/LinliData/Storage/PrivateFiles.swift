@@ -35,11 +35,12 @@ public enum PrivateFiles {
         _ = chmod(path, fileMode)
     }
 
-    /// Creates the folder (and its parents) if needed and makes the folder itself 0700.
+    /// Creates the folder (and its parents) if needed and makes the folder itself 0700. Another user
+    /// than the owner cannot change an existing folder's mode: the owner's next start does.
     public static func directory(_ path: String) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: Int(directoryMode)])
-        guard chmod(path, directoryMode) == 0 else {
+        guard chmod(path, directoryMode) == 0 || errno == EPERM else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
         }
     }

@@ -75,7 +75,8 @@ public final class AppConfig: @unchecked Sendable {
         public var description: String { "配置有误：\n" + problems.map { "- " + $0 }.joined(separator: "\n") }
     }
 
-    /// Reads `LINLI_DATA_DIR` (default `./linli-data`), `DATABASE_URL` and `LINLI_DATA_KEY`.
+    /// Reads `LINLI_DATA_DIR` (default `./linli-data`), `DATABASE_URL`, `LINLI_DATA_KEY` and, during a key
+    /// rotation, `LINLI_DATA_KEY_PREVIOUS`.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         var problems: [String] = []
         let dir = env["LINLI_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./linli-data"
@@ -89,8 +90,9 @@ public final class AppConfig: @unchecked Sendable {
         }
         var cipher: PersonalDataCipher?
         do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            cipher = try PersonalDataCipher.load(environmentKey: env["LINLI_DATA_KEY"], dataDirectory: dir)
+            try PrivateFiles.directory(dir)
+            cipher = try PersonalDataCipher.load(environmentKey: env["LINLI_DATA_KEY"],
+                                             previousEnvironmentKey: env["LINLI_DATA_KEY_PREVIOUS"], dataDirectory: dir)
         } catch {
             problems.append("\(error)")
         }

@@ -28,7 +28,8 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     app.threadPool = pool
     switch config.storage {
     case .sqliteFile(let path):
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try PrivateFiles.directory((path as NSString).deletingLastPathComponent)
+        PrivateFiles.prepareSQLite(path)
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
         config.databasePoolSize = Array(app.eventLoopGroup.makeIterator()).count
     case .sqliteMemory:

@@ -7,6 +7,9 @@ import Vapor
 
 // The `linli` command: serve, migrate, demo, stats, bench. See `linli --help`.
 MallocArenas.limitToCores()
+// Whatever this process writes (database, backups, exports, reports, photos; pg_dump's output too) is
+// for the service's user alone, also when it is started by hand from a shell with umask 022.
+umask(0o077)
 var env = try Environment.detect()
 try LogFormat.bootstrap(from: &env)
 let app = try await Application.make(env)
@@ -32,6 +35,7 @@ do {
     app.asyncCommands.use(UserCommand(), as: "user")
     app.asyncCommands.use(AuditCommand(), as: "audit")
     app.asyncCommands.use(BackupCommand(), as: "backup")
+    app.asyncCommands.use(KeysCommand(), as: "keys")
     app.asyncCommands.use(Open311Command(), as: "open311")
     app.asyncCommands.use(RequestsCommand(), as: "requests")
     app.asyncCommands.use(ImportCommand(), as: "import")
@@ -41,6 +45,9 @@ do {
     let command = env.arguments.dropFirst().first ?? "serve"
     if command == "serve" || command.hasPrefix("-") {
         try await app.autoMigrate().get()
+        if let problem = try await KeyRotation(app.db, cipher: config.cipher).startupProblem() {
+            throw CommandExit(code: 1, description: "错误：" + problem)
+        }
         app.lifecycle.use(EscalationTimer())
         app.lifecycle.use(SnapshotTimer())
         if try await Account.query(on: app.db).count() == 0 {

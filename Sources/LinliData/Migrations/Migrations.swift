@@ -12,6 +12,7 @@ public enum LinliMigrations {
         CreateIndicatorSnapshots(),
         CreateCare(),
         UpdateCareAddUnder60ReasonAndProviderIndex(),
+        CreateKeyRotations(),
     ] as [any AsyncMigration]).map(Atomic.init)
 }
 

@@ -109,7 +109,8 @@ public struct ResidentQueries: Sendable {
     /// The person with this ID number, found through the blind index.
     public func find(idNumber: String, in scope: RegistryScope) async throws -> ResidentRecord? {
         guard let id = try? CitizenID(idNumber) else { return nil }
-        guard let r = try await select.where(SQLColumn("id_index", table: "r"), .equal, SQLBind(cipher.blindIndex(id.value))).first()?
+        // During a key rotation a row may still carry the old key's index.
+        guard let r = try await select.where(SQLColumn("id_index", table: "r"), .in, SQLBind.group(cipher.blindIndexes(id.value))).first()?
             .decodeRecord(ResidentRecord.self), scope.contains(code: r.gridCode) else { return nil }
         return r
     }

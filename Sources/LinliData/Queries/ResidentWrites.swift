@@ -69,7 +69,8 @@ extension ResidentQueries {
                              toHouseholdId: household.id, note: draft.note)
         try await db.writeTransaction { db in
             let sql = SQLHelpers.sql(db)
-            if try await sql.select().column("id").from(Resident.schema).where("id_index", .equal, SQLBind(index)).first() != nil {
+            if try await sql.select().column("id").from(Resident.schema)
+                .where("id_index", .in, cipher.blindIndexes(citizenID.value)).first() != nil {
                 throw RegistryError.conflict(FieldError("id_number", "该公民身份号码已登记"))
             }
             if relation == .head { try await ResidentQueries.checkNoOtherHead(household.id, except: id, on: db) }
@@ -98,11 +99,13 @@ extension ResidentQueries {
             case .failure(let e): errors.add(e)
             }
         }
+        var newIndexes: [String]?
         if let raw = patch.idNumber {
             switch Result(catching: { () throws(CitizenID.Problem) in try CitizenID(raw, today: today) }) {
             case .success(let cid):
-                let index = cipher.blindIndex(cid.value)
-                if try await index != idIndex(of: id) {
+                let index = cipher.blindIndex(cid.value), indexes = cipher.blindIndexes(cid.value)
+                if try await !indexes.contains(idIndex(of: id) ?? "") {
+                    newIndexes = indexes
                     sets += [("id_cipher", try cipher.seal(cid.value)), ("id_index", index), ("id_masked", Masking.citizenID(cid.value)),
                              ("birth_date", cid.birthDate.description), ("sex", cid.sex.rawValue)]
                     // The numbers themselves stay out of the history; that they changed does not.
@@ -153,10 +156,10 @@ extension ResidentQueries {
 
         let changesJSON = String(decoding: try JSONEncoder.sorted.encode(changes), as: UTF8.self)
         let changedFields = changes.keys.sorted().joined(separator: ",")
-        try await db.writeTransaction { [sets, newRelation, newTags] db in
+        try await db.writeTransaction { [sets, newRelation, newTags, newIndexes] db in
             let sql = SQLHelpers.sql(db)
-            if let index = sets.first(where: { $0.0 == "id_index" })?.1 as? String,
-               try await sql.select().column("id").from(Resident.schema).where("id_index", .equal, SQLBind(index))
+            if let newIndexes,
+               try await sql.select().column("id").from(Resident.schema).where("id_index", .in, newIndexes)
                 .where("id", .notEqual, SQLBind(id)).first() != nil {
                 throw RegistryError.conflict(FieldError("id_number", "该公民身份号码已登记"))
             }

@@ -40,13 +40,13 @@ public struct RequestPhotoStore: Sendable {
     /// Writes the files before the database transaction; `remove` undoes it if the transaction fails.
     func write(_ photos: [PhotoUpload], request: UUID, step: UUID) throws -> [RequestPhotoRecord] {
         guard !photos.isEmpty else { return [] }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try PrivateFiles.directory(directory)
         var written: [RequestPhotoRecord] = []
         do {
             for p in photos {
                 let id = UUID()
                 let data = Data(p.data)
-                try data.write(to: URL(fileURLWithPath: path(of: id)), options: .atomic)
+                guard PrivateFiles.create(path(of: id), contents: data) else { throw CocoaError(.fileWriteUnknown) }
                 written.append(RequestPhotoRecord(id: id, requestId: request, stepId: step, contentType: RequestPhotoStore.imageType(of: p.data)!,
                                                   size: p.data.count, sha256: Hex.encode(SHA256.hash(data: data))))
             }

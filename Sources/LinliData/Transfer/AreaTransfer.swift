@@ -78,7 +78,7 @@ public struct AreaTransfer: Sendable {
     private func writeGeoJSON(_ features: [[String: Any]], to path: String) throws {
         let doc: [String: Any] = ["type": "FeatureCollection", "features": features]
         let data = try JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys, .withoutEscapingSlashes])
-        guard FileManager.default.createFile(atPath: path, contents: data) else { throw SheetError.notFound(path) }
+        guard PrivateFiles.create(path, contents: data) else { throw SheetError.notFound(path) }
     }
 
     // MARK: Import

@@ -206,7 +206,7 @@ public final class CSVWriter {
     private var buffer: [UInt8] = []
 
     public init(path: String) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        PrivateFiles.create(path)
         guard let h = FileHandle(forWritingAtPath: path) else { throw SheetError.notFound(path) }
         handle = h
         buffer = [0xEF, 0xBB, 0xBF]

@@ -194,11 +194,14 @@ public struct ResidentImport: Sendable {
             }
         }
         let indexes = rows.map { cipher.blindIndex($0.citizenID.value) }
+        // During a key rotation a registered person may still carry the old key's index.
+        let current = cipher.previousIndexAliases(rows.map(\.citizenID.value))
         var registered: [String: (name: String, gridCode: String)] = [:]
-        for chunk in indexes.chunked(ResidentImport.lookupChunk) {
+        for chunk in (indexes + current.keys).chunked(ResidentImport.lookupChunk) {
             for r in try await sql.select().columns("id_index", "name", "grid_code").from(Resident.schema)
                 .where("id_index", .in, chunk).all() {
-                registered[try r.decode(column: "id_index", as: String.self)] =
+                let found = try r.decode(column: "id_index", as: String.self)
+                registered[current[found] ?? found] =
                     (try r.decode(column: "name", as: String.self), try r.decode(column: "grid_code", as: String.self))
             }
         }
@@ -292,9 +295,11 @@ public struct ResidentImport: Sendable {
             let sql = SQLHelpers.sql(db)
             // Someone may have registered some of these people since the file was checked.
             var present = Set<String>()
-            for chunk in plan.residents.map(\.idIndex).chunked(ResidentImport.lookupChunk) {
+            let current = cipher.previousIndexAliases(plan.residents.map { plan.people[$0.person].citizenID.value })
+            for chunk in (plan.residents.map(\.idIndex) + current.keys).chunked(ResidentImport.lookupChunk) {
                 for r in try await sql.select().column("id_index").from(Resident.schema).where("id_index", .in, chunk).all() {
-                    present.insert(try r.decode(column: "id_index", as: String.self))
+                    let found = try r.decode(column: "id_index", as: String.self)
+                    present.insert(current[found] ?? found)
                 }
             }
             for chunk in plan.households.map(\.number).chunked(ResidentImport.lookupChunk) {

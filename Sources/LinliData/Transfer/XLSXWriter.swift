@@ -28,7 +28,7 @@ public final class XLSXWriter {
         self.sheetName = sheetName
         self.widths = columnWidths
         sheetTemp = path + ".sheet-\(UUID().uuidString).tmp"
-        FileManager.default.createFile(atPath: sheetTemp, contents: nil)
+        PrivateFiles.create(sheetTemp)
         guard let h = FileHandle(forWritingAtPath: sheetTemp) else { throw SheetError.notFound(sheetTemp) }
         handle = h
         let cols = columnWidths.enumerated().map { #"<col min="\#($0.offset + 1)" max="\#($0.offset + 1)" width="\#($0.element)" customWidth="1"/>"# }.joined()
@@ -86,9 +86,12 @@ public final class XLSXWriter {
         try handle.close()
         closed = true
         defer { try? FileManager.default.removeItem(atPath: sheetTemp) }
-        try? FileManager.default.removeItem(atPath: path)
+        // An empty archive (only the end-of-central-directory record) made 0600 first, then filled in:
+        // ZIPFoundation's own `.create` would make it with the umask's mode.
+        let emptyArchive = Data([0x50, 0x4B, 0x05, 0x06] + [UInt8](repeating: 0, count: 18))
+        guard PrivateFiles.create(path, contents: emptyArchive) else { throw SheetError.notFound(path) }
         let archive: Archive
-        do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create) } catch {
+        do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .update) } catch {
             throw SheetError.notFound(path)
         }
         for (name, text) in parts() {

@@ -19,6 +19,8 @@ struct BackupCommand: AsyncCommand {
         let started = Date()
         if case .postgres(let url) = context.application.linli.storage {
             guard !FileManager.default.fileExists(atPath: out) else { throw SQLiteBackup.Failure.exists(out) }
+            // pg_dump writes into the 0600 file it is given and keeps its mode.
+            guard PrivateFiles.create(out) else { throw SQLiteBackup.Failure.cannotCreate(out) }
             try PostgresTools.run("pg_dump", ["--format=custom", "--no-owner", "--no-privileges", "--file=\(out)"], url: url)
         } else {
             try await SQLiteBackup.backup(context.application.db, to: out)
@@ -42,7 +44,9 @@ enum Restore {
         guard !fm.fileExists(atPath: target) else {
             throw CommandFailure("数据目录中已有数据库 \(target)：请恢复到新的空数据目录（LINLI_DATA_DIR）")
         }
+        try PrivateFiles.directory((target as NSString).deletingLastPathComponent)
         try fm.copyItem(atPath: file, toPath: target)
+        PrivateFiles.restrict(target)
         print("已恢复到 \(target)。请使用与备份时相同的数据密钥，然后运行 linli audit verify 检查审计日志。")
     }
 

@@ -32,8 +32,10 @@ public final class AppConfig: @unchecked Sendable {
     public var sessionLifetime: TimeInterval = 12 * 3600
     /// A session ends after this long without a request (MLPS: session timeout).
     public var idleTimeout: TimeInterval = 30 * 60
-    /// Failed sign-ins in a row that lock an account, and for how long.
+    /// Failed sign-ins in a row (per username and client address) before that address must wait: first
+    /// `lockoutBaseDelay`, doubled after each further failure, at most `lockoutDuration`.
     public var lockoutThreshold = 5
+    public var lockoutBaseDelay: TimeInterval = 30
     public var lockoutDuration: TimeInterval = 15 * 60
     /// bcrypt work factor (tests lower it; each step doubles the time).
     public var bcryptCost = 12

@@ -69,10 +69,13 @@ func routes(_ app: Application) async throws {
     // Made in the background: every command builds the routes, and only sign-ins need it.
     let decoy = DecoyHash(app)
     let signIns = RateLimiter(limit: app.linli.signInLimit, window: app.linli.signInWindow)
+    app.signInThrottle = SignInThrottle(free: app.linli.lockoutThreshold, base: app.linli.lockoutBaseDelay, cap: app.linli.lockoutDuration)
     try app.register(collection: WebPages(limiter: signIns, decoyHash: decoy))
     try app.register(collection: ImportPages())
     try app.register(collection: RegistryPages())
     try v1.register(collection: AuthAPI(limiter: signIns, decoyHash: decoy))
+    try v1.register(collection: FirstSignInAPI())
+    try app.register(collection: SetupPages())
     try v1.register(collection: DivisionsAPI())
     try v1.register(collection: BuildingsAPI())
     try v1.register(collection: ResidentsAPI())

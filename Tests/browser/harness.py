@@ -241,11 +241,20 @@ class Linli:
 
     def add_account(self, username: str, display_name: str, role: str = "community_worker",
                     scope: str = "321271002001", password: str = "Browser-Test-Pass-2026") -> Account:
-        """Creates an account through the API as the security administrator; usable with signin()."""
+        """Creates an account through the API as the security administrator, then sets it up as its
+        holder would at first sign-in (own password, and the second factor for roles that have one);
+        usable with signin()."""
+        temporary = "Admin-Set-Temp-2026"
         self.api("POST", "/api/v1/accounts", self.token("secadmin"),
                  json={"username": username, "display_name": display_name, "role": role, "division_code": scope,
-                       "password": password})
-        a = Account(username, password, display_name)
+                       "password": temporary})
+        t = self.api_login(username, temporary)
+        setup = self.api("POST", "/api/v1/auth/setup", t, json={"new_password": password})
+        secret = setup.get("totp_secret")
+        if secret:
+            self.api("POST", "/api/v1/auth/setup/confirm", t, json={"totp": totp(secret)})
+        self._tokens[username] = t
+        a = Account(username, password, display_name, secret)
         self.accounts[username] = a
         return a
 

@@ -18,6 +18,9 @@ public struct AccountRecord: Codable, Sendable, Equatable {
     public var version: Int
     /// For department accounts: the department whose dispatched requests they handle.
     public var departmentCode: String?
+    /// Made or reset by an administrator: until the holder has set a password (and enrolled a second
+    /// factor), a sign-in opens only the setup step.
+    public var setupRequired: Bool
 
     public var roleValue: Role? { Role(rawValue: role) }
 }
@@ -36,7 +39,7 @@ public struct AccountQueries: Sendable {
     public init(_ db: any Database) { self.db = db }
 
     static let columns = ["id", "username", "display_name", "role", "division_code", "password_hash", "totp_cipher",
-                          "totp_last_step", "disabled", "failed_attempts", "locked_until", "version", "department_code"]
+                          "totp_last_step", "disabled", "failed_attempts", "locked_until", "version", "department_code", "setup_required"]
 
     private func select() -> SQLSelectBuilder {
         var q = SQLHelpers.sql(db).select()
@@ -96,7 +99,8 @@ public struct AccountQueries: Sendable {
     }
 
     public func create(username: String, displayName: String, role: String, divisionCode: String, departmentCode: String? = nil,
-                       passwordHash: String, totpCipher: Data?, by actor: AuditActor) async throws -> AccountRecord {
+                       passwordHash: String, totpCipher: Data?, setupRequired: Bool = false,
+                       by actor: AuditActor) async throws -> AccountRecord {
         let (r, code) = try await AccountQueries.check(username: username, displayName: displayName, role: role,
                                                        divisionCode: divisionCode, departmentCode: departmentCode, on: db)
         let id = UUID()
@@ -116,9 +120,11 @@ public struct AccountQueries: Sendable {
             a.disabled = false
             a.failedAttempts = 0
             a.version = 1
+            a.setupRequired = setupRequired
             try await a.create(on: db)
-            try await AuditLog.append([AuditEvent("account.create", target: "account:\(username)",
-                                                  detail: ["role": r.rawValue, "division": code.value])], by: actor, on: db)
+            var detail = ["role": r.rawValue, "division": code.value]
+            if setupRequired { detail["setup_required"] = "true" }
+            try await AuditLog.append([AuditEvent("account.create", target: "account:\(username)", detail: detail)], by: actor, on: db)
         }
         return try await find(id: id)!
     }
@@ -131,8 +137,9 @@ public struct AccountQueries: Sendable {
                                                        role: role ?? current.role, divisionCode: divisionCode ?? current.divisionCode,
                                                        departmentCode: (role ?? current.role) == Role.department.rawValue ? current.departmentCode : nil,
                                                        on: db)
-        if r.requiresTOTP && current.totpCipher == nil && r.rawValue != current.role {
-            throw RegistryError.invalid([FieldError("role", "\(r.label)需要动态口令：请为该用户重置密码以生成口令密钥后再改角色")])
+        // An account still to be set up enrols its second factor then, for whatever role it has by that time.
+        if r.requiresTOTP && current.totpCipher == nil && !current.setupRequired && r.rawValue != current.role {
+            throw RegistryError.invalid([FieldError("role", "\(r.label)需要动态口令：请先为该用户重置密码（首次登录时绑定动态口令）后再改角色")])
         }
         var detail: [String: String] = [:]
         if r.rawValue != current.role { detail["role"] = "\(current.role) → \(r.rawValue)" }
@@ -153,35 +160,36 @@ public struct AccountQueries: Sendable {
         return try await find(id: id)!
     }
 
-    /// Sets a new password (and optionally a new TOTP secret), clears a lockout and ends every session.
-    public func setPassword(id: UUID, passwordHash: String, totpCipher: Data?? = nil, action: String, by actor: AuditActor) async throws {
+    /// Sets a new password (and optionally a new TOTP secret, or none), clears a lockout and ends every
+    /// session but `keeping` (the holder's own during first-sign-in setup). `setupRequired` marks or
+    /// clears the first-sign-in setup when given.
+    public func setPassword(id: UUID, passwordHash: String, totpCipher: Data?? = nil, setupRequired: Bool? = nil, keeping: UUID? = nil,
+                            action: String, by actor: AuditActor) async throws {
         guard let current = try await find(id: id) else { throw RegistryError.notFound("账号") }
         try await db.writeTransaction { db in
             var u = SQLHelpers.sql(db).update(Account.schema).set("password_hash", to: SQLBind(passwordHash))
                 .set("failed_attempts", to: SQLBind(0)).set("locked_until", to: SQLBind(Date?.none))
                 .set("version", to: SQLBind(current.version + 1)).set("updated_at", to: SQLBind(Date()))
             if let totp = totpCipher { u = u.set("totp_cipher", to: SQLBind(totp)).set("totp_last_step", to: SQLBind(Int64?.none)) }
+            if let setupRequired { u = u.set("setup_required", to: SQLBind(setupRequired)) }
             try await u.where("id", .equal, SQLBind(id)).run()
-            try await AccountQueries.revokeSessions(of: id, on: db)
-            try await AuditLog.append([AuditEvent(action, target: "account:\(current.username)")], by: actor, on: db)
+            try await AccountQueries.revokeSessions(of: id, except: keeping, on: db)
+            var detail: [String: String] = [:]
+            if let setupRequired { detail["setup_required"] = String(setupRequired) }
+            try await AuditLog.append([AuditEvent(action, target: "account:\(current.username)", detail: detail)], by: actor, on: db)
         }
     }
 
-    /// Records a failed sign-in; the fifth in a row locks the account until `lockUntil`.
-    public func recordFailure(id: UUID, lockAfter: Int, lockUntil: Date, audit: AuditEvent, by actor: AuditActor) async throws {
+    /// Ends first-sign-in setup once the holder has shown a code of the new second factor (`totpStep`, so
+    /// the code is not accepted again).
+    public func finishSetup(id: UUID, totpStep: UInt64?, by actor: AuditActor) async throws {
+        guard let current = try await find(id: id) else { throw RegistryError.notFound("账号") }
         try await db.writeTransaction { db in
-            let sql = SQLHelpers.sql(db)
-            let row = try await sql.select().column("failed_attempts").from(Account.schema).where("id", .equal, SQLBind(id)).first()
-            let failures = (try row?.decode(column: "failed_attempts", as: Int.self) ?? 0) + 1
-            let locks = failures >= lockAfter
-            var u = sql.update(Account.schema).set("failed_attempts", to: SQLBind(locks ? 0 : failures))
-            var event = audit
-            if locks {
-                u = u.set("locked_until", to: SQLBind(lockUntil))
-                event.detail["locked_until"] = AuditLog.timestamp(lockUntil)
-            }
+            var u = SQLHelpers.sql(db).update(Account.schema).set("setup_required", to: SQLBind(false))
+                .set("version", to: SQLBind(current.version + 1)).set("updated_at", to: SQLBind(Date()))
+            if let totpStep { u = u.set("totp_last_step", to: SQLBind(Int64(totpStep))) }
             try await u.where("id", .equal, SQLBind(id)).run()
-            try await AuditLog.append([event], by: actor, on: db)
+            try await AuditLog.append([AuditEvent("auth.setup_complete", target: "account:\(current.username)")], by: actor, on: db)
         }
     }
 
@@ -225,8 +233,10 @@ public struct AccountQueries: Sendable {
         }
     }
 
-    static func revokeSessions(of account: UUID, on db: any Database) async throws {
-        try await SQLHelpers.sql(db).update(Session.schema).set("revoked_at", to: SQLBind(Date()))
-            .where("account_id", .equal, SQLBind(account)).where("revoked_at", .is, SQLLiteral.null).run()
+    static func revokeSessions(of account: UUID, except keep: UUID? = nil, on db: any Database) async throws {
+        var u = SQLHelpers.sql(db).update(Session.schema).set("revoked_at", to: SQLBind(Date()))
+            .where("account_id", .equal, SQLBind(account)).where("revoked_at", .is, SQLLiteral.null)
+        if let keep { u = u.where("id", .notEqual, SQLBind(keep)) }
+        try await u.run()
     }
 }

@@ -19,16 +19,15 @@ struct AccountsAPI: RouteCollection {
     /// Every account as a file, for the security administrator's records (no password or secret in it). Audited.
     func export(req: Request) async throws -> Response {
         try req.require(.accountsManage)
-        let now = req.application.linli.now()
         return try await ListExport.write(req, sheet: "账号", name: "账号列表", action: "accounts.export",
                                           header: ["用户名", "姓名", "角色", "所属区划", "所属部门", "状态", "动态口令", "版本"],
                                           widths: [16, 20, 12, 16, 10, 10, 10, 6]) { write in
             try await ListExport.pages { page in
                 let p = try await AccountQueries(req.db).list(page: page)
                 for a in p.items {
-                    let state = a.disabled ? "已停用" : (a.lockedUntil ?? .distantPast) > now ? "已锁定" : "正常"
+                    let state = a.disabled ? "已停用" : a.setupRequired ? "待本人设置" : "正常"
                     try write([.text(a.username), .text(a.displayName), .text(a.roleValue?.label ?? a.role), .text(a.divisionCode),
-                               a.departmentCode.map { .text($0) } ?? .empty, .text(state), .text(a.totpCipher == nil ? "无" : "已绑定"),
+                               a.departmentCode.map { .text($0) } ?? .empty, .text(state), .text(a.totpCipher == nil || a.setupRequired ? "无" : "已绑定"),
                                .number(Double(a.version))])
                 }
                 return p.items.count
@@ -45,17 +44,16 @@ struct AccountsAPI: RouteCollection {
         var divisionCode: String
         var departmentCode: String?
         var disabled: Bool
-        var locked: Bool
         var totpEnrolled: Bool
+        /// The holder has yet to set their own password and second factor (never shown to the administrator).
+        var setupRequired: Bool
         var version: Int
-        /// Shown once, when a secret is made: the otpauth:// URI to scan into an authenticator app.
-        var totpUri: String?
 
-        init(_ a: AccountRecord, now: Date, totpUri: String? = nil) {
+        init(_ a: AccountRecord) {
             id = a.id; username = a.username; displayName = a.displayName; role = a.role
             roleLabel = a.roleValue?.label ?? a.role; divisionCode = a.divisionCode; departmentCode = a.departmentCode; disabled = a.disabled
-            locked = (a.lockedUntil ?? .distantPast) > now; totpEnrolled = a.totpCipher != nil; version = a.version
-            self.totpUri = totpUri
+            totpEnrolled = a.totpCipher != nil && !a.setupRequired
+            setupRequired = a.setupRequired; version = a.version
         }
     }
 
@@ -72,15 +70,14 @@ struct AccountsAPI: RouteCollection {
 
     func list(req: Request) async throws -> JSONBody<PageDTO<AccountDTO>> {
         try req.require(.accountsManage)
-        let now = req.application.linli.now()
         let page = try await AccountQueries(req.db).list(page: try req.pageRequest())
-        return JSONBody(PageDTO(page) { AccountDTO($0, now: now) })
+        return JSONBody(PageDTO(page) { AccountDTO($0) })
     }
 
     func show(req: Request) async throws -> JSONBody<AccountDTO> {
         try req.require(.accountsManage)
         guard let a = try await AccountQueries(req.db).find(id: try req.pathUUID()) else { throw RegistryError.notFound("账号") }
-        return JSONBody(AccountDTO(a, now: req.application.linli.now()))
+        return JSONBody(AccountDTO(a))
     }
 
     func create(req: Request) async throws -> JSONBody<AccountDTO> {
@@ -94,9 +91,9 @@ struct AccountsAPI: RouteCollection {
         guard errors.isEmpty else { throw RegistryError.invalid(errors) }
         let created = try await AccountProvisioning.create(username: username, displayName: i.displayName ?? username, role: i.role!,
                                                            divisionCode: i.divisionCode!, departmentCode: i.departmentCode,
-                                                           password: password, app: req.application,
+                                                           password: password, firstSignInSetup: true, app: req.application,
                                                            db: req.db, by: req.auditActor)
-        return JSONBody(AccountDTO(created.account, now: req.application.linli.now(), totpUri: created.totpURI), status: .created)
+        return JSONBody(AccountDTO(created.account), status: .created)
     }
 
     func update(req: Request) async throws -> JSONBody<AccountDTO> {
@@ -111,10 +108,11 @@ struct AccountsAPI: RouteCollection {
         let a = try await AccountQueries(req.db).update(id: id, displayName: i.displayName, role: i.role, divisionCode: i.divisionCode,
                                                         disabled: i.disabled, version: version, by: req.auditActor)
         req.application.linli.sessionCache.removeAll()
-        return JSONBody(AccountDTO(a, now: req.application.linli.now()))
+        return JSONBody(AccountDTO(a))
     }
 
-    /// Sets a new password chosen by the administrator; for roles with a second factor, a new TOTP secret.
+    /// Sets a temporary password chosen by the administrator and drops the second factor: the holder sets
+    /// their own of both at the next sign-in.
     func resetPassword(req: Request) async throws -> JSONBody<AccountDTO> {
         let me = try req.require(.accountsManage)
         let id = try req.pathUUID()
@@ -123,14 +121,18 @@ struct AccountsAPI: RouteCollection {
         }
         let i = try req.decodeJSON(AccountInput.self)
         guard let a = try await AccountQueries(req.db).find(id: id) else { throw RegistryError.notFound("账号") }
-        let uri = try await AccountProvisioning.resetPassword(a, password: i.password ?? "", app: req.application, db: req.db, by: req.auditActor)
+        _ = try await AccountProvisioning.resetPassword(a, password: i.password ?? "", firstSignInSetup: true, app: req.application,
+                                                        db: req.db, by: req.auditActor)
         req.application.linli.sessionCache.removeAll()
         guard let updated = try await AccountQueries(req.db).find(id: id) else { throw RegistryError.notFound("账号") }
-        return JSONBody(AccountDTO(updated, now: req.application.linli.now(), totpUri: uri))
+        return JSONBody(AccountDTO(updated))
     }
 }
 
-/// Creating accounts and resetting passwords, shared by the API and the operators' CLI.
+/// Creating accounts and resetting passwords, shared by the API and the operators' CLI. With
+/// `firstSignInSetup` (the API) the password is only a temporary one and no second factor is made: the
+/// holder sets both at first sign-in, so the administrator never holds them. The CLI and `linli demo`
+/// hand the secret to the operator at the machine, who holds the data key anyway (docs/decisions/0011).
 public enum AccountProvisioning {
     public struct Created: Sendable {
         public var account: AccountRecord
@@ -138,28 +140,30 @@ public enum AccountProvisioning {
     }
 
     public static func create(username: String, displayName: String, role: String, divisionCode: String, departmentCode: String? = nil,
-                              password: String, app: Application, db: any Database, by actor: AuditActor) async throws -> Created {
+                              password: String, firstSignInSetup: Bool = false, app: Application, db: any Database,
+                              by actor: AuditActor) async throws -> Created {
         let problems = PasswordPolicy.check(password, username: username)
         guard problems.isEmpty else { throw RegistryError.invalid(problems) }
         var secret: [UInt8]?
-        if Role(rawValue: role)?.requiresTOTP == true { secret = TOTP.newSecret() }
+        if Role(rawValue: role)?.requiresTOTP == true, !firstSignInSetup { secret = TOTP.newSecret() }
         let hash = try await app.password.async.hash(password)
         let account = try await AccountQueries(db).create(username: username, displayName: displayName, role: role, divisionCode: divisionCode,
                                                           departmentCode: departmentCode, passwordHash: hash, totpCipher: try secret.map { try app.linli.cipher.seal(Base32.encode($0)) },
-                                                          by: actor)
+                                                          setupRequired: firstSignInSetup, by: actor)
         return Created(account: account, totpURI: secret.map { TOTP.uri(secret: $0, account: username) })
     }
 
-    /// Returns the new otpauth:// URI when the role signs in with a second factor.
-    public static func resetPassword(_ account: AccountRecord, password: String, app: Application, db: any Database,
-                                     by actor: AuditActor) async throws -> String? {
+    /// Returns the new otpauth:// URI when the role signs in with a second factor (never with `firstSignInSetup`,
+    /// which drops the second factor instead).
+    public static func resetPassword(_ account: AccountRecord, password: String, firstSignInSetup: Bool = false, app: Application,
+                                     db: any Database, by actor: AuditActor) async throws -> String? {
         let problems = PasswordPolicy.check(password, username: account.username)
         guard problems.isEmpty else { throw RegistryError.invalid(problems) }
         var secret: [UInt8]?
-        if account.roleValue?.requiresTOTP == true { secret = TOTP.newSecret() }
+        if account.roleValue?.requiresTOTP == true, !firstSignInSetup { secret = TOTP.newSecret() }
         let hash = try await app.password.async.hash(password)
-        try await AccountQueries(db).setPassword(id: account.id, passwordHash: hash,
-                                                 totpCipher: secret.map { .some(try app.linli.cipher.seal(Base32.encode($0))) } ?? nil,
+        let sealed: Data?? = firstSignInSetup ? .some(nil) : try secret.map { .some(try app.linli.cipher.seal(Base32.encode($0))) } ?? nil
+        try await AccountQueries(db).setPassword(id: account.id, passwordHash: hash, totpCipher: sealed, setupRequired: firstSignInSetup,
                                                  action: "account.reset_password", by: actor)
         return secret.map { TOTP.uri(secret: $0, account: account.username) }
     }

@@ -27,13 +27,17 @@ struct AuthAPI: RouteCollection {
     struct TokenDTO: Encodable, Sendable {
         var token: String
         var expiresAt: Date
+        /// The account was made or reset by an administrator: this token opens only `/api/v1/auth/setup`
+        /// (new password, then the second factor) and `/api/v1/auth/logout`.
+        var setupRequired: Bool
     }
 
     func token(req: Request) async throws -> JSONBody<TokenDTO> {
         let input = try req.decodeJSON(TokenInput.self)
         switch try await SignIn.attempt(username: input.username ?? "", password: input.password ?? "", totp: input.totp,
                                         req: req, limiter: limiter, decoyHash: decoyHash) {
-        case .signedIn(let token, let session): return JSONBody(TokenDTO(token: token, expiresAt: session.expiresAt))
+        case .signedIn(let token, let session):
+            return JSONBody(TokenDTO(token: token, expiresAt: session.expiresAt, setupRequired: session.account.setupRequired))
         case .refused(let problem): throw problem
         }
     }
@@ -80,11 +84,25 @@ struct AuthAPI: RouteCollection {
     }
 
     /// Checks the current password and the policy, stores the new hash (audited) and ends every session
-    /// of the account. Shared by the API and the console's form.
+    /// of the account. Shared by the API and the console's form. A wrong current password counts as a
+    /// failed sign-in from this address, so a stolen session cannot guess the password faster than a sign-in.
     static func changePassword(of p: Principal, current: String?, new: String?, req: Request) async throws {
+        let throttle = req.application.signInThrottle, now = req.application.linli.now()
+        let ip = req.clientAddress, username = p.account.username
+        func record(_ reason: String) async throws {
+            try await AuditLog.record(AuditEvent("auth.change_password", target: "account:\(username)", outcome: "failure", detail: ["reason": reason]),
+                                      by: req.auditActor, on: req.db, now: now)
+        }
+        if let wait = throttle.wait(username: username, address: ip, now: now) {
+            try await record("throttled")
+            throw SignInThrottle.refusal(wait: wait)
+        }
         guard let current, try await req.password.async.verify(current, created: p.account.passwordHash) else {
+            throttle.fail(username: username, address: ip, now: now)
+            try await record("current_password")
             throw RegistryError.invalid([FieldError("current_password", "当前密码不正确")])
         }
+        throttle.succeed(username: username, address: ip)
         let new = new ?? ""
         let problems = PasswordPolicy.check(new, username: p.account.username, field: "new_password")
         guard problems.isEmpty else { throw RegistryError.invalid(problems) }
@@ -134,39 +152,37 @@ enum SignIn {
         }
         let accounts = AccountQueries(req.db)
         let refused = ProblemError(status: .unauthorized, detail: "用户名或密码错误")
-        guard let account = try await accounts.find(username: username) else {
-            // The same work as a real check, so that timing does not tell which usernames exist.
-            if let decoy = await decoyHash.value { _ = try? await req.password.async.verify(password, created: decoy) }
-            try await AuditLog.record(AuditEvent("auth.login", target: "account:\(username)", outcome: "failure", detail: ["reason": "unknown_user"]),
-                                      by: AuditActor(id: nil, username: username, role: "anonymous", ip: ip), on: req.db, now: now)
-            return .refused(refused)
-        }
-        let actor = AuditActor(id: account.id, username: account.username, role: account.role, ip: ip)
-        func record(_ reason: String) async throws {
-            try await AuditLog.record(AuditEvent("auth.login", target: "account:\(username)", outcome: "failure", detail: ["reason": reason]),
+        let throttle = req.application.signInThrottle
+        // Everything up to a right password answers and costs the same whether the username exists, is
+        // disabled or not: the same wait, the same bcrypt work, the same refusal.
+        let account = try await accounts.find(username: username)
+        let actor = account.map { AuditActor(id: $0.id, username: $0.username, role: $0.role, ip: ip) }
+            ?? AuditActor(id: nil, username: username, role: "anonymous", ip: ip)
+        func record(_ reason: String, wait: Int? = nil) async throws {
+            var detail = ["reason": reason]
+            if let wait { detail["wait_seconds"] = String(wait) }
+            try await AuditLog.record(AuditEvent("auth.login", target: "account:\(username)", outcome: "failure", detail: detail),
                                       by: actor, on: req.db, now: now)
         }
         func fail(_ reason: String) async throws {
-            try await accounts.recordFailure(id: account.id, lockAfter: config.lockoutThreshold,
-                                             lockUntil: now.addingTimeInterval(config.lockoutDuration),
-                                             audit: AuditEvent("auth.login", target: "account:\(username)", outcome: "failure", detail: ["reason": reason]),
-                                             by: actor)
+            try await record(reason, wait: throttle.fail(username: username, address: ip, now: now))
         }
-        if account.disabled {
-            try await record("disabled")
+        if let wait = throttle.wait(username: username, address: ip, now: now) {
+            try await record("throttled", wait: wait)
+            return .refused(SignInThrottle.refusal(wait: wait))
+        }
+        guard let account, !account.disabled else {
+            if let decoy = await decoyHash.value { _ = try? await req.password.async.verify(password, created: decoy) }
+            try await fail(account == nil ? "unknown_user" : "disabled")
             return .refused(refused)
-        }
-        if let until = account.lockedUntil, until > now {
-            try await record("locked")
-            let minutes = Int((until.timeIntervalSince(now) / 60).rounded(.up))
-            return .refused(ProblemError(status: .init(statusCode: 423), detail: "连续登录失败次数过多，账号已锁定，请 \(minutes) 分钟后再试"))
         }
         guard try await req.password.async.verify(password, created: account.passwordHash) else {
             try await fail("password")
             return .refused(refused)
         }
         var step: UInt64?
-        if account.roleValue?.requiresTOTP == true {
+        // An account still to be set up has no second factor of its holder's yet: its session opens only the setup.
+        if account.roleValue?.requiresTOTP == true, !account.setupRequired {
             guard let code = totp, !code.isEmpty else {
                 return .refused(ProblemError(status: .unauthorized, detail: "该账号须输入动态口令", errors: [FieldError("totp", "请输入6位动态口令")]))
             }
@@ -177,6 +193,7 @@ enum SignIn {
             }
             step = s
         }
+        throttle.succeed(username: username, address: ip)
         let token = Sessions.newToken()
         let session = try await accounts.openSession(account: account, tokenHash: Sessions.hash(token), ip: ip, now: now,
                                                      lifetime: config.sessionLifetime, totpStep: step, by: actor)

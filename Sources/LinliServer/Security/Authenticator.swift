@@ -22,10 +22,13 @@ struct BearerAuthenticator: Middleware {
         // The common case needs no database and no task: a cached live session seen within the minute.
         if let s = config.sessionCache.get(key), s.expiresAt > now, !s.account.disabled, now.timeIntervalSince(s.lastSeenAt) <= 60 {
             request.auth.login(Principal(session: s))
+            if let refusal = FirstSignIn.apiRefusal(request) { return request.eventLoop.makeFailedFuture(refusal) }
             return next.respond(to: request)
         }
         return request.eventLoop.makeFutureWithTask {
             try await Self.resolve(key: key, request: request, now: now)
+            // A session still to be set up opens only the setup steps.
+            if let refusal = FirstSignIn.apiRefusal(request) { throw refusal }
         }.flatMap { next.respond(to: request) }
     }
 

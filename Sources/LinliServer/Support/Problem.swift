@@ -33,6 +33,8 @@ struct ProblemError: Error {
     var status: HTTPResponseStatus
     var detail: String
     var errors: [FieldError] = []
+    /// Seconds after which the client may try again (`Retry-After`).
+    var retryAfter: Int? = nil
 
     static func badRequest(_ field: String, _ message: String) -> ProblemError {
         ProblemError(status: .badRequest, detail: message, errors: [FieldError(field, message)])
@@ -60,6 +62,7 @@ struct ProblemMiddleware: Middleware {
             }
             // Storage that cannot take a write now: nothing was written, and the client may try again later.
             if problem.status == 503 { response.headers.replaceOrAdd(name: .retryAfter, value: "30") }
+            if let wait = (error as? ProblemError)?.retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(wait)) }
             response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
             response.body = .init(data: (try? JSONEncoder.api.encode(problem)) ?? Data())
             guard Self.isAudited(request, status: problem.status) else { return request.eventLoop.makeSucceededFuture(response) }

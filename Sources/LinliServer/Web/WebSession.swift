@@ -70,6 +70,7 @@ struct CookieAuthenticator: AsyncMiddleware {
             do {
                 try await BearerAuthenticator.resolve(key: key, request: request, now: request.application.linli.now())
                 request.storage[SessionKeyHash.self] = key
+                if let setup = FirstSignIn.webRedirect(request) { return setup }
             } catch {
                 // A dead cookie is the same as none: the page will ask to sign in.
             }

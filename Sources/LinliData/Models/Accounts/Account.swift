@@ -23,6 +23,8 @@ public final class Account: Model, @unchecked Sendable {
     @Field(key: "failed_attempts") public var failedAttempts: Int
     @OptionalField(key: "locked_until") public var lockedUntil: Date?
     @Field(key: "version") public var version: Int
+    /// Made or reset by an administrator: the holder must set a password and a second factor first.
+    @Field(key: "setup_required") public var setupRequired: Bool
     @Timestamp(key: "created_at", on: .create) public var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) public var updatedAt: Date?
 

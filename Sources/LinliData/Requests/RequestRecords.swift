@@ -96,10 +96,12 @@ public enum RequestScope: Sendable, Equatable {
         }
     }
 
-    /// The scope of the tallies (kept per community): a grid's scope counts its community.
+    /// The scope as the tallies (kept per community) can count it: a community or more. A grid's scope has
+    /// none: its community's tallies hold requests of other grids and of the community itself, which the
+    /// grid's list does not show, so a grid's figures are counted from its own requests.
     var communityPrefix: String? {
-        guard case .area(let prefix) = self else { return nil }
-        return prefix.count > 12 ? String(prefix.prefix(12)) : prefix
+        guard case .area(let prefix) = self, prefix.count <= 12 else { return nil }
+        return prefix
     }
 }
 

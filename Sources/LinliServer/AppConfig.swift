@@ -50,6 +50,10 @@ public final class AppConfig: @unchecked Sendable {
     public var anonymousSubmitLimit = 30
     /// Submissions per Open311 application (per key) per hour.
     public var open311SubmitLimit = 5000
+    /// The address clients reach the server at (`LINLI_PUBLIC_URL`, e.g. `https://linli.example.gov.cn`), for the
+    /// links the server gives out (Open311 discovery). Unset: the address the server listens on. Never taken
+    /// from a request's `Host` header, which the client chooses.
+    public var publicURL: String?
     /// Audit entries older than this are purged by `linli audit purge` (at least 180 days).
     public var auditRetentionDays = 365
     /// A connection with no traffic either way for this long is closed (`LINLI_HTTP_IDLE_TIMEOUT`, seconds).
@@ -108,12 +112,28 @@ public final class AppConfig: @unchecked Sendable {
             }
             config[keyPath: keyPath] = v
         }
+        if let raw = env["LINLI_PUBLIC_URL"], !raw.isEmpty {
+            guard let url = publicURL(raw) else {
+                throw Invalid(problems: ["LINLI_PUBLIC_URL 应为 http:// 或 https:// 开头的地址，如 https://linli.example.gov.cn（不带路径、查询串）"])
+            }
+            config.publicURL = url
+        }
         if let raw = env["LINLI_AUDIT_RETENTION_DAYS"], !raw.isEmpty {
             if let v = Int(raw), v >= 180 { config.auditRetentionDays = v } else {
                 throw Invalid(problems: ["LINLI_AUDIT_RETENTION_DAYS 应为不少于180的天数（等保要求日志至少保存6个月）"])
             }
         }
         return config
+    }
+
+    /// `scheme://host[:port]` without a trailing slash, or nil when `raw` is not such an address.
+    static func publicURL(_ raw: String) -> String? {
+        let trimmed = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+        guard let c = URLComponents(string: trimmed), let scheme = c.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = c.host, !host.isEmpty, c.path.isEmpty, c.query == nil, c.fragment == nil, c.user == nil, c.password == nil else {
+            return nil
+        }
+        return trimmed
     }
 
     /// Today in Asia/Shanghai, worked out at most once a minute (it is read on every request).

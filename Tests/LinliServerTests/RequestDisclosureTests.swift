@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import LinliCore
 import LinliData
 @testable import LinliServer
@@ -8,6 +11,32 @@ import Vapor
 /// What the public side of requests gives away: staff notes, tracking codes, the server's address, figures.
 @Suite("Requests: what the public and each role may learn", .serialized)
 struct RequestDisclosureTests {
+    @Test("Open311 discovery names the configured address, never the request's Host header")
+    func discoveryAddress() async throws {
+        func discovery(_ app: Application, _ format: String) async throws -> String {
+            let r = try await app.testing().sendRequest(.GET, "/open311/discovery.\(format)", headers: ["Host": "evil.example"])
+            #expect(r.status == .ok)
+            let text = String(buffer: r.body)
+            #expect(!text.contains("evil.example"), "\(text)")
+            return text
+        }
+        try await withTestApp(residents: 20) { app in
+            let json = JSONValue(data: Data(try await discovery(app, "json").utf8))
+            #expect(json["endpoints"][0]["url"].string == "http://127.0.0.1:8080/open311/v2/")
+        }
+        try await withTestApp(residents: 20, adjust: { $0.publicURL = "https://linli.example.gov.cn" }) { app in
+            let json = JSONValue(data: Data(try await discovery(app, "json").utf8))
+            #expect(json["endpoints"][0]["url"].string == "https://linli.example.gov.cn/open311/v2/")
+            let xml = try XMLDocument(data: Data(try await discovery(app, "xml").utf8))
+            #expect(try xml.nodes(forXPath: "/discovery/endpoints/endpoint/url").first?.stringValue == "https://linli.example.gov.cn/open311/v2/")
+        }
+        #expect(AppConfig.publicURL("https://linli.example.gov.cn/") == "https://linli.example.gov.cn")
+        #expect(AppConfig.publicURL("http://10.0.0.5:8080") == "http://10.0.0.5:8080")
+        for bad in ["linli.example.gov.cn", "ftp://x.cn", "https://x.cn/path", "https://x.cn?a=1", "https://"] {
+            #expect(AppConfig.publicURL(bad) == nil, "\(bad)")
+        }
+    }
+
     @Test("a grid worker's figures count what the grid worker's list holds, not the community's requests")
     func gridFigures() async throws {
         try await withTestApp(residents: 300) { app in

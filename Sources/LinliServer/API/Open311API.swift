@@ -60,7 +60,8 @@ struct Open311API: RouteCollection {
     func discovery(req: Request) async throws -> Response {
         let (name, format) = try Open311API.split(req.parameters.get("resource") ?? "")
         guard name == "discovery" else { throw Failure(status: .notFound, description: "未知的地址") }
-        let base = "\(req.headers.first(name: .host).map { "http://\($0)" } ?? "")/open311/v2/"
+        // The configured address, never the request's Host header (which the client writes).
+        let base = req.application.publicURL + "/open311/v2/"
         let endpoint: Open311Value = .object([
             ("specification", .string("http://wiki.open311.org/GeoReport_v2")), ("url", .string(base)),
             ("changeset", .string("2026-11-25T00:00:00+08:00")), ("type", .string("production")),
@@ -269,6 +270,16 @@ struct Open311API: RouteCollection {
             response.body = .init(string: #"<?xml version="1.0" encoding="utf-8"?>"# + value.xml(root: xmlRoot, item: xmlItem))
         }
         return response
+    }
+}
+
+extension Application {
+    /// Where clients reach the server: `LINLI_PUBLIC_URL`, else the address the server listens on.
+    var publicURL: String {
+        if let url = linli.publicURL { return url }
+        let c = http.server.shared.configuration
+        let host = c.hostname.contains(":") ? "[\(c.hostname)]" : c.hostname
+        return "http://\(host):\(c.port)"
     }
 }
 

@@ -50,6 +50,11 @@ public final class AppConfig: @unchecked Sendable {
     public var anonymousSubmitLimit = 30
     /// Submissions per Open311 application (per key) per hour.
     public var open311SubmitLimit = 5000
+    /// Wrong tries at a request's number and access code allowed per hour, per number and per client address
+    /// (the tracking page and the API); past either the answer is 429 until the hour has passed.
+    public var trackFailuresPerNumber = 10
+    public var trackFailuresPerAddress = 30
+    public var trackWindow: TimeInterval = 3600
     /// The address clients reach the server at (`LINLI_PUBLIC_URL`, e.g. `https://linli.example.gov.cn`), for the
     /// links the server gives out (Open311 discovery). Unset: the address the server listens on. Never taken
     /// from a request's `Host` header, which the client chooses.

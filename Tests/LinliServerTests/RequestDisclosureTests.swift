@@ -11,6 +11,44 @@ import Vapor
 /// What the public side of requests gives away: staff notes, tracking codes, the server's address, figures.
 @Suite("Requests: what the public and each role may learn", .serialized)
 struct RequestDisclosureTests {
+    @Test("guessing access codes: 10 wrong tries per number and 30 per address an hour, then 429 even for the right code")
+    func trackingLimit() async throws {
+        try await withTestApp(residents: 300) { app in
+            let s = try await app.submitRequest()
+            let number = try #require(s["number"].string), code = try #require(s["access_code"].string)
+            // An unknown number and a wrong code answer alike.
+            let unknown = try await app.call(.GET, "/api/v1/requests/track/999999?code=ABCDEFGH", as: .anonymous)
+            let wrong = try await app.call(.GET, "/api/v1/requests/track/\(number)?code=ABCDEFGH", as: .anonymous)
+            #expect(unknown.status == .notFound && wrong.status == .notFound)
+            #expect(unknown.json["detail"].string == wrong.json["detail"].string, "\(unknown.text) / \(wrong.text)")
+            for _ in 0..<9 {
+                #expect(try await app.call(.GET, "/api/v1/requests/track/\(number)?code=ABCDEFGH", as: .anonymous).status == .notFound)
+            }
+            // Ten wrong tries at this number: the right code is refused too, on every route that takes it.
+            let blocked = try await app.call(.GET, "/api/v1/requests/track/\(number)?code=\(code)", as: .anonymous)
+            #expect(blocked.status == .tooManyRequests && blocked.json["detail"].string?.contains("请一小时后再试") == true, "\(blocked.text)")
+            #expect(try await app.call(.POST, "/api/v1/requests/track/\(number)/rating", json: ["code": code, "rating": 5],
+                                       as: .anonymous).status == .tooManyRequests)
+            let visitor = WebClient(app, as: nil)
+            let csrf = try #require(inputValue(try await visitor.get("/").text, "csrf"))
+            let page = try await visitor.post("/track", form: [("csrf", csrf), ("number", number), ("access_code", code)])
+            #expect(page.status == .tooManyRequests && page.text.contains("请一小时后再试") && !page.text.contains("办理进度</h1>"))
+            // An hour later the code works again.
+            app.test.clock.advance(3601)
+            #expect(try await app.call(.GET, "/api/v1/requests/track/\(number)?code=\(code)", as: .anonymous).status == .ok)
+
+            // Per address: 30 wrong tries at any numbers.
+            for n in 0..<29 {
+                #expect(try await app.call(.GET, "/api/v1/requests/track/\(500_000 + n)?code=ABCDEFGH", as: .anonymous).status == .notFound)
+            }
+            let portal = try await visitor.post("/track", form: [("csrf", csrf), ("number", "600000"), ("access_code", "ABCDEFGH")])
+            #expect(portal.status == .notFound)
+            let refused = try await visitor.post("/track", form: [("csrf", csrf), ("number", number), ("access_code", code)])
+            #expect(refused.status == .tooManyRequests && refused.text.contains("请一小时后再试"))
+            #expect(try await app.call(.GET, "/api/v1/requests/track/\(number)?code=\(code)", as: .anonymous).status == .tooManyRequests)
+        }
+    }
+
     @Test("Open311 discovery names the configured address, never the request's Host header")
     func discoveryAddress() async throws {
         func discovery(_ app: Application, _ format: String) async throws -> String {

@@ -276,15 +276,22 @@ struct RequestsAPI: RouteCollection {
     }
 
     static func tracked(_ req: Request, number: String?, code: String?) async throws -> RequestRecord {
-        guard let number, number.count <= 12, let _ = Int64(number) else {
+        guard let number, number.count <= 12, let value = Int64(number) else {
             throw ProblemError.badRequest("number", "事项编号应为数字")
         }
         let q = req.requestQueries
-        guard let r = try await q.find(number: number, in: .everything) else { throw RegistryError.notFound("事项") }
-        if let me = req.principal?.account.id, r.reporterAccountId == me { return r }
-        guard let code, !code.isEmpty, try await q.accessCodeMatches(code, request: r) else {
-            // A wrong code and a missing number look alike: numbers cannot be probed.
-            throw RegistryError.notFound("事项（请核对编号和查询码）")
+        // A wrong code and a missing number look alike: numbers cannot be probed.
+        let unknown = RegistryError.notFound("事项（请核对编号和查询码）")
+        let found = try await q.find(number: number, in: .everything)
+        if let r = found, let me = req.principal?.account.id, r.reporterAccountId == me { return r }
+        // Without a code nothing is being guessed (and nothing is opened).
+        guard let code, !code.isEmpty else { throw unknown }
+        let guardian = req.application.trackingGuard, address = req.remoteAddress?.ipAddress ?? "?", now = req.application.linli.now()
+        let key = String(value)
+        try guardian.check(number: key, address: address, now: now)
+        guard let r = found, try await q.accessCodeMatches(code, request: r) else {
+            guardian.failed(number: key, address: address, now: now)
+            throw unknown
         }
         return r
     }

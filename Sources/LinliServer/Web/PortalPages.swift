@@ -256,7 +256,9 @@ struct PortalPages: RouteCollection {
     func opened(_ req: Request, _ form: TrackForm) async throws -> RequestRecord? {
         let number = form.number?.trimmingCharacters(in: .whitespaces)
         let code = form.access_code?.trimmingCharacters(in: .whitespaces)
-        return try? await RequestsAPI.tracked(req, number: number, code: code)
+        do { return try await RequestsAPI.tracked(req, number: number, code: code) } catch let e as ProblemError where e.status == .tooManyRequests {
+            throw e   // too many wrong tries: the error page says to try later
+        } catch { return nil }
     }
 
     func notFound(_ req: Request, _ form: TrackForm) -> Response {

@@ -12,6 +12,7 @@ public enum LinliMigrations {
         CreateIndicatorSnapshots(),
         CreateCare(),
         UpdateCareAddUnder60ReasonAndProviderIndex(),
+        UpdateRequestStepsAddReply(),
     ] as [any AsyncMigration]).map(Atomic.init)
 }
 

@@ -64,7 +64,10 @@ public struct RequestStepRecord: Codable, Sendable, Equatable {
     public var actor: String
     public var actorRole: String
     public var at: Int64
+    /// For the staff only, never shown to the reporter or the public.
     public var note: String?
+    /// What the reporter is told: shown on the tracking page and in Open311.
+    public var reply: String?
     public var photos: [UUID]
 }
 
@@ -141,14 +144,17 @@ public struct PhotoUpload: Sendable {
 /// A step someone takes.
 public struct RequestStepInput: Sendable {
     public var action: RequestAction
+    /// An internal note (staff only).
     public var note: String?
+    /// The answer to the reporter (public).
+    public var reply: String?
     /// For `dispatch`: a division code or `dept:CODE`.
     public var handler: String?
     public var version: Int
     public var photos: [PhotoUpload]
 
-    public init(action: RequestAction, note: String? = nil, handler: String? = nil, version: Int, photos: [PhotoUpload] = []) {
-        self.action = action; self.note = note; self.handler = handler; self.version = version; self.photos = photos
+    public init(action: RequestAction, note: String? = nil, reply: String? = nil, handler: String? = nil, version: Int, photos: [PhotoUpload] = []) {
+        self.action = action; self.note = note; self.reply = reply; self.handler = handler; self.version = version; self.photos = photos
     }
 }
 

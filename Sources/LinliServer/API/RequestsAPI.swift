@@ -139,7 +139,8 @@ struct RequestsAPI: RouteCollection {
     func detail(_ r: RequestRecord, req: Request, accessCode: String? = nil) async throws -> RequestDTO {
         let q = req.requestQueries
         var dto = RequestDTO(r, names: try await RequestNames.load(q), now: req.nowSeconds)
-        dto.attach(steps: try await q.steps(of: r.id), photoBase: "/api/v1/requests/\(r.id.uuidString.lowercased())")
+        dto.attach(steps: try await q.steps(of: r.id), photoBase: "/api/v1/requests/\(r.id.uuidString.lowercased())",
+                   internalNotes: req.seesInternalNotes)
         dto.actions = Self.allowedActions(r, req: req).map(\.rawValue)
         dto.accessCode = accessCode
         return dto
@@ -192,7 +193,10 @@ struct RequestsAPI: RouteCollection {
 
     struct ActionInput: Decodable {
         var action: String?
+        /// Internal: the staff's own note, never shown to the reporter or the public.
         var note: String?
+        /// Public: the answer to the reporter (tracking page, Open311).
+        var reply: String?
         var handler: String?
         var version: Int?
         var photos: [File]?
@@ -205,18 +209,18 @@ struct RequestsAPI: RouteCollection {
         let input: ActionInput
         if req.headers.contentType == .formData {
             do { input = try req.content.decode(ActionInput.self) } catch {
-                throw ProblemError.badRequest("body", "表单格式有误（multipart/form-data：action、note、handler、version、photos[]）")
+                throw ProblemError.badRequest("body", "表单格式有误（multipart/form-data：action、note、reply、handler、version、photos[]）")
             }
         } else {
             input = try req.decodeJSON(ActionInput.self)
         }
-        let r = try await Self.takeStep(req, id: id, action: input.action, note: input.note, handler: input.handler, version: input.version,
-                                        photos: input.photos ?? [])
+        let r = try await Self.takeStep(req, id: id, action: input.action, note: input.note, reply: input.reply, handler: input.handler,
+                                        version: input.version, photos: input.photos ?? [])
         return JSONBody(try await detail(r, req: req))
     }
 
     /// One step by the caller on a request of their scope (the API's actions and the console's forms).
-    static func takeStep(_ req: Request, id: UUID, action raw: String?, note: String?, handler: String?, version: Int?,
+    static func takeStep(_ req: Request, id: UUID, action raw: String?, note: String?, reply: String?, handler: String?, version: Int?,
                          photos files: [File]) async throws -> RequestRecord {
         guard let raw, let action = RequestAction(rawValue: raw) else {
             throw RegistryError.invalid([FieldError("action", "操作无效，可选：\(RequestAction.allCases.filter { $0 != .reopen }.map(\.rawValue).joined(separator: "、"))")])
@@ -224,7 +228,7 @@ struct RequestsAPI: RouteCollection {
         let photos = files.map { PhotoUpload(data: Array($0.data.readableBytesView), filename: $0.filename) }
         let q = req.requestQueries
         guard let current = try await q.find(id: id, in: req.requestScope) else { throw RegistryError.notFound("事项") }
-        let step = RequestStepInput(action: action, note: note, handler: handler, version: try requireVersion(version), photos: photos)
+        let step = RequestStepInput(action: action, note: note, reply: reply, handler: handler, version: try requireVersion(version), photos: photos)
         return try await q.act(on: id, step, by: req.requestParty(for: current), actor: req.auditActor, in: req.requestScope, now: req.nowSeconds)
     }
 
@@ -360,6 +364,9 @@ extension Request {
         default: return .nothing
         }
     }
+
+    /// Staff's internal notes are for those who handle requests; a resident reading their own request sees only replies.
+    var seesInternalNotes: Bool { principal?.role.permissions.contains(.requestsHandle) == true }
 
     func requestParty(for r: RequestRecord) -> RequestParty {
         guard let p = principal else { return RequestParty(role: nil, division: "") }

@@ -315,7 +315,7 @@ struct PortalPages: RouteCollection {
         let hidden = "\(Self.csrfField(req))<input type=\"hidden\" name=\"number\" value=\"\(e(t.number))\">"
             + "<input type=\"hidden\" name=\"access_code\" value=\"\(e(code ?? ""))\">"
         let steps = t.steps.map { s in
-            "<li><b>\(e(s.actionLabel))</b> → \(e(s.statusLabel))<br><small>\(time(s.at))</small>\(s.note.map { "<p class=\"note\">\(e($0))</p>" } ?? "")</li>"
+            "<li><b>\(e(s.actionLabel))</b> → \(e(s.statusLabel))<br><small>\(time(s.at))</small>\(s.reply.map { "<p class=\"note\">\(e($0))</p>" } ?? "")</li>"
         }.joined()
         var forms = ""
         if t.canRate {

@@ -52,6 +52,15 @@ public final class AppConfig: @unchecked Sendable {
     public var anonymousSubmitLimit = 30
     /// Submissions per Open311 application (per key) per hour.
     public var open311SubmitLimit = 5000
+    /// Wrong tries at a request's number and access code allowed per hour, per number and per client address
+    /// (the tracking page and the API); past either the answer is 429 until the hour has passed.
+    public var trackFailuresPerNumber = 10
+    public var trackFailuresPerAddress = 30
+    public var trackWindow: TimeInterval = 3600
+    /// The address clients reach the server at (`LINLI_PUBLIC_URL`, e.g. `https://linli.example.gov.cn`), for the
+    /// links the server gives out (Open311 discovery). Unset: the address the server listens on. Never taken
+    /// from a request's `Host` header, which the client chooses.
+    public var publicURL: String?
     /// Audit entries older than this are purged by `linli audit purge` (at least 180 days).
     public var auditRetentionDays = 365
     /// A connection with no traffic either way for this long is closed (`LINLI_HTTP_IDLE_TIMEOUT`, seconds).
@@ -115,6 +124,12 @@ public final class AppConfig: @unchecked Sendable {
             }
             config[keyPath: keyPath] = v
         }
+        if let raw = env["LINLI_PUBLIC_URL"], !raw.isEmpty {
+            guard let url = publicURL(raw) else {
+                throw Invalid(problems: ["LINLI_PUBLIC_URL 应为 http:// 或 https:// 开头的地址，如 https://linli.example.gov.cn（不带路径、查询串）"])
+            }
+            config.publicURL = url
+        }
         if let raw = env["LINLI_AUDIT_RETENTION_DAYS"], !raw.isEmpty {
             if let v = Int(raw), v >= 180 { config.auditRetentionDays = v } else {
                 throw Invalid(problems: ["LINLI_AUDIT_RETENTION_DAYS 应为不少于180的天数（等保要求日志至少保存6个月）"])
@@ -128,6 +143,16 @@ public final class AppConfig: @unchecked Sendable {
             }
         }
         return config
+    }
+
+    /// `scheme://host[:port]` without a trailing slash, or nil when `raw` is not such an address.
+    static func publicURL(_ raw: String) -> String? {
+        let trimmed = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+        guard let c = URLComponents(string: trimmed), let scheme = c.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              let host = c.host, !host.isEmpty, c.path.isEmpty, c.query == nil, c.fragment == nil, c.user == nil, c.password == nil else {
+            return nil
+        }
+        return trimmed
     }
 
     /// Today in Asia/Shanghai, worked out at most once a minute (it is read on every request).

@@ -83,6 +83,7 @@ func routes(_ app: Application) async throws {
     try v1.register(collection: AuditAPI())
     // The portal's reports and the API's anonymous ones count against the same limit.
     let anonymousSubmits = RateLimiter(limit: app.linli.anonymousSubmitLimit, window: 3600)
+    app.trackingGuard = TrackingGuard(app.linli)
     try v1.register(collection: RequestsAPI(submitLimiter: anonymousSubmits))
     try app.register(collection: RequestPages())
     try app.register(collection: PortalPages(submitLimiter: anonymousSubmits))

@@ -265,7 +265,7 @@ struct RequestPagesTests {
             // Handled to the end by the staff (the API), then rated on the portal.
             let id = try await app.call(.GET, "/api/v1/requests?per_page=1&category=SJ0101").json["items"][0]["id"].string!
             for (action, user, extra) in [("accept", TestUser.worker, [String: Any]()), ("dispatch", .worker, ["handler": "321271002001"]),
-                                          ("resolve", .worker, ["note": "已处理"]), ("verify", .grid, [:]), ("close", .worker, [:])] {
+                                          ("resolve", .worker, ["reply": "已处理"]), ("verify", .grid, [:]), ("close", .worker, [:])] {
                 let v = try await status(app, id)["version"].int!
                 #expect(try await app.act(id, action, version: v, as: user, extra: extra).status == .ok)
             }

@@ -287,7 +287,7 @@ def act(d, action: str, **fields):
 def workers_handle_the_request():
     """The resident's request (its category is the street's to take) is accepted by the street officer
     and dispatched to the community; the community worker starts and resolves it. The timeline shows
-    each step, with the notes."""
+    each step, with the internal notes and the reply to the resident, each named."""
     assert REPORTED.get("number"), "no request was reported (resident_submits_a_request failed)"
     n = REPORTED["number"]
     street = desktop_driver()
@@ -310,9 +310,9 @@ def workers_handle_the_request():
     wait_for(worker, lambda d: d.execute_script("return arguments[0].complete", images[0]), 10, "the photo did not load")
     size = worker.execute_script("return [arguments[0].naturalWidth, arguments[0].naturalHeight]", images[0])
     assert size == [4, 3], f"the photo served is not the one uploaded: {size}"
-    act(worker, "办结", note="灯已换好")
+    act(worker, "办结", note="灯泡由物业仓库领用", reply="灯已换好")
     timeline = worker.find_element(By.CSS_SELECTOR, "ol.timeline").text
-    for step in ("受理", "派遣", "开始处置", "办结", "灯已换好"):
+    for step in ("受理", "派遣", "开始处置", "办结", "灯已换好", "内部备注：灯泡由物业仓库领用", "答复群众：灯已换好"):
         assert step in timeline, f"the timeline lacks {step}: {timeline[:400]}"
     shot(worker, "request-resolved")
 
@@ -372,6 +372,9 @@ def resident_rates_the_request():
     check_page(d)
     assert d.find_element(By.ID, "request-status").text == "已结案", text_of(d)[:300]
     assert "灯已换好" in text_of(d)
+    # Only the reply reaches the resident; the staff's internal notes stay in the console.
+    for internal in ("灯泡由物业仓库领用", "已联系物业更换灯泡", "请寺巷社区处理"):
+        assert internal not in text_of(d), f"the tracking page shows the internal note {internal}"
     d.find_element(By.CSS_SELECTOR, "input[name=rating][value='5']").click()
     fill(d, "comment", "很及时，谢谢")
     click_button(d, "提交评价")

@@ -14,6 +14,7 @@ public enum LinliMigrations {
         UpdateCareAddUnder60ReasonAndProviderIndex(),
         AddAccountSetupRequired(),
         CreateKeyRotations(),
+        UpdateRequestStepsAddReply(),
     ] as [any AsyncMigration]).map(Atomic.init)
 }
 

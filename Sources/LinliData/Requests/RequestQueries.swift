@@ -123,15 +123,15 @@ public struct RequestQueries: Sendable {
             .limit(limit).all().map { try $0.decodeRecord(RequestRecord.self) }
     }
 
-    /// The note of each request's last step, for those whose last step has one.
-    public func lastNotes(of ids: [UUID]) async throws -> [UUID: String] {
+    /// The latest reply to the reporter of each request that has one (public text only: never a staff note).
+    public func lastReplies(of ids: [UUID]) async throws -> [UUID: String] {
         guard !ids.isEmpty else { return [:] }
-        var notes: [UUID: String] = [:]
-        for row in try await sql.select().columns("request_id", "note").from("request_steps").where("request_id", .in, ids).orderBy("seq").all() {
-            let id = try row.decode(column: "request_id", as: UUID.self)
-            notes[id] = try row.decode(column: "note", as: String?.self)
+        var replies: [UUID: String] = [:]
+        for row in try await sql.select().columns("request_id", "reply").from("request_steps").where("request_id", .in, ids)
+            .where(SQLColumn("reply"), .isNot, SQLLiteral.null).orderBy("seq").all() {
+            replies[try row.decode(column: "request_id", as: UUID.self)] = try row.decode(column: "reply", as: String.self)
         }
-        return notes
+        return replies
     }
 
     static let openStatuses = RequestStatus.allCases.filter(\.isOpen).map(\.rawValue)
@@ -171,7 +171,8 @@ public struct RequestQueries: Sendable {
 
     public func steps(of request: UUID) async throws -> [RequestStepRecord] {
         let photos = try await photos(of: request)
-        return try await sql.select().columns("id", "seq", "action", "from_status", "to_status", "level", "handler", "actor", "actor_role", "at", "note")
+        return try await sql.select().columns("id", "seq", "action", "from_status", "to_status", "level", "handler", "actor", "actor_role", "at", "note",
+                                              "reply")
             .from("request_steps").where("request_id", .equal, SQLBind(request)).orderBy("seq").all().map { row in
                 let id = try row.decode(column: "id", as: UUID.self)
                 return RequestStepRecord(id: id, seq: try row.decode(column: "seq", as: Int.self), action: try row.decode(column: "action", as: String.self),
@@ -180,6 +181,7 @@ public struct RequestQueries: Sendable {
                                          handler: try row.decode(column: "handler", as: String?.self), actor: try row.decode(column: "actor", as: String.self),
                                          actorRole: try row.decode(column: "actor_role", as: String.self), at: try row.decode(column: "at", as: Int64.self),
                                          note: try row.decode(column: "note", as: String?.self),
+                                         reply: try row.decode(column: "reply", as: String?.self),
                                          photos: photos.filter { $0.stepId == id }.map(\.id))
             }
     }

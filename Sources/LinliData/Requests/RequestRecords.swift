@@ -64,7 +64,10 @@ public struct RequestStepRecord: Codable, Sendable, Equatable {
     public var actor: String
     public var actorRole: String
     public var at: Int64
+    /// For the staff only, never shown to the reporter or the public.
     public var note: String?
+    /// What the reporter is told: shown on the tracking page and in Open311.
+    public var reply: String?
     public var photos: [UUID]
 }
 
@@ -96,10 +99,12 @@ public enum RequestScope: Sendable, Equatable {
         }
     }
 
-    /// The scope of the tallies (kept per community): a grid's scope counts its community.
+    /// The scope as the tallies (kept per community) can count it: a community or more. A grid's scope has
+    /// none: its community's tallies hold requests of other grids and of the community itself, which the
+    /// grid's list does not show, so a grid's figures are counted from its own requests.
     var communityPrefix: String? {
-        guard case .area(let prefix) = self else { return nil }
-        return prefix.count > 12 ? String(prefix.prefix(12)) : prefix
+        guard case .area(let prefix) = self, prefix.count <= 12 else { return nil }
+        return prefix
     }
 }
 
@@ -139,14 +144,17 @@ public struct PhotoUpload: Sendable {
 /// A step someone takes.
 public struct RequestStepInput: Sendable {
     public var action: RequestAction
+    /// An internal note (staff only).
     public var note: String?
+    /// The answer to the reporter (public).
+    public var reply: String?
     /// For `dispatch`: a division code or `dept:CODE`.
     public var handler: String?
     public var version: Int
     public var photos: [PhotoUpload]
 
-    public init(action: RequestAction, note: String? = nil, handler: String? = nil, version: Int, photos: [PhotoUpload] = []) {
-        self.action = action; self.note = note; self.handler = handler; self.version = version; self.photos = photos
+    public init(action: RequestAction, note: String? = nil, reply: String? = nil, handler: String? = nil, version: Int, photos: [PhotoUpload] = []) {
+        self.action = action; self.note = note; self.reply = reply; self.handler = handler; self.version = version; self.photos = photos
     }
 }
 

@@ -80,7 +80,8 @@ public struct RequestFigures: Codable, Sendable, Equatable {
 }
 
 extension RequestQueries {
-    /// The figures from the tallies (area scopes) or, for a department, from its own requests.
+    /// The figures from the tallies (a community or more) or, for a grid, a department or a resident, from the
+    /// requests their list shows.
     public func figures(in scope: RequestScope) async throws -> RequestFigures {
         let sql = SQLHelpers.sql(db)
         // PostgreSQL sums bigints as numeric: cast back so both databases answer integers.
@@ -95,7 +96,7 @@ extension RequestQueries {
                 .wherePrefix("community_code", prefix, sqlite: db.isSQLite)
                 .groupBy("community_code").groupBy("category_code").groupBy("status").groupBy("level")
         } else {
-            // A department's or a resident's own requests are few: count them directly.
+            // A grid's, a department's or a resident's requests are few: count them directly, in the list's own scope.
             q = scope.apply(sums(sql.select().column(SQLRaw("coalesce(community_code, '')"), as: "community_code")
                 .columns("category_code", "status", "level"), RequestQueries.contributionSums)
                 .from("requests"), sqlite: db.isSQLite)

@@ -82,7 +82,7 @@ extension RequestQueries {
             record.seq = (try last?.decode(column: "m", as: Int64?.self) ?? 0) + 1
             try await RequestQueries.insert(record, contactCipher: sealed, accessHash: accessCode.map(RequestAccessCode.hash), on: db)
             try await RequestQueries.insertStep(request: id, seq: 1, action: "report", from: nil, to: record, actor: reporter, at: now,
-                                                note: nil, on: db)
+                                                note: nil, reply: nil, on: db)
             try await RequestContribution.move(from: nil, to: record, on: db)
             try await AuditLog.append([AuditEvent("request.submit", target: "request:\(record.seq)",
                                                   detail: ["category": category.code, "area": area.value, "channel": draft.channel])],
@@ -102,11 +102,12 @@ extension RequestQueries {
     }
 
     static func insertStep(id: UUID = UUID(), request: UUID, seq: Int, action: String, from: String?, to r: RequestRecord, actor: AuditActor,
-                           at: Int64, note: String?, on db: any Database) async throws {
+                           at: Int64, note: String?, reply: String?, on db: any Database) async throws {
         try await SQLHelpers.sql(db).insert(into: "request_steps")
-            .columns("id", "request_id", "seq", "action", "from_status", "to_status", "level", "handler", "actor_id", "actor", "actor_role", "at", "note")
+            .columns("id", "request_id", "seq", "action", "from_status", "to_status", "level", "handler", "actor_id", "actor", "actor_role", "at",
+                     "note", "reply")
             .values(SQLBind(id), SQLBind(request), SQLBind(seq), SQLBind(action), SQLBind(from), SQLBind(r.status), SQLBind(r.level),
-                    SQLBind(r.handler), SQLBind(actor.id), SQLBind(actor.username), SQLBind(actor.role), SQLBind(at), SQLBind(note))
+                    SQLBind(r.handler), SQLBind(actor.id), SQLBind(actor.username), SQLBind(actor.role), SQLBind(at), SQLBind(note), SQLBind(reply))
             .run()
     }
 
@@ -116,9 +117,12 @@ extension RequestQueries {
                     now: Int64) async throws -> RequestRecord {
         guard let current = try await find(id: id, in: scope) else { throw RegistryError.notFound("事项") }
         var errors = FieldErrors()
-        let note = input.note?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if input.action.needsNote, note?.isEmpty ?? true { errors.add("note", "请填写\(input.action.label)的理由") }
-        if let note, note.count > 1000 { errors.add("note", "说明不能超过1000个字") }
+        func text(_ s: String?) -> String? { s?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty }
+        let note = text(input.note), reply = text(input.reply)
+        // The reason may be kept internal or told to the reporter, but it must be given.
+        if input.action.needsNote, note == nil, reply == nil { errors.add("note", "请填写\(input.action.label)的理由") }
+        if let note, note.count > 1000 { errors.add("note", "内部备注不能超过1000个字") }
+        if let reply, reply.count > 1000 { errors.add("reply", "答复不能超过1000个字") }
         for e in RequestPhotoStore.check(input.photos) { errors.add(e) }
         guard errors.isEmpty else { throw RegistryError.invalid(errors.errors) }
         let next = try await transition(current, input, note: note, by: party, now: now)
@@ -141,7 +145,7 @@ extension RequestQueries {
                 let seq = try await SQLHelpers.count(sql.select().column(SQLFunction("count", args: SQLLiteral.all), as: "n")
                     .from("request_steps").where("request_id", .equal, SQLBind(id))) + 1
                 try await RequestQueries.insertStep(id: stepID, request: id, seq: seq, action: input.action.rawValue, from: current.status,
-                                                    to: next, actor: actor, at: now, note: note, on: db)
+                                                    to: next, actor: actor, at: now, note: note, reply: reply, on: db)
                 for p in written {
                     try await sql.insert(into: "request_photos").columns("id", "request_id", "step_id", "content_type", "size", "sha256")
                         .values(SQLBind(p.id), SQLBind(p.requestId), SQLBind(p.stepId), SQLBind(p.contentType), SQLBind(p.size), SQLBind(p.sha256)).run()
@@ -272,4 +276,8 @@ extension RequestQueries {
         }
         return moved
     }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

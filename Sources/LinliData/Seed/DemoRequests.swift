@@ -29,7 +29,7 @@ public enum DemoRequests {
             var seq = try first?.decode(column: "m", as: Int64?.self) ?? 0
             var requests = BulkInsert("requests", RequestRecord.columns + ["contact_cipher", "access_hash"])
             var steps = BulkInsert("request_steps", ["id", "request_id", "seq", "action", "from_status", "to_status", "level", "handler",
-                                                     "actor_id", "actor", "actor_role", "at", "note"])
+                                                     "actor_id", "actor", "actor_role", "at", "note", "reply"])
             var pipeline = InsertPipeline()
             do {
                 for i in 0..<count {
@@ -50,16 +50,16 @@ public enum DemoRequests {
                         ?? (rng.chance(0.1) ? "dept:" + departments[rng.int(0...departments.count - 1)] : holder)
                     // How long handling takes: most within the limit, some late.
                     let takes = Int64(Double(limit) * Double.random(in: 0.15...1.35, using: &rng))
-                    var trail: [(action: String, status: RequestStatus, at: Int64, note: String?)] = [("report", .reported, reported, nil)]
+                    var trail: [(action: String, status: RequestStatus, at: Int64, note: String?, reply: String?)] = [("report", .reported, reported, nil, nil)]
                     let refused = rng.chance(0.03)
                     // A few recent ones stall with their handler: the board's red cards.
                     let stalled = age < 60 * 86400 && rng.chance(0.02)
-                    func step(_ a: RequestAction, _ s: RequestStatus, after fraction: Double, note: String? = nil) {
+                    func step(_ a: RequestAction, _ s: RequestStatus, after fraction: Double, note: String? = nil, reply: String? = nil) {
                         let at = reported + Int64(Double(takes) * fraction)
-                        if at <= now { trail.append((a.rawValue, s, at, note)) }
+                        if at <= now { trail.append((a.rawValue, s, at, note, reply)) }
                     }
                     if refused {
-                        step(.refuse, .refused, after: 0.05, note: "不属于受理范围，已告知上报人向相关单位反映")
+                        step(.refuse, .refused, after: 0.05, note: "不属于受理范围", reply: "该事项不属于社区受理范围，请向相关单位反映")
                         step(.close, .closed, after: 0.1)
                     } else {
                         step(.accept, .accepted, after: 0.05)
@@ -67,7 +67,7 @@ public enum DemoRequests {
                         step(.dispatch, .dispatched, after: 0.1)
                         step(.start, .inProgress, after: 0.3)
                         if !stalled {
-                            step(.resolve, .resolved, after: 1.0, note: "已处置完毕")
+                            step(.resolve, .resolved, after: 1.0, note: "已处置完毕", reply: "问题已处理，感谢您的反映")
                             step(.verify, .verified, after: 1.08, note: "现场核查属实")
                             step(.close, .closed, after: 1.12)
                         }
@@ -95,7 +95,7 @@ public enum DemoRequests {
                         if s.action == RequestAction.escalate.rawValue { levelNow = level }
                         steps.add([rng.uuid(), id, n + 1, s.action, previous?.rawValue, s.status.rawValue, levelNow.rawValue,
                                    [.dispatched, .inProgress, .resolved].contains(s.status) ? handler : nil,
-                                   nil as UUID?, "(演示数据)", "system", s.at, s.note])
+                                   nil as UUID?, "(演示数据)", "system", s.at, s.note, s.reply])
                         previous = s.status
                     }
                     if requests.isFull || steps.isFull {

@@ -60,7 +60,8 @@ struct Open311API: RouteCollection {
     func discovery(req: Request) async throws -> Response {
         let (name, format) = try Open311API.split(req.parameters.get("resource") ?? "")
         guard name == "discovery" else { throw Failure(status: .notFound, description: "未知的地址") }
-        let base = "\(req.headers.first(name: .host).map { "http://\($0)" } ?? "")/open311/v2/"
+        // The configured address, never the request's Host header (which the client writes).
+        let base = req.application.publicURL + "/open311/v2/"
         let endpoint: Open311Value = .object([
             ("specification", .string("http://wiki.open311.org/GeoReport_v2")), ("url", .string(base)),
             ("changeset", .string("2026-11-25T00:00:00+08:00")), ("type", .string("production")),
@@ -165,17 +166,17 @@ struct Open311API: RouteCollection {
         let q = req.requestQueries
         let names = try await RequestNames.load(q)
         let divisions = try await DivisionQueries(req.db).all(in: .everything).reduce(into: [String: String]()) { $0[$1.code] = $1.name }
-        // Notes of the last step explain a closed request.
-        let notes = try await q.lastNotes(of: items.filter { !$0.statusValue.isOpen }.map(\.id))
+        // Only what the staff wrote to the reporter is public; their internal notes never leave the console.
+        let replies = try await q.lastReplies(of: items.filter { names.categories[$0.categoryCode]?.kind == CategoryKind.facility.rawValue }.map(\.id))
         var out: [Open311Value] = []
         for r in items {
             let c = names.categories[r.categoryCode]
             let open = r.statusValue.isOpen
-            // Event descriptions (disputes, safety) may name people: they stay off the public API.
+            // Event descriptions (disputes, safety) may name people, and so may the replies about them: both stay off the public API.
             let publicText = c?.kind == CategoryKind.facility.rawValue
             out.append(.object([
                 ("service_request_id", .string(r.number)), ("status", .string(open ? "open" : "closed")),
-                ("status_notes", notes[r.id].map { .string($0) } ?? .null),
+                ("status_notes", publicText ? replies[r.id].map { .string($0) } ?? .null : .null),
                 ("service_name", .string(c?.name ?? r.categoryCode)), ("service_code", .string(r.categoryCode)),
                 ("description", publicText ? .string(r.description) : .null),
                 ("agency_responsible", .string(names.unitName(r.handler ?? r.holderCode, divisions: divisions) ?? "")),
@@ -269,6 +270,16 @@ struct Open311API: RouteCollection {
             response.body = .init(string: #"<?xml version="1.0" encoding="utf-8"?>"# + value.xml(root: xmlRoot, item: xmlItem))
         }
         return response
+    }
+}
+
+extension Application {
+    /// Where clients reach the server: `LINLI_PUBLIC_URL`, else the address the server listens on.
+    var publicURL: String {
+        if let url = linli.publicURL { return url }
+        let c = http.server.shared.configuration
+        let host = c.hostname.contains(":") ? "[\(c.hostname)]" : c.hostname
+        return "http://\(host):\(c.port)"
     }
 }
 

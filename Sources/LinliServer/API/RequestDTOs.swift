@@ -85,7 +85,10 @@ struct RequestDTO: Encodable, Sendable {
         var actor: String
         var actorRole: String
         var at: String
+        /// Internal (staff only): absent for a resident.
         var note: String?
+        /// The answer to the reporter (public).
+        var reply: String?
         var photos: [String]
     }
 
@@ -103,11 +106,11 @@ struct RequestDTO: Encodable, Sendable {
         rating = r.rating; ratingComment = r.ratingComment; version = r.version
     }
 
-    mutating func attach(steps: [RequestStepRecord], photoBase: String) {
+    mutating func attach(steps: [RequestStepRecord], photoBase: String, internalNotes: Bool) {
         self.steps = steps.map { s in
             StepDTO(seq: s.seq, action: s.action, actionLabel: RequestAction(rawValue: s.action)?.label ?? "上报", fromStatus: s.fromStatus,
                     toStatus: s.toStatus, level: s.level, handler: s.handler, actor: s.actor, actorRole: s.actorRole, at: WireTime.string(s.at),
-                    note: s.note, photos: s.photos.map { "\(photoBase)/photos/\($0.uuidString.lowercased())" })
+                    note: internalNotes ? s.note : nil, reply: s.reply, photos: s.photos.map { "\(photoBase)/photos/\($0.uuidString.lowercased())" })
         }
     }
 }
@@ -132,7 +135,8 @@ struct TrackedRequestDTO: Encodable, Sendable {
         var toStatus: String
         var statusLabel: String
         var at: String
-        var note: String?
+        /// The staff's answer to the reporter; internal notes never come here.
+        var reply: String?
     }
 
     init(_ r: RequestRecord, steps: [RequestStepRecord], names: RequestNames, now: Int64) {
@@ -145,7 +149,7 @@ struct TrackedRequestDTO: Encodable, Sendable {
         self.steps = steps.map {
             Step(action: $0.action, actionLabel: RequestAction(rawValue: $0.action)?.label ?? "上报", toStatus: $0.toStatus,
                  statusLabel: RequestStatus(rawValue: $0.toStatus)?.label ?? $0.toStatus, at: WireTime.string($0.at),
-                 note: $0.action == RequestAction.reopen.rawValue || $0.action == "report" ? nil : $0.note)
+                 reply: $0.reply)
         }
     }
 }

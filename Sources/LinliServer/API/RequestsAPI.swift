@@ -139,7 +139,8 @@ struct RequestsAPI: RouteCollection {
     func detail(_ r: RequestRecord, req: Request, accessCode: String? = nil) async throws -> RequestDTO {
         let q = req.requestQueries
         var dto = RequestDTO(r, names: try await RequestNames.load(q), now: req.nowSeconds)
-        dto.attach(steps: try await q.steps(of: r.id), photoBase: "/api/v1/requests/\(r.id.uuidString.lowercased())")
+        dto.attach(steps: try await q.steps(of: r.id), photoBase: "/api/v1/requests/\(r.id.uuidString.lowercased())",
+                   internalNotes: req.seesInternalNotes)
         dto.actions = Self.allowedActions(r, req: req).map(\.rawValue)
         dto.accessCode = accessCode
         return dto
@@ -192,7 +193,10 @@ struct RequestsAPI: RouteCollection {
 
     struct ActionInput: Decodable {
         var action: String?
+        /// Internal: the staff's own note, never shown to the reporter or the public.
         var note: String?
+        /// Public: the answer to the reporter (tracking page, Open311).
+        var reply: String?
         var handler: String?
         var version: Int?
         var photos: [File]?
@@ -207,18 +211,18 @@ struct RequestsAPI: RouteCollection {
             do { input = try req.content.decode(ActionInput.self) } catch let refused as ProblemError {
                 throw refused
             } catch {
-                throw ProblemError.badRequest("body", "表单格式有误（multipart/form-data：action、note、handler、version、photos[]）")
+                throw ProblemError.badRequest("body", "表单格式有误（multipart/form-data：action、note、reply、handler、version、photos[]）")
             }
         } else {
             input = try req.decodeJSON(ActionInput.self)
         }
-        let r = try await Self.takeStep(req, id: id, action: input.action, note: input.note, handler: input.handler, version: input.version,
-                                        photos: input.photos ?? [])
+        let r = try await Self.takeStep(req, id: id, action: input.action, note: input.note, reply: input.reply, handler: input.handler,
+                                        version: input.version, photos: input.photos ?? [])
         return JSONBody(try await detail(r, req: req))
     }
 
     /// One step by the caller on a request of their scope (the API's actions and the console's forms).
-    static func takeStep(_ req: Request, id: UUID, action raw: String?, note: String?, handler: String?, version: Int?,
+    static func takeStep(_ req: Request, id: UUID, action raw: String?, note: String?, reply: String?, handler: String?, version: Int?,
                          photos files: [File]) async throws -> RequestRecord {
         guard let raw, let action = RequestAction(rawValue: raw) else {
             throw RegistryError.invalid([FieldError("action", "操作无效，可选：\(RequestAction.allCases.filter { $0 != .reopen }.map(\.rawValue).joined(separator: "、"))")])
@@ -226,7 +230,7 @@ struct RequestsAPI: RouteCollection {
         let photos = files.map { PhotoUpload(data: Array($0.data.readableBytesView), filename: $0.filename) }
         let q = req.requestQueries
         guard let current = try await q.find(id: id, in: req.requestScope) else { throw RegistryError.notFound("事项") }
-        let step = RequestStepInput(action: action, note: note, handler: handler, version: try requireVersion(version), photos: photos)
+        let step = RequestStepInput(action: action, note: note, reply: reply, handler: handler, version: try requireVersion(version), photos: photos)
         return try await q.act(on: id, step, by: req.requestParty(for: current), actor: req.auditActor, in: req.requestScope, now: req.nowSeconds)
     }
 
@@ -278,15 +282,22 @@ struct RequestsAPI: RouteCollection {
     }
 
     static func tracked(_ req: Request, number: String?, code: String?) async throws -> RequestRecord {
-        guard let number, number.count <= 12, let _ = Int64(number) else {
+        guard let number, number.count <= 12, let value = Int64(number) else {
             throw ProblemError.badRequest("number", "事项编号应为数字")
         }
         let q = req.requestQueries
-        guard let r = try await q.find(number: number, in: .everything) else { throw RegistryError.notFound("事项") }
-        if let me = req.principal?.account.id, r.reporterAccountId == me { return r }
-        guard let code, !code.isEmpty, try await q.accessCodeMatches(code, request: r) else {
-            // A wrong code and a missing number look alike: numbers cannot be probed.
-            throw RegistryError.notFound("事项（请核对编号和查询码）")
+        // A wrong code and a missing number look alike: numbers cannot be probed.
+        let unknown = RegistryError.notFound("事项（请核对编号和查询码）")
+        let found = try await q.find(number: number, in: .everything)
+        if let r = found, let me = req.principal?.account.id, r.reporterAccountId == me { return r }
+        // Without a code nothing is being guessed (and nothing is opened).
+        guard let code, !code.isEmpty else { throw unknown }
+        let guardian = req.application.trackingGuard, address = req.clientAddress, now = req.application.linli.now()
+        let key = String(value)
+        try guardian.check(number: key, address: address, now: now)
+        guard let r = found, try await q.accessCodeMatches(code, request: r) else {
+            guardian.failed(number: key, address: address, now: now)
+            throw unknown
         }
         return r
     }
@@ -355,6 +366,9 @@ extension Request {
         default: return .nothing
         }
     }
+
+    /// Staff's internal notes are for those who handle requests; a resident reading their own request sees only replies.
+    var seesInternalNotes: Bool { principal?.role.permissions.contains(.requestsHandle) == true }
 
     func requestParty(for r: RequestRecord) -> RequestParty {
         guard let p = principal else { return RequestParty(role: nil, division: "") }

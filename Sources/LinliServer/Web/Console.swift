@@ -109,6 +109,7 @@ enum Console {
         case 404: heading = "未找到"
         case 409: heading = "操作冲突"
         case 400, 422: heading = "提交的信息有误"
+        case 429: heading = "请稍后再试"
         case 503: heading = "系统暂时无法处理"
         default: heading = problem.status >= 500 ? "系统出错" : "无法完成"
         }

@@ -270,7 +270,9 @@ struct PortalPages: RouteCollection {
     func opened(_ req: Request, _ form: TrackForm) async throws -> RequestRecord? {
         let number = form.number?.trimmingCharacters(in: .whitespaces)
         let code = form.access_code?.trimmingCharacters(in: .whitespaces)
-        return try? await RequestsAPI.tracked(req, number: number, code: code)
+        do { return try await RequestsAPI.tracked(req, number: number, code: code) } catch let e as ProblemError where e.status == .tooManyRequests {
+            throw e   // too many wrong tries: the error page says to try later
+        } catch { return nil }
     }
 
     func notFound(_ req: Request, _ form: TrackForm) -> Response {
@@ -327,7 +329,7 @@ struct PortalPages: RouteCollection {
         let hidden = "\(Self.csrfField(req))<input type=\"hidden\" name=\"number\" value=\"\(e(t.number))\">"
             + "<input type=\"hidden\" name=\"access_code\" value=\"\(e(code ?? ""))\">"
         let steps = t.steps.map { s in
-            "<li><b>\(e(s.actionLabel))</b> → \(e(s.statusLabel))<br><small>\(time(s.at))</small>\(s.note.map { "<p class=\"note\">\(e($0))</p>" } ?? "")</li>"
+            "<li><b>\(e(s.actionLabel))</b> → \(e(s.statusLabel))<br><small>\(time(s.at))</small>\(s.reply.map { "<p class=\"note\">\(e($0))</p>" } ?? "")</li>"
         }.joined()
         var forms = ""
         if t.canRate {

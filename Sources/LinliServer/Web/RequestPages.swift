@@ -9,8 +9,9 @@ import Vapor
 ///   `card` (yellow, red), `category`, `level` (community, street, district), `area`, `page`. Filter form button: 筛选.
 /// `GET /console/requests/board` — 督办: red and yellow counts, per community, the list most overdue first (`page`).
 /// `GET /console/requests/{id}` — the request's facts, its timeline, and a form per action the user may take now:
-///   `POST /console/requests/{id}/actions` with `csrf`, `action`, `version` (hidden), `note` (理由 where one is needed;
-///   `reason` is taken as well), `handler` (派遣: a division code or `dept:CODE`), `photos[]` (开始处置、办结, multipart).
+///   `POST /console/requests/{id}/actions` with `csrf`, `action`, `version` (hidden), `note` (内部备注, never public; `reason` is
+///   taken as well), `reply` (答复群众, shown on the tracking page and in Open311; where a reason is needed one of the two),
+///   `handler` (派遣: a division code or `dept:CODE`), `photos[]` (开始处置、办结, multipart).
 ///   Buttons: 受理, 不予受理, 派遣, 开始处置, 办结, 核查, 结案, 回退, 上报上级.
 ///   `POST /console/requests/{id}/contact` (`csrf`), button 查看联系方式: the reporter's full contact, audited.
 /// `GET /console/requests/{id}/photos/{photo}` — a step's photo.
@@ -175,6 +176,7 @@ struct RequestPages: RouteCollection {
         var action: String?
         var note: String?
         var reason: String?
+        var reply: String?
         var handler: String?
         var version: Int?
         var photos: [File]?
@@ -194,7 +196,8 @@ struct RequestPages: RouteCollection {
         // A file input left empty still sends a part without a name or bytes.
         let photos = (form.photos ?? []).filter { $0.data.readableBytes > 0 || !$0.filename.isEmpty }
         do {
-            _ = try await RequestsAPI.takeStep(req, id: id, action: form.action, note: note, handler: form.handler, version: form.version, photos: photos)
+            _ = try await RequestsAPI.takeStep(req, id: id, action: form.action, note: note, reply: form.reply, handler: form.handler,
+                                               version: form.version, photos: photos)
         } catch {
             let problem = ProblemMiddleware.problem(for: error, request: req)
             guard [400, 403, 409, 422].contains(problem.status),
@@ -267,6 +270,8 @@ struct RequestPages: RouteCollection {
         if let rating = r.rating {
             facts.append(("群众评价", e("\(rating) 分（\(Satisfaction.label(rating))）" + (r.ratingComment.map { "：" + $0 } ?? ""))))
         }
+        // A resident reading their own request sees what they were told, not the staff's notes.
+        let internalNotes = user.may(.requestsHandle)
         let timeline = steps.map { s -> String in
             let label = RequestAction(rawValue: s.action)?.label ?? "上报"
             let to = RequestStatus(rawValue: s.toStatus)?.label ?? s.toStatus
@@ -274,10 +279,12 @@ struct RequestPages: RouteCollection {
                 let href = "/console/requests/\(id)/photos/\(p.uuidString.lowercased())"
                 return "<a href=\"\(href)\"><img src=\"\(href)\" alt=\"\(e(label))照片\" width=\"96\" height=\"96\" loading=\"lazy\"></a>"
             }.joined()
+            let note = internalNotes ? s.note.map { "<p class=\"note\"><small>内部备注：</small>\(e($0))</p>" } ?? "" : ""
+            let reply = s.reply.map { "<p class=\"note\"><small>答复群众：</small>\(e($0))</p>" } ?? ""
             return """
                 <li><b>\(e(label))</b> → \(e(to))\(s.action == RequestAction.dispatch.rawValue ? " · 派往 " + e(unit(s.handler)) : "")
                 <br><small>\(Console.time(s.at)) · \(e(s.actor))（\(e(roleLabel(s.actorRole)))）</small>
-                \(s.note.map { "<p class=\"note\">\(e($0))</p>" } ?? "")\(photos.isEmpty ? "" : "<p class=\"photos\">\(photos)</p>")</li>
+                \(note)\(reply)\(photos.isEmpty ? "" : "<p class=\"photos\">\(photos)</p>")</li>
                 """
         }.joined()
         // A resident (their own requests, read only) may verify by the rules, but acts on the portal, not here.
@@ -309,7 +316,8 @@ struct RequestPages: RouteCollection {
                                                                           Crumb("事项 \(r.number)")], body: body, status: status)
     }
 
-    /// The form of one action: hidden `action` and `version`, the note (a reason where needed), a unit for a dispatch, photos.
+    /// The form of one action: hidden `action` and `version`, the internal note and the public reply (one of them a reason
+    /// where needed), a unit for a dispatch, photos.
     static func actionForm(_ req: Request, _ user: WebUser, _ r: RequestRecord, _ action: RequestAction, failure errors: [FieldError],
                            divisions: [String: String], names: RequestNames) async throws -> String {
         let e = HTML.escape
@@ -337,12 +345,18 @@ struct RequestPages: RouteCollection {
                 <select id="\(fid)" name="handler" required\(msg == nil ? "" : " aria-invalid=\"true\" aria-describedby=\"\(fid)-err\"")>\(opts)</select>\(messageLine(fid, msg))</div>
                 """
         }
-        let nid = "f-\(a)-note"
-        let noteError = error("note")
-        fields += """
-            <div class="field\(noteError == nil ? "" : " invalid")"><label for="\(nid)">\(action.needsNote ? e(action.label) + "理由<span class=\"req\" aria-hidden=\"true\">*</span>" : "说明（可不填）")</label>
-            <textarea id="\(nid)" name="note" rows="2" maxlength="1000"\(action.needsNote ? " required" : "")\(noteError == nil ? "" : " aria-invalid=\"true\" aria-describedby=\"\(nid)-err\"")></textarea>\(messageLine(nid, noteError))</div>
-            """
+        // Two fields, so that no one writes to the reporter by mistake: the note stays with the staff, the reply is public.
+        if action.needsNote {
+            fields += "<p class=\"muted\">\(e(action.label))须说明理由：填写内部备注或答复群众，至少一项。</p>"
+        }
+        for (name, label) in [("note", "内部备注（不公开）"), ("reply", "答复群众（公开，群众可在查询页看到）")] {
+            let fid = "f-\(a)-\(name)"
+            let msg = error(name)
+            fields += """
+                <div class="field\(msg == nil ? "" : " invalid")"><label for="\(fid)">\(label)</label>
+                <textarea id="\(fid)" name="\(name)" rows="2" maxlength="1000"\(msg == nil ? "" : " aria-invalid=\"true\" aria-describedby=\"\(fid)-err\"")></textarea>\(messageLine(fid, msg))</div>
+                """
+        }
         if withPhotos {
             let pid = "f-\(a)-photos"
             let msg = error("photos")

@@ -233,4 +233,21 @@ struct SignInTests {
             #expect(try await signIn(app, "worker", "Wrong-Password-1", from: "127.0.0.2").status == .unauthorized)  // counting starts again
         }
     }
+
+    @Test("the sign-in page waits as the API does, with the message and Retry-After")
+    func webSignInWaits() async throws {
+        try await withTestApp(residents: 20) { app in
+            let browser = WebClient(app, as: nil)
+            func attempt(_ password: String) async throws -> APIResponse {
+                let page = try await browser.get("/login")
+                let csrf = try #require(inputValue(page.text, "csrf"))
+                return try await browser.post("/login", form: [("csrf", csrf), ("username", "worker"), ("password", password)])
+            }
+            for _ in 0..<5 { #expect(try await attempt("Wrong-Password-1").status == .unauthorized) }
+            let waiting = try await attempt(TestUser.password)
+            #expect(waiting.status == .tooManyRequests)
+            #expect(waiting.headers.first(name: .retryAfter) == "30")
+            #expect(waiting.text.contains("30 秒后再试"))
+        }
+    }
 }

@@ -84,7 +84,9 @@ struct WebPages: RouteCollection {
                                                req: req, limiter: limiter, decoyHash: decoyHash)
         switch outcome {
         case .refused(let problem):
-            return try renderLogin(req, message: problem.detail, status: problem.status, next: form.next, username: form.username)
+            let page = try renderLogin(req, message: problem.detail, status: problem.status, next: form.next, username: form.username)
+            if let wait = problem.retryAfter { page.headers.replaceOrAdd(name: .retryAfter, value: String(wait)) }
+            return page
         case .signedIn(let token, _):
             let response = req.redirect(to: Self.safeNext(form.next), redirectType: .normal)
             response.cookies[WebSession.cookieName] = WebSession.sessionCookie(token, maxAge: Int(req.application.linli.sessionLifetime))

@@ -401,3 +401,46 @@ def keyboard_skip_link_and_navigation():
     el.send_keys(Keys.ENTER)
     wait_for(d, lambda x: path_of(x).startswith("/console/indicators"), message="Enter on 规划指标 did not open it")
     check_page(d)
+
+
+@test
+def first_signin_setup():
+    """An account the security administrator made through the API: its temporary password opens only
+    /console/setup, where the holder sets their own password and, as an officer, binds their own
+    authenticator with the secret shown there (never to the administrator); then the console opens.
+    On a phone the same page fits the screen."""
+    temporary = "Admin-Set-Temp-2026"
+    api("POST", "/api/v1/accounts", token("secadmin"),
+        json={"username": "setup.officer", "display_name": "设置测试", "role": "street_officer",
+              "division_code": "321271002000", "password": temporary})
+    d = desktop_driver()
+    signin(d, "setup.officer", temporary, expect_console=False)
+    assert path_of(d) == "/console/setup", path_of(d)
+    check_page(d)
+    assert "首次登录设置" in text_of(d), text_of(d)[:200]
+    shot(d, "setup-password")
+    d.get(url("/console/residents"))
+    assert path_of(d) == "/console/setup", f"a console page opened before the setup: {path_of(d)}"
+    fill(d, "new_password", "Holder-Own-Pass-2026")
+    click_button(d, "设置密码")
+    check_page(d)
+    assert "绑定动态口令" in text_of(d), text_of(d)[:200]
+    secret = d.find_element(By.TAG_NAME, "code").text.replace(" ", "")
+    assert len(secret) >= 16, secret
+    shot(d, "setup-totp")
+    fill(d, "totp", totp(secret))
+    click_button(d, "完成绑定")
+    assert path_of(d) == "/console", path_of(d)
+    assert_home(d, "设置测试", "街道干部", "寺巷街道")
+
+    api("POST", "/api/v1/accounts", token("secadmin"),
+        json={"username": "setup.worker", "display_name": "设置测试二", "role": "community_worker",
+              "division_code": "321271002001", "password": temporary})
+    p = phone_driver()
+    signin(p, "setup.worker", temporary, expect_console=False)
+    assert path_of(p) == "/console/setup", path_of(p)
+    check_page(p)
+    shot(p, "setup-password")
+    fill(p, "new_password", "Holder-Own-Pass-2026")
+    click_button(p, "设置密码")
+    assert path_of(p) == "/console", path_of(p)

@@ -106,6 +106,7 @@ struct InputHardeningTests {
         #expect(JSONText.firstRefused(in: ByteBuffer(string: #"{"d":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}"#)) == nil)
         let parts = (0..<65).map { _ in "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n" }.joined() + "--b--\r\n"
         #expect(try CheckedFormDataDecoder.firstRefused(in: ByteBuffer(string: parts), boundary: "b")?.detail.contains("表单字段过多") == true)
+        #expect(CheckedFormDataDecoder.delimiters(of: "b", in: ByteBuffer(string: parts)) == 66)
         #expect(try CheckedFormDataDecoder.firstRefused(in: ByteBuffer(string: "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--b--\r\n"), boundary: "b") == nil)
     }
 

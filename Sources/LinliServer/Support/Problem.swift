@@ -62,6 +62,8 @@ struct ProblemMiddleware: Middleware {
             }
             // Storage that cannot take a write now: nothing was written, and the client may try again later.
             if problem.status == 503 { response.headers.replaceOrAdd(name: .retryAfter, value: "30") }
+            // A body refused for its size is not read to its end: the connection closes after the answer.
+            if problem.status == 413 { response.headers.replaceOrAdd(name: .connection, value: "close") }
             if let wait = (error as? ProblemError)?.retryAfter { response.headers.replaceOrAdd(name: .retryAfter, value: String(wait)) }
             response.headers.contentType = HTTPMediaType(type: "application", subType: "problem+json", parameters: ["charset": "utf-8"])
             response.body = .init(data: (try? JSONEncoder.api.encode(problem)) ?? Data())

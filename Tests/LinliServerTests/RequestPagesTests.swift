@@ -81,6 +81,9 @@ struct RequestPagesTests {
             #expect(page.status == .ok)
             let link = "/console/requests/\(mine["id"].string!.lowercased())"
             #expect(page.text.contains(link))
+            // The status tabs are links, not the debug form of an SQL fragment.
+            #expect(page.text.contains(#"<a href="/console/requests?status=reported">待受理</a>"#), "\(page.text.prefix(3000))")
+            #expect(!page.text.contains("SQLRaw") && !page.text.contains("fragments:"))
             #expect(!page.text.contains(theirs["id"].string!.lowercased()))
             #expect(page.text.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;") && !page.text.contains("<script>alert"))
             #expect(try await web.get("/console/requests?status=reported").text.contains(link))

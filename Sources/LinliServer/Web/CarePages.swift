@@ -243,7 +243,7 @@ struct CarePages: RouteCollection {
             var action = ""
             if user.may(.careWrite), let status = CareCallStatus(rawValue: c.status) {
                 let steps = CareCallAction.allCases.filter { $0.next(from: status) != nil }
-                action = steps.map { a in
+                action = steps.map { a -> String in
                     let label = a == .assign ? "派单" : a == .respond ? "已到达响应" : "办结"
                     let extra = a == .assign ? "<input name=\"assigned_to\" aria-label=\"派给\" placeholder=\"责任人\" required maxlength=\"50\">" : ""
                     return "<form method=\"post\" action=\"/console/care/calls/\(c.id)\" class=\"inline\">\(Console.csrfField(user))"

@@ -49,7 +49,7 @@ struct RequestPages: RouteCollection {
             c.queryItems = qi.isEmpty ? nil : qi
             return HTML.escape(c.string ?? "/console/requests")
         }
-        let tabs = Self.tabs.map { value, label in
+        let tabs = Self.tabs.map { value, label -> String in
             let items = [("status", value.isEmpty ? nil : value)] + keep.dropFirst()
             return "<a href=\"\(link(items))\"\(value == status ? " aria-current=\"page\"" : "")>\(HTML.escape(label))</a>"
         }.joined()

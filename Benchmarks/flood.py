@@ -46,8 +46,8 @@ def shapes():
          b'{"username":"' + b"\\u4e2d" * 10_000 + b'"}', {"Content-Type": "application/json"}),
         ("POST /api/v1/auth/token, JSON with 5,000 keys (60 KB)", "POST", "/api/v1/auth/token",
          b"{" + b",".join(b'"k%d":1' % i for i in range(5_000)) + b"}", {"Content-Type": "application/json"}),
-        ("POST /api/v1/auth/token, JSON with 1,000 keys", "POST", "/api/v1/auth/token",
-         b"{" + b",".join(b'"k%d":1' % i for i in range(997)) + b',"username":"x","password":"y"}', {"Content-Type": "application/json"}),
+        ("POST /api/v1/auth/token, JSON with 1,000 keys (no password: refused before bcrypt)", "POST", "/api/v1/auth/token",
+         b"{" + b",".join(b'"k%d":1' % i for i in range(998)) + b',"username":"x"}', {"Content-Type": "application/json"}),
     ]
 
 

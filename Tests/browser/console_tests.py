@@ -410,12 +410,15 @@ def first_signin_setup():
     authenticator with the secret shown there (never to the administrator); then the console opens.
     On a phone the same page fits the screen."""
     temporary = "Admin-Set-Temp-2026"
-    api("POST", "/api/v1/accounts", token("secadmin"),
-        json={"username": "setup.officer", "display_name": "设置测试", "role": "street_officer",
-              "division_code": "321271002000", "password": temporary})
+
+    def made_by_admin(driver, username, display_name, role, scope):
+        api("POST", "/api/v1/accounts", token("secadmin"),
+            json={"username": username, "display_name": display_name, "role": role, "division_code": scope, "password": temporary})
+        signin(driver, username, temporary, expect_console=False)
+        assert path_of(driver) == "/console/setup", path_of(driver)
+
     d = desktop_driver()
-    signin(d, "setup.officer", temporary, expect_console=False)
-    assert path_of(d) == "/console/setup", path_of(d)
+    made_by_admin(d, "setup.officer", "设置测试", "street_officer", "321271002000")
     check_page(d)
     assert "首次登录设置" in text_of(d), text_of(d)[:200]
     shot(d, "setup-password")
@@ -433,12 +436,8 @@ def first_signin_setup():
     assert path_of(d) == "/console", path_of(d)
     assert_home(d, "设置测试", "街道干部", "寺巷街道")
 
-    api("POST", "/api/v1/accounts", token("secadmin"),
-        json={"username": "setup.worker", "display_name": "设置测试二", "role": "community_worker",
-              "division_code": "321271002001", "password": temporary})
     p = phone_driver()
-    signin(p, "setup.worker", temporary, expect_console=False)
-    assert path_of(p) == "/console/setup", path_of(p)
+    made_by_admin(p, "setup.worker", "设置测试二", "community_worker", "321271002001")
     check_page(p)
     shot(p, "setup-password")
     fill(p, "new_password", "Holder-Own-Pass-2026")

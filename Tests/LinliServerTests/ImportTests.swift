@@ -183,11 +183,11 @@ struct ImportTests {
                 let text = ([Fixture.header] + (0..<3).map { f.row($0) }).map { $0.joined(separator: ",") }.joined(separator: "\r\n")
                 let gb = try #require(gb18030(text))
                 #expect(gb != Data(text.utf8) && String(data: gb, encoding: .utf8) == nil, "really GB18030 bytes")
-                FileManager.default.createFile(atPath: dir + "gb.csv", contents: gb)
+                _ = FileManager.default.createFile(atPath: dir + "gb.csv", contents: gb)
                 let plan = try await engine(app).validate(file: dir + "gb.csv")
                 #expect(plan.badRows == 0 && plan.newResidents == 3, "\(plan.problems.prefix(3))")
                 let mixed = gb + Data("\r\n".utf8) + Data(f.row(3).joined(separator: ",").utf8)
-                FileManager.default.createFile(atPath: dir + "mixed.csv", contents: mixed)
+                _ = FileManager.default.createFile(atPath: dir + "mixed.csv", contents: mixed)
                 let m = try await engine(app).validate(file: dir + "mixed.csv")
                 #expect(m.badRows == 1 && m.problems.first?.row == 5 && m.problems.first?.message.contains("编码") == true, "\(m.problems.prefix(3))")
             }
@@ -200,7 +200,7 @@ struct ImportTests {
             try await withScratch { dir in
                 let before = try await app.rowCount("residents")
                 func refusal(_ name: String, _ data: Data? = nil) async -> SheetError? {
-                    if let data { FileManager.default.createFile(atPath: dir + name, contents: data) }
+                    if let data { _ = FileManager.default.createFile(atPath: dir + name, contents: data) }
                     do { _ = try await engine(app).validate(file: dir + name); return nil } catch { return error as? SheetError }
                 }
                 // An executable renamed .xlsx.
@@ -222,7 +222,7 @@ struct ImportTests {
                 guard case .zipBomb = await refusal("bomb.xlsx") else { Issue.record("zip bomb not refused"); return }
                 // A 2 GB file (sparse: no disk used) is refused by its size before it is read.
                 let huge = dir + "huge.csv"
-                FileManager.default.createFile(atPath: huge, contents: Data("姓名\n".utf8))
+                _ = FileManager.default.createFile(atPath: huge, contents: Data("姓名\n".utf8))
                 let h = try FileHandle(forWritingTo: URL(fileURLWithPath: huge))
                 try h.truncate(atOffset: 2 << 30)
                 try h.close()

@@ -141,7 +141,7 @@ public struct RequestQueries: Sendable {
         // Open requests are few next to the history: the (status, due_at) index finds them.
         let longest = try await sql.select().column(SQLFunction("max", args: SQLColumn("limit_hours")), as: "h").from("request_categories").first()
         let hours = try longest?.decode(column: "h", as: Int?.self) ?? 72
-        let horizon = now + Int64(hours ?? 72) * 3600 / 4 + 1
+        let horizon = now + Int64(hours) * 3600 / 4 + 1
         let rows = try await scope.apply(sql.select().columns("id", "community_code", "reported_at", "due_at").from("requests")
             .where("status", .in, RequestQueries.openStatuses).where("due_at", .lessThanOrEqual, SQLBind(horizon))
             .where(SQLRaw("4 * (due_at - \(now)) <= due_at - reported_at")), sqlite: db.isSQLite)

@@ -74,7 +74,7 @@ struct ResidentsAPI: RouteCollection {
     func show(req: Request) throws -> EventLoopFuture<Response> {
         try req.require(.registryRead)
         let id = try req.pathUUID(), scope = req.registryScope, today = req.application.linli.today()
-        func respond(_ r: ResidentRecord) -> Response {
+        @Sendable func respond(_ r: ResidentRecord) -> Response {
             let response = Response(status: .ok)
             response.headers.contentType = .json
             response.body = .init(buffer: ByteBuffer(bytes: ResidentDTO(r, today: today).json()))

@@ -51,11 +51,10 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String,
-                    file: String, function: String, line: UInt) {
+    public func log(event: LogEvent) {
         var fields = metadata
-        if let extra { fields.merge(extra) { $1 } }
-        sink(Self.render(level: level, label: label, message: "\(message)", fields: fields, at: Date()))
+        if let extra = event.metadata { fields.merge(extra) { $1 } }
+        sink(Self.render(level: event.level, label: label, message: "\(event.message)", fields: fields, at: Date()))
     }
 
     static func render(level: Logger.Level, label: String, message: String, fields: Logger.Metadata, at date: Date) -> String {

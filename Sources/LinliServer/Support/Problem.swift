@@ -47,12 +47,11 @@ struct ProblemMiddleware: Middleware {
     // A future-based middleware: an async one would cost every request a hop onto a Swift task.
     func respond(to request: Request, chainingTo next: any Responder) -> EventLoopFuture<Response> {
         next.respond(to: request).flatMapError { error in
-            var problem = Self.problem(for: error, request: request)
+            let found = Self.problem(for: error, request: request)
             // A known path asked with a method it does not have: 405 and the methods it has.
-            let allowed = problem.status == 404 && request.route == nil ? Self.methods(for: request) : []
-            if !allowed.isEmpty {
-                problem = Problem(title: "Method Not Allowed", status: 405, detail: "该地址不支持 \(request.method.rawValue) 请求，可用：\(allowed.joined(separator: "、"))")
-            }
+            let allowed = found.status == 404 && request.route == nil ? Self.methods(for: request) : []
+            let problem = allowed.isEmpty ? found
+                : Problem(title: "Method Not Allowed", status: 405, detail: "该地址不支持 \(request.method.rawValue) 请求，可用：\(allowed.joined(separator: "、"))")
             let response = Response(status: HTTPResponseStatus(statusCode: problem.status))
             if !allowed.isEmpty { response.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", ")) }
             // A handler that refuses its method itself (a literal path shadowed by a parameter route).

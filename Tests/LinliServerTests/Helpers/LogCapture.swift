@@ -34,10 +34,9 @@ enum LogCapture {
             set { metadata[key] = newValue }
         }
 
-        func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String,
-                 file: String, function: String, line: UInt) {
-            let all = metadata.merging(extra ?? [:]) { $1 }
-            let text = "\(level) \(label) \(message) \(all)"
+        func log(event: LogEvent) {
+            let all = metadata.merging(event.metadata ?? [:]) { $1 }
+            let text = "\(event.level) \(label) \(event.message) \(all)"
             if LogCapture.active.withLockedValue({ $0 }) > 0 { LogCapture.lines.withLockedValue { $0.append(text) } }
         }
     }

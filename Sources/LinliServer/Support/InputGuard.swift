@@ -79,6 +79,9 @@ struct InputGuard: Middleware {
                                      parameters: Int? = nil) -> ProblemError? where C.Element == UInt8 {
         guard bytes.count <= bytesLimit else { return tooLarge(bytesLimit) }
         let maxParameters = parameters ?? limits.formParameters
+        // Where the count limit is the tighter one (query strings), no key can pass the repeat limit
+        // before it, and every request is spared the dictionary.
+        let countRepeats = maxParameters > limits.repeatsOfOneKey
         var count = 0
         var repeats: [String: Int] = [:]
         var start = bytes.startIndex
@@ -96,9 +99,11 @@ struct InputGuard: Middleware {
                 return .badRequest(field, "参数名过长（最多 \(limits.keyBytes) 字节）")
             }
             guard let key = decode(pair[..<eq]) else { return .badRequest(field, "参数编码无效：须为 UTF-8 的百分号编码") }
-            let n = repeats[key, default: 0] + 1
-            guard n <= limits.repeatsOfOneKey else { return .badRequest(key, "参数 \(key) 重复过多（最多 \(limits.repeatsOfOneKey) 次）") }
-            repeats[key] = n
+            if countRepeats {
+                let n = repeats[key, default: 0] + 1
+                guard n <= limits.repeatsOfOneKey else { return .badRequest(key, "参数 \(key) 重复过多（最多 \(limits.repeatsOfOneKey) 次）") }
+                repeats[key] = n
+            }
             if let u = TextInput.firstRefused(in: key) { return .badRequest(field, "参数名" + TextInput.message(for: u)) }
             guard eq < pair.endIndex else { continue }
             guard let value = decode(pair[pair.index(after: eq)...]) else {

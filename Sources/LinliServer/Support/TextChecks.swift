@@ -22,7 +22,8 @@ enum JSONText {
 
     static func firstRefused(in bytes: UnsafeRawBufferPointer) -> Refused? {
         var depth = 0, values = 1, i = 0
-        var lastString: Range<Int>?, lastKey: String?
+        // Keys are kept as ranges and read only for a refusal's message: most bodies pass.
+        var lastString: Range<Int>?, lastKeyRange: Range<Int>?
         let n = bytes.count
         while i < n {
             let b = bytes[i]
@@ -37,12 +38,13 @@ enum JSONText {
                 guard j < n else { return nil }
                 lastString = start..<j
                 if special, let u = refusedScalar(UnsafeRawBufferPointer(rebasing: bytes[start..<j])) {
+                    let lastKey = lastKeyRange.map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
                     let field = lastKey ?? "body"
                     return Refused(field: field, message: (lastKey.map { "「\($0)」" } ?? "") + TextInput.message(for: u))
                 }
                 i = j
             case UInt8(ascii: ":"):
-                if let r = lastString { lastKey = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[r]), as: UTF8.self) }
+                lastKeyRange = lastString
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 depth += 1
                 guard depth <= maxDepth else { return Refused(field: "body", message: "JSON 嵌套层数过多（最多 \(maxDepth) 层）") }

@@ -41,7 +41,7 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
         app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
         config.databasePoolSize = 4 * Array(app.eventLoopGroup.makeIterator()).count
     }
-    app.migrations.add(LinliMigrations.all)
+    app.migrations.add(Capabilities.migrations)
     try await SQLiteSetup.configure(app.db)
 
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
@@ -63,35 +63,8 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
 }
 
 func routes(_ app: Application) async throws {
-    try app.register(collection: SystemAPI())
-    app.get("metrics", use: metricsPage)
-    let v1 = app.grouped("api", "v1").grouped(BearerAuthenticator())
-    // Made in the background: every command builds the routes, and only sign-ins need it.
-    let decoy = DecoyHash(app)
-    let signIns = RateLimiter(limit: app.linli.signInLimit, window: app.linli.signInWindow)
-    app.signInThrottle = SignInThrottle(free: app.linli.lockoutThreshold, base: app.linli.lockoutBaseDelay, cap: app.linli.lockoutDuration)
-    try app.register(collection: WebPages(limiter: signIns, decoyHash: decoy))
-    try app.register(collection: ImportPages())
-    try app.register(collection: RegistryPages())
-    try v1.register(collection: AuthAPI(limiter: signIns, decoyHash: decoy))
-    try v1.register(collection: FirstSignInAPI())
-    try app.register(collection: SetupPages())
-    try v1.register(collection: DivisionsAPI())
-    try v1.register(collection: BuildingsAPI())
-    try v1.register(collection: ResidentsAPI())
-    try v1.register(collection: AccountsAPI())
-    try v1.register(collection: AuditAPI())
-    // The portal's reports and the API's anonymous ones count against the same limit.
-    let anonymousSubmits = RateLimiter(limit: app.linli.anonymousSubmitLimit, window: 3600)
-    app.trackingGuard = TrackingGuard(app.linli)
-    try v1.register(collection: RequestsAPI(submitLimiter: anonymousSubmits))
-    try app.register(collection: RequestPages())
-    try app.register(collection: PortalPages(submitLimiter: anonymousSubmits))
-    try app.register(collection: Open311API(submitLimiter: RateLimiter(limit: app.linli.open311SubmitLimit, window: 3600)))
-    try v1.register(collection: ImportAPI())
-    try v1.register(collection: IndicatorsAPI())
-    try v1.register(collection: CareAPI())
-    try app.register(collection: IndicatorPages())
-    try app.register(collection: CarePages())
-    v1.get("stats", use: SystemAPI().stats)
+    // Each capability adds its own routes, each declared with what it needs (`Routes`).
+    for capability in Capabilities.all {
+        try capability.routes(CapabilityRoutes(app, capability: capability.name))
+    }
 }

@@ -5,15 +5,15 @@ import LinliData
 import Vapor
 
 /// `/api/v1/accounts`: the security administrator's work — accounts, roles and scopes.
-struct AccountsAPI: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
+struct AccountsAPI {
+    func boot(_ routes: Routes) {
         let accounts = routes.grouped("accounts")
-        accounts.get(use: list)
-        accounts.post(use: create)
-        accounts.get(":id", use: show)
-        accounts.patch(":id", use: update)
-        accounts.post(":id", "password", use: resetPassword)
-        routes.get("exports", "accounts", use: export)
+        accounts.get(needs: .permission(.accountsManage), use: list)
+        accounts.post(needs: .permission(.accountsManage), use: create)
+        accounts.get(":id", needs: .permission(.accountsManage), use: show)
+        accounts.patch(":id", needs: .permission(.accountsManage), use: update)
+        accounts.post(":id", "password", needs: .permission(.accountsManage), use: resetPassword)
+        routes.get("exports", "accounts", needs: .permission(.accountsManage), use: export)
     }
 
     /// Every account as a file, for the security administrator's records (no password or secret in it). Audited.

@@ -5,12 +5,12 @@ import LinliData
 import Vapor
 
 /// `/api/v1/audit`: the audit administrator reads and verifies the log. There is no route that changes it.
-struct AuditAPI: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
+struct AuditAPI {
+    func boot(_ routes: Routes) {
         let audit = routes.grouped("audit")
-        audit.get(use: search)
-        audit.get("verify", use: verify)
-        routes.get("exports", "audit", use: export)
+        audit.get(needs: .permission(.auditRead), use: search)
+        audit.get("verify", needs: .permission(.auditRead), use: verify)
+        routes.get("exports", "audit", needs: .permission(.auditRead), use: export)
     }
 
     struct EntryDTO: Encodable, Sendable {

@@ -5,17 +5,17 @@ import LinliData
 import Vapor
 
 /// `/api/v1/auth`: sign-in for API clients, sign-out, who am I, change my password.
-struct AuthAPI: RouteCollection {
+struct AuthAPI {
     let limiter: RateLimiter
     /// A bcrypt hash of a random string, checked against when the username is unknown.
     let decoyHash: DecoyHash
 
-    func boot(routes: any RoutesBuilder) throws {
+    func boot(_ routes: Routes) {
         let auth = routes.grouped("auth")
-        auth.post("token", use: token)
-        auth.post("logout", use: logout)
-        auth.get("me", use: me)
-        auth.post("password", use: changePassword)
+        auth.post("token", needs: .open, use: token)
+        auth.post("logout", needs: .signedIn, use: logout)
+        auth.get("me", needs: .signedIn, use: me)
+        auth.post("password", needs: .signedIn, use: changePassword)
     }
 
     struct TokenInput: Decodable {

@@ -5,20 +5,20 @@ import LinliData
 import Vapor
 
 /// `/api/v1/buildings` and `/api/v1/households`.
-struct BuildingsAPI: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
+struct BuildingsAPI {
+    func boot(_ routes: Routes) {
         let buildings = routes.grouped("buildings")
-        buildings.get(use: listBuildings)
-        buildings.post(use: createBuilding)
-        buildings.get(":id", use: showBuilding)
-        buildings.patch(":id", use: updateBuilding)
+        buildings.get(needs: .permission(.registryRead), use: listBuildings)
+        buildings.post(needs: .permission(.registryWrite), use: createBuilding)
+        buildings.get(":id", needs: .permission(.registryRead), use: showBuilding)
+        buildings.patch(":id", needs: .permission(.registryWrite), use: updateBuilding)
         let households = routes.grouped("households")
-        households.get(use: listHouseholds)
-        households.post(use: createHousehold)
-        households.get(":id", use: showHousehold)
-        households.patch(":id", use: updateHousehold)
-        routes.get("exports", "buildings", use: exportBuildings)
-        routes.get("exports", "households", use: exportHouseholds)
+        households.get(needs: .permission(.registryRead), use: listHouseholds)
+        households.post(needs: .permission(.registryWrite), use: createHousehold)
+        households.get(":id", needs: .permission(.registryRead), use: showHousehold)
+        households.patch(":id", needs: .permission(.registryWrite), use: updateHousehold)
+        routes.get("exports", "buildings", needs: .permission(.registryRead), use: exportBuildings)
+        routes.get("exports", "households", needs: .permission(.registryRead), use: exportHouseholds)
     }
 
     /// The buildings list as a file (the list's filters), audited.

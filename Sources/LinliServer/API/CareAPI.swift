@@ -5,22 +5,22 @@ import Vapor
 
 /// `/api/v1/care`: 居家养老 — the roll of elders (derived from the registry), assessments, plans, service
 /// records, emergency calls, facilities and figures. Scoped and audited like the registry.
-struct CareAPI: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
+struct CareAPI {
+    func boot(_ routes: Routes) {
         let care = routes.grouped("care")
-        care.get("elders", use: roll)
-        care.get("elders", ":id", use: file)
-        care.post("elders", ":id", "assessments", use: assess)
-        care.put("elders", ":id", "plan", use: savePlan)
-        care.post("elders", ":id", "records", use: addRecord)
-        care.get("assessments", ":id", use: fullAssessment)
-        care.get("calls", use: calls)
-        care.post("calls", use: logCall)
-        care.patch("calls", ":id", use: actOnCall)
-        care.get("facilities", use: facilities)
-        care.post("facilities", use: createFacility)
-        care.patch("facilities", ":id", use: updateFacility)
-        care.get("figures", use: figures)
+        care.get("elders", needs: .permission(.careRead), use: roll)
+        care.get("elders", ":id", needs: .permission(.careRead), use: file)
+        care.post("elders", ":id", "assessments", needs: .permission(.careWrite), use: assess)
+        care.put("elders", ":id", "plan", needs: .permission(.careWrite), use: savePlan)
+        care.post("elders", ":id", "records", needs: .permission(.careWrite), use: addRecord)
+        care.get("assessments", ":id", needs: .permission(.careFullView), use: fullAssessment)
+        care.get("calls", needs: .permission(.careRead), use: calls)
+        care.post("calls", needs: .permission(.careWrite), use: logCall)
+        care.patch("calls", ":id", needs: .permission(.careWrite), use: actOnCall)
+        care.get("facilities", needs: .permission(.careRead), use: facilities)
+        care.post("facilities", needs: .permission(.careFacilities), use: createFacility)
+        care.patch("facilities", ":id", needs: .permission(.careFacilities), use: updateFacility)
+        care.get("figures", needs: .permission(.careRead), use: figures)
     }
 
     /// The caller's scope, or `division` inside it (404 outside).

@@ -5,19 +5,20 @@ import LinliData
 import Vapor
 
 /// `/api/v1/divisions` and `/api/v1/grids`: the administrative tree. The tree itself is public.
-struct DivisionsAPI: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
+struct DivisionsAPI {
+    func boot(_ routes: Routes) {
         let divisions = routes.grouped("divisions")
-        divisions.get(use: tree)
-        divisions.post(use: create)
-        divisions.get(":code", use: show)
-        divisions.patch(":code", use: update)
+        divisions.get(needs: .open, use: tree)
+        divisions.post(needs: .permission(.divisionsWrite), use: create)
+        divisions.get(":code", needs: .open, use: show)
+        divisions.patch(":code", needs: .permission(.divisionsWrite), use: update)
         let grids = routes.grouped("grids")
-        grids.get(use: listGrids)
-        grids.post(use: createGrid)
-        grids.get(":code", use: showGrid)
-        grids.patch(":code", use: updateGrid)
-        routes.get("parks", use: parks)
+        grids.get(needs: .open, use: listGrids)
+        grids.post(needs: .permission(.divisionsWrite), use: createGrid)
+        grids.get(":code", needs: .open, use: showGrid)
+        grids.patch(":code", needs: .permission(.divisionsWrite), use: updateGrid)
+        routes.get("parks", needs: .open, use: parks)
+        routes.get("stats", needs: .permission(.registryRead), use: SystemAPI().stats)
     }
 
     /// The whole tree from the district down (`depth` 1–4 levels), names, codes and levels only.

@@ -74,11 +74,12 @@ enum FirstSignIn {
 
 /// `/api/v1/auth/setup`: the first sign-in steps, for the token that `POST /api/v1/auth/token` answered
 /// with `setup_required: true`.
-struct FirstSignInAPI: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
+struct FirstSignInAPI {
+    func boot(_ routes: Routes) {
+        // Any signed-in account may call them (409 once set up).
         let setup = routes.grouped("auth", "setup")
-        setup.post(use: setPassword)
-        setup.post("confirm", use: confirm)
+        setup.post(needs: .signedIn, use: setPassword)
+        setup.post("confirm", needs: .signedIn, use: confirm)
     }
 
     struct PasswordInput: Decodable {

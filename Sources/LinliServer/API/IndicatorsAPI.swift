@@ -4,12 +4,12 @@ import LinliData
 import Vapor
 
 /// `/api/v1/indicators`: the plan's targets for a division of one's area, their series, and the table as a file.
-struct IndicatorsAPI: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
+struct IndicatorsAPI {
+    func boot(_ routes: Routes) {
         let indicators = routes.grouped("indicators")
-        indicators.get(use: list)
-        indicators.get("export", use: export)
-        indicators.get(":indicator", "series", use: series)
+        indicators.get(needs: .permission(.indicatorsRead), use: list)
+        indicators.get("export", needs: .permission(.indicatorsRead), use: export)
+        indicators.get(":indicator", "series", needs: .permission(.indicatorsRead), use: series)
     }
 
     func list(req: Request) async throws -> JSONBody<IndicatorsDTO> {
@@ -19,7 +19,7 @@ struct IndicatorsAPI: RouteCollection {
 
     func series(req: Request) async throws -> JSONBody<SeriesDTO> {
         try req.require(.indicatorsRead)
-        guard let code = req.parameters.get("indicator"), let definition = IndicatorCatalog.definition(code) else {
+        guard let code = req.parameters.get("indicator"), let definition = Capabilities.indicatorCatalog.definition(code) else {
             throw RegistryError.notFound("指标")
         }
         let division = try await IndicatorFlow.division(req)

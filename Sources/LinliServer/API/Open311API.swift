@@ -5,16 +5,17 @@ import Vapor
 
 /// Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) under `/open311/v2/`, in JSON and XML,
 /// so that existing GeoReport clients work unchanged. Errors use the spec's own body, not problem+json.
-struct Open311API: RouteCollection {
+struct Open311API {
     let submitLimiter: RateLimiter
 
-    func boot(routes: any RoutesBuilder) throws {
+    func boot(_ routes: Routes) {
+        // Reads are public; a submission needs an API key, which the handler checks (Open311's own error format).
         let root = routes.grouped("open311")
-        root.get(":resource", use: wrap(discovery))
+        root.get(":resource", needs: .open, use: wrap(discovery))
         let v2 = root.grouped("v2")
-        v2.get(":resource", use: wrap(collection))
-        v2.get(":resource", ":file", use: wrap(member))
-        v2.on(.POST, ":resource", body: .collect(maxSize: "64kb"), use: wrap(post))
+        v2.get(":resource", needs: .open, use: wrap(collection))
+        v2.get(":resource", ":file", needs: .open, use: wrap(member))
+        v2.on(.POST, ":resource", needs: .open, body: .collect(maxSize: "64kb"), use: wrap(post))
     }
 
     enum Format: String { case json, xml }

@@ -4,29 +4,31 @@ import LinliData
 import Vapor
 
 /// `/api/v1/requests`: residents' requests and grid events, handled to the end with a visible trail.
-struct RequestsAPI: RouteCollection {
+struct RequestsAPI {
     let submitLimiter: RateLimiter
 
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get("request-categories", use: categories)
-        routes.patch("request-categories", ":code", use: updateCategory)
-        routes.get("departments", use: departments)
+    func boot(_ routes: Routes) {
+        routes.get("request-categories", needs: .open, use: categories)
+        routes.patch("request-categories", ":code", needs: .permission(.categoriesManage), use: updateCategory)
+        routes.get("departments", needs: .permission(.requestsRead), use: departments)
         let requests = routes.grouped("requests")
-        requests.get(use: list)
-        requests.on(.POST, body: .collect(maxSize: "64kb"), use: submit)
-        requests.get("supervision", use: supervision)
-        requests.get("figures", use: figures)
+        requests.get(needs: .permission(.requestsRead), use: list)
+        // Open to anyone (a resident's report); a signed-in account reports as itself.
+        requests.on(.POST, needs: .anonymousOr(.requestsRead), body: .collect(maxSize: "64kb"), use: submit)
+        requests.get("supervision", needs: .permission(.requestsSupervise), use: supervision)
+        requests.get("figures", needs: .permission(.requestsRead), use: figures)
         // Not under /requests: a path of its own cannot be taken for a request's id by any method.
-        routes.get("exports", "requests", use: export)
-        requests.get(":id", use: show)
+        routes.get("exports", "requests", needs: .permission(.requestsRead), use: export)
+        requests.get(":id", needs: .permission(.requestsRead), use: show)
         // Photos ride with the step: a multipart body of up to six images of 5 MB.
-        requests.on(.POST, ":id", "actions", body: .collect(maxSize: "32mb"), use: act)
-        requests.get(":id", "contact", use: contact)
-        requests.get(":id", "photos", ":photo", use: photo)
+        requests.on(.POST, ":id", "actions", needs: .permission(.requestsHandle), body: .collect(maxSize: "32mb"), use: act)
+        requests.get(":id", "contact", needs: .permission(.requestsHandle), use: contact)
+        requests.get(":id", "photos", ":photo", needs: .permission(.requestsRead), use: photo)
+        // Open to anyone with the number and access code; refused otherwise as not found.
         let track = requests.grouped("track", ":number")
-        track.get(use: trackShow)
-        track.post("rating", use: trackRate)
-        track.post("reopen", use: trackReopen)
+        track.get(needs: .open, use: trackShow)
+        track.post("rating", needs: .open, use: trackRate)
+        track.post("reopen", needs: .open, use: trackReopen)
     }
 
     // MARK: Categories

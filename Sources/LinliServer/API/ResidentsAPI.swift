@@ -5,17 +5,17 @@ import LinliData
 import Vapor
 
 /// `/api/v1/residents`: the population registry.
-struct ResidentsAPI: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
+struct ResidentsAPI {
+    func boot(_ routes: Routes) {
         let residents = routes.grouped("residents")
-        residents.get(use: list)
-        routes.get("exports", "residents", use: export)
-        residents.post(use: create)
-        residents.get(":id", use: show)
-        residents.patch(":id", use: update)
-        residents.get(":id", "events", use: history)
-        residents.post(":id", "events", use: recordEvent)
-        residents.get(":id", "full", use: full)
+        residents.get(needs: .permission(.registryRead), use: list)
+        routes.get("exports", "residents", needs: .permission(.registryRead), use: export)
+        residents.post(needs: .permission(.registryWrite), use: create)
+        residents.get(":id", needs: .permission(.registryRead), use: show)
+        residents.patch(":id", needs: .permission(.registryWrite), use: update)
+        residents.get(":id", "events", needs: .permission(.registryRead), use: history)
+        residents.post(":id", "events", needs: .permission(.registryWrite), use: recordEvent)
+        residents.get(":id", "full", needs: .permission(.registryFullView), use: full)
     }
 
     /// Everyone in one's area (or `division` inside it) as .xlsx or .csv, numbers masked; audited.

@@ -5,12 +5,13 @@ import LinliData
 import Vapor
 
 /// Health, the API contract and the registry's headline figures.
-struct SystemAPI: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        routes.get("healthz", use: health)
+struct SystemAPI {
+    func boot(_ routes: Routes) {
+        routes.get("healthz", needs: .open, use: health)
         // Liveness without touching the database: also the framework's own speed limit in benchmarks.
-        routes.get("livez") { _ in "ok" }
-        routes.get("api", "openapi.yaml", use: contract)
+        routes.get("livez", needs: .open) { _ in "ok" }
+        routes.get("api", "openapi.yaml", needs: .open, use: contract)
+        routes.get("metrics", needs: .open, use: metricsPage)
     }
 
     struct Health: Encodable, Sendable {

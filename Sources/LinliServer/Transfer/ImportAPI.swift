@@ -5,14 +5,14 @@ import Vapor
 
 /// `/api/v1/imports`: upload a residents' file (multipart, field `file`), follow its check, download
 /// the report, confirm. Nothing is written before the confirmation.
-struct ImportAPI: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
+struct ImportAPI {
+    func boot(_ routes: Routes) {
         let imports = routes.grouped("imports")
-        imports.on(.POST, "residents", body: .collect(maxSize: ByteCount(value: ImportFlow.maxUpload)), use: upload)
-        imports.get("template", use: template)
-        imports.get(":id", use: show)
-        imports.get(":id", "report", use: report)
-        imports.post(":id", "confirm", use: confirm)
+        imports.on(.POST, "residents", needs: .permission(.registryWrite), body: .collect(maxSize: ByteCount(value: ImportFlow.maxUpload)), use: upload)
+        imports.get("template", needs: .permission(.registryWrite), use: template)
+        imports.get(":id", needs: .permission(.registryWrite), use: show)
+        imports.get(":id", "report", needs: .permission(.registryWrite), use: report)
+        imports.post(":id", "confirm", needs: .permission(.registryWrite), use: confirm)
     }
 
     func upload(req: Request) async throws -> Response {
@@ -48,17 +48,17 @@ struct ImportAPI: RouteCollection {
 
 /// The web page for community workers: upload, see the check with every bad row, download the
 /// report, confirm, watch the progress (the page refreshes itself while work runs; no script).
-struct ImportPages: RouteCollection {
+struct ImportPages {
     static let crumbs = [Crumb("工作台", "/console"), Crumb("导入居民信息")]
 
-    func boot(routes: any RoutesBuilder) throws {
-        let web = routes.grouped(CookieAuthenticator()).grouped(WebErrorMiddleware()).grouped("console", "import")
-        web.get(use: form)
-        web.on(.POST, body: .collect(maxSize: ByteCount(value: ImportFlow.maxUpload)), use: upload)
-        web.get("template", use: template)
-        web.get(":id", use: status)
-        web.get(":id", "report", use: report)
-        web.post(":id", "confirm", use: confirm)
+    func boot(_ routes: Routes) {
+        let web = routes.grouped("console", "import")
+        web.get(needs: .permission(.registryWrite), use: form)
+        web.on(.POST, needs: .permission(.registryWrite), body: .collect(maxSize: ByteCount(value: ImportFlow.maxUpload)), use: upload)
+        web.get("template", needs: .permission(.registryWrite), use: template)
+        web.get(":id", needs: .permission(.registryWrite), use: status)
+        web.get(":id", "report", needs: .permission(.registryWrite), use: report)
+        web.post(":id", "confirm", needs: .permission(.registryWrite), use: confirm)
     }
 
     private func signedIn(_ req: Request) throws -> String? {

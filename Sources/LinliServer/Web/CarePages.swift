@@ -6,21 +6,20 @@ import Vapor
 /// The console's 居家养老 pages: the roll with its filters, an elder's care file with the assessment, plan,
 /// record and call forms, the emergency calls and the facilities. Forms post with the CSRF token; the data
 /// layer is the API's, so scope, rules and audit are the same.
-struct CarePages: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let web = routes.grouped(CookieAuthenticator()).grouped(WebErrorMiddleware())
-        let care = web.grouped("console", "care")
-        care.get(use: roll)
-        care.get("calls", use: calls)
-        care.post("calls", ":id", use: actOnCall)
-        care.get("facilities", use: facilities)
-        care.post("facilities", use: createFacility)
-        care.get("assessments", ":id", use: fullAssessment)
-        care.get(":id", use: file)
-        care.post(":id", "assessments", use: assess)
-        care.post(":id", "plan", use: savePlan)
-        care.post(":id", "records", use: addRecord)
-        care.post(":id", "calls", use: logCall)
+struct CarePages {
+    func boot(_ routes: Routes) {
+        let care = routes.grouped("console", "care")
+        care.get(needs: .permission(.careRead), use: roll)
+        care.get("calls", needs: .permission(.careRead), use: calls)
+        care.post("calls", ":id", needs: .permission(.careWrite), use: actOnCall)
+        care.get("facilities", needs: .permission(.careRead), use: facilities)
+        care.post("facilities", needs: .permission(.careFacilities), use: createFacility)
+        care.get("assessments", ":id", needs: .permission(.careFullView), use: fullAssessment)
+        care.get(":id", needs: .permission(.careRead), use: file)
+        care.post(":id", "assessments", needs: .permission(.careWrite), use: assess)
+        care.post(":id", "plan", needs: .permission(.careWrite), use: savePlan)
+        care.post(":id", "records", needs: .permission(.careWrite), use: addRecord)
+        care.post(":id", "calls", needs: .permission(.careWrite), use: logCall)
     }
 
     static let crumbs = [Crumb("工作台", "/console"), Crumb("居家养老", "/console/care")]

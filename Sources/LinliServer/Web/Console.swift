@@ -49,23 +49,10 @@ struct Crumb: Sendable {
 /// The console's page shell: header with the sections the role may use, breadcrumbs, the page's body.
 /// Everything inserted as text goes through `HTML.escape`; bodies are built from escaped parts.
 enum Console {
-    struct Section: Sendable {
-        let label: String
-        let href: String
-        let needs: Permission?
-    }
+    typealias Section = ConsoleSection
 
-    /// The console's sections, in the order of the navigation bar.
-    static let sections: [Section] = [
-        Section(label: "工作台", href: "/console", needs: nil),
-        Section(label: "居民", href: "/console/residents", needs: .registryRead),
-        Section(label: "区划楼栋", href: "/console/divisions", needs: .registryRead),
-        Section(label: "诉求事项", href: "/console/requests", needs: .requestsRead),
-        Section(label: "督办", href: "/console/requests/board", needs: .requestsSupervise),
-        Section(label: "居家养老", href: "/console/care", needs: .careRead),
-        Section(label: "规划指标", href: "/console/indicators", needs: .indicatorsRead),
-        Section(label: "导入", href: "/console/import", needs: .registryWrite),
-    ]
+    /// The console's sections, in the order of the navigation bar: each capability's own.
+    static var sections: [Section] { Capabilities.sections }
 
     static func page(_ req: Request, _ user: WebUser?, title: String, crumbs: [Crumb] = [], body: String,
                      status: HTTPResponseStatus = .ok, wide: Bool = true, head: String = "") -> Response {

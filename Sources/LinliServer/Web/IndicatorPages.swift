@@ -5,12 +5,12 @@ import Vapor
 
 /// `/console/indicators`: the plan's targets for one's area (or a division inside it, `?division=`),
 /// with status colours, trends, communities ranked, the population structure, and the table as Excel or CSV.
-struct IndicatorPages: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let web = routes.grouped(CookieAuthenticator()).grouped(WebErrorMiddleware()).grouped("console")
-        web.get("indicators", use: dashboard)
-        web.get("indicators.xlsx") { try await Self.download($0, "xlsx") }
-        web.get("indicators.csv") { try await Self.download($0, "csv") }
+struct IndicatorPages {
+    func boot(_ routes: Routes) {
+        let web = routes.grouped("console")
+        web.get("indicators", needs: .permission(.indicatorsRead), use: dashboard)
+        web.get("indicators.xlsx", needs: .permission(.indicatorsRead)) { try await Self.download($0, "xlsx") }
+        web.get("indicators.csv", needs: .permission(.indicatorsRead)) { try await Self.download($0, "csv") }
     }
 
     static func download(_ req: Request, _ format: String) async throws -> Response {
@@ -22,8 +22,8 @@ struct IndicatorPages: RouteCollection {
         let user = try req.webUser()
         let p = user.principal
         let (table, division) = try await IndicatorFlow.table(req)
-        let rank = (try req.queryString("rank", maxLength: 60)).flatMap { IndicatorCatalog.definition($0) }.flatMap { $0.measured ? $0 : nil }
-            ?? IndicatorCatalog.definition("population.age_60_plus")!
+        let rank = (try req.queryString("rank", maxLength: 60)).flatMap { Capabilities.indicatorCatalog.definition($0) }.flatMap { $0.measured ? $0 : nil }
+            ?? Capabilities.indicatorCatalog.definition("population.age_60_plus")!
         let series = try await IndicatorQueries(req.db).series(division: division.code)
         let ancestors = try await ancestors(of: division, within: p.account.divisionCode, req)
         let body = IndicatorDashboard(table: table, division: division, rank: rank, series: series, ancestors: ancestors).html
@@ -92,7 +92,7 @@ struct IndicatorDashboard {
                                                                         ? "网格一级没有此指标（事项和社工按村/社区统计）" : "暂无数据") + "</figure>"
         let points = (series[rank.code] ?? []).compactMap { p in p.value.map { (label: p.period, value: $0) } }
         let line = SVGChart.line(title: "趋势：\(rank.name)（\(rank.unit)）", points: points, unit: rank.unit, target: rank.target?.value)
-        let options = IndicatorCatalog.all.filter(\.measured).map {
+        let options = Capabilities.indicatorCatalog.all.filter(\.measured).map {
             "<option value=\"\(e($0.code))\"\($0.code == rank.code ? " selected" : "")>\(e($0.name))</option>"
         }.joined()
         return """

@@ -13,18 +13,18 @@ import Vapor
 /// Progress page: `POST /track/rating` (`csrf`, `number`, `access_code`, `rating` 1–5, `comment`), button 提交评价;
 ///   `POST /track/reopen` (`csrf`, `number`, `access_code`, `note`), button 重新办理.
 /// Forms carry a CSRF token matched with a cookie of the page (no session is needed).
-struct PortalPages: RouteCollection {
+struct PortalPages {
     let submitLimiter: RateLimiter
     static let csrfCookie = "linli_portal_csrf"
 
-    func boot(routes: any RoutesBuilder) throws {
-        let web = routes.grouped(CookieAuthenticator()).grouped(WebErrorMiddleware())
-        web.get(use: home)
-        web.on(.POST, "report", body: .collect(maxSize: "64kb"), use: report)
-        web.get("track", use: trackPage)
-        web.post("track", use: track)
-        web.post("track", "rating", use: rate)
-        web.post("track", "reopen", use: reopen)
+    func boot(_ routes: Routes) {
+        // The residents' portal: no sign-in, forms checked against the page's CSRF cookie.
+        routes.get(needs: .open, use: home)
+        routes.on(.POST, "report", needs: .open, body: .collect(maxSize: "64kb"), use: report)
+        routes.get("track", needs: .open, use: trackPage)
+        routes.post("track", needs: .open, use: track)
+        routes.post("track", "rating", needs: .open, use: rate)
+        routes.post("track", "reopen", needs: .open, use: reopen)
     }
 
     /// Seconds a portal form stays good (its cookie's lifetime too).

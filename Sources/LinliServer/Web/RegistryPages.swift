@@ -10,21 +10,21 @@ import Vapor
 /// Form field names are the API's: `name`, `id_number`, `phone`, `household_number`, `relation`,
 /// `residence_status`, `tags`, `origin`, `occurred_on`, `note`, `version`, `kind`; search `q`.
 /// Buttons: 搜索, 登记, 保存修改, 显示完整号码, 记录变动.
-struct RegistryPages: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let web = routes.grouped(CookieAuthenticator()).grouped(WebErrorMiddleware()).grouped("console")
-        web.get("residents", use: residents)
-        web.get("residents", "new", use: newResident)
-        web.get("residents", "export", use: export)
-        web.post("residents", use: createResident)
-        web.get("residents", ":id", use: profile)
-        web.post("residents", ":id", "full", use: showFull)
-        web.get("residents", ":id", "edit", use: editResident)
-        web.post("residents", ":id", "edit", use: updateResident)
-        web.post("residents", ":id", "events", use: recordEvent)
-        web.get("divisions", use: division)
-        web.get("buildings", ":id", use: building)
-        web.get("households", ":id", use: household)
+struct RegistryPages {
+    func boot(_ routes: Routes) {
+        let web = routes.grouped("console")
+        web.get("residents", needs: .permission(.registryRead), use: residents)
+        web.get("residents", "new", needs: .permission(.registryWrite), use: newResident)
+        web.get("residents", "export", needs: .permission(.registryRead), use: export)
+        web.post("residents", needs: .permission(.registryWrite), use: createResident)
+        web.get("residents", ":id", needs: .permission(.registryRead), use: profile)
+        web.post("residents", ":id", "full", needs: .permission(.registryFullView), use: showFull)
+        web.get("residents", ":id", "edit", needs: .permission(.registryWrite), use: editResident)
+        web.post("residents", ":id", "edit", needs: .permission(.registryWrite), use: updateResident)
+        web.post("residents", ":id", "events", needs: .permission(.registryWrite), use: recordEvent)
+        web.get("divisions", needs: .permission(.registryRead), use: division)
+        web.get("buildings", ":id", needs: .permission(.registryRead), use: building)
+        web.get("households", ":id", needs: .permission(.registryRead), use: household)
     }
 
     // MARK: Search and lists

@@ -15,15 +15,15 @@ import Vapor
 ///   Buttons: 受理, 不予受理, 派遣, 开始处置, 办结, 核查, 结案, 回退, 上报上级.
 ///   `POST /console/requests/{id}/contact` (`csrf`), button 查看联系方式: the reporter's full contact, audited.
 /// `GET /console/requests/{id}/photos/{photo}` — a step's photo.
-struct RequestPages: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let web = routes.grouped(CookieAuthenticator()).grouped(WebErrorMiddleware()).grouped("console", "requests")
-        web.get(use: queue)
-        web.get("board", use: board)
-        web.get(":id", use: show)
-        web.on(.POST, ":id", "actions", body: .collect(maxSize: "32mb"), use: act)
-        web.post(":id", "contact", use: contact)
-        web.get(":id", "photos", ":photo", use: photo)
+struct RequestPages {
+    func boot(_ routes: Routes) {
+        let web = routes.grouped("console", "requests")
+        web.get(needs: .permission(.requestsRead), use: queue)
+        web.get("board", needs: .permission(.requestsSupervise), use: board)
+        web.get(":id", needs: .permission(.requestsRead), use: show)
+        web.on(.POST, ":id", "actions", needs: .permission(.requestsHandle), body: .collect(maxSize: "32mb"), use: act)
+        web.post(":id", "contact", needs: .permission(.requestsHandle), use: contact)
+        web.get(":id", "photos", ":photo", needs: .permission(.requestsRead), use: photo)
     }
 
     static let tabs: [(String, String)] = [("reported", "待受理"), ("accepted", "已受理"), ("dispatched", "已派遣"), ("in_progress", "处置中"),

@@ -5,12 +5,12 @@ import Vapor
 
 /// `/console/setup`: the console's first sign-in steps (see `FirstSignIn`). Every other console page
 /// sends a session still to be set up here.
-struct SetupPages: RouteCollection {
-    func boot(routes: any RoutesBuilder) throws {
-        let setup = routes.grouped(CookieAuthenticator()).grouped(WebErrorMiddleware()).grouped("console", "setup")
-        setup.get(use: page)
-        setup.post(use: setPassword)
-        setup.post("confirm", use: confirm)
+struct SetupPages {
+    func boot(_ routes: Routes) {
+        let setup = routes.grouped("console", "setup")
+        setup.get(needs: .signedIn, use: page)
+        setup.post(needs: .signedIn, use: setPassword)
+        setup.post("confirm", needs: .signedIn, use: confirm)
     }
 
     func page(req: Request) async throws -> Response {

@@ -5,20 +5,20 @@ import Vapor
 
 /// The console's entry: sign-in, the home page of each role, change password, sign-out.
 /// Rendered on the server, no script at all, every value HTML-escaped.
-struct WebPages: RouteCollection {
+struct WebPages {
     let limiter: RateLimiter
     let decoyHash: DecoyHash
 
-    func boot(routes: any RoutesBuilder) throws {
-        let web = routes.grouped(CookieAuthenticator())
-        web.get("login", use: loginPage)
-        web.post("login", use: login)
-        web.post("logout", use: logout)
-        let console = web.grouped(WebErrorMiddleware())
-        console.get("console", use: home)
-        console.get("console", "password", use: passwordPage)
-        console.post("console", "password", use: changePassword)
-        routes.get("assets", "console.css", use: stylesheet)
+    func boot(_ routes: CapabilityRoutes) {
+        // Signing in and out answer their own refusals (the form again, not an error page).
+        let signIn = routes.root.grouped(CookieAuthenticator()).answering(as: .page)
+        signIn.get("login", needs: .open, use: loginPage)
+        signIn.post("login", needs: .open, use: login)
+        signIn.post("logout", needs: .open, use: logout)
+        routes.pages.get("console", needs: .signedIn, use: home)
+        routes.pages.get("console", "password", needs: .signedIn, use: passwordPage)
+        routes.pages.post("console", "password", needs: .signedIn, use: changePassword)
+        routes.root.answering(as: .page).get("assets", "console.css", needs: .open, use: stylesheet)
     }
 
     func loginPage(req: Request) async throws -> Response {

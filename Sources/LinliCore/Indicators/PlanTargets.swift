@@ -1,0 +1,31 @@
+/// The targets of the plan whose data the platform does not hold yet: shown as "not measured" until the
+/// capability that holds the data moves its target into its own indicators.
+public enum PlanTargets {
+    static func notMeasured(_ code: String, _ name: String, _ numerator: String, _ denominator: String?, _ unit: String,
+                            _ target: IndicatorTarget, _ clause: String, needs: String) -> IndicatorDefinition {
+        IndicatorDefinition(code: code, name: name, group: "规划目标", numerator: numerator, denominator: denominator, unit: unit,
+                            target: target, clause: clause, needs: needs) { _ in nil }
+    }
+
+    /// The targets of the plan (MISSION's table) whose data the platform does not hold yet.
+    public static let definitions: [IndicatorDefinition] = [
+        notMeasured("plan.harmonious", "城乡和谐社区达标率", "达到和谐社区标准的村/社区数", "村/社区数", "%", .init(.atLeast, 100),
+                    "城乡和谐社区达标率达100%", needs: "每个村/社区的和谐社区达标评定记录（评定项目、结果、年度）"),
+        notMeasured("plan.self_government", "居民依法自治达标率", "民主自治达标的村/社区数", "村/社区数", "%", .init(.atLeast, 100),
+                    "居民依法自治达标率达100%", needs: "民主自治模块：居委会选举、议事会议（恳谈会/协调会/听证会/评议会）及其决议的记录"),
+        notMeasured("plan.election_held", "村(居)委会换届选举率", "按期完成换届选举的村(居)委会数", "应换届的村(居)委会数", "%",
+                    .init(.atLeast, 100), "村(居)委会换届选举率和一次性成功率均达100%", needs: "选举模块：选民名册、候选人、投票与计票记录"),
+        notMeasured("plan.election_first_ballot", "换届选举一次性成功率", "第一次投票即选举成功的村(居)委会数", "完成换届选举的村(居)委会数", "%",
+                    .init(.atLeast, 100), "村(居)委会换届选举率和一次性成功率均达100%", needs: "选举模块：每次投票的有效性与当选结果"),
+        notMeasured("plan.social_orgs", "社会组织数", "在册的社会组织", nil, "家", .init(.atLeast, 450),
+                    "培育发展社会组织达到450家以上", needs: "社会组织模块：社会组织登记（名称、类型、登记日期、所在社区）"),
+        notMeasured("plan.social_orgs_new", "年度新登记社会组织数", "当年登记的社会组织", nil, "家", .init(.atLeast, 40),
+                    "各镇(街道)直接培育和管理基层社区社会组织，每年登记40家以上", needs: "社会组织模块：社会组织登记日期"),
+        notMeasured("plan.volunteer_rate", "社区志愿者注册率", "注册的社区志愿者人数", "在册居民数", "%", .init(.atLeast, 15),
+                    "社区志愿者注册率占居民总人口比例达15%以上", needs: "志愿者模块：志愿者注册（MZ/T 061 字段）与居民的对应"),
+        notMeasured("plan.donation_points", "捐赠物资接收点覆盖率", "设有捐赠物资接收点的村/社区数", "村/社区数", "%", .init(.atLeast, 100),
+                    "“捐赠物资接收点”覆盖全区所有社区", needs: "社会救助模块：捐赠物资接收点登记（地点、所属社区）"),
+        notMeasured("plan.wireless", "社区无线网络覆盖率", "无线网络覆盖的村/社区数", "村/社区数", "%", .init(.atLeast, 100),
+                    "力争无线网络覆盖所有社区", needs: "设施模块：各村/社区服务场所的无线网络登记"),
+    ]
+}

@@ -1,0 +1,20 @@
+import LinliCore
+import LinliData
+import Vapor
+
+/// 规划指标: the plan's targets measured live for one's area, with their history and export.
+struct IndicatorsCapability: Capability {
+    let name = "indicators"
+
+    var migrations: [NumberedMigration] { [NumberedMigration(5, CreateIndicatorSnapshots())] }
+
+    func routes(_ routes: CapabilityRoutes) throws {
+        IndicatorsAPI().boot(routes.api)
+        IndicatorPages().boot(routes.pages)
+    }
+
+    var sections: [ConsoleSection] { [ConsoleSection(label: "规划指标", href: "/console/indicators", needs: .indicatorsRead)] }
+
+    /// The plan's targets no capability measures yet (each later capability moves its own out).
+    var indicators: [IndicatorDefinition] { PlanTargets.definitions }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import LinliCore
+import LinliData
+import Vapor
+
+/// One capability of the platform (the registry, requests, elderly care …): everything it adds to the
+/// platform, declared in one place. `configure`, the console's navigation, the home page, the indicators,
+/// `linli demo`, the OpenAPI contract and the security matrix all iterate over `Capabilities.all`;
+/// nothing shared is edited to add one. See docs/architecture.md, "Adding a capability".
+protocol Capability: Sendable {
+    /// Short English name: its folders, its contract file (`Resources/openapi/<name>.yaml`), its audit prefix.
+    var name: String { get }
+    /// Its migrations, each with the number of the release folder it came in (the order across capabilities).
+    var migrations: [NumberedMigration] { get }
+    /// Its API routes and pages, each with what it needs.
+    func routes(_ routes: CapabilityRoutes) throws
+    /// Its entries in the console's navigation bar, in order.
+    var sections: [ConsoleSection] { get }
+    /// What it puts on a user's home page (to-do tiles, figures, links); empty when the user has no part in it.
+    func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution
+    /// Its indicators (definitions from its LinliCore folder) and its part of their computation.
+    var indicators: [IndicatorDefinition] { get }
+    var indicatorCounts: (any IndicatorSource)? { get }
+    /// Its part of the demo district (`linli demo`), run in the order of the list.
+    var demo: (any DemoStep)? { get }
+    /// The audit actions it writes (its typed enum's cases).
+    var auditActions: [String] { get }
+}
+
+extension Capability {
+    var migrations: [NumberedMigration] { [] }
+    var sections: [ConsoleSection] { [] }
+    func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution { HomeContribution() }
+    var indicators: [IndicatorDefinition] { [] }
+    var indicatorCounts: (any IndicatorSource)? { nil }
+    var demo: (any DemoStep)? { nil }
+    var auditActions: [String] { [] }
+}
+
+/// An entry of the console's navigation bar.
+struct ConsoleSection: Sendable {
+    let label: String
+    let href: String
+    let needs: Permission?
+}
+
+/// A capability's part of a user's home page: to-do tiles first, then the area's figures, then links.
+struct HomeContribution: Sendable {
+    var todo: [Markup] = []
+    var figures: [Markup] = []
+    var links: [Markup] = []
+}
+
+/// Where a capability adds its routes.
+struct CapabilityRoutes {
+    /// `/api/v1`, signed in by a bearer token.
+    let api: Routes
+    /// Console and portal pages, signed in by the session cookie; errors answered as pages.
+    let pages: Routes
+    /// The bare root, for paths with their own rules (health, Open311, the sign-in form, the stylesheet).
+    let root: Routes
+    let app: Application
+
+    init(_ app: Application, capability: String) {
+        let table = app.routeTable
+        api = Routes(app.grouped("api", "v1").grouped(BearerAuthenticator()), surface: .api, capability: capability, table: table)
+        pages = Routes(app.grouped(CookieAuthenticator()).grouped(WebErrorMiddleware()), surface: .page, capability: capability, table: table)
+        root = Routes(app, surface: .api, capability: capability, table: table)
+        self.app = app
+    }
+}

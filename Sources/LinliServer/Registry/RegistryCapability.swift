@@ -1,0 +1,27 @@
+import LinliCore
+import LinliData
+import Vapor
+
+/// 人口基础信息库: divisions and grids, buildings, households, residents and their events.
+struct RegistryCapability: Capability {
+    let name = "registry"
+
+    var migrations: [NumberedMigration] {
+        [NumberedMigration(1, CreateDivisions()), NumberedMigration(1, CreateBuildingsAndHouseholds()), NumberedMigration(1, CreateResidents())]
+    }
+
+    func routes(_ routes: CapabilityRoutes) throws {
+        DivisionsAPI().boot(routes.api)
+        BuildingsAPI().boot(routes.api)
+        ResidentsAPI().boot(routes.api)
+        RegistryPages().boot(routes.pages)
+    }
+
+    var sections: [ConsoleSection] {
+        [ConsoleSection(label: "居民", href: "/console/residents", needs: .registryRead),
+         ConsoleSection(label: "区划楼栋", href: "/console/divisions", needs: .registryRead)]
+    }
+
+    var indicators: [IndicatorDefinition] { RegistryIndicators.definitions }
+    var indicatorCounts: (any IndicatorSource)? { RegistryIndicatorCounts() }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import LinliCore
+import LinliData
+@testable import LinliServer
+import Testing
+import Vapor
+
+/// The capability kit: what each capability declares is what the platform runs.
+@Suite("Capability kit")
+struct CapabilityKitTests {
+    @Test("migrations: each capability's, in the order they were released (the migration log's names)")
+    func migrationOrder() {
+        let names = Capabilities.migrations.map(\.name)
+        #expect(names == [
+            "LinliData.CreateDivisions", "LinliData.CreateBuildingsAndHouseholds", "LinliData.CreateResidents",
+            "LinliData.CreateAccountsAndAudit", "LinliData.CreateRequests", "LinliData.CreateIndicatorSnapshots",
+            "LinliData.CreateCare", "LinliData.UpdateCareAddUnder60ReasonAndProviderIndex", "LinliData.AddAccountSetupRequired",
+            "LinliData.CreateKeyRotations", "LinliData.UpdateRequestStepsAddReply",
+        ])
+    }
+
+    @Test("capabilities: names unique, each with a contract file; sections in the order of the list")
+    func declarations() {
+        let names = Capabilities.all.map(\.name)
+        #expect(Set(names).count == names.count)
+        #expect(Console.sections.map(\.href) == ["/console", "/console/residents", "/console/divisions", "/console/requests",
+                                                 "/console/requests/board", "/console/care", "/console/indicators", "/console/import"])
+        for name in names {
+            #expect(LinliServerResources.contractPart(name) != nil, "\(name) has no contract file")
+        }
+    }
+
+    @Test("indicators: every capability's, codes unique, every plan target of the mission listed")
+    func indicators() throws {
+        let catalog = Capabilities.indicatorCatalog
+        let codes = catalog.all.map(\.code)
+        #expect(Set(codes).count == codes.count)
+        #expect(catalog.all.count == Capabilities.all.reduce(0) { $0 + $1.indicators.count })
+        for name in ["城乡和谐社区达标率", "居民依法自治达标率", "村(居)委会换届选举率", "换届选举一次性成功率", "居家养老服务覆盖率",
+                     "社会组织数", "社区志愿者注册率", "每千名老人养老床位数", "护理型床位占比", "居家养老服务场所面积达标率",
+                     "捐赠物资接收点覆盖率", "社区无线网络覆盖率", "社区信息平台覆盖率"] {
+            #expect(catalog.all.contains { $0.name == name }, "\(name)")
+        }
+        // Every measured indicator has a capability that counts for it.
+        #expect(Capabilities.indicatorSources.count == 3)
+    }
+
+    @Test("the contract: each capability documents its own API routes in its own file")
+    func contractParts() async throws {
+        try await withTestApp(residents: 0) { app in
+            for capability in Capabilities.all {
+                let part = try #require(LinliServerResources.contractPart(capability.name), "\(capability.name)")
+                let routes = app.routeTable.all.filter { $0.capability == capability.name && $0.surface == .api && !$0.path.hasPrefix("/open311") }
+                for route in routes {
+                    let path = route.path.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+                    #expect(part.contains("\n  /\(path):\n"), "\(route.key) is not in openapi/\(capability.name).yaml")
+                }
+            }
+            // Joined: one document, the base's sections once each, every schema a $ref names defined.
+            let yaml = OpenAPIContract.text
+            for key in ["openapi:", "info:", "tags:", "security:", "paths:", "components:"] {
+                #expect(yaml.components(separatedBy: "\n" + key).count + (yaml.hasPrefix(key) ? 1 : 0) == 2, "\(key)")
+            }
+            let refs = Set(yaml.matches(of: /#\/components\/schemas\/(\w+)/).map { String($0.1) })
+            #expect(refs.count > 50)
+            for name in refs { #expect(yaml.contains("\n    \(name):\n"), "schema \(name) is not defined") }
+        }
+    }
+}

@@ -19,4 +19,5 @@ struct CareCapability: Capability {
 
     var indicators: [IndicatorDefinition] { CareIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { CareIndicatorCounts() }
+    var demo: (any DemoStep)? { CareDemo() }
 }

@@ -24,4 +24,5 @@ struct RegistryCapability: Capability {
 
     var indicators: [IndicatorDefinition] { RegistryIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { RegistryIndicatorCounts() }
+    var demo: (any DemoStep)? { RegistryDemo() }
 }

@@ -37,34 +37,14 @@ struct DemoCommand: AsyncCommand {
             }
             context.console.print("数据库中已有数据，直接启动服务。")
         } else {
-            let bar = ProgressBar(label: "载入演示居民", unit: "人")
-            let started = Date()
-            let summary = try await DemoDistrict.load(on: app.db, cipher: app.linli.cipher, seed: signature.seed ?? DemoDistrict.defaultSeed,
-                                                      residents: residents) { done, total in bar.update(done, of: total) }
-            bar.finish()
-            let seconds = Date().timeIntervalSince(started)
-            context.console.print(String(format: "演示区已载入，用时 %.1f 秒：", seconds)
-                + "\(summary.streets) 个镇/街道，\(summary.communities) 个村/社区，\(summary.grids) 个网格，"
-                + "\(summary.buildings) 栋楼，\(summary.households) 户，\(summary.residents) 名居民"
-                + String(format: "（60岁以上 %.1f%%）", Double(summary.aged60Plus) * 100 / Double(max(1, summary.residents)))
-                + "，另有 \(summary.formerResidents) 名已死亡或迁出者的历史记录。")
-            let requests = signature.requests ?? max(200, residents / 8)
-            guard (0...5_000_000).contains(requests) else { throw Abort(.badRequest, reason: "--requests 应在 0 至 5000000 之间") }
-            if requests > 0 {
-                let started = Date()
-                let bar = ProgressBar(label: "载入历史事项", unit: "件")
-                try await DemoRequests.load(on: app.db, cipher: app.linli.cipher, seed: signature.seed ?? DemoDistrict.defaultSeed, count: requests,
-                                            now: Int64(app.linli.now().timeIntervalSince1970),
-                                            days: max(365, requests / 1000)) { done, total in bar.update(done, of: total) }
-                bar.finish()
-                context.console.print(String(format: "历史事项 %d 件已载入，用时 %.1f 秒。", requests, Date().timeIntervalSince(started)))
+            let requests = signature.requests
+            if let requests, !(0...5_000_000).contains(requests) { throw Abort(.badRequest, reason: "--requests 应在 0 至 5000000 之间") }
+            let demo = DemoContext(db: app.db, cipher: app.linli.cipher, seed: signature.seed ?? DemoDistrict.defaultSeed, residents: residents,
+                                   requests: requests, today: app.linli.today(), now: Int64(app.linli.now().timeIntervalSince1970)) { label, unit in
+                let bar = ProgressBar(label: label, unit: unit)
+                return DemoProgress(update: { bar.update($0, of: $1) }, finish: { bar.finish() })
             }
-            let careStarted = Date()
-            let care = try await DemoCare.load(on: app.db, cipher: app.linli.cipher, seed: signature.seed ?? DemoDistrict.defaultSeed,
-                                               today: app.linli.today(), now: Int64(app.linli.now().timeIntervalSince1970))
-            context.console.print(String(format: "居家养老：%d 名老人，评估 %d 份，照护计划 %d 份，服务记录 %d 条，紧急呼叫 %d 次，设施 %d 处，用时 %.1f 秒。",
-                                         care.elders, care.assessments, care.plans, care.records, care.calls, care.facilities,
-                                         Date().timeIntervalSince(careStarted)))
+            try await DemoData.load(demo) { context.console.print($0) }
         }
         try await DemoAccounts.ensure(app: app, console: context.console)
         if signature.loadOnly { return }

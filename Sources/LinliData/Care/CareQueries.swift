@@ -149,7 +149,7 @@ public struct CareQueries: Sendable {
         guard let scores = BarthelScores(encoded: try cipher.open(try row.decode(column: "scores_cipher", as: Data.self))) else {
             throw RegistryError.conflictingState("评估记录无法读取")
         }
-        try await AuditLog.record(AuditEvent("care.view_assessment", target: "care_assessment:\(id)", detail: ["resident": a.residentId.uuidString]),
+        try await AuditLog.record(AuditEvent(CareAudit.viewAssessment, target: .careAssessment(id), detail: ["resident": a.residentId.uuidString]),
                                   by: actor, on: db)
         return (a, scores)
     }
@@ -195,7 +195,7 @@ public struct CareQueries: Sendable {
                 ("next_due", try latest.decode(column: "next_due", as: String.self)),
             ])
             // The level is not a secret; the item scores stay out of the log.
-            try await AuditLog.append([AuditEvent("care.assess", target: "resident:\(residentID)",
+            try await AuditLog.append([AuditEvent(CareAudit.assess, target: .resident(residentID),
                                                   detail: ["assessment": record.id.uuidString, "level": record.level])], by: actor, on: db)
         }
         return record
@@ -311,7 +311,7 @@ public struct CareQueries: Sendable {
             try await CareQueries.upsertStatus(residentID, grid: elder.gridCode, on: db, [("has_plan", true)])
             var detail = ["services": clean.map(\.service).joined(separator: ","), "version": String(version)]
             if let under60Reason { detail[Under60Reason.field] = under60Reason }
-            try await AuditLog.append([AuditEvent(current == nil ? "care.plan.create" : "care.plan.update", target: "resident:\(residentID)",
+            try await AuditLog.append([AuditEvent(current == nil ? CareAudit.planCreate : CareAudit.planUpdate, target: .resident(residentID),
                                                   detail: detail)], by: actor, on: db)
         }
         return try await plan(of: residentID, in: scope)!
@@ -374,7 +374,7 @@ public struct CareQueries: Sendable {
                     try await CareQueries.upsertStatus(residentID, grid: elder.gridCode, on: db, [("last_visit_on", record.providedOn)])
                 }
             }
-            try await AuditLog.append([AuditEvent("care.record", target: "resident:\(residentID)",
+            try await AuditLog.append([AuditEvent(CareAudit.record, target: .resident(residentID),
                                                   detail: ["record": record.id.uuidString, "service": record.service])], by: actor, on: db)
         }
         return record
@@ -457,7 +457,7 @@ public struct CareQueries: Sendable {
                         SQLBind(assignee == nil ? CareCallStatus.received.rawValue : CareCallStatus.assigned.rawValue),
                         SQLBind(received), SQLBind(assignee), SQLBind(assignee == nil ? nil : now), SQLBind(Int64?.none), SQLBind(Int64?.none),
                         SQLBind(note), SQLBind(1)).run()
-            try await AuditLog.append([AuditEvent("care.call.log", target: "care_call:\(id)", detail: ["resident": residentID.uuidString])],
+            try await AuditLog.append([AuditEvent(CareAudit.callLog, target: .careCall(id), detail: ["resident": residentID.uuidString])],
                                       by: actor, on: db)
         }
         return try await call(id, in: scope)!
@@ -490,7 +490,7 @@ public struct CareQueries: Sendable {
             if let note { u = u.set("note", to: SQLBind(note)) }
             let changed = try await u.where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(version)).returning("id").all()
             if changed.isEmpty { throw RegistryError.staleVersion(current: version + 1) }
-            try await AuditLog.append([AuditEvent("care.call.\(action.rawValue)", target: "care_call:\(id)", detail: ["status": next.rawValue])],
+            try await AuditLog.append([AuditEvent(CareAudit.call(action), target: .careCall(id), detail: ["status": next.rawValue])],
                                       by: actor, on: db)
         }
         return try await call(id, in: scope)!
@@ -569,7 +569,7 @@ public struct CareQueries: Sendable {
                     .values(SQLBind(record.id), SQLBind(name), SQLBind(record.kind), SQLBind(code), SQLBind(address), SQLBind(area), SQLBind(beds),
                             SQLBind(nursing), SQLBind(record.setting), SQLBind(record.version)).run()
             }
-            try await AuditLog.append([AuditEvent(current == nil ? "care.facility.create" : "care.facility.update", target: "care_facility:\(record.id)",
+            try await AuditLog.append([AuditEvent(current == nil ? CareAudit.facilityCreate : CareAudit.facilityUpdate, target: .careFacility(record.id),
                                                   detail: ["community": code])], by: actor, on: db)
         }
         return record

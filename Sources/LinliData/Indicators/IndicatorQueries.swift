@@ -109,7 +109,7 @@ public struct IndicatorQueries: Sendable {
                     .columns("indicator_code", "division_code", "period", "value", "numerator", "denominator", "taken_at")
                 try await rows[chunk..<min(rows.count, chunk + 1000)].reduce(insert) { $0.values($1) }.run()
             }
-            try await AuditLog.append([AuditEvent("indicators.snapshot", target: "period:\(period)", detail: ["rows": String(rows.count)])],
+            try await AuditLog.append([AuditEvent(IndicatorAudit.snapshot, target: .period(period), detail: ["rows": String(rows.count)])],
                                       by: actor, on: db)
         }
         return rows.count

@@ -124,7 +124,7 @@ public struct AccountQueries: Sendable {
             try await a.create(on: db)
             var detail = ["role": r.rawValue, "division": code.value]
             if setupRequired { detail["setup_required"] = "true" }
-            try await AuditLog.append([AuditEvent("account.create", target: "account:\(username)", detail: detail)], by: actor, on: db)
+            try await AuditLog.append([AuditEvent(PlatformAudit.accountCreate, target: .account(username), detail: detail)], by: actor, on: db)
         }
         return try await find(id: id)!
     }
@@ -155,7 +155,7 @@ public struct AccountQueries: Sendable {
             if disabled == true || r.rawValue != current.role || code.value != current.divisionCode {
                 try await AccountQueries.revokeSessions(of: id, on: db)
             }
-            try await AuditLog.append([AuditEvent("account.update", target: "account:\(current.username)", detail: detail)], by: actor, on: db)
+            try await AuditLog.append([AuditEvent(PlatformAudit.accountUpdate, target: .account(current.username), detail: detail)], by: actor, on: db)
         }
         return try await find(id: id)!
     }
@@ -164,7 +164,7 @@ public struct AccountQueries: Sendable {
     /// session but `keeping` (the holder's own during first-sign-in setup). `setupRequired` marks or
     /// clears the first-sign-in setup when given.
     public func setPassword(id: UUID, passwordHash: String, totpCipher: Data?? = nil, setupRequired: Bool? = nil, keeping: UUID? = nil,
-                            action: String, by actor: AuditActor) async throws {
+                            action: PlatformAudit, by actor: AuditActor) async throws {
         guard let current = try await find(id: id) else { throw RegistryError.notFound("账号") }
         try await db.writeTransaction { db in
             var u = SQLHelpers.sql(db).update(Account.schema).set("password_hash", to: SQLBind(passwordHash))
@@ -176,7 +176,7 @@ public struct AccountQueries: Sendable {
             try await AccountQueries.revokeSessions(of: id, except: keeping, on: db)
             var detail: [String: String] = [:]
             if let setupRequired { detail["setup_required"] = String(setupRequired) }
-            try await AuditLog.append([AuditEvent(action, target: "account:\(current.username)", detail: detail)], by: actor, on: db)
+            try await AuditLog.append([AuditEvent(action, target: .account(current.username), detail: detail)], by: actor, on: db)
         }
     }
 
@@ -189,7 +189,7 @@ public struct AccountQueries: Sendable {
                 .set("version", to: SQLBind(current.version + 1)).set("updated_at", to: SQLBind(Date()))
             if let totpStep { u = u.set("totp_last_step", to: SQLBind(Int64(totpStep))) }
             try await u.where("id", .equal, SQLBind(id)).run()
-            try await AuditLog.append([AuditEvent("auth.setup_complete", target: "account:\(current.username)")], by: actor, on: db)
+            try await AuditLog.append([AuditEvent(PlatformAudit.setupComplete, target: .account(current.username))], by: actor, on: db)
         }
     }
 
@@ -205,7 +205,7 @@ public struct AccountQueries: Sendable {
             try await sql.insert(into: Session.schema).columns("id", "token_hash", "account_id", "created_at", "last_seen_at", "expires_at", "ip")
                 .values(SQLBind(id), SQLBind(tokenHash), SQLBind(account.id), SQLBind(now), SQLBind(now),
                         SQLBind(now.addingTimeInterval(lifetime)), SQLBind(ip)).run()
-            try await AuditLog.append([AuditEvent("auth.login", target: "account:\(account.username)")], by: actor, on: db, now: now)
+            try await AuditLog.append([AuditEvent(PlatformAudit.login, target: .account(account.username))], by: actor, on: db, now: now)
         }
         return SessionRecord(id: id, account: account, lastSeenAt: now, expiresAt: now.addingTimeInterval(lifetime))
     }
@@ -226,10 +226,10 @@ public struct AccountQueries: Sendable {
         try await SQLHelpers.sql(db).update(Session.schema).set("last_seen_at", to: SQLBind(now)).where("id", .equal, SQLBind(id)).run()
     }
 
-    public func revoke(session id: UUID, account: AccountRecord, reason: String, by actor: AuditActor, now: Date = Date()) async throws {
+    public func revoke(session id: UUID, account: AccountRecord, reason: PlatformAudit, by actor: AuditActor, now: Date = Date()) async throws {
         try await db.writeTransaction { db in
             try await SQLHelpers.sql(db).update(Session.schema).set("revoked_at", to: SQLBind(now)).where("id", .equal, SQLBind(id)).run()
-            try await AuditLog.append([AuditEvent(reason, target: "account:\(account.username)")], by: actor, on: db, now: now)
+            try await AuditLog.append([AuditEvent(reason, target: .account(account.username))], by: actor, on: db, now: now)
         }
     }
 

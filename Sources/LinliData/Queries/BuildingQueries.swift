@@ -78,7 +78,7 @@ public struct BuildingQueries: Sendable {
         b.version = 1
         try await db.writeTransaction { [b] db in
             try await b.create(on: db)
-            try await AuditLog.append([AuditEvent("building.create", target: "building:\(b.id!)", detail: ["grid": draft.gridCode])],
+            try await AuditLog.append([AuditEvent(RegistryAudit.buildingCreate, target: .building(b.id!), detail: ["grid": draft.gridCode])],
                                       by: actor, on: db)
         }
         return try await find(id: b.id!, in: scope)!
@@ -102,7 +102,7 @@ public struct BuildingQueries: Sendable {
                 .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(version))
                 .returning("id").all()
             if changed.isEmpty { throw RegistryError.staleVersion(current: current.version) }
-            try await AuditLog.append([AuditEvent("building.update", target: "building:\(id)")], by: actor, on: db)
+            try await AuditLog.append([AuditEvent(RegistryAudit.buildingUpdate, target: .building(id))], by: actor, on: db)
         }
         return try await find(id: id, in: scope)!
     }
@@ -176,7 +176,7 @@ public struct HouseholdQueries: Sendable {
             h.room = room
             h.version = 1
             try await h.create(on: db)
-            try await AuditLog.append([AuditEvent("household.create", target: "household:\(h.id!)", detail: ["number": number])],
+            try await AuditLog.append([AuditEvent(RegistryAudit.householdCreate, target: .household(h.id!), detail: ["number": number])],
                                       by: actor, on: db)
             return HouseholdRecord(id: h.id!, number: number, buildingId: buildingID, buildingName: building.name,
                                    gridCode: building.gridCode, room: room, version: 1)
@@ -194,7 +194,7 @@ public struct HouseholdQueries: Sendable {
                 .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(version))
                 .returning("id").all()
             if changed.isEmpty { throw RegistryError.staleVersion(current: current.version) }
-            try await AuditLog.append([AuditEvent("household.update", target: "household:\(id)")], by: actor, on: db)
+            try await AuditLog.append([AuditEvent(RegistryAudit.householdUpdate, target: .household(id))], by: actor, on: db)
         }
         return try await find(id: id, in: scope)!
     }

@@ -89,7 +89,7 @@ public struct DivisionQueries: Sendable {
                 link.$park.id = park.id!
                 try await link.create(on: db)
             }
-            try await AuditLog.append([AuditEvent("division.create", target: "division:\(code.value)", detail: ["name": name])], by: actor, on: db)
+            try await AuditLog.append([AuditEvent(RegistryAudit.divisionCreate, target: .division(code.value), detail: ["name": name])], by: actor, on: db)
             return DivisionRecord(id: d.id!, code: d.code, name: d.name, level: d.level, kind: d.kind,
                                   parentCode: parentCode.value, boundary: boundary, version: 1)
         }
@@ -113,7 +113,7 @@ public struct DivisionQueries: Sendable {
             var detail: [String: String] = [:]
             if let name, name != current.name { detail["name"] = "\(current.name) → \(name)" }
             if boundary != nil { detail["boundary"] = "changed" }
-            try await AuditLog.append([AuditEvent("division.update", target: "division:\(code)", detail: detail)], by: actor, on: db)
+            try await AuditLog.append([AuditEvent(RegistryAudit.divisionUpdate, target: .division(code), detail: detail)], by: actor, on: db)
         }
         return try await find(code: code, in: scope)!
     }

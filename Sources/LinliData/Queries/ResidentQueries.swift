@@ -123,7 +123,7 @@ public struct ResidentQueries: Sendable {
             .where("id", .equal, SQLBind(id)).first() else { return nil }
         let idNumber = try cipher.open(try row.decode(column: "id_cipher", as: Data.self))
         let phone = try row.decode(column: "phone_cipher", as: Data?.self).map { try cipher.open($0) }
-        try await AuditLog.record(AuditEvent("resident.view_full", target: "resident:\(id)", detail: ["id_number": r.idMasked]), by: actor, on: db)
+        try await AuditLog.record(AuditEvent(RegistryAudit.residentViewFull, target: .resident(id), detail: ["id_number": r.idMasked]), by: actor, on: db)
         return (r, idNumber, phone)
     }
 

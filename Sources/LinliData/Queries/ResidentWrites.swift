@@ -77,7 +77,7 @@ extension ResidentQueries {
             try await sql.insert(into: Resident.schema).model(row, keyEncodingStrategy: .convertToSnakeCase).run()
             try await ResidentQueries.insertTags(tags, for: id, on: db)
             try await sql.insert(into: ResidentEvent.schema).model(event, keyEncodingStrategy: .convertToSnakeCase).run()
-            try await AuditLog.append([AuditEvent("resident.create", target: "resident:\(id)",
+            try await AuditLog.append([AuditEvent(RegistryAudit.residentCreate, target: .resident(id),
                                                   detail: ["origin": kind.rawValue, "household": household.number])], by: actor, on: db)
         }
         return try await find(id: id, in: scope)!
@@ -178,7 +178,7 @@ extension ResidentQueries {
                 EventRow(residentId: id, kind: ResidentEventKind.update.rawValue, occurredOn: today.description,
                          changes: changesJSON, note: patch.note),
                 keyEncodingStrategy: .convertToSnakeCase).run()
-            try await AuditLog.append([AuditEvent("resident.update", target: "resident:\(id)",
+            try await AuditLog.append([AuditEvent(RegistryAudit.residentUpdate, target: .resident(id),
                                                   detail: ["fields": changedFields])], by: actor, on: db)
         }
         cache?.remove(id)
@@ -236,7 +236,7 @@ extension ResidentQueries {
                 EventRow(residentId: id, kind: change.kind.rawValue, occurredOn: occurredOn.description,
                          fromHouseholdId: current.householdId, toHouseholdId: target?.id, note: change.note),
                 keyEncodingStrategy: .convertToSnakeCase).run()
-            try await AuditLog.append([AuditEvent("resident.\(change.kind.rawValue)", target: "resident:\(id)",
+            try await AuditLog.append([AuditEvent(RegistryAudit.residentEvent(change.kind), target: .resident(id),
                                                   detail: ["occurred_on": occurredOn.description])], by: actor, on: db)
         }
         cache?.remove(id)

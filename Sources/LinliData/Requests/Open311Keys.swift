@@ -34,7 +34,7 @@ public struct Open311Keys: Sendable {
             }
             try await sql.insert(into: "open311_keys").columns("id", "name", "key_hash", "created_at", "revoked_at")
                 .values(SQLBind(UUID()), SQLBind(name), SQLBind(Open311Keys.hash(key)), SQLBind(now), SQLBind(Int64?.none)).run()
-            try await AuditLog.append([AuditEvent("open311.key_create", target: "open311:\(name)")], by: actor, on: db)
+            try await AuditLog.append([AuditEvent(RequestAudit.open311KeyCreate, target: .open311Key(name))], by: actor, on: db)
         }
         return key
     }
@@ -46,7 +46,7 @@ public struct Open311Keys: Sendable {
             let changed = try await sql.update("open311_keys").set("revoked_at", to: SQLBind(now))
                 .where("name", .equal, SQLBind(name)).where(SQLColumn("revoked_at"), .is, SQLLiteral.null).returning("id").all()
             guard !changed.isEmpty else { return false }
-            try await AuditLog.append([AuditEvent("open311.key_revoke", target: "open311:\(name)")], by: actor, on: db)
+            try await AuditLog.append([AuditEvent(RequestAudit.open311KeyRevoke, target: .open311Key(name))], by: actor, on: db)
             return true
         }
     }

@@ -62,7 +62,7 @@ public struct RequestQueries: Sendable {
             let u = sets.reduce(SQLHelpers.sql(db).update("request_categories")) { $0.set(SQLColumn($1.0), to: SQLBind($1.1)) }
             let changed = try await u.where("code", .equal, SQLBind(code)).where("version", .equal, SQLBind(patch.version)).returning("code").all()
             if changed.isEmpty { throw RegistryError.staleVersion(current: current.version) }
-            try await AuditLog.append([AuditEvent("request_category.update", target: "category:\(code)", detail: detail)], by: actor, on: db)
+            try await AuditLog.append([AuditEvent(RequestAudit.categoryUpdate, target: .category(code), detail: detail)], by: actor, on: db)
         }
         return try await category(code: code)!
     }

@@ -84,7 +84,7 @@ extension RequestQueries {
             try await RequestQueries.insertStep(request: id, seq: 1, action: "report", from: nil, to: record, actor: reporter, at: now,
                                                 note: nil, reply: nil, on: db)
             try await RequestContribution.move(from: nil, to: record, on: db)
-            try await AuditLog.append([AuditEvent("request.submit", target: "request:\(record.seq)",
+            try await AuditLog.append([AuditEvent(RequestAudit.submit, target: .request(record.seq),
                                                   detail: ["category": category.code, "area": area.value, "channel": draft.channel])],
                                       by: reporter, on: db)
             return record
@@ -155,7 +155,7 @@ extension RequestQueries {
                 if let h = next.handler, h != current.handler { detail["handler"] = h }
                 if next.level != current.level { detail["level"] = next.level }
                 if !written.isEmpty { detail["photos"] = String(written.count) }
-                try await AuditLog.append([AuditEvent("request.\(input.action.rawValue)", target: "request:\(current.seq)", detail: detail)],
+                try await AuditLog.append([AuditEvent(RequestAudit.step(input.action), target: .request(current.seq), detail: detail)],
                                           by: actor, on: db)
                 return next
             }
@@ -252,7 +252,7 @@ extension RequestQueries {
                 .returning("id").all()
             if changed.isEmpty { throw RegistryError.staleVersion(current: r.version) }
             try await RequestContribution.move(from: r, to: next, on: db)
-            try await AuditLog.append([AuditEvent("request.rate", target: "request:\(r.seq)", detail: ["rating": String(score)])], by: actor, on: db)
+            try await AuditLog.append([AuditEvent(RequestAudit.rate, target: .request(r.seq), detail: ["rating": String(score)])], by: actor, on: db)
             return next
         }
     }

@@ -24,15 +24,44 @@ public struct AuditActor: Sendable, Equatable {
 }
 
 /// What happened. `detail` never holds personal numbers (masked forms only).
+/// An action the audit log records. Each capability has its own enum of them (`RegistryAudit`,
+/// `RequestAudit` …), so an entry's name is never a string typed at the call.
+public protocol AuditAction: Sendable {
+    /// As stored: `resident.create`.
+    var name: String { get }
+}
+
+extension AuditAction where Self: RawRepresentable, Self.RawValue == String {
+    public var name: String { rawValue }
+}
+
+/// What an entry is about, formatted in this one place: `kind:id` for a record, a table's name for an
+/// export or import. Capabilities add their kinds (`.resident(id)`, `.request(seq)` …) next to their enum.
+public struct AuditTarget: Sendable, Equatable {
+    public let text: String
+
+    public init(_ kind: String, _ id: String) { text = kind + ":" + id }
+    private init(text: String) { self.text = text }
+
+    public static let none = AuditTarget(text: "")
+    /// A whole table or list (exports, imports).
+    public static func table(_ name: String) -> AuditTarget { AuditTarget(text: name) }
+    /// A file written by a command (a backup).
+    public static func file(_ path: String) -> AuditTarget { AuditTarget(text: path) }
+    /// An HTTP request that was refused.
+    public static func http(_ method: String, _ path: String) -> AuditTarget { AuditTarget(text: method + " " + path) }
+    public static func account(_ username: String) -> AuditTarget { AuditTarget("account", username) }
+}
+
 public struct AuditEvent: Sendable {
     public var action: String
     public var target: String
     public var outcome: String
     public var detail: [String: String]
 
-    public init(_ action: String, target: String = "", outcome: String = "success", detail: [String: String] = [:]) {
-        self.action = action
-        self.target = target
+    public init(_ action: any AuditAction, target: AuditTarget = .none, outcome: String = "success", detail: [String: String] = [:]) {
+        self.action = action.name
+        self.target = target.text
         self.outcome = outcome
         self.detail = detail
     }
@@ -185,7 +214,7 @@ public enum AuditLog {
             try await sql.delete(from: AuditEntry.schema).where("at", .lessThan, SQLBind(floor)).run()
             let anchor = try await sql.select().column("prev_hash").from(AuditEntry.schema).orderBy("seq").limit(1).first()?
                 .decode(column: "prev_hash", as: String.self) ?? genesis
-            try await append([AuditEvent("audit.purge", detail: ["deleted": String(old), "before": floor, "anchor": anchor])],
+            try await append([AuditEvent(PlatformAudit.auditPurge, detail: ["deleted": String(old), "before": floor, "anchor": anchor])],
                              by: actor, on: db, now: now)
             return old
         }

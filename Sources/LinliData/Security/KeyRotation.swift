@@ -88,7 +88,7 @@ public struct KeyRotation: Sendable {
                     .set("finished_at", to: SQLLiteral.null).where("to_key", .equal, SQLBind(toKey)).run()
                 try await sql.delete(from: "key_rotation_progress").where("to_key", .equal, SQLBind(toKey)).run()
             }
-            try await AuditLog.append([AuditEvent("data_key.rotate_start", target: "key:\(toKey)",
+            try await AuditLog.append([AuditEvent(PlatformAudit.dataKeyRotateStart, target: .dataKey(toKey),
                                                   detail: ["from_key": fromKey, "to_key": toKey, "resumed": resumed ? "true" : "false",
                                                            "batch": String(batchSize)])], by: actor, on: db)
         }
@@ -117,7 +117,7 @@ public struct KeyRotation: Sendable {
         try await db.writeTransaction { db in
             let sql = SQLHelpers.sql(db)
             try await sql.update("key_rotations").set("finished_at", to: SQLBind(Date())).where("to_key", .equal, SQLBind(toKey)).run()
-            try await AuditLog.append([AuditEvent("data_key.rotate_finish", target: "key:\(toKey)",
+            try await AuditLog.append([AuditEvent(PlatformAudit.dataKeyRotateFinish, target: .dataKey(toKey),
                                                   detail: ["from_key": fromKey, "to_key": toKey, "rows": String(done.rows),
                                                            "rotated_this_run": String(done.rotated)])], by: actor, on: db)
         }

@@ -232,7 +232,7 @@ public enum DemoCare {
                     try await SQLHelpers.sql(db).raw("ANALYZE \(unsafeRaw: t)").run()
                 }
             }
-            try await AuditLog.append([AuditEvent("demo.care", detail: ["elders": String(s.elders), "assessments": String(s.assessments),
+            try await AuditLog.append([AuditEvent(CareAudit.demoLoad, detail: ["elders": String(s.elders), "assessments": String(s.assessments),
                                                                        "plans": String(s.plans)])], by: .system("demo"), on: db)
             return s
         }

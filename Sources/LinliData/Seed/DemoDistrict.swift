@@ -41,7 +41,7 @@ public enum DemoDistrict {
                 throw error
             }
             try await SQLiteBulkLoad.recreate(deferred, on: db)
-            try await AuditLog.append([AuditEvent("demo.load", detail: ["seed": String(seed), "residents": String(summary.residents)])],
+            try await AuditLog.append([AuditEvent(RegistryAudit.demoLoad, detail: ["seed": String(seed), "residents": String(summary.residents)])],
                                       by: .system("demo"), on: db)
             return summary
         }

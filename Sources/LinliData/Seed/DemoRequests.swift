@@ -110,7 +110,7 @@ public enum DemoRequests {
                 throw error
             }
             try await SQLiteBulkLoad.recreate(deferred, on: db)
-            try await AuditLog.append([AuditEvent("demo.requests", detail: ["seed": String(seed), "requests": String(count)])],
+            try await AuditLog.append([AuditEvent(RequestAudit.demoLoad, detail: ["seed": String(seed), "requests": String(count)])],
                                       by: .system("demo"), on: db)
         }
         progress(count, count)

@@ -46,7 +46,7 @@ public struct AreaTransfer: Sendable {
             }
             try w.close()
         }
-        try await AuditLog.record(AuditEvent("registry.export", target: "divisions", detail: ["rows": String(rows.count)]), by: actor, on: db)
+        try await AuditLog.record(AuditEvent(RegistryAudit.export, target: .table("divisions"), detail: ["rows": String(rows.count)]), by: actor, on: db)
         return rows.count
     }
 
@@ -71,7 +71,7 @@ public struct AreaTransfer: Sendable {
             }
             try w.close()
         }
-        try await AuditLog.record(AuditEvent("registry.export", target: "buildings", detail: ["rows": String(rows.count)]), by: actor, on: db)
+        try await AuditLog.record(AuditEvent(RegistryAudit.export, target: .table("buildings"), detail: ["rows": String(rows.count)]), by: actor, on: db)
         return rows.count
     }
 
@@ -174,7 +174,7 @@ public struct AreaTransfer: Sendable {
                 if insert.isFull || d.code.level != new.last?.code.level { try await insert.flush(on: db) }
             }
             try await insert.flush(on: db)
-            try await AuditLog.append([AuditEvent("registry.import", target: "divisions", detail: [
+            try await AuditLog.append([AuditEvent(RegistryAudit.import, target: .table("divisions"), detail: [
                 "file": (path as NSString).lastPathComponent, "created": String(new.count), "unchanged": String(unchanged)])], by: actor, on: db)
             return Outcome(created: new.count, unchanged: unchanged)
         }
@@ -241,7 +241,7 @@ public struct AreaTransfer: Sendable {
                 if insert.isFull { try await insert.flush(on: db) }
             }
             try await insert.flush(on: db)
-            try await AuditLog.append([AuditEvent("registry.import", target: "buildings", detail: [
+            try await AuditLog.append([AuditEvent(RegistryAudit.import, target: .table("buildings"), detail: [
                 "file": (path as NSString).lastPathComponent, "created": String(new.count), "unchanged": String(unchanged)])], by: actor, on: db)
             return Outcome(created: new.count, unchanged: unchanged)
         }

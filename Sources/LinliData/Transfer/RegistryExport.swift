@@ -107,7 +107,7 @@ public struct RegistryExport: Sendable {
             progress(written, total)
         }
         try writer.close()
-        try await AuditLog.record(AuditEvent(full ? "registry.export_full" : "registry.export", target: "residents",
+        try await AuditLog.record(AuditEvent(full ? RegistryAudit.exportFull : RegistryAudit.export, target: .table("residents"),
                                              detail: ["file": (path as NSString).lastPathComponent, "rows": String(written),
                                                       "scope": scope.prefix.isEmpty ? "全区" : scope.prefix,
                                                       "numbers": full ? "完整" : "脱敏"]), by: actor, on: db)

@@ -348,7 +348,7 @@ public struct ResidentImport: Sendable {
                 if big { try await SQLiteBulkLoad.recreate(deferred, on: db) }
                 let result = ResidentImportResult(residents: written, households: plan.households.count,
                                                   unchanged: plan.unchanged + (plan.residents.count - written))
-                try await AuditLog.append([AuditEvent("registry.import", target: "residents", detail: [
+                try await AuditLog.append([AuditEvent(RegistryAudit.import, target: .table("residents"), detail: [
                     "file": plan.fileName, "rows": String(plan.rows), "bad_rows": String(plan.badRows),
                     "residents": String(result.residents), "households": String(result.households), "unchanged": String(result.unchanged),
                 ])], by: actor, on: db)

@@ -19,7 +19,7 @@ struct AccountsAPI {
     /// Every account as a file, for the security administrator's records (no password or secret in it). Audited.
     func export(req: Request) async throws -> Response {
         try req.require(.accountsManage)
-        return try await ListExport.write(req, sheet: "账号", name: "账号列表", action: "accounts.export",
+        return try await ListExport.write(req, sheet: "账号", name: "账号列表", action: PlatformAudit.accountsExport,
                                           header: ["用户名", "姓名", "角色", "所属区划", "所属部门", "状态", "动态口令", "版本"],
                                           widths: [16, 20, 12, 16, 10, 10, 10, 6]) { write in
             try await ListExport.pages { page in
@@ -164,7 +164,7 @@ public enum AccountProvisioning {
         let hash = try await app.password.async.hash(password)
         let sealed: Data?? = firstSignInSetup ? .some(nil) : try secret.map { .some(try app.linli.cipher.seal(Base32.encode($0))) } ?? nil
         try await AccountQueries(db).setPassword(id: account.id, passwordHash: hash, totpCipher: sealed, setupRequired: firstSignInSetup,
-                                                 action: "account.reset_password", by: actor)
+                                                 action: .accountResetPassword, by: actor)
         return secret.map { TOTP.uri(secret: $0, account: account.username) }
     }
 }

@@ -43,7 +43,7 @@ struct AuditAPI {
     func export(req: Request) async throws -> Response {
         try req.require(.auditRead)
         let q = try query(req)
-        return try await ListExport.write(req, sheet: "审计日志", name: "审计日志", action: "audit.export",
+        return try await ListExport.write(req, sheet: "审计日志", name: "审计日志", action: PlatformAudit.auditExport,
                                           header: ["序号", "时间", "操作人", "角色", "地址", "操作", "对象", "结果", "详情", "哈希"],
                                           widths: [8, 26, 16, 16, 14, 24, 30, 8, 40, 20]) { write in
             try await ListExport.pages { page in

@@ -47,7 +47,7 @@ struct AuthAPI {
         if let token = req.headers.first(name: .authorization).flatMap(Sessions.bearerToken) {
             req.application.linli.sessionCache.remove(Sessions.hash(token))
         }
-        try await AccountQueries(req.db).revoke(session: p.session.id, account: p.account, reason: "auth.logout", by: req.auditActor,
+        try await AccountQueries(req.db).revoke(session: p.session.id, account: p.account, reason: .logout, by: req.auditActor,
                                                 now: req.application.linli.now())
         return Response(status: .noContent)
     }
@@ -90,7 +90,7 @@ struct AuthAPI {
         let throttle = req.application.signInThrottle, now = req.application.linli.now()
         let ip = req.clientAddress, username = p.account.username
         func record(_ reason: String) async throws {
-            try await AuditLog.record(AuditEvent("auth.change_password", target: "account:\(username)", outcome: "failure", detail: ["reason": reason]),
+            try await AuditLog.record(AuditEvent(PlatformAudit.changePassword, target: .account(username), outcome: "failure", detail: ["reason": reason]),
                                       by: req.auditActor, on: req.db, now: now)
         }
         if let wait = throttle.wait(username: username, address: ip, now: now) {
@@ -107,7 +107,7 @@ struct AuthAPI {
         let problems = PasswordPolicy.check(new, username: p.account.username, field: "new_password")
         guard problems.isEmpty else { throw RegistryError.invalid(problems) }
         let hash = try await req.password.async.hash(new)
-        try await AccountQueries(req.db).setPassword(id: p.account.id, passwordHash: hash, action: "auth.change_password", by: req.auditActor)
+        try await AccountQueries(req.db).setPassword(id: p.account.id, passwordHash: hash, action: .changePassword, by: req.auditActor)
         // Every session of the account has ended, in every cached copy.
         req.application.linli.sessionCache.removeAll()
     }
@@ -161,7 +161,7 @@ enum SignIn {
         func record(_ reason: String, wait: Int? = nil) async throws {
             var detail = ["reason": reason]
             if let wait { detail["wait_seconds"] = String(wait) }
-            try await AuditLog.record(AuditEvent("auth.login", target: "account:\(username)", outcome: "failure", detail: detail),
+            try await AuditLog.record(AuditEvent(PlatformAudit.login, target: .account(username), outcome: "failure", detail: detail),
                                       by: actor, on: req.db, now: now)
         }
         func fail(_ reason: String) async throws {

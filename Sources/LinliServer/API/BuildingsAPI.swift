@@ -24,7 +24,7 @@ struct BuildingsAPI {
     /// The buildings list as a file (the list's filters), audited.
     func exportBuildings(req: Request) async throws -> Response {
         let scope = try scope(req), grid = try req.queryDivisionCode("grid", level: .grid)?.value
-        return try await ListExport.write(req, sheet: "楼栋", name: "楼栋列表", action: "buildings.export",
+        return try await ListExport.write(req, sheet: "楼栋", name: "楼栋列表", action: RegistryAudit.buildingsExport,
                                           header: ["网格代码", "楼栋", "地址", "纬度", "经度", "层数"], widths: [18, 24, 24, 12, 12, 8]) { write in
             try await ListExport.pages { page in
                 let p = try await BuildingQueries(req.db).list(in: scope, gridCode: grid, page: page)
@@ -40,7 +40,7 @@ struct BuildingsAPI {
     /// The households list as a file (the list's filters), audited.
     func exportHouseholds(req: Request) async throws -> Response {
         let scope = try scope(req), grid = try req.queryDivisionCode("grid", level: .grid)?.value, building = try req.queryUUID("building")
-        return try await ListExport.write(req, sheet: "户", name: "户列表", action: "households.export",
+        return try await ListExport.write(req, sheet: "户", name: "户列表", action: RegistryAudit.householdsExport,
                                           header: ["户号", "网格代码", "楼栋", "房号"], widths: [22, 18, 24, 16]) { write in
             try await ListExport.pages { page in
                 let p = try await HouseholdQueries(req.db).list(in: scope, buildingID: building, gridCode: grid, page: page)

@@ -52,7 +52,7 @@ enum FirstSignIn {
         let hash = try await req.password.async.hash(new)
         let sealed = try secret.map { try req.application.linli.cipher.seal(Base32.encode($0)) }
         try await AccountQueries(req.db).setPassword(id: p.account.id, passwordHash: hash, totpCipher: .some(sealed), setupRequired: secret != nil,
-                                                     keeping: p.session.id, action: "auth.setup_password", by: req.auditActor)
+                                                     keeping: p.session.id, action: .setupPassword, by: req.auditActor)
         req.application.linli.sessionCache.removeAll()
         return secret
     }

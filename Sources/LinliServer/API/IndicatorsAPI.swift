@@ -56,7 +56,7 @@ enum IndicatorFlow {
         let path = ListExport.temporaryPath(format)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let rows = try IndicatorExport.write(table, to: path)
-        try await AuditLog.record(AuditEvent("indicators.export", target: "division:\(division.code)",
+        try await AuditLog.record(AuditEvent(IndicatorAudit.export, target: .division(division.code),
                                              detail: ["format": format, "rows": String(rows)]), by: req.auditActor, on: req.db)
         return ListExport.download(path: path, name: "规划指标-\(division.name)-\(table.today).\(format)", format: format)
     }

@@ -239,7 +239,7 @@ struct RequestsAPI {
     /// The reporter's full contact, the view audited.
     static func contact(of r: RequestRecord, req: Request) async throws -> String? {
         let contact = try await req.requestQueries.contact(of: r)
-        try await AuditLog.record(AuditEvent("request.contact_view", target: "request:\(r.seq)"), by: req.auditActor, on: req.db,
+        try await AuditLog.record(AuditEvent(RequestAudit.contactView, target: .request(r.seq)), by: req.auditActor, on: req.db,
                                   now: req.application.linli.now())
         return contact
     }

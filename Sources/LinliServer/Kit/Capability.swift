@@ -23,8 +23,8 @@ protocol Capability: Sendable {
     var indicatorCounts: (any IndicatorSource)? { get }
     /// Its part of the demo district (`linli demo`), run in the order of the list.
     var demo: (any DemoStep)? { get }
-    /// The audit actions it writes (its typed enum's cases).
-    var auditActions: [String] { get }
+    /// The audit actions it writes: its typed enum (`RegistryAudit` …), next to its queries in LinliData.
+    var audit: (any AuditAction.Type)? { get }
 }
 
 extension Capability {
@@ -34,7 +34,7 @@ extension Capability {
     var indicators: [IndicatorDefinition] { [] }
     var indicatorCounts: (any IndicatorSource)? { nil }
     var demo: (any DemoStep)? { nil }
-    var auditActions: [String] { [] }
+    var audit: (any AuditAction.Type)? { nil }
 }
 
 /// An entry of the console's navigation bar.

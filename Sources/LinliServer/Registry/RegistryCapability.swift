@@ -5,6 +5,7 @@ import Vapor
 /// 人口基础信息库: divisions and grids, buildings, households, residents and their events.
 struct RegistryCapability: Capability {
     let name = "registry"
+    let audit: (any AuditAction.Type)? = RegistryAudit.self
 
     var migrations: [NumberedMigration] {
         [NumberedMigration(1, CreateDivisions()), NumberedMigration(1, CreateBuildingsAndHouseholds()), NumberedMigration(1, CreateResidents())]

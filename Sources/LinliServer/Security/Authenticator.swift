@@ -45,7 +45,7 @@ struct BearerAuthenticator: Middleware {
         }
         if now.timeIntervalSince(s.lastSeenAt) > config.idleTimeout {
             config.sessionCache.remove(key)
-            try await AccountQueries(request.db).revoke(session: s.id, account: s.account, reason: "auth.idle_timeout",
+            try await AccountQueries(request.db).revoke(session: s.id, account: s.account, reason: .idleTimeout,
                                                         by: AuditActor(id: s.account.id, username: s.account.username,
                                                                        role: s.account.role, ip: request.clientAddress),
                                                         now: now)

@@ -77,7 +77,7 @@ struct ProblemMiddleware: Middleware {
     /// Records a refused write or a denied access (when `isAudited` says so).
     static func audit(_ problem: Problem, request: Request) async {
         guard isAudited(request, status: problem.status) else { return }
-        let event = AuditEvent("request.refused", target: "\(request.method.rawValue) \(request.url.path)",
+        let event = AuditEvent(PlatformAudit.refused, target: .http(request.method.rawValue, request.url.path),
                                outcome: problem.status == 403 ? "denied" : "failure",
                                detail: ["status": String(problem.status),
                                         "fields": (problem.errors ?? []).map(\.field).joined(separator: ",")])

@@ -54,13 +54,13 @@ enum ListExport {
             page.page += 1
         }
         try w.close()
-        try await AuditLog.record(AuditEvent("requests.export", target: "requests", detail: ["format": format, "rows": String(rows)]),
+        try await AuditLog.record(AuditEvent(RequestAudit.export, target: .table("requests"), detail: ["format": format, "rows": String(rows)]),
                                   by: req.auditActor, on: req.db)
         return download(path: path, name: "事项列表.\(format)", format: format)
     }
 
     /// A list written row by row by `rows` into an .xlsx or .csv, the export audited as `action`, sent as `name`.
-    static func write(_ req: Request, sheet: String, name: String, action: String, header: [String], widths: [Double],
+    static func write(_ req: Request, sheet: String, name: String, action: any AuditAction, header: [String], widths: [Double],
                       rows: (_ write: ([XLSXCell]) throws -> Void) async throws -> Void) async throws -> Response {
         let format = try format(req)
         let path = temporaryPath(format)
@@ -74,7 +74,7 @@ enum ListExport {
             count += 1
         }
         try w.close()
-        try await AuditLog.record(AuditEvent(action, target: sheet, detail: ["format": format, "rows": String(count)]), by: req.auditActor, on: req.db)
+        try await AuditLog.record(AuditEvent(action, target: .table(sheet), detail: ["format": format, "rows": String(count)]), by: req.auditActor, on: req.db)
         return download(path: path, name: "\(name).\(format)", format: format)
     }
 

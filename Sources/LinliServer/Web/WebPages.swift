@@ -155,7 +155,7 @@ struct WebPages {
             throw ProblemError(status: .forbidden, detail: "表单来源不明（CSRF 校验失败）")
         }
         if let key = req.storage[SessionKeyHash.self] { req.application.linli.sessionCache.remove(key) }
-        try await AccountQueries(req.db).revoke(session: p.session.id, account: p.account, reason: "auth.logout", by: req.auditActor,
+        try await AccountQueries(req.db).revoke(session: p.session.id, account: p.account, reason: .logout, by: req.auditActor,
                                                 now: req.application.linli.now())
         let response = req.redirect(to: "/login")
         response.cookies[WebSession.cookieName] = WebSession.expired(WebSession.cookieName)

@@ -25,7 +25,7 @@ struct BackupCommand: AsyncCommand {
         } else {
             try await SQLiteBackup.backup(context.application.db, to: out)
         }
-        try await AuditLog.record(AuditEvent("system.backup", target: out), by: .system("cli"), on: context.application.db)
+        try await AuditLog.record(AuditEvent(PlatformAudit.backup, target: .file(out)), by: .system("cli"), on: context.application.db)
         let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
         context.console.print(String(format: "已备份到 %@（%.1f MB，用时 %.1f 秒）。数据密钥不在备份中，请另行保管 data.key 或 LINLI_DATA_KEY。",
                                      out, Double(size) / 1_048_576, Date().timeIntervalSince(started)))

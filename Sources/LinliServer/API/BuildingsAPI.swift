@@ -52,9 +52,7 @@ struct BuildingsAPI {
 
     func scope(_ req: Request) throws -> RegistryScope {
         try req.require(.registryRead)
-        guard let division = try req.queryDivisionCode("division") else { return req.registryScope }
-        guard req.registryScope.contains(code: division.value) else { throw RegistryError.notFound("区划") }
-        return RegistryScope(division: division)
+        return try req.narrowedScope()
     }
 
     func listBuildings(req: Request) async throws -> JSONBody<PageDTO<BuildingDTO>> {

@@ -25,12 +25,7 @@ struct CareAPI {
 
     /// The caller's scope, or `division` inside it (404 outside).
     static func scope(_ req: Request) throws -> RegistryScope {
-        var scope = req.registryScope
-        if let division = try req.queryDivisionCode("division") {
-            guard scope.contains(code: division.value) else { throw RegistryError.notFound("区划") }
-            scope = RegistryScope(division: division)
-        }
-        return scope
+        try req.narrowedScope()
     }
 
     static func bool(_ req: Request, _ name: String) throws -> Bool {

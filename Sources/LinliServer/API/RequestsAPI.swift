@@ -34,7 +34,7 @@ struct RequestsAPI {
     // MARK: Categories
 
     func categories(req: Request) async throws -> JSONBody<[CategoryDTO]> {
-        JSONBody(CategoryDTO.tree(try await req.requestQueries.categories(includeInactive: req.query[Bool.self, at: "all"] == true)))
+        JSONBody(CategoryDTO.tree(try await req.requestQueries.categories(includeInactive: try req.queryBool("all") == true)))
     }
 
     struct CategoryInput: Decodable {

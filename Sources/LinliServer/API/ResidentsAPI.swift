@@ -21,22 +21,14 @@ struct ResidentsAPI {
     /// Everyone in one's area (or `division` inside it) as .xlsx or .csv, numbers masked; audited.
     func export(req: Request) async throws -> Response {
         try req.require(.registryRead)
-        var scope = req.registryScope
-        if let division = try req.queryDivisionCode("division") {
-            guard scope.contains(code: division.value) else { throw RegistryError.notFound("区划") }
-            scope = RegistryScope(division: division)
-        }
+        let scope = try req.narrowedScope()
         return try await ListExport.residents(req, scope: scope)
     }
 
     /// Lists with filters, or searches when `q` is given (name, pinyin, initials or an ID number).
     func list(req: Request) async throws -> JSONBody<PageDTO<ResidentDTO>> {
         try req.require(.registryRead)
-        var scope = req.registryScope
-        if let division = try req.queryDivisionCode("division") {
-            guard scope.contains(code: division.value) else { throw RegistryError.notFound("区划") }
-            scope = RegistryScope(division: division)
-        }
+        let scope = try req.narrowedScope()
         var filter = ResidentFilter()
         filter.gridCode = try req.queryDivisionCode("grid", level: .grid)?.value
         filter.householdID = try req.queryUUID("household")

@@ -67,9 +67,35 @@ extension Request {
         return v
     }
 
-    func pageRequest() throws -> PageRequest {
+    /// `page` and `per_page` (pages of the console pass their own page size).
+    func pageRequest(perPage fixed: Int? = nil) throws -> PageRequest {
         PageRequest(page: try queryInt("page", in: 1...100_000) ?? 1,
-                    perPage: try queryInt("per_page", in: 1...PageRequest.maxPerPage) ?? 20)
+                    perPage: try fixed ?? queryInt("per_page", in: 1...PageRequest.maxPerPage) ?? 20)
+    }
+
+    /// A yes/no parameter: `true`/`1`/`yes`/`on` or `false`/`0`/`no`/`off`; anything else is 400.
+    func queryBool(_ name: String) throws -> Bool? {
+        guard let raw = query[String.self, at: name], !raw.isEmpty else { return nil }
+        switch raw.lowercased() {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        default: throw ProblemError.badRequest(name, "参数 \(name) 应为 true 或 false")
+        }
+    }
+
+    /// A date parameter, `YYYY-MM-DD`.
+    func queryDate(_ name: String) throws -> CivilDate? {
+        guard let raw = query[String.self, at: name], !raw.isEmpty else { return nil }
+        guard let d = CivilDate(raw) else { throw ProblemError.badRequest(name, "参数 \(name) 应为日期（YYYY-MM-DD）") }
+        return d
+    }
+
+    /// The caller's scope, or the division given as `division` inside it; a division outside is 404, as
+    /// if it did not exist. Every list that can be narrowed to a division uses this.
+    func narrowedScope(_ name: String = "division") throws -> RegistryScope {
+        guard let division = try queryDivisionCode(name) else { return registryScope }
+        guard registryScope.contains(code: division.value) else { throw RegistryError.notFound("区划") }
+        return RegistryScope(division: division)
     }
 }
 

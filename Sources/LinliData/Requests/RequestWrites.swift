@@ -113,9 +113,12 @@ extension RequestQueries {
 
     /// Takes one step of the workflow if the caller may take it now and `version` is current; the step,
     /// its photos, the request's new state, its tally and the audit entry are written together or not at all.
-    public func act(on id: UUID, _ input: RequestStepInput, by party: RequestParty, actor: AuditActor, in scope: RequestScope,
+    /// `current` is the request as the caller read it in their scope: it is read once, and the version the
+    /// caller sent is checked against it and again by the `UPDATE … WHERE version = ?` itself.
+    public func act(on current: RequestRecord, _ input: RequestStepInput, by party: RequestParty, actor: AuditActor,
                     now: Int64) async throws -> RequestRecord {
-        guard let current = try await find(id: id, in: scope) else { throw RegistryError.notFound("事项") }
+        let id = current.id
+        guard input.version == current.version else { throw RegistryError.staleVersion(current: current.version) }
         var errors = FieldErrors()
         func text(_ s: String?) -> String? { s?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty }
         let note = text(input.note), reply = text(input.reply)
@@ -131,10 +134,6 @@ extension RequestQueries {
         do {
             return try await db.writeTransaction { db in
                 let sql = SQLHelpers.sql(db)
-                guard let fresh = try await sql.select().column("version").from("requests").where("id", .equal, SQLBind(id)).first(),
-                      try fresh.decode(column: "version", as: Int.self) == input.version, input.version == current.version else {
-                    throw RegistryError.staleVersion(current: current.version)
-                }
                 let changed = try await sql.update("requests")
                     .set("status", to: SQLBind(next.status)).set("level", to: SQLBind(next.level)).set("holder_code", to: SQLBind(next.holderCode))
                     .set("handler", to: SQLBind(next.handler)).set("due_at", to: SQLBind(next.dueAt)).set("resolved_at", to: SQLBind(next.resolvedAt))
@@ -267,8 +266,8 @@ extension RequestQueries {
             let role: Role = r.levelValue == .community ? .communityWorker : .streetOfficer
             let holder = RequestParty(role: role, division: r.holderCode)
             do {
-                _ = try await act(on: r.id, RequestStepInput(action: .escalate, note: "超过处置时限，自动上报\(r.levelValue.next!.label)级", version: r.version),
-                                  by: holder, actor: system, in: .everything, now: now)
+                _ = try await act(on: r, RequestStepInput(action: .escalate, note: "超过处置时限，自动上报\(r.levelValue.next!.label)级", version: r.version),
+                                  by: holder, actor: system, now: now)
                 moved += 1
             } catch RegistryError.staleVersion {
                 continue  // someone acted on it meanwhile; the next round looks again

@@ -233,7 +233,7 @@ struct RequestsAPI {
         let q = req.requestQueries
         guard let current = try await q.find(id: id, in: req.requestScope) else { throw RegistryError.notFound("事项") }
         let step = RequestStepInput(action: action, note: note, reply: reply, handler: handler, version: try requireVersion(version), photos: photos)
-        return try await q.act(on: id, step, by: req.requestParty(for: current), actor: req.auditActor, in: req.requestScope, now: req.nowSeconds)
+        return try await q.act(on: current, step, by: req.requestParty(for: current), actor: req.auditActor, now: req.nowSeconds)
     }
 
     /// The reporter's full contact, the view audited.
@@ -343,8 +343,8 @@ struct RequestsAPI {
     /// The reporter reopens a request opened by number and code (or their own).
     static func reopen(_ r: RequestRecord, note: String?, req: Request) async throws -> RequestRecord {
         let party = RequestParty(role: req.principal?.role, division: req.principal?.account.divisionCode ?? "", isReporter: true)
-        return try await req.requestQueries.act(on: r.id, RequestStepInput(action: .reopen, note: note, version: r.version), by: party,
-                                                actor: req.reporterActor(r), in: .everything, now: req.nowSeconds)
+        return try await req.requestQueries.act(on: r, RequestStepInput(action: .reopen, note: note, version: r.version), by: party,
+                                                actor: req.reporterActor(r), now: req.nowSeconds)
     }
 }
 

@@ -55,7 +55,7 @@ let package = Package(
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
             ],
-            resources: [.copy("Resources/openapi")],
+            resources: [.copy("Resources/openapi"), .copy("Resources/console.css")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

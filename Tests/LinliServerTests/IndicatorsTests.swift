@@ -204,14 +204,14 @@ struct IndicatorsTests {
 
     @Test("charts escape names and keep Chinese labels")
     func charts() {
-        let bar = SVGChart.bar(title: "排名", items: [("<script>alert(1)</script>", 3), ("凤凰社区 & 二", 1)], unit: "%", target: 2)
+        let bar = SVGChart.bar(title: "排名", items: [("<script>alert(1)</script>", 3), ("凤凰社区 & 二", 1)], unit: "%", target: 2).html
         #expect(!bar.contains("<script>") && bar.contains("&lt;script&gt;") && bar.contains("凤凰社区 &amp; 二") && bar.contains("目标 2"))
         #expect(bar.hasPrefix("<svg") && bar.hasSuffix("</svg>"))
-        let donut = SVGChart.donut(title: "年龄结构", parts: [("0–17岁", 1), ("60–79岁", 3)])
+        let donut = SVGChart.donut(title: "年龄结构", parts: [("0–17岁", 1), ("60–79岁", 3)]).html
         #expect(donut.contains("60–79岁  3人（75%）") && donut.contains("4人"))
-        let line = SVGChart.line(title: "趋势", points: [("2026-05", 10), ("2026-06", 12.5)], unit: "%")
+        let line = SVGChart.line(title: "趋势", points: [("2026-05", 10), ("2026-06", 12.5)], unit: "%").html
         #expect(line.contains("2026-05") && line.contains("2026-06") && line.contains("<polyline"))
-        #expect(SVGChart.line(title: "趋势", points: [], unit: "%").contains("还没有快照"))
+        #expect(SVGChart.line(title: "趋势", points: [], unit: "%").html.contains("还没有快照"))
     }
 }
 

@@ -19,6 +19,9 @@ struct Markup: Sendable, Equatable, ExpressibleByStringInterpolation, CustomStri
     /// Searchable on purpose: `MarkupAuditTests` fails when a new use appears.
     static func unescaped(_ html: String) -> Markup { Markup(html: html) }
 
+    /// Text, escaped: for a table cell or any place that wants `Markup` of a plain value.
+    static func text(_ text: String) -> Markup { "\(text)" }
+
     init(stringLiteral value: String) { html = value }
 
     init(stringInterpolation: StringInterpolation) { html = stringInterpolation.html }
@@ -32,12 +35,16 @@ struct Markup: Sendable, Equatable, ExpressibleByStringInterpolation, CustomStri
         init(literalCapacity: Int, interpolationCount: Int) { html.reserveCapacity(literalCapacity + 16 * interpolationCount) }
 
         mutating func appendLiteral(_ literal: String) { html += literal }
-        /// Text: escaped.
+        /// Text: escaped. Disfavoured so that a string literal written in the page's source (`\(cond ? "<b>" : "")`)
+        /// is taken as markup like the literal around it, while every `String` value is still escaped.
+        @_disfavoredOverload
         mutating func appendInterpolation(_ text: String) { html += HTML.escape(text) }
         mutating func appendInterpolation(_ markup: Markup) { html += markup.html }
         mutating func appendInterpolation(_ parts: [Markup]) { for p in parts { html += p.html } }
         mutating func appendInterpolation(_ number: Int) { html += String(number) }
         mutating func appendInterpolation(_ number: Int64) { html += String(number) }
+        /// Hex digits and hyphens only.
+        mutating func appendInterpolation(_ id: UUID) { html += id.uuidString }
     }
 
     static func + (a: Markup, b: Markup) -> Markup { Markup(html: a.html + b.html) }

@@ -75,7 +75,7 @@ struct ImportPages {
 
     func form(req: Request) async throws -> Response {
         guard let csrf = try signedIn(req) else { return req.redirect(to: "/login") }
-        let columns = ResidentColumn.allCases.map { "<tr><td>\(HTML.escape($0.rawValue))</td><td>\(HTML.escape($0.note))</td></tr>" }.joined()
+        let columns = ResidentColumn.allCases.map { (c: ResidentColumn) -> Markup in "<tr><td>\(c.rawValue)</td><td>\(c.note)</td></tr>" }
         return Console.page(req, try? req.webUser(), title: "导入居民", crumbs: ImportPages.crumbs, body: """
             
               <h1>导入居民信息</h1>
@@ -102,7 +102,7 @@ struct ImportPages {
             return req.redirect(to: "/console/import/\(job.id)")
         } catch let e as ProblemError where e.status != .forbidden {
             return Console.page(req, try? req.webUser(), title: "导入居民", crumbs: ImportPages.crumbs, body: """
-                <h1>无法导入</h1><p class="error" role="alert">\(HTML.escape(e.detail))</p>
+                <h1>无法导入</h1><p class="error" role="alert">\(e.detail)</p>
                 <p>未写入任何数据。<a href="/console/import">重新选择文件</a></p>
                 """, status: e.status)
         }
@@ -111,49 +111,49 @@ struct ImportPages {
     func status(req: Request) async throws -> Response {
         guard let csrf = try signedIn(req) else { return req.redirect(to: "/login") }
         let job = try ImportFlow.job(req)
-        let name = HTML.escape(job.fileName)
-        func summary(_ p: ResidentImportPlan) -> String {
+        let name = job.fileName
+        func summary(_ p: ResidentImportPlan) -> Markup {
             """
             <table><tr><th>数据行</th><td>\(p.rows)</td></tr><tr><th>合格待写入</th><td>\(p.newResidents) 人（新户 \(p.newHouseholds) 户）</td></tr>
             <tr><th>已登记、不变</th><td>\(p.unchanged) 人</td></tr><tr><th>有问题的行</th><td>\(p.badRows)</td></tr></table>
             """
         }
-        func problems(_ p: ResidentImportPlan) -> String {
+        func problems(_ p: ResidentImportPlan) -> Markup {
             guard !p.problems.isEmpty else { return "<p>没有发现问题。</p>" }
-            let rows = p.problems.prefix(200).map {
-                "<tr><td>\($0.row)</td><td>\(HTML.escape($0.column))</td><td>\(HTML.escape($0.message))</td></tr>"
-            }.joined()
-            let more = p.problems.count + p.problemsNotKept > 200 ? "<p>只显示前 200 个问题，完整列表见报告。</p>" : ""
+            let rows = p.problems.prefix(200).map { (q: RowProblem) -> Markup in
+                "<tr><td>\(q.row)</td><td>\(q.column)</td><td>\(q.message)</td></tr>"
+            }
+            let more: Markup = p.problems.count + p.problemsNotKept > 200 ? "<p>只显示前 200 个问题，完整列表见报告。</p>" : ""
             return """
                 <p><a href="/console/import/\(job.id)/report">下载问题报告（.xlsx）</a></p>
                 <table><tr><th>行号</th><th>列</th><th>问题</th></tr>\(rows)</table>\(more)
                 """
         }
-        func bar(_ done: Int64, _ total: Int64, _ label: String) -> String {
+        func bar(_ done: Int64, _ total: Int64, _ label: String) -> Markup {
             let share = total > 0 ? Int(Double(done) * 100 / Double(total)) : 0
             return "<p>\(label)……\(share)%</p><progress max=\"100\" value=\"\(share)\">\(share)%</progress><p>页面每2秒自动刷新。</p>"
         }
-        var head = ""
-        let body: String
+        var head = Markup.empty
+        let body: Markup
         switch job.state {
         case .checking(let d, let t):
             head = "<meta http-equiv=\"refresh\" content=\"2\">"
             body = bar(d, t, "正在检查 \(name)")
         case .checked(let p):
-            let confirm = p.newResidents > 0 ? """
+            let confirm: Markup = p.newResidents > 0 ? """
                 <form method="post" action="/console/import/\(job.id)/confirm">
                   <input type="hidden" name="csrf" value="\(csrf)">
                   <button type="submit">确认导入合格的 \(p.newResidents) 人\(p.badRows > 0 ? "（有问题的 \(p.badRows) 行不导入）" : "")</button>
                 </form>
                 """ : "<p>没有可以写入的行，数据库不会改变。</p>"
-            body = "<p>\(name) 已检查完毕，尚未写入。</p>" + summary(p) + confirm + problems(p)
+            body = "<p>\(name) 已检查完毕，尚未写入。</p>\(summary(p))\(confirm)\(problems(p))"
         case .writing(let d, let t, _):
             head = "<meta http-equiv=\"refresh\" content=\"2\">"
             body = bar(Int64(d), Int64(t), "正在写入")
         case .done(let r, let p):
-            body = "<p>已导入 \(r.residents) 人，新建 \(r.households) 户；已登记未变 \(r.unchanged) 人。</p>" + summary(p) + problems(p)
+            body = "<p>已导入 \(r.residents) 人，新建 \(r.households) 户；已登记未变 \(r.unchanged) 人。</p>\(summary(p))\(problems(p))"
         case .failed(let m):
-            body = "<p class=\"error\" role=\"alert\">\(HTML.escape(m))</p>"
+            body = "<p class=\"error\" role=\"alert\">\(m)</p>"
         }
         return Console.page(req, try? req.webUser(), title: "导入居民", crumbs: ImportPages.crumbs, body: """
             <h1>导入居民：\(name)</h1>\(body)

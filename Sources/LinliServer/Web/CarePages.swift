@@ -30,9 +30,9 @@ struct CarePages {
         return f
     }
 
-    static func tabs(_ current: String) -> String {
+    static func tabs(_ current: String) -> Markup {
         let items = [("名册", "/console/care"), ("紧急呼叫", "/console/care/calls"), ("养老服务设施", "/console/care/facilities")]
-        return "<p class=\"tabs\">" + items.map { l, h in h == current ? "<b>\(l)</b>" : "<a href=\"\(h)\">\(l)</a>" }.joined(separator: " · ") + "</p>"
+        return "<p class=\"tabs\">\(items.map { l, h -> Markup in h == current ? "<b>\(l)</b>" : "<a href=\"\(h)\">\(l)</a>" }.joined(separator: " · "))</p>"
     }
 
     // MARK: The roll
@@ -52,21 +52,21 @@ struct CarePages {
         let page = try await req.care.roll(in: scope, filter: filter, page: PageRequest(page: min(max(1, pageNumber), 100_000), perPage: 30))
         let figures = try await req.care.figures(in: scope)
         let today = req.application.linli.today()
-        let rows = page.items.map { r -> [String] in
+        let rows = page.items.map { r -> [Markup] in
             let e = CareElderDTO(r, today: today)
             let flags = e.flags.compactMap { CareFlag(rawValue: $0)?.label }.joined(separator: "、")
-            return ["<a href=\"/console/care/\(e.id)\">\(HTML.escape(e.name))</a>", HTML.escape(e.idNumberMasked), String(e.age),
-                    HTML.escape(e.levelLabel) + (e.score.map { "（\($0)分）" } ?? ""), HTML.escape(flags),
-                    e.assessmentDue ? "<span class=\"badge yellow\">待评估</span>" : HTML.escape(e.nextDue ?? ""),
-                    e.visitMissed ? "<span class=\"badge red\">漏访</span>" : HTML.escape(e.lastVisitOn ?? "—"), e.hasPlan ? "有" : "—"]
+            return ["<a href=\"/console/care/\(e.id)\">\(e.name)</a>", Markup.text(e.idNumberMasked), "\(e.age)",
+                    "\(e.levelLabel)\(e.score.map { "（\($0)分）" } ?? "")", Markup.text(flags),
+                    e.assessmentDue ? "<span class=\"badge yellow\">待评估</span>" : Markup.text(e.nextDue ?? ""),
+                    e.visitMissed ? "<span class=\"badge red\">漏访</span>" : Markup.text(e.lastVisitOn ?? "—"), e.hasPlan ? "有" : "—"]
         }
         let levelOptions = [("", "全部分级")] + CareLevel.allCases.map { ($0.rawValue, $0.label) } + [("unassessed", "未评估")]
         let flagOptions = [("", "全部")] + CareFlag.allCases.map { ($0.rawValue, $0.label) }
         let tiles = [("60岁以上老人", figures.elders, ""), ("已评估", figures.assessed, ""), ("待评估", figures.due, "yellow"),
                      ("有照护计划", figures.withPlan, ""), ("独居老人", figures.livingAlone, ""), ("漏访独居老人", figures.missedVisits, "red"),
                      ("未办结呼叫", figures.openCalls, "red")]
-            .map { "<div class=\"tile \($0.1 > 0 ? $0.2 : "")\"><span>\($0.0)</span><b>\($0.1)</b></div>" }.joined()
-        let body = """
+            .map { (t: (String, Int, String)) -> Markup in "<div class=\"tile \(t.1 > 0 ? t.2 : "")\"><span>\(t.0)</span><b>\(t.1)</b></div>" }
+        let body: Markup = """
             <h1>居家养老名册</h1>
             \(Self.tabs("/console/care"))
             <p class="muted">名册由人口登记自动产生：年满60周岁的在册居民即在册，死亡或迁出即离册。</p>
@@ -114,41 +114,41 @@ struct CarePages {
         let write = user.may(.careWrite)
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
         let flags = e.flags.compactMap { CareFlag(rawValue: $0)?.label }.joined(separator: "、")
-        let header = """
-            <h1>\(HTML.escape(e.name))的养老档案</h1>
-            <p>\(HTML.escape(e.idNumberMasked)) · \(e.age)岁 · 网格 \(HTML.escape(e.gridCode))\(flags.isEmpty ? "" : " · " + HTML.escape(flags))
+        let header: Markup = """
+            <h1>\(e.name)的养老档案</h1>
+            <p>\(e.idNumberMasked) · \(e.age)岁 · 网格 \(e.gridCode)\(flags.isEmpty ? "" : " · " + flags)
             · <a href="/console/residents/\(id)">居民信息</a></p>
             """
         guard enrolled else {
-            var parts = [header, """
+            var parts: [Markup] = [header, """
                 <p class="notice">该居民未满60周岁，不在养老服务名册上。因失能、残疾或特殊困难纳入居家养老的，制定照护计划并填写\(Under60Reason.label)后，\
                 即可登记评估、服务记录和紧急呼叫。</p>
                 """]
-            if let form { parts.append("<p class=\"muted\">\(HTML.escape(form))未保存：</p>" + Console.formErrors(errors)) }
+            if let form { parts.append("<p class=\"muted\">\(form)未保存：</p>\(Console.formErrors(errors))") }
             if write { parts.append(Self.planForm(user, id: id, plan: nil, under60: true, today: today, open: true, err: err)) }
             return Console.page(req, user, title: e.name + "的养老档案", crumbs: Self.crumbs + [Crumb(e.name)], body: parts.joined(separator: "\n"),
                                 status: status)
         }
-        var parts = [header + """
+        var parts: [Markup] = [header + """
             <div class="tiles">
-              <div class="tile"><span>分级</span><b>\(HTML.escape(e.levelLabel))</b></div>
+              <div class="tile"><span>分级</span><b>\(e.levelLabel)</b></div>
               <div class="tile"><span>Barthel 指数</span><b>\(e.score.map(String.init) ?? "—")</b></div>
-              <div class="tile \(e.assessmentDue ? "yellow" : "")"><span>下次评估</span><b>\(HTML.escape(e.nextDue ?? "待评估"))</b></div>
-              <div class="tile \(e.visitMissed ? "red" : "")"><span>最近关爱巡访</span><b>\(HTML.escape(e.lastVisitOn ?? "—"))</b></div>
+              <div class="tile \(e.assessmentDue ? "yellow" : "")"><span>下次评估</span><b>\(e.nextDue ?? "待评估")</b></div>
+              <div class="tile \(e.visitMissed ? "red" : "")"><span>最近关爱巡访</span><b>\(e.lastVisitOn ?? "—")</b></div>
             </div>
             """]
-        if let form { parts.append("<p class=\"muted\">\(HTML.escape(form))未保存：</p>" + Console.formErrors(errors)) }
+        if let form { parts.append("<p class=\"muted\">\(form)未保存：</p>\(Console.formErrors(errors))") }
         // Assessments: totals only; the items behind an audited link.
         parts.append("<h2>能力评估</h2>" + Console.table(["评估日期", "总分", "依赖程度", "分级", "评估人", "下次评估", ""], assessments.map { a in
-            [HTML.escape(a.assessedOn), String(a.total), HTML.escape(DependencyBand.of(total: a.total).label),
-             HTML.escape(CareLevel(rawValue: a.level)?.label ?? a.level), HTML.escape(a.assessor), HTML.escape(a.nextDue),
+            [Markup.text(a.assessedOn), "\(a.total)", Markup.text(DependencyBand.of(total: a.total).label),
+             Markup.text(CareLevel(rawValue: a.level)?.label ?? a.level), Markup.text(a.assessor), Markup.text(a.nextDue),
              user.may(.careFullView) ? "<a href=\"/console/care/assessments/\(a.id)\">查看各项得分（记入审计）</a>" : ""]
         }, empty: "尚未评估"))
         if write {
             let selects = BarthelItem.allCases.map { item in
                 Console.select(item.label, name: "s_\(item.rawValue)", options: item.allowedScores.reversed().map { (String($0), "\($0)分") },
                                error: err("scores.\(item.rawValue)"))
-            }.joined()
+            }
             parts.append("""
                 <details\(form == "评估" ? " open" : "")><summary>登记评估（Barthel 指数）</summary>
                 <form method="post" action="/console/care/\(id)/assessments">\(Console.csrfField(user))
@@ -162,11 +162,11 @@ struct CarePages {
         // The plan.
         parts.append("<h2>照护计划</h2>")
         if let plan {
-            parts.append("<p>自 \(HTML.escape(plan.startsOn))\(plan.endsOn.map { " 至 " + HTML.escape($0) } ?? "")（版本 \(plan.version)）</p>"
-                + (plan.under60Reason.map { "<p>\(Under60Reason.label)：\(HTML.escape($0))</p>" } ?? "")
+            parts.append("<p>自 \(plan.startsOn)\(plan.endsOn.map { " 至 " + $0 } ?? "")（版本 \(plan.version)）</p>"
+                + (plan.under60Reason.map { "<p>\(Under60Reason.label)：\($0)</p>" } ?? .empty)
                 + Console.table(["服务", "频次", "提供方"], plan.services.map {
-                    [HTML.escape(CareService(rawValue: $0.service)?.label ?? $0.service), HTML.escape(CareFrequency(rawValue: $0.frequency)?.label ?? $0.frequency),
-                     HTML.escape((CareProviderKind(rawValue: $0.providerKind)?.label ?? $0.providerKind) + "：" + $0.providerName)]
+                    [Markup.text(CareService(rawValue: $0.service)?.label ?? $0.service), Markup.text(CareFrequency(rawValue: $0.frequency)?.label ?? $0.frequency),
+                     Markup.text((CareProviderKind(rawValue: $0.providerKind)?.label ?? $0.providerKind) + "：" + $0.providerName)]
                 }))
         } else {
             parts.append("<p class=\"empty\">尚无照护计划</p>")
@@ -174,8 +174,8 @@ struct CarePages {
         if write { parts.append(Self.planForm(user, id: id, plan: plan, under60: e.age < CareRules.minimumAge, today: today, open: form == "照护计划", err: err)) }
         // Records.
         parts.append("<h2>服务记录</h2>" + Console.table(["时间", "服务", "时长", "提供方", "老人反馈", "满意度"], records.map { r in
-            [Console.time(r.providedAt), HTML.escape(CareService(rawValue: r.service)?.label ?? r.service), "\(r.durationMinutes)分钟",
-             HTML.escape(r.providerName), HTML.escape(r.feedback ?? ""), r.satisfaction.map { "\($0)分" } ?? ""]
+            [Markup.text(Console.time(r.providedAt)), Markup.text(CareService(rawValue: r.service)?.label ?? r.service), "\(r.durationMinutes)分钟",
+             Markup.text(r.providerName), Markup.text(r.feedback ?? ""), r.satisfaction.map { "\($0)分" } ?? ""]
         }, empty: "暂无服务记录"))
         if write {
             parts.append("""
@@ -208,8 +208,8 @@ struct CarePages {
 
     /// The plan form: the services ticked with frequency and provider, the dates, and for someone under 60 the reason.
     static func planForm(_ user: WebUser, id: UUID, plan: CarePlanRecord?, under60: Bool, today: CivilDate, open: Bool,
-                         err: (String) -> String?) -> String {
-        let rows = CareService.allCases.map { s -> String in
+                         err: (String) -> String?) -> Markup {
+        let rows = CareService.allCases.map { s -> Markup in
             let current = plan?.services.first { $0.service == s.rawValue }
             return """
                 <fieldset><legend><label><input type="checkbox" name="svc_\(s.rawValue)" value="on"\(current == nil ? "" : " checked")> \(s.label)</label></legend>
@@ -218,17 +218,17 @@ struct CarePages {
                 \(Console.field("提供方名称", name: "name_\(s.rawValue)", value: current?.providerName))
                 </fieldset>
                 """
-        }.joined()
-        let reason = under60
+        }
+        let reason: Markup = under60
             ? Console.field("\(Under60Reason.label)（如\(Under60Reason.examples.joined(separator: "、"))）", name: Under60Reason.field,
                             value: plan?.under60Reason, error: err(Under60Reason.field), required: true, extra: "maxlength=\"\(Under60Reason.maximumLength)\"")
-            : ""
+            : .empty
         return """
             <details\(open ? " open" : "")><summary>\(plan == nil ? "制定" : "修改")照护计划</summary>
             <form method="post" action="/console/care/\(id)/plan">\(Console.csrfField(user))
             \(plan.map { "<input type=\"hidden\" name=\"version\" value=\"\($0.version)\">" } ?? "")
             \(reason)
-            \(err("services").map { "<p class=\"field-error\">\(HTML.escape($0))</p>" } ?? "")
+            \(err("services").map { "<p class=\"field-error\">\($0)</p>" } ?? "")
             \(rows)
             \(Console.field("开始日期", name: "starts_on", value: plan?.startsOn ?? today.description, error: err("starts_on"), type: "date", required: true))
             \(Console.field("结束日期", name: "ends_on", value: plan?.endsOn, error: err("ends_on"), type: "date"))
@@ -236,24 +236,24 @@ struct CarePages {
             """
     }
 
-    static func callTable(_ calls: [CareCallRecord], user: WebUser, back: String) -> String {
-        Console.table(["接警时间", "老人", "状态", "派给", "响应", "办结", ""], calls.map { c in
+    static func callTable(_ calls: [CareCallRecord], user: WebUser, back: String) -> Markup {
+        Console.table(["接警时间", "老人", "状态", "派给", "响应", "办结", ""], calls.map { c -> [Markup] in
             let dto = CareCallDTO(c)
-            var action = ""
+            var action = Markup.empty
             if user.may(.careWrite), let status = CareCallStatus(rawValue: c.status) {
                 let steps = CareCallAction.allCases.filter { $0.next(from: status) != nil }
-                action = steps.map { a -> String in
+                action = steps.map { a -> Markup in
                     let label = a == .assign ? "派单" : a == .respond ? "已到达响应" : "办结"
-                    let extra = a == .assign ? "<input name=\"assigned_to\" aria-label=\"派给\" placeholder=\"责任人\" required maxlength=\"50\">" : ""
-                    return "<form method=\"post\" action=\"/console/care/calls/\(c.id)\" class=\"inline\">\(Console.csrfField(user))"
-                        + "<input type=\"hidden\" name=\"action\" value=\"\(a.rawValue)\"><input type=\"hidden\" name=\"version\" value=\"\(c.version)\">"
-                        + "<input type=\"hidden\" name=\"back\" value=\"\(HTML.escape(back))\">\(extra)<button type=\"submit\">\(label)</button></form>"
+                    let extra: Markup = a == .assign ? "<input name=\"assigned_to\" aria-label=\"派给\" placeholder=\"责任人\" required maxlength=\"50\">" : ""
+                    let form: Markup = "<form method=\"post\" action=\"/console/care/calls/\(c.id)\" class=\"inline\">\(Console.csrfField(user))"
+                    return form + "<input type=\"hidden\" name=\"action\" value=\"\(a.rawValue)\"><input type=\"hidden\" name=\"version\" value=\"\(c.version)\">"
+                        + "<input type=\"hidden\" name=\"back\" value=\"\(back)\">\(extra)<button type=\"submit\">\(label)</button></form>"
                 }.joined(separator: " ")
             }
-            return [Console.time(c.receivedAt), "<a href=\"/console/care/\(c.residentId)\">\(HTML.escape(c.residentName ?? ""))</a>",
-                    HTML.escape(dto.statusLabel), HTML.escape(c.assignedTo ?? "—"),
-                    c.respondedAt.map { Console.time($0) + String(format: "（%.0f分钟）", dto.responseMinutes ?? 0) } ?? "—",
-                    c.closedAt.map(Console.time) ?? "—", action]
+            return [Markup.text(Console.time(c.receivedAt)), "<a href=\"/console/care/\(c.residentId)\">\(c.residentName ?? "")</a>",
+                    Markup.text(dto.statusLabel), Markup.text(c.assignedTo ?? "—"),
+                    Markup.text(c.respondedAt.map { Console.time($0) + String(format: "（%.0f分钟）", dto.responseMinutes ?? 0) } ?? "—"),
+                    Markup.text(c.closedAt.map(Console.time) ?? "—"), action]
         }, empty: "暂无紧急呼叫")
     }
 
@@ -318,10 +318,10 @@ struct CarePages {
         guard case let (a, scores)? = try await req.care.fullAssessment(try req.pathUUID(), in: req.registryScope, by: req.auditActor) else {
             throw RegistryError.notFound("评估记录")
         }
-        let rows = BarthelItem.allCases.map { [HTML.escape($0.label), "\(scores.scores[$0] ?? 0)", "\($0.maximum)"] }
-        let body = """
+        let rows = BarthelItem.allCases.map { (i: BarthelItem) -> [Markup] in [Markup.text(i.label), "\(scores.scores[i] ?? 0)", "\(i.maximum)"] }
+        let body: Markup = """
             <h1>评估各项得分</h1>
-            <p>\(HTML.escape(a.assessedOn)) · 总分 \(a.total) · \(HTML.escape(DependencyBand.of(total: a.total).label)) · \(HTML.escape(CareLevel(rawValue: a.level)?.label ?? a.level)) · 评估人 \(HTML.escape(a.assessor))</p>
+            <p>\(a.assessedOn) · 总分 \(a.total) · \(DependencyBand.of(total: a.total).label) · \(CareLevel(rawValue: a.level)?.label ?? a.level) · 评估人 \(a.assessor)</p>
             <p class="muted">本次查看已记入审计日志。</p>
             \(Console.table(["项目", "得分", "满分"], rows))
             <p><a href="/console/care/\(a.residentId)">返回养老档案</a></p>
@@ -338,7 +338,7 @@ struct CarePages {
         let pageNumber = Int(req.formQuery("page") ?? "") ?? 1
         let page = try await req.care.calls(in: req.registryScope, status: nil, open: open, page: PageRequest(page: min(max(1, pageNumber), 100_000), perPage: 30))
         let (calls, _) = try await req.care.callFigures(in: req.registryScope)
-        let body = """
+        let body: Markup = """
             <h1>紧急呼叫</h1>
             \(Self.tabs("/console/care/calls"))
             <p>共 \(calls.calls) 次，已响应 \(calls.responded) 次，30分钟内响应 \(calls.withinTarget) 次\(calls.meanMinutes.map { String(format: "，平均响应 %.1f 分钟", $0) } ?? "")。
@@ -374,19 +374,19 @@ struct CarePages {
         let areas = try await req.care.communityAreas(in: req.registryScope)
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
         let met = areas.filter(\.meetsStandard).count
-        var body = """
+        var body: Markup = """
             <h1>养老服务设施</h1>
             \(Self.tabs("/console/care/facilities"))
             <h2>居家养老服务场所面积（城市社区≥300㎡，农村≥450㎡）</h2>
             <p>\(met) / \(areas.count) 个村/社区达标。</p>
-            \(Console.table(["村/社区", "城乡", "场所面积（㎡）", "标准（㎡）", "达标", "床位", "护理型床位"], areas.map { a in
-                [HTML.escape(a.name), a.setting.label, IndicatorFormat.number(a.homeCareArea), IndicatorFormat.number(a.minimum),
-                 a.meetsStandard ? "<span class=\"badge green\">达标</span>" : "<span class=\"badge red\">未达标</span>", String(a.beds), String(a.nursingBeds)]
+            \(Console.table(["村/社区", "城乡", "场所面积（㎡）", "标准（㎡）", "达标", "床位", "护理型床位"], areas.map { a -> [Markup] in
+                [Markup.text(a.name), Markup.text(a.setting.label), Markup.text(IndicatorFormat.number(a.homeCareArea)), Markup.text(IndicatorFormat.number(a.minimum)),
+                 a.meetsStandard ? "<span class=\"badge green\">达标</span>" : "<span class=\"badge red\">未达标</span>", "\(a.beds)", "\(a.nursingBeds)"]
             }))
             <h2>设施</h2>
-            \(Console.table(["名称", "类型", "村/社区代码", "面积（㎡）", "床位", "护理型床位"], list.map { f in
-                [HTML.escape(f.name), HTML.escape(CareFacilityKind(rawValue: f.kind)?.label ?? f.kind), HTML.escape(f.communityCode),
-                 IndicatorFormat.number(f.floorArea), String(f.beds), String(f.nursingBeds)]
+            \(Console.table(["名称", "类型", "村/社区代码", "面积（㎡）", "床位", "护理型床位"], list.map { f -> [Markup] in
+                [Markup.text(f.name), Markup.text(CareFacilityKind(rawValue: f.kind)?.label ?? f.kind), Markup.text(f.communityCode),
+                 Markup.text(IndicatorFormat.number(f.floorArea)), "\(f.beds)", "\(f.nursingBeds)"]
             }, empty: "尚未登记设施"))
             """
         if user.may(.careFacilities) {
@@ -423,9 +423,9 @@ struct CarePages {
 
 extension HomePage {
     /// The care work of the day: elders living alone without a visit this week, assessments due, open calls.
-    static func careTodo(_ req: Request) async throws -> String {
+    static func careTodo(_ req: Request) async throws -> Markup {
         let f = try await req.care.figures(in: req.registryScope)
-        func tile(_ label: String, _ n: Int, _ href: String, _ tone: String) -> String {
+        func tile(_ label: String, _ n: Int, _ href: String, _ tone: String) -> Markup {
             "<a class=\"tile \(n > 0 ? tone : "")\" href=\"\(href)\"><span>\(label)</span><b>\(n)</b></a>"
         }
         return """

@@ -47,36 +47,37 @@ struct Crumb: Sendable {
 }
 
 /// The console's page shell: header with the sections the role may use, breadcrumbs, the page's body.
-/// Everything inserted as text goes through `HTML.escape`; bodies are built from escaped parts.
+/// Pages are `Markup`: text inserted into them is escaped by construction.
 enum Console {
     typealias Section = ConsoleSection
 
     /// The console's sections, in the order of the navigation bar: each capability's own.
     static var sections: [Section] { Capabilities.sections }
 
-    static func page(_ req: Request, _ user: WebUser?, title: String, crumbs: [Crumb] = [], body: String,
-                     status: HTTPResponseStatus = .ok, wide: Bool = true, head: String = "") -> Response {
+    static func page(_ req: Request, _ user: WebUser?, title: String, crumbs: [Crumb] = [], body: Markup,
+                     status: HTTPResponseStatus = .ok, wide: Bool = true, head: Markup = .empty) -> Response {
         let path = req.url.path
-        var header = ""
+        var header = Markup.empty
         if let user {
-            let links = sections.filter { $0.needs.map(user.may) ?? true }.map { (s: Section) -> String in
+            let links = sections.filter { $0.needs.map(user.may) ?? true }.map { (s: Section) -> Markup in
                 let current = path == s.href || (s.href != "/console" && path.hasPrefix(s.href + "/") && !sections.contains { $0.href != s.href && $0.href.hasPrefix(s.href) && path.hasPrefix($0.href) })
-                return "<a href=\"\(s.href)\"\(current ? " aria-current=\"page\"" : "")>\(HTML.escape(s.label))</a>"
-            }.joined()
+                return "<a href=\"\(s.href)\"\(current ? " aria-current=\"page\"" : "")>\(s.label)</a>"
+            }
             header = """
                 <header class="top">
                   <a class="brand" href="/console">邻里</a>
                   <nav aria-label="主导航">\(links)</nav>
-                  <div class="who"><span>\(HTML.escape(user.account.displayName))（\(HTML.escape(user.role.label))）</span>
+                  <div class="who"><span>\(user.account.displayName)（\(user.role.label)）</span>
                     <a href="/console/password">修改密码</a>
                     <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="\(user.csrf)"><button type="submit" class="link">退出</button></form>
                   </div>
                 </header>
                 """
         }
-        let trail = crumbs.isEmpty ? "" : "<nav class=\"crumbs\" aria-label=\"位置\"><ol>" + crumbs.map { (c: Crumb) -> String in
-            c.href.map { "<li><a href=\"\(HTML.escape($0))\">\(HTML.escape(c.label))</a></li>" } ?? "<li aria-current=\"page\">\(HTML.escape(c.label))</li>"
-        }.joined() + "</ol></nav>"
+        let steps = crumbs.map { (c: Crumb) -> Markup in
+            c.href.map { "<li><a href=\"\($0)\">\(c.label)</a></li>" } ?? "<li aria-current=\"page\">\(c.label)</li>"
+        }
+        let trail: Markup = crumbs.isEmpty ? .empty : "<nav class=\"crumbs\" aria-label=\"位置\"><ol>\(steps)</ol></nav>"
         return HTML.page(title: title, body: """
             <a class="skip" href="#main">跳到正文</a>
             \(header)
@@ -100,16 +101,16 @@ enum Console {
         case 503: heading = "系统暂时无法处理"
         default: heading = problem.status >= 500 ? "系统出错" : "无法完成"
         }
-        let body = """
+        let body: Markup = """
             <h1>\(heading)</h1>
-            <p class="error" role="alert">\(HTML.escape(problem.detail))</p>
+            <p class="error" role="alert">\(problem.detail)</p>
             <p><a href="javascript:history.back()">返回上一页</a> · <a href="\(user == nil ? "/" : "/console")">\(user == nil ? "首页" : "工作台")</a></p>
             """
         return page(req, user, title: heading, body: body, status: HTTPResponseStatus(statusCode: problem.status), wide: false)
     }
 
     /// Previous/next links and "第 n / m 页" for a paginated list; `query` keeps the list's filters.
-    static func pager<T>(_ page: ResultPage<T>, path: String, query: [(String, String?)]) -> String {
+    static func pager<T>(_ page: ResultPage<T>, path: String, query: [(String, String?)]) -> Markup {
         let pages = max(1, (page.total + page.perPage - 1) / page.perPage)
         func link(_ n: Int) -> String {
             var items = query.compactMap { k, v in v.map { URLQueryItem(name: k, value: $0) } }
@@ -117,72 +118,72 @@ enum Console {
             var c = URLComponents()
             c.path = path
             c.queryItems = items.isEmpty ? nil : items
-            return HTML.escape(c.string ?? path)
+            return c.string ?? path
         }
-        let prev = page.page > 1 ? "<a rel=\"prev\" href=\"\(link(page.page - 1))\">上一页</a>" : "<span>上一页</span>"
-        let next = page.page < pages ? "<a rel=\"next\" href=\"\(link(page.page + 1))\">下一页</a>" : "<span>下一页</span>"
+        let prev: Markup = page.page > 1 ? "<a rel=\"prev\" href=\"\(link(page.page - 1))\">上一页</a>" : "<span>上一页</span>"
+        let next: Markup = page.page < pages ? "<a rel=\"next\" href=\"\(link(page.page + 1))\">下一页</a>" : "<span>下一页</span>"
         return "<nav class=\"pager\" aria-label=\"分页\">\(prev)<span>第 \(page.page) / \(pages) 页，共 \(page.total) 条</span>\(next)</nav>"
     }
 
-    /// A table of already-escaped cells, wrapped so a phone scrolls it instead of the page.
-    static func table(_ headers: [String], _ rows: [[String]], empty: String = "暂无记录") -> String {
-        guard !rows.isEmpty else { return "<p class=\"empty\">\(HTML.escape(empty))</p>" }
-        let head = headers.map { "<th scope=\"col\">\(HTML.escape($0))</th>" }.joined()
-        let body = rows.map { "<tr>" + $0.map { "<td>\($0)</td>" }.joined() + "</tr>" }.joined()
+    /// A table of cells, wrapped so a phone scrolls it instead of the page.
+    static func table(_ headers: [String], _ rows: [[Markup]], empty: String = "暂无记录") -> Markup {
+        guard !rows.isEmpty else { return "<p class=\"empty\">\(empty)</p>" }
+        let head = headers.map { (h: String) -> Markup in "<th scope=\"col\">\(h)</th>" }
+        let body = rows.map { (row: [Markup]) -> Markup in "<tr>\(row.map { (c: Markup) -> Markup in "<td>\(c)</td>" })</tr>" }
         return "<div class=\"scroll\"><table><thead><tr>\(head)</tr></thead><tbody>\(body)</tbody></table></div>"
     }
 
-    /// A labelled input with its field-level message (`aria-invalid`, `aria-describedby`).
+    /// A labelled input with its field-level message (`aria-invalid`, `aria-describedby`). `extra` is further
+    /// attributes, written in the page's source.
     static func field(_ label: String, name: String, value: String? = nil, error: String? = nil, type: String = "text",
-                      required: Bool = false, hint: String? = nil, extra: String = "") -> String {
+                      required: Bool = false, hint: String? = nil, extra: Markup = .empty) -> Markup {
         let id = "f-" + name
         let described = [error.map { _ in id + "-err" }, hint.map { _ in id + "-hint" }].compactMap { $0 }
         return """
             <div class="field\(error == nil ? "" : " invalid")">
-              <label for="\(id)">\(HTML.escape(label))\(required ? "<span class=\"req\" aria-hidden=\"true\">*</span>" : "")</label>
-              <input id="\(id)" name="\(name)" type="\(type)" value="\(HTML.escape(value ?? ""))"\(required ? " required" : "")\(error == nil ? "" : " aria-invalid=\"true\"")\(described.isEmpty ? "" : " aria-describedby=\"\(described.joined(separator: " "))\"") \(extra)>
-              \(hint.map { "<small id=\"\(id)-hint\">\(HTML.escape($0))</small>" } ?? "")
-              \(error.map { "<p id=\"\(id)-err\" class=\"field-error\">\(HTML.escape($0))</p>" } ?? "")
+              <label for="\(id)">\(label)\(required ? "<span class=\"req\" aria-hidden=\"true\">*</span>" : "")</label>
+              <input id="\(id)" name="\(name)" type="\(type)" value="\(value ?? "")"\(required ? " required" : "")\(error == nil ? "" : " aria-invalid=\"true\"")\(described.isEmpty ? "" : " aria-describedby=\"\(described.joined(separator: " "))\"") \(extra)>
+              \(hint.map { "<small id=\"\(id)-hint\">\($0)</small>" }.orEmpty)
+              \(error.map { "<p id=\"\(id)-err\" class=\"field-error\">\($0)</p>" }.orEmpty)
             </div>
             """
     }
 
     /// A labelled select; `options` are (value, label).
     static func select(_ label: String, name: String, options: [(String, String)], selected: String? = nil, error: String? = nil,
-                       required: Bool = false) -> String {
+                       required: Bool = false) -> Markup {
         let id = "f-" + name
-        let opts = options.map { (v: String, l: String) -> String in
-            "<option value=\"\(HTML.escape(v))\"\(v == selected ? " selected" : "")>\(HTML.escape(l))</option>"
-        }.joined()
+        let opts = options.map { (v: String, l: String) -> Markup in
+            "<option value=\"\(v)\"\(v == selected ? " selected" : "")>\(l)</option>"
+        }
         return """
             <div class="field\(error == nil ? "" : " invalid")">
-              <label for="\(id)">\(HTML.escape(label))\(required ? "<span class=\"req\" aria-hidden=\"true\">*</span>" : "")</label>
+              <label for="\(id)">\(label)\(required ? "<span class=\"req\" aria-hidden=\"true\">*</span>" : "")</label>
               <select id="\(id)" name="\(name)"\(required ? " required" : "")\(error == nil ? "" : " aria-invalid=\"true\" aria-describedby=\"\(id)-err\"")>\(opts)</select>
-              \(error.map { "<p id=\"\(id)-err\" class=\"field-error\">\(HTML.escape($0))</p>" } ?? "")
+              \(error.map { "<p id=\"\(id)-err\" class=\"field-error\">\($0)</p>" }.orEmpty)
             </div>
             """
     }
 
     /// A multi-line text field.
     static func textarea(_ label: String, name: String, value: String? = nil, error: String? = nil, required: Bool = false,
-                         maxLength: Int = 2000) -> String {
+                         maxLength: Int = 2000) -> Markup {
         let id = "f-" + name
         return """
             <div class="field\(error == nil ? "" : " invalid")">
-              <label for="\(id)">\(HTML.escape(label))\(required ? "<span class=\"req\" aria-hidden=\"true\">*</span>" : "")</label>
-              <textarea id="\(id)" name="\(name)" rows="3" maxlength="\(maxLength)"\(required ? " required" : "")\(error == nil ? "" : " aria-invalid=\"true\" aria-describedby=\"\(id)-err\"")>\(HTML.escape(value ?? ""))</textarea>
-              \(error.map { "<p id=\"\(id)-err\" class=\"field-error\">\(HTML.escape($0))</p>" } ?? "")
+              <label for="\(id)">\(label)\(required ? "<span class=\"req\" aria-hidden=\"true\">*</span>" : "")</label>
+              <textarea id="\(id)" name="\(name)" rows="3" maxlength="\(maxLength)"\(required ? " required" : "")\(error == nil ? "" : " aria-invalid=\"true\" aria-describedby=\"\(id)-err\"")>\(value ?? "")</textarea>
+              \(error.map { "<p id=\"\(id)-err\" class=\"field-error\">\($0)</p>" }.orEmpty)
             </div>
             """
     }
 
-    static func csrfField(_ user: WebUser) -> String { "<input type=\"hidden\" name=\"csrf\" value=\"\(user.csrf)\">" }
+    static func csrfField(_ user: WebUser) -> Markup { "<input type=\"hidden\" name=\"csrf\" value=\"\(user.csrf)\">" }
 
     /// The summary above a form that was refused: every message, so a screen reader hears them at once.
-    static func formErrors(_ errors: [FieldError]) -> String {
-        guard !errors.isEmpty else { return "" }
-        return "<div class=\"error\" role=\"alert\"><p>请更正以下问题：</p><ul>"
-            + errors.map { "<li>\(HTML.escape($0.message))</li>" }.joined() + "</ul></div>"
+    static func formErrors(_ errors: [FieldError]) -> Markup {
+        guard !errors.isEmpty else { return .empty }
+        return "<div class=\"error\" role=\"alert\"><p>请更正以下问题：</p><ul>\(errors.map { (e: FieldError) -> Markup in "<li>\(e.message)</li>" })</ul></div>"
     }
 
     /// "2024-05-01 08:30" in Beijing time from epoch seconds.

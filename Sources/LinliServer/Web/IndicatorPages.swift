@@ -53,31 +53,30 @@ struct IndicatorDashboard {
     var series: [String: [IndicatorQueries.Point]]
     var ancestors: [IndicatorDivision]
 
-    var html: String {
-        let e = HTML.escape
+    var html: Markup {
         let q = "division=\(division.code)"
         let children = table.children(of: division.code)
-        let childLinks = children.map { "<a href=\"/console/indicators?division=\($0.code)&amp;rank=\(e(rank.code))\">\(e($0.name))</a>" }
+        let childLinks = children.map { (c: IndicatorDivision) -> Markup in "<a href=\"/console/indicators?division=\(c.code)&amp;rank=\(rank.code)\">\(c.name)</a>" }
             .joined(separator: " ")
         let values = table.values(for: division.code)
         let measured = values.filter(\.definition.measured), missing = values.filter { !$0.definition.measured }
-        let rows = measured.map { v -> String in
+        let rows = measured.map { v -> Markup in
             let d = v.definition
-            let value = v.reading.map { IndicatorFormat.number($0.value) + " " + e(d.unit) } ?? "—"
+            let value: Markup = v.reading.map { "\(IndicatorFormat.number($0.value)) \(d.unit)" } ?? "—"
             let fraction = v.reading.flatMap { r in r.denominator.map { "\(IndicatorFormat.number(r.numerator)) / \(IndicatorFormat.number($0))" } } ?? ""
             let gap = v.gap.map { ($0 >= 0 ? "+" : "") + IndicatorFormat.number($0) } ?? "—"
             let trend = SVGChart.sparkline((series[d.code] ?? []).compactMap(\.value))
             return """
-                <tr><td>\(e(d.name))<div class="small">\(e(d.numerator))\(d.denominator.map { " ÷ " + e($0) } ?? "")</div></td>\
-                <td class="num">\(value)<div class="small">\(fraction)</div></td><td class="num">\(d.target.map { e($0.text) } ?? "—")</td>\
-                <td class="num">\(gap)</td><td><span class="chip st-\(v.status.rawValue)">\(e(v.status.label))</span></td>\
+                <tr><td>\(d.name)<div class="small">\(d.numerator)\(d.denominator.map { " ÷ " + $0 } ?? "")</div></td>\
+                <td class="num">\(value)<div class="small">\(fraction)</div></td><td class="num">\(d.target.map { $0.text } ?? "—")</td>\
+                <td class="num">\(gap)</td><td><span class="chip st-\(v.status.rawValue)">\(v.status.label)</span></td>\
                 <td>\(trend.isEmpty ? "<span class=\"small\">—</span>" : trend)</td></tr>
                 """
-        }.joined()
-        let missingRows = missing.map { v in
-            "<tr><td>\(e(v.definition.name))</td><td class=\"num\">\(v.definition.target.map { e($0.text) + " " + e(v.definition.unit) } ?? "—")</td>"
-                + "<td>\(e(v.definition.clause))</td><td>\(e(v.definition.needs ?? ""))</td></tr>"
-        }.joined()
+        }
+        let missingRows = missing.map { (v: IndicatorValue) -> Markup in
+            "<tr><td>\(v.definition.name)</td><td class=\"num\">\(v.definition.target.map { $0.text + " " + v.definition.unit } ?? "—")</td>"
+                + "<td>\(v.definition.clause)</td><td>\(v.definition.needs ?? "")</td></tr>"
+        }
         let c = table.counts[division.code] ?? IndicatorCounts()
         let ages = SVGChart.donut(title: "年龄结构", parts: AgeBand.allCases.map { ($0.label, c.ageBands[$0.rawValue]) })
         let residence = SVGChart.donut(title: "户籍、常住与流动人口", parts: ResidenceStatus.allCases.enumerated().map {
@@ -86,21 +85,21 @@ struct IndicatorDashboard {
         let ranked = children.compactMap { child in table.reading(rank.code, for: child.code).map { (label: child.name, value: $0.value) } }
             .sorted { ($0.value, $1.label) > ($1.value, $0.label) }
         let levelName = children.first?.level.label ?? "下级区划"
-        let bar = children.isEmpty ? "" : "<figure>" + SVGChart.bar(title: "\(levelName)排名：\(rank.name)", items: ranked, unit: rank.unit,
+        let bar: Markup = children.isEmpty ? .empty : "<figure>" + SVGChart.bar(title: "\(levelName)排名：\(rank.name)", items: ranked, unit: rank.unit,
                                                                      target: rank.target?.value,
                                                                      empty: children.first?.level == .grid
                                                                         ? "网格一级没有此指标（事项和社工按村/社区统计）" : "暂无数据") + "</figure>"
         let points = (series[rank.code] ?? []).compactMap { p in p.value.map { (label: p.period, value: $0) } }
         let line = SVGChart.line(title: "趋势：\(rank.name)（\(rank.unit)）", points: points, unit: rank.unit, target: rank.target?.value)
-        let options = Capabilities.indicatorCatalog.all.filter(\.measured).map {
-            "<option value=\"\(e($0.code))\"\($0.code == rank.code ? " selected" : "")>\(e($0.name))</option>"
-        }.joined()
+        let options = Capabilities.indicatorCatalog.all.filter(\.measured).map { (d: IndicatorDefinition) -> Markup in
+            "<option value=\"\(d.code)\"\(d.code == rank.code ? " selected" : "")>\(d.name)</option>"
+        }
         return """
-            <h1>规划指标 · \(e(division.name))</h1>
-              <p class="small">\(e(division.level.label))，截至 \(table.today)。依据《泰州医药高新区社区建设与管理“十三五”专项规划》发展目标；
+            <h1>规划指标 · \(division.name)</h1>
+              <p class="small">\(division.level.label)，截至 \(table.today.description)。依据《泰州医药高新区社区建设与管理“十三五”专项规划》发展目标；
                  状态：达标、接近（差距不足目标的十分之一）、未达标、监测（规划未设目标）、暂无数据。</p>
               <p class="exports"><a href="/console/indicators.xlsx?\(q)">导出 Excel（.xlsx）</a> <a href="/console/indicators.csv?\(q)">导出 CSV</a></p>
-              \(childLinks.isEmpty ? "" : "<nav class=\"children\"><strong>\(e(levelName))：</strong>\(childLinks)</nav>")
+              \(childLinks.isEmpty ? "" : "<nav class=\"children\"><strong>\(levelName)：</strong>\(childLinks)</nav>")
               <div class="scroll"><table><tr><th>指标（分子 ÷ 分母）</th><th>数值</th><th>目标</th><th>差距</th><th>状态</th><th>趋势</th></tr>\(rows)</table></div>
               <form method="get" action="/console/indicators"><input type="hidden" name="division" value="\(division.code)">
                 <label>排名与趋势的指标 <select name="rank">\(options)</select></label> <button type="submit">查看</button></form>

@@ -49,10 +49,10 @@ struct PortalPages {
         PreSessionCSRF.token(nonce: nonce(req), purpose: "portal", key: req.application.linli.csrfKey)
     }
 
-    static func page(_ req: Request, title: String, body: String, status: HTTPResponseStatus = .ok) -> Response {
-        let signedIn = req.principal.map { p in
-            "<span>\(HTML.escape(p.account.displayName))</span>" + (p.role == .resident ? "" : " <a href=\"/console\">工作台</a>")
-                + (req.csrfToken.map { "<form method=\"post\" action=\"/logout\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"\($0)\"><button type=\"submit\" class=\"link\">退出</button></form>" } ?? "")
+    static func page(_ req: Request, title: String, body: Markup, status: HTTPResponseStatus = .ok) -> Response {
+        let signedIn = req.principal.map { p -> Markup in
+            let out: Markup = "<span>\(p.account.displayName)</span>\(p.role == .resident ? "" : " <a href=\"/console\">工作台</a>")"
+            return out + (req.csrfToken.map { "<form method=\"post\" action=\"/logout\" class=\"inline\"><input type=\"hidden\" name=\"csrf\" value=\"\($0)\"><button type=\"submit\" class=\"link\">退出</button></form>" } ?? .empty)
         }
         let response = HTML.page(title: title, body: """
             <a class="skip" href="#main">跳到正文</a>
@@ -73,7 +73,7 @@ struct PortalPages {
         }
     }
 
-    static func csrfField(_ req: Request) -> String { "<input type=\"hidden\" name=\"csrf\" value=\"\(token(req))\">" }
+    static func csrfField(_ req: Request) -> Markup { "<input type=\"hidden\" name=\"csrf\" value=\"\(token(req))\">" }
 
     // MARK: Home and report
 
@@ -96,7 +96,6 @@ struct PortalPages {
 
     func renderHome(_ req: Request, form: ReportForm, errors: [FieldError], message: String?, status: HTTPResponseStatus = .ok,
                     trackMessage: String? = nil, number: String? = nil) async throws -> Response {
-        let e = HTML.escape
         func error(_ f: String) -> String? { errors.first { $0.field == f }?.message }
         let names = try await RequestNames.load(req.requestQueries)
         let communities = try await DivisionQueries(req.db).all(level: .community)
@@ -118,7 +117,7 @@ struct PortalPages {
         }
         // Without a script the form cannot change with the category: each extra field says which category asks for it.
         let extras = names.categories.values.filter { $0.active && $0.isLeaf }.sorted { $0.code < $1.code }.flatMap { c in
-            c.attributeList.map { a -> String in
+            c.attributeList.map { a -> Markup in
                 let name = "attribute[\(a.code)]", label = "\(c.name)：\(a.description)\(a.required ? "（选“\(c.name)”时必填）" : "（可不填）")"
                 let value = form.attribute?[a.code]
                 if a.datatype == .singlevaluelist {
@@ -128,33 +127,32 @@ struct PortalPages {
                 return Console.field(label, name: name, value: value, error: error(name), type: a.datatype == .number ? "number" : "text",
                                      extra: "maxlength=\"200\"")
             }
-        }.joined()
+        }
         let communityOptions = [("", "请选择社区")] + communities.map { ($0.code, $0.name) }
-        var mine = ""
+        var mine = Markup.empty
         if let p = req.principal, p.role == .resident {
             let list = try await req.requestQueries.list(in: .reporter(p.account.id), filter: RequestFilter(), now: req.nowSeconds,
                                                          page: PageRequest(page: 1, perPage: 20))
-            let rows = list.items.map { r -> [String] in
-                ["<a href=\"/track?number=\(r.number)\">\(r.number)</a>", e(names.categories[r.categoryCode]?.name ?? r.categoryCode),
-                 e(RequestPages.truncated(r.description, 30)), e(r.statusValue.label), Console.time(r.reportedAt)]
+            let rows = list.items.map { r -> [Markup] in
+                ["<a href=\"/track?number=\(r.number)\">\(r.number)</a>", Markup.text(names.categories[r.categoryCode]?.name ?? r.categoryCode),
+                 Markup.text(RequestPages.truncated(r.description, 30)), Markup.text(r.statusValue.label), Markup.text(Console.time(r.reportedAt))]
             }
-            mine = "<section aria-labelledby=\"mine-h\"><h2 id=\"mine-h\">我的诉求</h2>"
-                + Console.table(["编号", "类别", "描述", "状态", "上报时间"], rows, empty: "您还没有反映过问题") + "</section>"
+            mine = "<section aria-labelledby=\"mine-h\"><h2 id=\"mine-h\">我的诉求</h2>\(Console.table(["编号", "类别", "描述", "状态", "上报时间"], rows, empty: "您还没有反映过问题"))</section>"
         }
-        let body = """
+        let body: Markup = """
             <h1>邻里 · 社区服务</h1>
             <p>扎实推进社区民主自治与社会建设，提升社区管理、服务和保障水平。身边有设施损坏、环境卫生、邻里纠纷、安全隐患等问题，
                可以在这里反映；社区受理后按时限办理，您可以凭编号和查询码查询进度、评价结果。</p>
             \(mine)
             <section aria-labelledby="report-h" id="report"><h2 id="report-h">反映问题</h2>
-            \(message.map { "<div class=\"error\" role=\"alert\"><p>\(e($0))</p></div>" } ?? Console.formErrors(errors))
+            \(message.map { "<div class=\"error\" role=\"alert\"><p>\($0)</p></div>" } ?? Console.formErrors(errors))
             <form method="get" action="/" class="searchbar" aria-label="选择社区">
               \(Console.select("所在社区（先选社区，再选楼栋）", name: "community", options: communityOptions, selected: community))
               <button type="submit" class="secondary">列出楼栋</button>
             </form>
             <form method="post" action="/report">
               \(Self.csrfField(req))
-              <input type="hidden" name="community" value="\(e(community ?? ""))">
+              <input type="hidden" name="community" value="\(community ?? "")">
               \(RequestPages.categorySelect(names, selected: form.category_code, label: "问题类别", empty: "请选择", groups: false, name: "category_code",
                                            error: error("category_code"), required: true))
               \(Console.textarea("问题描述", name: "description", value: form.description, error: error("description"), required: true))
@@ -173,10 +171,10 @@ struct PortalPages {
         return Self.page(req, title: "反映问题、查询进度", body: body, status: status)
     }
 
-    static func trackForm(_ req: Request, message: String?, number: String?) -> String {
+    static func trackForm(_ req: Request, message: String?, number: String?) -> Markup {
         """
         <section aria-labelledby="track-h" id="track"><h2 id="track-h">查询办理进度</h2>
-        \(message.map { "<div class=\"error\" role=\"alert\"><p>\(HTML.escape($0))</p></div>" } ?? "")
+        \(message.map { "<div class=\"error\" role=\"alert\"><p>\($0)</p></div>" }.orEmpty)
         <form method="post" action="/track" class="searchbar">
           \(csrfField(req))
           \(Console.field("事项编号", name: "number", value: number, required: true, extra: "inputmode=\"numeric\" maxlength=\"12\""))
@@ -216,16 +214,16 @@ struct PortalPages {
                                         status: HTTPResponseStatus(statusCode: problem.status))
         }
         let r = submitted.request
-        let body: String
+        let body: Markup
         if let code = submitted.accessCode {
             body = """
                 <h1>已收到您反映的问题</h1>
                 <p class="notice" role="status">请记下编号和查询码，凭它们查询办理进度、评价办理结果。查询码只显示这一次。</p>
                 <dl class="facts"><dt>编号</dt><dd><strong id="request-number">\(r.number)</strong></dd>
-                <dt>查询码</dt><dd><strong id="access-code">\(HTML.escape(code))</strong></dd>
+                <dt>查询码</dt><dd><strong id="access-code">\(code)</strong></dd>
                 <dt>处置时限</dt><dd>\(Console.time(r.dueAt))</dd></dl>
                 <form method="post" action="/track">\(Self.csrfField(req))<input type="hidden" name="number" value="\(r.number)">
-                <input type="hidden" name="access_code" value="\(HTML.escape(code))"><button type="submit">查询办理进度</button></form>
+                <input type="hidden" name="access_code" value="\(code)"><button type="submit">查询办理进度</button></form>
                 <p><a href="/">返回首页</a></p>
                 """
         } else {
@@ -321,27 +319,25 @@ struct PortalPages {
     /// What the API's tracking shows (no names, no contacts, no staff), with the rating and reopening forms when they apply.
     func progress(_ req: Request, _ r: RequestRecord, code: String?, notice: String? = nil, message: String? = nil,
                   errors: [FieldError] = [], status: HTTPResponseStatus = .ok) async throws -> Response {
-        let e = HTML.escape
         let q = req.requestQueries
         let t = TrackedRequestDTO(r, steps: try await q.steps(of: r.id), names: try await RequestNames.load(q), now: req.nowSeconds)
         func error(_ f: String) -> String? { errors.first { $0.field == f }?.message }
         func time(_ wire: String?) -> String { wire.map { String($0.prefix(10)) + " " + String($0.dropFirst(11).prefix(5)) } ?? "—" }
-        let hidden = "\(Self.csrfField(req))<input type=\"hidden\" name=\"number\" value=\"\(e(t.number))\">"
-            + "<input type=\"hidden\" name=\"access_code\" value=\"\(e(code ?? ""))\">"
-        let steps = t.steps.map { s in
-            "<li><b>\(e(s.actionLabel))</b> → \(e(s.statusLabel))<br><small>\(time(s.at))</small>\(s.reply.map { "<p class=\"note\">\(e($0))</p>" } ?? "")</li>"
-        }.joined()
-        var forms = ""
+        let hidden: Markup = "\(Self.csrfField(req))<input type=\"hidden\" name=\"number\" value=\"\(t.number)\"><input type=\"hidden\" name=\"access_code\" value=\"\(code ?? "")\">"
+        let steps = t.steps.map { s -> Markup in
+            "<li><b>\(s.actionLabel)</b> → \(s.statusLabel)<br><small>\(time(s.at))</small>\(s.reply.map { "<p class=\"note\">\($0)</p>" }.orEmpty)</li>"
+        }
+        var forms = Markup.empty
         if t.canRate {
-            let stars = Satisfaction.range.reversed().map { n in
-                "<label class=\"choice\"><input type=\"radio\" name=\"rating\" value=\"\(n)\" required> \(n) 分 · \(e(Satisfaction.label(n)))</label>"
-            }.joined()
+            let stars = Satisfaction.range.reversed().map { n -> Markup in
+                "<label class=\"choice\"><input type=\"radio\" name=\"rating\" value=\"\(n)\" required> \(n) 分 · \(Satisfaction.label(n))</label>"
+            }
             let ratingError = error("rating")
             forms += """
                 <section aria-labelledby="rate-h"><h2 id="rate-h">评价办理结果</h2>
                 <form method="post" action="/track/rating">\(hidden)
                 <fieldset\(ratingError == nil ? "" : " aria-invalid=\"true\" aria-describedby=\"f-rating-err\"")><legend>满意程度<span class="req" aria-hidden="true">*</span></legend>\(stars)</fieldset>
-                \(ratingError.map { "<p id=\"f-rating-err\" class=\"field-error\">\(e($0))</p>" } ?? "")
+                \(ratingError.map { "<p id=\"f-rating-err\" class=\"field-error\">\($0)</p>" }.orEmpty)
                 \(Console.textarea("评价内容（可不填）", name: "comment", error: error("comment"), maxLength: 500))
                 <button type="submit">提交评价</button></form></section>
                 """
@@ -355,15 +351,15 @@ struct PortalPages {
                 <button type="submit" class="danger">重新办理</button></form></section>
                 """
         }
-        let body = """
+        let body: Markup = """
             <nav class="crumbs" aria-label="位置"><ol><li><a href="/">首页</a></li><li aria-current="page">办理进度</li></ol></nav>
-            <h1>事项 \(e(t.number)) 的办理进度</h1>
-            \(notice.map { "<p class=\"notice\" role=\"status\">\(e($0))</p>" } ?? "")
-            \(message.map { "<div class=\"error\" role=\"alert\"><p>\(e($0))</p></div>" } ?? "")
-            <dl class="facts"><dt>类别</dt><dd>\(e(t.categoryName))</dd><dt>状态</dt><dd id="request-status">\(e(t.statusLabel))</dd>
+            <h1>事项 \(t.number) 的办理进度</h1>
+            \(notice.map { "<p class=\"notice\" role=\"status\">\($0)</p>" }.orEmpty)
+            \(message.map { "<div class=\"error\" role=\"alert\"><p>\($0)</p></div>" }.orEmpty)
+            <dl class="facts"><dt>类别</dt><dd>\(t.categoryName)</dd><dt>状态</dt><dd id="request-status">\(t.statusLabel)</dd>
             <dt>上报时间</dt><dd>\(time(t.reportedAt))</dd><dt>处置时限</dt><dd>\(time(t.dueAt))</dd>
-            \(t.resolvedAt.map { "<dt>办结时间</dt><dd>\(time($0))</dd>" } ?? "")
-            \(t.rating.map { "<dt>您的评价</dt><dd>\($0) 分（\(e(Satisfaction.label($0)))）</dd>" } ?? "")</dl>
+            \(t.resolvedAt.map { "<dt>办结时间</dt><dd>\(time($0))</dd>" }.orEmpty)
+            \(t.rating.map { "<dt>您的评价</dt><dd>\($0) 分（\(Satisfaction.label($0))）</dd>" }.orEmpty)</dl>
             <section aria-labelledby="steps-h"><h2 id="steps-h">办理过程</h2><ol class="timeline">\(steps)</ol></section>
             \(forms)
             """

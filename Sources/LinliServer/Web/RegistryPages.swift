@@ -51,14 +51,14 @@ struct RegistryPages {
             result = try await req.residents.list(in: req.registryScope, filter: filter, page: page)
         }
         let today = req.application.linli.today()
-        let rows: [[String]] = result.items.map { r in
-            [link("/console/residents/\(r.id)", r.name), HTML.escape(sexLabel(r.sex)), String(age(r, today)), HTML.escape(r.idMasked),
-             HTML.escape(r.phoneMasked ?? "—"), link("/console/households/\(r.householdId)", r.householdNumber),
-             HTML.escape(relationLabel(r.relation)), HTML.escape(LifeStatus(rawValue: r.lifeStatus)?.label ?? r.lifeStatus)]
+        let rows: [[Markup]] = result.items.map { r in
+            [link("/console/residents/\(r.id)", r.name), Markup.text(sexLabel(r.sex)), "\(age(r, today))", Markup.text(r.idMasked),
+             Markup.text(r.phoneMasked ?? "—"), link("/console/households/\(r.householdId)", r.householdNumber),
+             Markup.text(relationLabel(r.relation)), Markup.text(LifeStatus(rawValue: r.lifeStatus)?.label ?? r.lifeStatus)]
         }
         let tagOptions = [("", "全部人群")] + ResidentTag.allCases.map { ($0.rawValue, $0.label) }
         let statusOptions = [("", "在册"), ("deceased", "已死亡"), ("moved_out", "已迁出"), ("all", "全部")]
-        let body = """
+        let body: Markup = """
             <h1>居民</h1>
             <form method="get" action="/console/residents" class="searchbar" role="search">
               \(Console.field("查找", name: "q", value: q, error: message, type: "search",
@@ -92,20 +92,20 @@ struct RegistryPages {
         let divisions = DivisionQueries(req.db)
         guard let here = try await divisions.find(code: code, in: scope) else { throw RegistryError.notFound("区划") }
         let level = DivisionLevel(rawValue: here.level) ?? .district
-        var body = "<h1>\(HTML.escape(here.name))</h1><dl class=\"facts\"><dt>层级</dt><dd>\(HTML.escape(level.label))"
-            + (here.kind.map { "（\(HTML.escape($0))）" } ?? "") + "</dd><dt>区划代码</dt><dd>\(HTML.escape(here.code))</dd></dl>"
+        var body: Markup = "<h1>\(here.name)</h1><dl class=\"facts\"><dt>层级</dt><dd>\(level.label)"
+            + (here.kind.map { "（\($0)）" } ?? .empty) + "</dd><dt>区划代码</dt><dd>\(here.code)</dd></dl>"
         let stats = try await RegistryStats.compute(on: req.db, in: RegistryScope(validatedCode: here.code), today: req.application.linli.today())
         body += "<div class=\"tiles\"><div class=\"tile\"><span>居民</span><b>\(stats.residents)</b></div><div class=\"tile\"><span>户</span><b>\(stats.households)</b></div>"
             + "<div class=\"tile\"><span>楼栋</span><b>\(stats.buildings)</b></div><div class=\"tile\"><span>60岁以上</span><b>\(stats.residentsAged60Plus)</b></div></div>"
         if let child = level.child {
             let children = try await divisions.all(in: RegistryScope(validatedCode: here.code), level: child).filter { $0.parentCode == here.code }
-            body += "<h2>下辖\(HTML.escape(child.label))（\(children.count)）</h2>"
-            body += Console.table(["名称", "区划代码"], children.map { [link("/console/divisions?code=\($0.code)", $0.name), HTML.escape($0.code)] })
+            body += "<h2>下辖\(child.label)（\(children.count)）</h2>"
+            body += Console.table(["名称", "区划代码"], children.map { (c: DivisionRecord) -> [Markup] in [link("/console/divisions?code=\(c.code)", c.name), Markup.text(c.code)] })
         } else {
             let page = PageRequest(page: min(max(1, req.query[Int.self, at: "page"] ?? 1), 100_000), perPage: 30)
             let buildings = try await BuildingQueries(req.db).list(in: scope, gridCode: here.code, page: page)
             body += "<h2>楼栋</h2>" + Console.table(["楼栋", "地址", "层数"], buildings.items.map {
-                [link("/console/buildings/\($0.id)", $0.name), HTML.escape($0.address), $0.floors.map(String.init) ?? "—"]
+                [link("/console/buildings/\($0.id)", $0.name), Markup.text($0.address), Markup.text($0.floors.map(String.init) ?? "—")]
             }) + Console.pager(buildings, path: "/console/divisions", query: [("code", here.code)])
         }
         let crumbs = try await trail(to: here, req: req, user: user)
@@ -133,12 +133,12 @@ struct RegistryPages {
               let b = try await BuildingQueries(req.db).find(id: id, in: req.registryScope) else { throw RegistryError.notFound("楼栋") }
         let page = PageRequest(page: min(max(1, req.query[Int.self, at: "page"] ?? 1), 100_000), perPage: 30)
         let households = try await HouseholdQueries(req.db).list(in: req.registryScope, buildingID: id, gridCode: nil, page: page)
-        let body = """
-            <h1>\(HTML.escape(b.name))</h1>
-            <dl class="facts"><dt>地址</dt><dd>\(HTML.escape(b.address))</dd><dt>层数</dt><dd>\(b.floors.map(String.init) ?? "—")</dd>
+        let body: Markup = """
+            <h1>\(b.name)</h1>
+            <dl class="facts"><dt>地址</dt><dd>\(b.address)</dd><dt>层数</dt><dd>\(b.floors.map(String.init) ?? "—")</dd>
             <dt>位置</dt><dd>北纬 \(String(format: "%.5f", b.latitude))，东经 \(String(format: "%.5f", b.longitude))</dd></dl>
             <h2>住户（\(households.total)）</h2>
-            \(Console.table(["户号", "门牌/室号"], households.items.map { [link("/console/households/\($0.id)", $0.number), HTML.escape($0.room)] }))
+            \(Console.table(["户号", "门牌/室号"], households.items.map { [link("/console/households/\($0.id)", $0.number), Markup.text($0.room)] }))
             \(Console.pager(households, path: "/console/buildings/\(id)", query: []))
             """
         var crumbs = try await gridTrail(b.gridCode, req: req, user: user)
@@ -157,15 +157,15 @@ struct RegistryPages {
               let h = try await HouseholdQueries(req.db).find(id: id, in: req.registryScope) else { throw RegistryError.notFound("户") }
         let members = try await req.residents.members(ofHousehold: id, in: req.registryScope)
         let today = req.application.linli.today()
-        let body = """
-            <h1>户号 \(HTML.escape(h.number))</h1>
-            <dl class="facts"><dt>楼栋</dt><dd>\(link("/console/buildings/\(h.buildingId)", h.buildingName))</dd><dt>门牌/室号</dt><dd>\(HTML.escape(h.room))</dd></dl>
+        let body: Markup = """
+            <h1>户号 \(h.number)</h1>
+            <dl class="facts"><dt>楼栋</dt><dd>\(link("/console/buildings/\(h.buildingId)", h.buildingName))</dd><dt>门牌/室号</dt><dd>\(h.room)</dd></dl>
             <h2>家庭成员（\(members.count)）</h2>
             \(Console.table(["姓名", "与户主关系", "性别", "年龄", "公民身份号码", "状态"], members.map { r in
-                [link("/console/residents/\(r.id)", r.name), HTML.escape(relationLabel(r.relation)), HTML.escape(sexLabel(r.sex)),
-                 String(age(r, today)), HTML.escape(r.idMasked), HTML.escape(LifeStatus(rawValue: r.lifeStatus)?.label ?? r.lifeStatus)]
+                [link("/console/residents/\(r.id)", r.name), Markup.text(relationLabel(r.relation)), Markup.text(sexLabel(r.sex)),
+                 "\(age(r, today))", Markup.text(r.idMasked), Markup.text(LifeStatus(rawValue: r.lifeStatus)?.label ?? r.lifeStatus)]
             }))
-            \(user.may(.registryWrite) ? "<p class=\"actions\"><a class=\"button secondary\" href=\"/console/residents/new?household_number=\(HTML.escape(h.number))\">登记本户新成员（含出生登记）</a></p>" : "")
+            \(user.may(.registryWrite) ? "<p class=\"actions\"><a class=\"button secondary\" href=\"/console/residents/new?household_number=\(h.number)\">登记本户新成员（含出生登记）</a></p>" : "")
             """
         var crumbs = try await gridTrail(h.gridCode, req: req, user: user)
         crumbs.append(Crumb(h.buildingName, "/console/buildings/\(h.buildingId)"))
@@ -200,36 +200,36 @@ struct RegistryPages {
         let events = try await req.residents.history(of: id, in: req.registryScope) ?? []
         let tags = ResidentTag.effective(recorded: r.recordedTags, birthDate: CivilDate(r.birthDate) ?? today, today: today)
         let active = r.lifeStatus == LifeStatus.active.rawValue
-        let numbers = full.map { (f: (id: String, phone: String?)) -> String in
-            "<dt>公民身份号码</dt><dd><strong>\(HTML.escape(f.id))</strong> <span class=\"badge yellow\">完整号码（已记入审计日志）</span></dd><dt>联系电话</dt><dd>\(HTML.escape(f.phone ?? "—"))</dd>"
-        } ?? "<dt>公民身份号码</dt><dd>\(HTML.escape(r.idMasked))</dd><dt>联系电话</dt><dd>\(HTML.escape(r.phoneMasked ?? "—"))</dd>"
-        let fullButton = full == nil && user.may(.registryFullView)
+        let numbers = full.map { (f: (id: String, phone: String?)) -> Markup in
+            "<dt>公民身份号码</dt><dd><strong>\(f.id)</strong> <span class=\"badge yellow\">完整号码（已记入审计日志）</span></dd><dt>联系电话</dt><dd>\(f.phone ?? "—")</dd>"
+        } ?? "<dt>公民身份号码</dt><dd>\(r.idMasked)</dd><dt>联系电话</dt><dd>\(r.phoneMasked ?? "—")</dd>"
+        let fullButton: Markup = full == nil && user.may(.registryFullView)
             ? "<form method=\"post\" action=\"/console/residents/\(id)/full\" class=\"inline\">\(Console.csrfField(user))<button type=\"submit\" class=\"secondary\">显示完整号码</button></form>" : ""
-        let editLink = user.may(.registryWrite) && active ? "<a class=\"button secondary\" href=\"/console/residents/\(id)/edit\">编辑</a>" : ""
+        let editLink: Markup = user.may(.registryWrite) && active ? "<a class=\"button secondary\" href=\"/console/residents/\(id)/edit\">编辑</a>" : ""
         // The care file: an elder's, or for someone under 60 the way into care (a plan with the reason).
-        let careLink = user.may(.careRead) && active ? "<a class=\"button secondary\" href=\"/console/care/\(id)\">养老档案</a>" : ""
-        let timeline = events.isEmpty ? "<p class=\"empty\">暂无记录</p>" : "<ol class=\"timeline\">" + events.map { (e: ResidentEventRecord) -> String in
+        let careLink: Markup = user.may(.careRead) && active ? "<a class=\"button secondary\" href=\"/console/care/\(id)\">养老档案</a>" : ""
+        let timeline: Markup = events.isEmpty ? "<p class=\"empty\">暂无记录</p>" : "<ol class=\"timeline\">" + events.map { (e: ResidentEventRecord) -> Markup in
             let kind = ResidentEventKind(rawValue: e.kind)?.label ?? e.kind
-            return "<li><b>\(HTML.escape(kind))</b> \(HTML.escape(e.occurredOn))"
-                + (e.note.map { "<br><span class=\"muted\">\(HTML.escape($0))</span>" } ?? "") + "</li>"
+            return "<li><b>\(kind)</b> \(e.occurredOn)"
+                + (e.note.map { "<br><span class=\"muted\">\($0)</span>" } ?? .empty) + "</li>"
         }.joined() + "</ol>"
-        let body = """
-            <h1>\(HTML.escape(r.name))</h1>
+        let body: Markup = """
+            <h1>\(r.name)</h1>
             <div class="actions">\(fullButton) \(editLink) \(careLink)</div>
             <dl class="facts">
-              <dt>性别</dt><dd>\(HTML.escape(sexLabel(r.sex)))</dd>
-              <dt>出生日期</dt><dd>\(HTML.escape(r.birthDate))（\(age(r, today)) 岁）</dd>
+              <dt>性别</dt><dd>\(sexLabel(r.sex))</dd>
+              <dt>出生日期</dt><dd>\(r.birthDate)（\(age(r, today)) 岁）</dd>
               \(numbers)
-              <dt>户号</dt><dd>\(link("/console/households/\(r.householdId)", r.householdNumber))\(household.map { "，\(HTML.escape($0.buildingName)) \(HTML.escape($0.room))" } ?? "")</dd>
-              <dt>与户主关系</dt><dd>\(HTML.escape(relationLabel(r.relation)))</dd>
-              <dt>户籍类型</dt><dd>\(HTML.escape(ResidenceStatus(rawValue: r.residenceStatus)?.label ?? r.residenceStatus))</dd>
-              <dt>人群标签</dt><dd>\(tags.isEmpty ? "—" : tags.map { "<span class=\"badge\">\(HTML.escape($0.label))</span>" }.joined(separator: " "))</dd>
-              <dt>状态</dt><dd>\(HTML.escape(LifeStatus(rawValue: r.lifeStatus)?.label ?? r.lifeStatus))</dd>
-              <dt>网格</dt><dd>\(HTML.escape(r.gridCode))</dd>
+              <dt>户号</dt><dd>\(link("/console/households/\(r.householdId)", r.householdNumber))\(household.map { "，\($0.buildingName) \($0.room)" } ?? "")</dd>
+              <dt>与户主关系</dt><dd>\(relationLabel(r.relation))</dd>
+              <dt>户籍类型</dt><dd>\(ResidenceStatus(rawValue: r.residenceStatus)?.label ?? r.residenceStatus)</dd>
+              <dt>人群标签</dt><dd>\(tags.isEmpty ? "—" : tags.map { (t: ResidentTag) -> Markup in "<span class=\"badge\">\(t.label)</span>" }.joined(separator: " "))</dd>
+              <dt>状态</dt><dd>\(LifeStatus(rawValue: r.lifeStatus)?.label ?? r.lifeStatus)</dd>
+              <dt>网格</dt><dd>\(r.gridCode)</dd>
             </dl>
             <h2>同户成员</h2>
             \(Console.table(["姓名", "与户主关系", "公民身份号码"], members.map {
-                [link("/console/residents/\($0.id)", $0.name), HTML.escape(relationLabel($0.relation)), HTML.escape($0.idMasked)]
+                [link("/console/residents/\($0.id)", $0.name), Markup.text(relationLabel($0.relation)), Markup.text($0.idMasked)]
             }, empty: "无其他成员"))
             <h2>变动记录</h2>
             \(timeline)
@@ -252,7 +252,7 @@ struct RegistryPages {
         var version: Int?
     }
 
-    func eventFormHTML(_ r: ResidentRecord, _ user: WebUser, errors: [FieldError], form: EventForm?) -> String {
+    func eventFormHTML(_ r: ResidentRecord, _ user: WebUser, errors: [FieldError], form: EventForm?) -> Markup {
         func error(_ f: String) -> String? { errors.first { $0.field == f }?.message }
         let kinds = [("move", "户间迁移"), ("death", "死亡登记"), ("move_out", "迁出")]
         return """
@@ -404,20 +404,20 @@ struct RegistryPages {
             return messages.isEmpty ? nil : messages.joined(separator: "；")
         }
         let chosen = Set(form.tags ?? [])
-        let tagBoxes = ResidentTag.recorded.map { (t: ResidentTag) -> String in
-            "<label class=\"check\"><input type=\"checkbox\" name=\"tags[]\" value=\"\(t.rawValue)\"\(chosen.contains(t.rawValue) ? " checked" : "")> \(HTML.escape(t.label))</label>"
+        let tagBoxes = ResidentTag.recorded.map { (t: ResidentTag) -> Markup in
+            "<label class=\"check\"><input type=\"checkbox\" name=\"tags[]\" value=\"\(t.rawValue)\"\(chosen.contains(t.rawValue) ? " checked" : "")> \(t.label)</label>"
         }.joined()
         let action = editing.map { "/console/residents/\($0.id)/edit" } ?? "/console/residents"
         let origins = [("registered", "建档登记"), ("birth", "出生登记"), ("move_in", "迁入登记")]
         let other = errors.filter { !["name", "id_number", "phone", "household_number", "household_id", "relation", "residence_status",
                                       "tags", "origin", "occurred_on", "note", "version"].contains($0.field) }
-        let body = """
+        let body: Markup = """
             <h1>\(editing == nil ? "登记居民" : "编辑居民信息")</h1>
             \(Console.formErrors(errors))
             <form method="post" action="\(action)" novalidate>
               \(Console.csrfField(user))
               \(editing.map { "<input type=\"hidden\" name=\"version\" value=\"\(form.version ?? $0.version)\">" } ?? "")
-              \(error("version").map { "<p class=\"error\">\(HTML.escape($0))</p>" } ?? "")
+              \(error("version").map { "<p class=\"error\">\($0)</p>" } ?? "")
               <div class="grid2">
               \(Console.field("姓名", name: "name", value: form.name, error: error("name"), required: editing == nil, extra: "maxlength=\"30\" autocomplete=\"off\""))
               \(Console.field("公民身份号码", name: "id_number", value: form.id_number, error: error("id_number"), required: editing == nil,
@@ -434,9 +434,9 @@ struct RegistryPages {
               \(editing == nil ? Console.select("登记方式", name: "origin", options: origins, selected: form.origin, error: error("origin")) : "")
               \(editing == nil ? Console.field("发生日期（出生、迁入时填写）", name: "occurred_on", value: form.occurred_on, error: error("occurred_on"), type: "date") : "")
               </div>
-              <fieldset><legend>人群标签</legend>\(tagBoxes)\(error("tags").map { "<p class=\"field-error\">\(HTML.escape($0))</p>" } ?? "")</fieldset>
+              <fieldset><legend>人群标签</legend>\(tagBoxes)\(error("tags").map { "<p class=\"field-error\">\($0)</p>" } ?? "")</fieldset>
               \(Console.textarea("备注", name: "note", value: form.note, error: error("note"), maxLength: 500))
-              \(other.isEmpty ? "" : "<p class=\"error\">\(other.map { HTML.escape($0.message) }.joined(separator: "；"))</p>")
+              \(other.isEmpty ? "" : "<p class=\"error\">\(other.map(\.message).joined(separator: "；"))</p>")
               <button type="submit">\(editing == nil ? "登记" : "保存修改")</button>
             </form>
             """
@@ -458,7 +458,7 @@ struct RegistryPages {
         return t
     }
 
-    func link(_ href: String, _ text: String) -> String { "<a href=\"\(HTML.escape(href))\">\(HTML.escape(text))</a>" }
+    func link(_ href: String, _ text: String) -> Markup { "<a href=\"\(href)\">\(text)</a>" }
     func sexLabel(_ s: String) -> String { Sex(rawValue: s)?.label ?? s }
     func relationLabel(_ r: String) -> String { HouseholdRelation(rawValue: r)?.label ?? r }
     func age(_ r: ResidentRecord, _ today: CivilDate) -> Int { CivilDate(r.birthDate)?.age(on: today) ?? 0 }

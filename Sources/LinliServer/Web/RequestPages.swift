@@ -47,23 +47,23 @@ struct RequestPages {
             c.path = "/console/requests"
             let qi = items.compactMap { k, v in v.map { URLQueryItem(name: k, value: $0) } }
             c.queryItems = qi.isEmpty ? nil : qi
-            return HTML.escape(c.string ?? "/console/requests")
+            return c.string ?? "/console/requests"
         }
-        let tabs = Self.tabs.map { value, label -> String in
+        let tabs = Self.tabs.map { value, label -> Markup in
             let items = [("status", value.isEmpty ? nil : value)] + keep.dropFirst()
-            return "<a href=\"\(link(items))\"\(value == status ? " aria-current=\"page\"" : "")>\(HTML.escape(label))</a>"
+            return "<a href=\"\(link(items))\"\(value == status ? " aria-current=\"page\"" : "")>\(label)</a>"
         }.joined()
-        let rows = result.items.map { r -> [String] in
+        let rows = result.items.map { r -> [Markup] in
             ["<a href=\"/console/requests/\(r.id.uuidString.lowercased())\">\(r.number)</a>",
-             HTML.escape(names.categories[r.categoryCode]?.name ?? r.categoryCode),
-             HTML.escape(Self.truncated(r.description, 40)),
-             HTML.escape(r.address ?? "—"),
-             HTML.escape(r.statusValue.label),
+             Markup.text(names.categories[r.categoryCode]?.name ?? r.categoryCode),
+             Markup.text(Self.truncated(r.description, 40)),
+             Markup.text(r.address ?? "—"),
+             Markup.text(r.statusValue.label),
              Self.badge(r.card(now: now)),
-             Console.time(r.reportedAt)]
+             Markup.text(Console.time(r.reportedAt))]
         }
         let statusOptions = [("", "全部")] + RequestStatus.allCases.map { ($0.rawValue, $0.label) }
-        let body = """
+        let body: Markup = """
             <h1>诉求事项</h1>
             <nav class="tabs" aria-label="按状态">\(tabs)</nav>
             <form method="get" action="/console/requests" class="searchbar" aria-label="筛选">
@@ -71,7 +71,7 @@ struct RequestPages {
               \(Console.select("时限牌", name: "card", options: [("", "全部"), ("yellow", "黄牌（即将超时）"), ("red", "红牌（已超时）")], selected: card))
               \(Self.categorySelect(names, selected: category, label: "类别", empty: "全部类别", groups: true))
               \(Console.select("层级", name: "level", options: [("", "全部")] + HandlingLevel.allCases.map { ($0.rawValue, $0.label) }, selected: level))
-              \(area.map { "<input type=\"hidden\" name=\"area\" value=\"\(HTML.escape($0))\">" } ?? "")
+              \(area.map { "<input type=\"hidden\" name=\"area\" value=\"\($0)\">" } ?? "")
               <button type="submit">筛选</button>
             </form>
             \(Console.table(["编号", "类别", "描述", "地点", "状态", "时限牌", "上报时间"], rows, empty: "没有符合条件的事项"))
@@ -82,7 +82,7 @@ struct RequestPages {
 
     static func truncated(_ s: String, _ n: Int) -> String { s.count > n ? String(s.prefix(n)) + "…" : s }
 
-    static func badge(_ card: DeadlineCard) -> String {
+    static func badge(_ card: DeadlineCard) -> Markup {
         switch card {
         case .none: return "<span class=\"badge\">正常</span>"
         case .yellow: return "<span class=\"badge yellow\">黄牌</span>"
@@ -92,22 +92,21 @@ struct RequestPages {
 
     /// The category tree as a select with one group per parent; `groups` lets a parent itself be chosen (filters).
     static func categorySelect(_ names: RequestNames, selected: String?, label: String, empty: String, groups: Bool, name: String = "category",
-                               id: String? = nil, error: String? = nil, required: Bool = false) -> String {
+                               id: String? = nil, error: String? = nil, required: Bool = false) -> Markup {
         let all = names.categories.values.sorted { $0.code < $1.code }
         let fid = id ?? "f-" + name
-        func option(_ c: RequestCategoryRecord, _ text: String) -> String {
-            "<option value=\"\(HTML.escape(c.code))\"\(c.code == selected ? " selected" : "")>\(HTML.escape(text))</option>"
+        func option(_ c: RequestCategoryRecord, _ text: String) -> Markup {
+            "<option value=\"\(c.code)\"\(c.code == selected ? " selected" : "")>\(text)</option>"
         }
-        let opts = all.filter { $0.parentCode == nil && ($0.active || groups) }.map { g -> String in
+        let opts = all.filter { $0.parentCode == nil && ($0.active || groups) }.map { g -> Markup in
             let leaves = all.filter { $0.parentCode == g.code && ($0.active || groups) }
-            return "<optgroup label=\"\(HTML.escape(g.name))\">" + (groups ? option(g, "全部" + g.name) : "")
-                + leaves.map { option($0, $0.name) }.joined() + "</optgroup>"
-        }.joined()
+            return "<optgroup label=\"\(g.name)\">\(groups ? option(g, "全部" + g.name) : .empty)\(leaves.map { option($0, $0.name) })</optgroup>"
+        }
         return """
             <div class="field\(error == nil ? "" : " invalid")">
-              <label for="\(fid)">\(HTML.escape(label))\(required ? "<span class=\"req\" aria-hidden=\"true\">*</span>" : "")</label>
-              <select id="\(fid)" name="\(name)"\(required ? " required" : "")\(error == nil ? "" : " aria-invalid=\"true\" aria-describedby=\"\(fid)-err\"")><option value="">\(HTML.escape(empty))</option>\(opts)</select>
-              \(error.map { "<p id=\"\(fid)-err\" class=\"field-error\">\(HTML.escape($0))</p>" } ?? "")
+              <label for="\(fid)">\(label)\(required ? "<span class=\"req\" aria-hidden=\"true\">*</span>" : "")</label>
+              <select id="\(fid)" name="\(name)"\(required ? " required" : "")\(error == nil ? "" : " aria-invalid=\"true\" aria-describedby=\"\(fid)-err\"")><option value="">\(empty)</option>\(opts)</select>
+              \(error.map { "<p id=\"\(fid)-err\" class=\"field-error\">\($0)</p>" } ?? "")
             </div>
             """
     }
@@ -120,24 +119,24 @@ struct RequestPages {
         let s = try await q.supervision(in: req.requestScope, now: now, page: try req.pageRequest())
         let names = try await RequestNames.load(q)
         let divisions = try await Self.divisionNames(req)
-        let perCommunity = s.byCommunity.map { c -> [String] in
-            let name = HTML.escape(c.communityCode.isEmpty ? "（未落到社区）" : divisions[c.communityCode] ?? c.communityCode)
-            let cell = c.communityCode.isEmpty ? name : "<a href=\"/console/requests?area=\(c.communityCode)\">\(name)</a>"
-            return [cell, String(c.yellow), String(c.red)]
+        let perCommunity = s.byCommunity.map { c -> [Markup] in
+            let name = Markup.text(c.communityCode.isEmpty ? "（未落到社区）" : divisions[c.communityCode] ?? c.communityCode)
+            let cell: Markup = c.communityCode.isEmpty ? name : "<a href=\"/console/requests?area=\(c.communityCode)\">\(name)</a>"
+            return [cell, "\(c.yellow)", "\(c.red)"]
         }
-        let rows = s.items.map { r -> [String] in
+        let rows = s.items.map { r -> [Markup] in
             let overdue = now - r.dueAt
             let due = overdue >= 0 ? "已超时 \(Self.duration(overdue))" : "剩余 \(Self.duration(-overdue))"
             return ["<a href=\"/console/requests/\(r.id.uuidString.lowercased())\">\(r.number)</a>",
-                    HTML.escape(names.categories[r.categoryCode]?.name ?? r.categoryCode),
-                    HTML.escape(Self.truncated(r.description, 30)),
-                    HTML.escape(r.communityCode.flatMap { divisions[$0] } ?? "—"),
-                    HTML.escape(r.statusValue.label + "（" + r.levelValue.label + "）"),
+                    Markup.text(names.categories[r.categoryCode]?.name ?? r.categoryCode),
+                    Markup.text(Self.truncated(r.description, 30)),
+                    Markup.text(r.communityCode.flatMap { divisions[$0] } ?? "—"),
+                    Markup.text(r.statusValue.label + "（" + r.levelValue.label + "）"),
                     Self.badge(r.card(now: now)),
-                    Console.time(r.dueAt) + "<br><small>" + HTML.escape(due) + "</small>"]
+                    "\(Console.time(r.dueAt))<br><small>\(due)</small>"]
         }
         let page = ResultPage(items: s.items, total: s.total, page: s.page, perPage: s.perPage)
-        let body = """
+        let body: Markup = """
             <h1>督办</h1>
             <div class="tiles">
               <a class="tile \(s.red > 0 ? "red" : "")" href="/console/requests?card=red"><span>红牌（已超时）</span><b>\(s.red)</b></a>
@@ -242,15 +241,15 @@ struct RequestPages {
         let steps = try await q.steps(of: r.id)
         let divisions = try await divisionNames(req)
         let building = try await r.buildingId.asyncMap { try await BuildingQueries(req.db).find(id: $0, in: .everything) } ?? nil
-        let e = HTML.escape
+        let e = Markup.text
         let id = r.id.uuidString.lowercased()
         let category = names.categories[r.categoryCode]
         func unit(_ code: String?) -> String { names.unitName(code, divisions: divisions) ?? "—" }
-        let attributes = r.attributeValues.sorted { $0.key < $1.key }.map { k, v -> String in
+        let attributes = r.attributeValues.sorted { $0.key < $1.key }.map { k, v -> Markup in
             let a = category?.attributeList.first { $0.code == k }
             return "<dt>\(e(a?.description ?? k))</dt><dd>\(e(a?.values?[v] ?? v))</dd>"
-        }.joined()
-        var facts: [(String, String)] = [
+        }
+        var facts: [(String, Markup)] = [
             ("编号", e(r.number)), ("类别", e(category?.name ?? r.categoryCode)), ("状态", e(r.statusValue.label)),
             ("描述", e(r.description)), ("地点", e(r.address ?? "—")),
         ]
@@ -262,34 +261,34 @@ struct RequestPages {
         if let contact {
             facts.append(("联系方式（完整）", "<strong>\(e(contact ?? "未留联系方式"))</strong>"))
         }
-        facts += [("上报时间", Console.time(r.reportedAt)), ("处置时限", Console.time(r.dueAt) + " " + badge(r.card(now: now)))]
-        if let t = r.resolvedAt { facts.append(("办结时间", Console.time(t))) }
-        if let t = r.closedAt { facts.append(("结案时间", Console.time(t))) }
-        if r.escalations > 0 { facts.append(("上报上级次数", String(r.escalations))) }
-        if r.reopened > 0 { facts.append(("重新办理次数", String(r.reopened))) }
+        facts += [("上报时间", e(Console.time(r.reportedAt))), ("处置时限", "\(Console.time(r.dueAt)) \(badge(r.card(now: now)))")]
+        if let t = r.resolvedAt { facts.append(("办结时间", e(Console.time(t)))) }
+        if let t = r.closedAt { facts.append(("结案时间", e(Console.time(t)))) }
+        if r.escalations > 0 { facts.append(("上报上级次数", "\(r.escalations)")) }
+        if r.reopened > 0 { facts.append(("重新办理次数", "\(r.reopened)")) }
         if let rating = r.rating {
             facts.append(("群众评价", e("\(rating) 分（\(Satisfaction.label(rating))）" + (r.ratingComment.map { "：" + $0 } ?? ""))))
         }
         // A resident reading their own request sees what they were told, not the staff's notes.
         let internalNotes = user.may(.requestsHandle)
-        let timeline = steps.map { s -> String in
+        let timeline = steps.map { s -> Markup in
             let label = RequestAction(rawValue: s.action)?.label ?? "上报"
             let to = RequestStatus(rawValue: s.toStatus)?.label ?? s.toStatus
-            let photos = s.photos.map { p -> String in
+            let photos = s.photos.map { p -> Markup in
                 let href = "/console/requests/\(id)/photos/\(p.uuidString.lowercased())"
                 return "<a href=\"\(href)\"><img src=\"\(href)\" alt=\"\(e(label))照片\" width=\"96\" height=\"96\" loading=\"lazy\"></a>"
-            }.joined()
-            let note = internalNotes ? s.note.map { "<p class=\"note\"><small>内部备注：</small>\(e($0))</p>" } ?? "" : ""
-            let reply = s.reply.map { "<p class=\"note\"><small>答复群众：</small>\(e($0))</p>" } ?? ""
+            }
+            let note: Markup = internalNotes ? s.note.map { "<p class=\"note\"><small>内部备注：</small>\($0)</p>" } ?? .empty : .empty
+            let reply: Markup = s.reply.map { "<p class=\"note\"><small>答复群众：</small>\($0)</p>" } ?? .empty
             return """
-                <li><b>\(e(label))</b> → \(e(to))\(s.action == RequestAction.dispatch.rawValue ? " · 派往 " + e(unit(s.handler)) : "")
+                <li><b>\(e(label))</b> → \(e(to))\(s.action == RequestAction.dispatch.rawValue ? " · 派往 \(unit(s.handler))" : "")
                 <br><small>\(Console.time(s.at)) · \(e(s.actor))（\(e(roleLabel(s.actorRole)))）</small>
                 \(note)\(reply)\(photos.isEmpty ? "" : "<p class=\"photos\">\(photos)</p>")</li>
                 """
-        }.joined()
+        }
         // A resident (their own requests, read only) may verify by the rules, but acts on the portal, not here.
         let allowed = user.may(.requestsHandle) ? RequestsAPI.allowedActions(r, req: req) : []
-        var forms: [String] = []
+        var forms: [Markup] = []
         for action in allowed {
             forms.append(try await actionForm(req, user, r, action, failure: failure?.action == action.rawValue ? failure?.errors ?? [] : [],
                                               divisions: divisions, names: names))
@@ -302,11 +301,11 @@ struct RequestPages {
                 </form>
                 """)
         }
-        let body = """
+        let body: Markup = """
             <h1>事项 \(e(r.number))：\(e(category?.name ?? r.categoryCode))</h1>
-            \(notice.map { "<p class=\"notice\" role=\"status\">\(e($0))</p>" } ?? "")
-            \(failure.map { "<div class=\"error\" role=\"alert\"><p>\(e($0.message))</p></div>" } ?? "")
-            <dl class="facts">\(facts.map { "<dt>\(e($0.0))</dt><dd>\($0.1)</dd>" }.joined())\(attributes)</dl>
+            \(notice.map { "<p class=\"notice\" role=\"status\">\($0)</p>" }.orEmpty)
+            \(failure.map { "<div class=\"error\" role=\"alert\"><p>\($0.message)</p></div>" }.orEmpty)
+            <dl class="facts">\(facts.map { (f: (String, Markup)) -> Markup in "<dt>\(f.0)</dt><dd>\(f.1)</dd>" })\(attributes)</dl>
             <section aria-labelledby="act-h"><h2 id="act-h">办理</h2>
             \(forms.isEmpty ? "<p class=\"muted\">当前没有您可以进行的操作。</p>" : forms.joined(separator: "\n"))
             </section>
@@ -319,26 +318,26 @@ struct RequestPages {
     /// The form of one action: hidden `action` and `version`, the internal note and the public reply (one of them a reason
     /// where needed), a unit for a dispatch, photos.
     static func actionForm(_ req: Request, _ user: WebUser, _ r: RequestRecord, _ action: RequestAction, failure errors: [FieldError],
-                           divisions: [String: String], names: RequestNames) async throws -> String {
-        let e = HTML.escape
+                           divisions: [String: String], names: RequestNames) async throws -> Markup {
         let a = action.rawValue
         func error(_ f: String) -> String? { errors.first { $0.field == f }?.message }
-        func messageLine(_ fid: String, _ msg: String?) -> String { msg.map { "<p id=\"\(fid)-err\" class=\"field-error\">\(e($0))</p>" } ?? "" }
+        func messageLine(_ fid: String, _ msg: String?) -> Markup { msg.map { "<p id=\"\(fid)-err\" class=\"field-error\">\($0)</p>" }.orEmpty }
         let withPhotos = [.start, .resolve].contains(action)
-        var fields = ""
+        var fields = Markup.empty
         if action == .dispatch {
             let fid = "f-\(a)-handler"
             let own = r.holderCode
             let below = divisions.keys.filter { $0 != own && RequestRules.mayDispatch(to: $0, holder: own) }.sorted()
             let departments = try await req.requestQueries.departments()
             let suggested = names.categories[r.categoryCode]?.departmentCode
-            var opts = "<option value=\"\">请选择</option><optgroup label=\"本级\"><option value=\"\(e(own))\">\(e(divisions[own] ?? own))</option></optgroup>"
+            var opts: Markup = "<option value=\"\">请选择</option><optgroup label=\"本级\"><option value=\"\(own)\">\(divisions[own] ?? own)</option></optgroup>"
             if !below.isEmpty {
-                opts += "<optgroup label=\"下级\">" + below.map { "<option value=\"\(e($0))\">\(e(divisions[$0] ?? $0))</option>" }.joined() + "</optgroup>"
+                opts += "<optgroup label=\"下级\">\(below.map { (c: String) -> Markup in "<option value=\"\(c)\">\(divisions[c] ?? c)</option>" })</optgroup>"
             }
-            opts += "<optgroup label=\"区职能部门\">" + departments.map {
-                "<option value=\"dept:\(e($0.code))\"\($0.code == suggested ? " selected" : "")>\(e($0.name))</option>"
-            }.joined() + "</optgroup>"
+            let units = departments.map { d -> Markup in
+                "<option value=\"dept:\(d.code)\"\(d.code == suggested ? " selected" : "")>\(d.name)</option>"
+            }
+            opts += "<optgroup label=\"区职能部门\">\(units)</optgroup>"
             let msg = error("handler")
             fields += """
                 <div class="field\(msg == nil ? "" : " invalid")"><label for="\(fid)">处置单位<span class="req" aria-hidden="true">*</span></label>
@@ -347,7 +346,7 @@ struct RequestPages {
         }
         // Two fields, so that no one writes to the reporter by mistake: the note stays with the staff, the reply is public.
         if action.needsNote {
-            fields += "<p class=\"muted\">\(e(action.label))须说明理由：填写内部备注或答复群众，至少一项。</p>"
+            fields += "<p class=\"muted\">\(action.label)须说明理由：填写内部备注或答复群众，至少一项。</p>"
         }
         for (name, label) in [("note", "内部备注（不公开）"), ("reply", "答复群众（公开，群众可在查询页看到）")] {
             let fid = "f-\(a)-\(name)"
@@ -367,11 +366,11 @@ struct RequestPages {
         }
         let danger = [.refuse, .return, .escalate].contains(action)
         return """
-            <form method="post" action="/console/requests/\(r.id.uuidString.lowercased())/actions" class="act" aria-label="\(e(action.label))"\(withPhotos ? " enctype=\"multipart/form-data\"" : "")>
+            <form method="post" action="/console/requests/\(r.id.uuidString.lowercased())/actions" class="act" aria-label="\(action.label)"\(withPhotos ? " enctype=\"multipart/form-data\"" : "")>
               \(Console.csrfField(user))
               <input type="hidden" name="action" value="\(a)"><input type="hidden" name="version" value="\(r.version)">
-              <h3>\(e(action.label))</h3>\(fields)
-              <button type="submit"\(danger ? " class=\"danger\"" : "")>\(e(action.label))</button>
+              <h3>\(action.label)</h3>\(fields)
+              <button type="submit"\(danger ? " class=\"danger\"" : "")>\(action.label)</button>
             </form>
             """
     }

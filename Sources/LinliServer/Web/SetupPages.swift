@@ -21,7 +21,7 @@ struct SetupPages {
 
     func render(_ req: Request, _ user: WebUser, errors: [FieldError], status: HTTPResponseStatus = .ok) throws -> Response {
         func error(_ f: String) -> String? { errors.first { $0.field == f }?.message }
-        let body: String
+        let body: Markup
         if let secret = try FirstSignIn.pendingSecret(user.principal, req: req) {
             let text = Base32.encode(secret)
             let grouped = stride(from: 0, to: text.count, by: 4).map { i -> String in
@@ -32,8 +32,8 @@ struct SetupPages {
                 <h1>首次登录设置 · 第二步：绑定动态口令</h1>
                 \(Console.formErrors(errors))
                 <p>请在手机上的身份验证器（如 Google Authenticator、Microsoft Authenticator、FreeOTP）中添加账号，手动输入下面的密钥（基于时间）：</p>
-                <p><code>\(HTML.escape(grouped))</code></p>
-                <p class="small">或使用链接：<code>\(HTML.escape(TOTP.uri(secret: secret, account: user.account.username)))</code></p>
+                <p><code>\(grouped)</code></p>
+                <p class="small">或使用链接：<code>\(TOTP.uri(secret: secret, account: user.account.username))</code></p>
                 <p class="muted">密钥只属于您本人，请勿转告他人；管理员看不到它。</p>
                 <form method="post" action="/console/setup/confirm">
                   \(Console.csrfField(user))

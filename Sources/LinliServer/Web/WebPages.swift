@@ -40,15 +40,15 @@ struct WebPages {
         let linli = req.application.linli
         let nonce = PreSessionCSRF.newNonce(now: linli.now())
         let csrf = PreSessionCSRF.token(nonce: nonce, purpose: "login", key: linli.csrfKey)
-        let body = """
+        let body: Markup = """
             <main class="card" id="main">
               <h1>邻里 · 社区治理服务平台</h1>
               <h2>工作人员登录</h2>
-              \(message.map { "<p class=\"error\" role=\"alert\">\(HTML.escape($0))</p>" } ?? "")
+              \(message.map { "<p class=\"error\" role=\"alert\">\($0)</p>" }.orEmpty)
               <form method="post" action="/login">
                 <input type="hidden" name="csrf" value="\(csrf)">
-                <input type="hidden" name="next" value="\(HTML.escape(Self.safeNext(next)))">
-                <label for="username">用户名</label><input id="username" name="username" autocomplete="username" required maxlength="64" value="\(HTML.escape(username ?? ""))"\(username == nil ? " autofocus" : "")>
+                <input type="hidden" name="next" value="\(Self.safeNext(next))">
+                <label for="username">用户名</label><input id="username" name="username" autocomplete="username" required maxlength="64" value="\(username ?? "")"\(username == nil ? " autofocus" : "")>
                 <label for="password">密码</label><input id="password" name="password" type="password" autocomplete="current-password" required maxlength="128"\(username == nil ? "" : " autofocus")>
                 <label for="totp">动态口令（街道、区级干部和管理员）</label><input id="totp" name="totp" inputmode="numeric" autocomplete="one-time-code" maxlength="6">
                 <button type="submit">登录</button>
@@ -110,7 +110,7 @@ struct WebPages {
 
     func renderPassword(_ req: Request, _ user: WebUser, errors: [FieldError], status: HTTPResponseStatus = .ok) -> Response {
         func error(_ f: String) -> String? { errors.first { $0.field == f }?.message }
-        let body = """
+        let body: Markup = """
             <h1>修改密码</h1>
             \(Console.formErrors(errors))
             <form method="post" action="/console/password">
@@ -192,14 +192,14 @@ enum HTML {
         return out
     }
 
-    static func page(title: String, body: String, status: HTTPResponseStatus = .ok, head: String = "") -> Response {
-        let html = """
+    static func page(title: String, body: Markup, status: HTTPResponseStatus = .ok, head: Markup = .empty) -> Response {
+        let html: Markup = """
             <!doctype html>
             <html lang="zh-CN">
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escape(title)) · 邻里</title>
+            <title>\(title) · 邻里</title>
             <link rel="stylesheet" href="/assets/console.css">
             \(head)
             </head>
@@ -208,79 +208,18 @@ enum HTML {
             </body>
             </html>
             """
-        let response = Response(status: status, body: .init(string: html))
+        let response = Response(status: status, body: .init(string: html.description))
         response.headers.contentType = .html
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
     }
 
-    static let css = """
-        *, *::before, *::after { box-sizing: border-box; }
-        body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif;
-               margin: 0; background: #f4f6f8; color: #1f2933; line-height: 1.5; overflow-wrap: anywhere; }
-        a { color: #1769aa; } a:focus, button:focus, input:focus, select:focus, textarea:focus, summary:focus { outline: 3px solid #f0b429; outline-offset: 1px; }
-        .skip { position: absolute; left: -999px; } .skip:focus { left: .5rem; top: .5rem; background: #fff; padding: .5rem; z-index: 9; }
-        .top { display: flex; flex-wrap: wrap; align-items: center; gap: .25rem 1rem; padding: .5rem 1rem; background: #102a43; color: #fff; }
-        .top a { color: #fff; text-decoration: none; } .top .brand { font-weight: 700; font-size: 1.15rem; }
-        .top nav { display: flex; flex-wrap: wrap; gap: .25rem .9rem; } .top nav a[aria-current] { border-bottom: 2px solid #f0b429; }
-        .top .who { margin-left: auto; display: flex; flex-wrap: wrap; gap: .25rem .75rem; align-items: center; font-size: .9rem; }
-        .card { max-width: 28rem; margin: 2rem auto; padding: 1.25rem; background: #fff; border-radius: 8px;
-                box-shadow: 0 1px 4px rgba(0,0,0,.12); }
-        .sheet { max-width: 72rem; margin: 1rem auto; padding: 1rem 1.25rem; background: #fff; border-radius: 8px;
-                 box-shadow: 0 1px 4px rgba(0,0,0,.12); }
-        .card.wide { max-width: 60rem; }
-        h1 { font-size: 1.3rem; margin: 0 0 .75rem; } h2 { font-size: 1.1rem; margin: 1.25rem 0 .5rem; }
-        .crumbs ol { list-style: none; display: flex; flex-wrap: wrap; padding: 0; margin: 0 0 .75rem; font-size: .9rem; color: #52606d; }
-        .crumbs li + li::before { content: "›"; padding: 0 .4rem; }
-        label { display: block; margin: .6rem 0 .2rem; font-weight: 600; }
-        input, select, textarea { display: block; width: 100%; padding: .5rem; font-size: 1rem; border: 1px solid #9fb3c8;
-                                  border-radius: 4px; background: #fff; font-family: inherit; }
-        input[type=checkbox], input[type=radio] { display: inline; width: auto; }
-        .field small { color: #52606d; } .field-error { color: #b42318; margin: .2rem 0 0; }
-        .invalid input, .invalid select, .invalid textarea { border-color: #b42318; background: #fef3f2; }
-        .req { color: #b42318; margin-left: .2rem; }
-        .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: 0 1rem; }
-        button, .button { display: inline-block; margin-top: .75rem; padding: .55rem 1.1rem; font-size: 1rem; background: #1769aa;
-                 color: #fff; border: 0; border-radius: 4px; cursor: pointer; text-decoration: none; font-family: inherit; }
-        button.secondary, .button.secondary { background: #e4e7eb; color: #1f2933; } button.danger { background: #b42318; }
-        button.link { background: none; color: inherit; padding: 0; margin: 0; text-decoration: underline; font-size: .9rem; }
-        form.inline { display: inline; }
-        .actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; }
-        .searchbar { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; } .searchbar .field { flex: 1 1 12rem; }
-        .searchbar button { margin-top: 0; }
-        .scroll { overflow-x: auto; } table { border-collapse: collapse; width: 100%; margin: .5rem 0; font-size: .95rem; }
-        th, td { border-bottom: 1px solid #d9e2ec; padding: .4rem .5rem; text-align: left; vertical-align: top; }
-        th { background: #f0f4f8; white-space: nowrap; } td a, td .badge, td button { white-space: nowrap; }
-        dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; margin: .5rem 0; }
-        dl.facts dt { color: #52606d; } dl.facts dd { margin: 0; }
-        .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: .75rem; margin: .75rem 0; }
-        .tile { background: #f0f4f8; border-radius: 6px; padding: .75rem; } .tile b { display: block; font-size: 1.5rem; }
-        .tile.red { background: #fde8e8; } .tile.yellow { background: #fff7d6; } .tile.green { background: #e3f9e5; }
-        .badge { display: inline-block; padding: 0 .4rem; border-radius: 3px; font-size: .85rem; background: #e4e7eb; }
-        .badge.red { background: #b42318; color: #fff; } .badge.yellow { background: #f0b429; color: #1f2933; }
-        .badge.green { background: #2f8132; color: #fff; }
-        .pager { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; margin: .75rem 0; }
-        .pager span:first-child, .pager span:last-child { color: #9aa5b1; }
-        ol.timeline { list-style: none; padding: 0; border-left: 3px solid #d9e2ec; margin-left: .5rem; }
-        ol.timeline li { padding: 0 0 .75rem 1rem; position: relative; }
-        ol.timeline li::before { content: ""; position: absolute; left: -.45rem; top: .35rem; width: .6rem; height: .6rem;
-                                 border-radius: 50%; background: #1769aa; }
-        .tabs { display: flex; flex-wrap: wrap; gap: .25rem 1rem; margin: 0 0 .5rem; } .tabs a[aria-current] { font-weight: 700; text-decoration: none; border-bottom: 2px solid #1769aa; }
-        form.act { border-top: 1px solid #d9e2ec; padding: .5rem 0; } form.act h3 { margin: .25rem 0; font-size: 1rem; }
-        .note { margin: .2rem 0; white-space: pre-wrap; } .photos img { object-fit: cover; margin: .2rem .2rem 0 0; border-radius: 4px; }
-        fieldset { border: 1px solid #9fb3c8; border-radius: 4px; } label.choice { font-weight: 400; margin: .3rem 0; }
-        .muted, .empty { color: #52606d; } .notice { background: #e3f9e5; padding: .5rem; border-radius: 4px; }
-        progress { width: 100%; height: 1.2rem; } input[type=file] { border: 1px dashed #9fb3c8; }
-        .error { color: #b42318; background: #fef3f2; padding: .5rem; border-radius: 4px; } .error ul { margin: .25rem 0; }
-        nav.children a { margin-right: .75rem; } .chip { display: inline-block; padding: 0 .5rem; border-radius: 3px; color: #fff; }
-        \(IndicatorStatus.allCases.map { ".chip.st-\($0.rawValue) { background: \($0.colour); }" }.joined(separator: " "))
-        .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(22rem, 100%), 1fr)); gap: 1rem; }
-        .charts figure { margin: 0; } .charts svg { max-width: 100%; height: auto; }
-        td.num { text-align: right; white-space: nowrap; } .small { color: #52606d; font-size: .85rem; }
-        @media (max-width: 40rem) { .sheet, .card { margin: 0; border-radius: 0; padding: .75rem; } .top .who { margin-left: 0; } }
-        @media print { .top, .crumbs, .actions, form, button, .skip, .pager, .noprint { display: none !important; }
-                       body { background: #fff; } .sheet, .card { box-shadow: none; margin: 0; max-width: none; } a { color: inherit; text-decoration: none; }
-                       .exports, nav.children { display: none; } figure, tr { break-inside: avoid; }
-                       .chip { border: 1px solid #000; color: #000 !important; background: none !important; } }
-        """
+    /// The console's stylesheet (Resources/console.css), read once.
+    static let css: String = {
+        guard let url = Bundle.module.url(forResource: "console", withExtension: "css"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else {
+            preconditionFailure("console.css is missing from the LinliServer bundle")
+        }
+        return text
+    }()
 }

@@ -15,17 +15,17 @@ struct IndicatorRulesTests {
     }
 
     @Test("age bands by whole years on the day, birthdays included")
-    func ageBands() {
-        let today = CivilDate(year: 2026, month: 6, day: 30)!
-        #expect(AgeBand.of(birth: CivilDate(year: 1966, month: 6, day: 30)!, on: today) == .elderly)
-        #expect(AgeBand.of(birth: CivilDate(year: 1966, month: 7, day: 1)!, on: today) == .working)
-        #expect(AgeBand.of(birth: CivilDate(year: 1946, month: 6, day: 30)!, on: today) == .oldestOld)
-        #expect(AgeBand.of(birth: CivilDate(year: 2008, month: 7, day: 1)!, on: today) == .minors)
-        #expect(AgeBand.of(birth: CivilDate(year: 2008, month: 6, day: 30)!, on: today) == .working)
+    func ageBands() throws {
+        let today = try civil(2026, 6, 30)
+        #expect(try AgeBand.of(birth: civil(1966, 6, 30), on: today) == .elderly)
+        #expect(try AgeBand.of(birth: civil(1966, 7, 1), on: today) == .working)
+        #expect(try AgeBand.of(birth: civil(1946, 6, 30), on: today) == .oldestOld)
+        #expect(try AgeBand.of(birth: civil(2008, 7, 1), on: today) == .minors)
+        #expect(try AgeBand.of(birth: civil(2008, 6, 30), on: today) == .working)
     }
 
     @Test("catalog: codes unique, every plan target of the mission listed, unmeasured ones say what they need and compute nothing")
-    func catalog() {
+    func catalog() throws {
         let codes = IndicatorCatalog.all.map(\.code)
         #expect(Set(codes).count == codes.count)
         var counts = IndicatorCounts()
@@ -41,10 +41,11 @@ struct IndicatorRulesTests {
                      "捐赠物资接收点覆盖率", "社区无线网络覆盖率", "社区信息平台覆盖率"] {
             #expect(IndicatorCatalog.all.contains { $0.name == name }, "\(name)")
         }
-        #expect(IndicatorCatalog.definition("population.age_60_plus")!.reading(counts)?.value == 30)
-        #expect(IndicatorCatalog.definition("population.age_80_plus")!.reading(counts)?.value == 10)
-        #expect(IndicatorCatalog.definition("informatization.platform")!.reading(counts)?.value == 50)
-        #expect(IndicatorCatalog.definition("requests.on_time")!.reading(counts) == nil)
+        func definition(_ code: String) throws -> IndicatorDefinition { try #require(IndicatorCatalog.definition(code), "\(code)") }
+        #expect(try definition("population.age_60_plus").reading(counts)?.value == 30)
+        #expect(try definition("population.age_80_plus").reading(counts)?.value == 10)
+        #expect(try definition("informatization.platform").reading(counts)?.value == 50)
+        #expect(try definition("requests.on_time").reading(counts) == nil)
         #expect(IndicatorFormat.number(17.456) == "17.46" && IndicatorFormat.number(100) == "100" && IndicatorFormat.number(0.3) == "0.3")
         #expect(IndicatorFormat.number(-2.5) == "-2.5")
     }

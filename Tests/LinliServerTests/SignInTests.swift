@@ -24,8 +24,7 @@ struct SignInTests {
         if method == .POST {
             headers.contentType = .urlEncodedForm
             let csrf = WebSession.csrfToken(sessionTokenHash: Sessions.hash(token), key: app.linli.csrfKey)
-            body = ByteBuffer(string: ([("csrf", csrf)] + form).map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }
-                .joined(separator: "&"))
+            body = ByteBuffer(string: try formBody([("csrf", csrf)] + form))
         }
         let r = try await app.testing().sendRequest(method, path, headers: headers, body: body)
         return APIResponse(status: r.status, headers: r.headers, body: Data(buffer: r.body))
@@ -168,7 +167,7 @@ struct SignInTests {
     @Test("known, unknown and disabled usernames answer alike through ten failures")
     func usernamesAnswerAlike() async throws {
         try await withTestApp(residents: 20) { app in
-            let worker = app.test.accounts[.grid]!
+            let worker = try #require(app.test.accounts[.grid])
             #expect(try await app.call(.PATCH, "/api/v1/accounts/\(worker.id)", json: ["disabled": true, "version": worker.version], as: .secadmin).status == .ok)
             var statuses: [UInt] = []
             for i in 1...10 {
@@ -190,7 +189,8 @@ struct SignInTests {
 
     @Test("behind a trusted proxy the client address it forwards is counted, not the proxy's")
     func trustedProxy() async throws {
-        try await withTestApp(residents: 20, adjust: { $0.trustedProxies = [IPRange("127.0.0.1")!] }) { app in
+        let proxy = try #require(IPRange("127.0.0.1"))
+        try await withTestApp(residents: 20, adjust: { $0.trustedProxies = [proxy] }) { app in
             func attempt(_ password: String, peer: String, forwarded: String) async throws -> APIResponse {
                 try await app.call(.POST, "/api/v1/auth/token", json: ["username": "worker", "password": password], from: peer,
                                    headers: ["X-Forwarded-For": forwarded])
@@ -221,7 +221,7 @@ struct SignInTests {
             // Each further failure from the first address doubles the wait, up to 15 minutes.
             var waits: [String] = []
             for _ in 0..<8 {
-                app.test.clock.advance(Double(Int(waits.last ?? "30")!) + 1)
+                app.test.clock.advance(Double(try #require(Int(waits.last ?? "30"))) + 1)
                 #expect(try await signIn(app, "worker", "Wrong-Password-1", from: "127.0.0.2").status == .unauthorized)
                 let r = try await signIn(app, "worker", TestUser.password, from: "127.0.0.2")
                 #expect(r.status == .tooManyRequests)

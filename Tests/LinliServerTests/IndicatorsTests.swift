@@ -23,6 +23,14 @@ private func roll(_ app: Application, prefix: String) async throws -> (total: In
     return (total, aged60, aged80, floating)
 }
 
+/// One indicator's reading: no numbers at all when it is not measured.
+fileprivate struct Reading: Decodable {
+    var numerator: Double?
+    var denominator: Double?
+    var value: Double?
+    var status: String
+}
+
 private func indicator(_ body: JSONValue, _ code: String) -> JSONValue {
     JSONValue(body["indicators"].array.first { $0["indicator"]["code"].string == code }?.raw)
 }
@@ -39,10 +47,10 @@ struct IndicatorsTests {
             let expected = try await roll(app, prefix: "321271")
             #expect(expected.total > 1000)
             #expect(indicator(body, "population.residents")["value"].int == expected.total)
-            let sixty = indicator(body, "population.age_60_plus")
-            #expect(sixty["numerator"].int == expected.aged60)
-            #expect(sixty["denominator"].int == expected.total)
-            let share = try #require(sixty["value"].double)
+            let sixty = try indicator(body, "population.age_60_plus").decode(Reading.self)
+            #expect(sixty.numerator == Double(expected.aged60))
+            #expect(sixty.denominator == Double(expected.total))
+            let share = try #require(sixty.value)
             #expect(abs(share - Double(expected.aged60) / Double(expected.total) * 100) < 1e-9)
             #expect(indicator(body, "population.age_80_plus")["numerator"].int == expected.aged80)
             #expect(indicator(body, "population.floating")["numerator"].int == expected.floating)
@@ -55,12 +63,14 @@ struct IndicatorsTests {
             // Targets the platform has no data for: listed, with what they need, and no number at all.
             let volunteers = indicator(body, "plan.volunteer_rate")
             #expect(volunteers["indicator"]["measured"].raw as? Bool == false)
-            #expect(volunteers["value"].isNull && volunteers["numerator"].isNull && volunteers["status"].string == "not_measured")
+            let volunteerReading = try volunteers.decode(Reading.self)
+            #expect(volunteerReading.value == nil && volunteerReading.numerator == nil && volunteerReading.status == "not_measured")
             #expect(volunteers["indicator"]["needs"].string?.contains("志愿者") == true)
             // Care is measured: no one assessed yet in a bare district, so coverage is 0 of every elder.
             let care = indicator(body, "plan.care_coverage")
             #expect(care["indicator"]["measured"].raw as? Bool == true)
-            #expect(care["numerator"].int == 0 && care["denominator"].int == expected.aged60 && care["status"].string == "behind")
+            let careReading = try care.decode(Reading.self)
+            #expect(careReading.numerator == 0 && careReading.denominator == Double(expected.aged60) && careReading.status == "behind")
             #expect(indicator(body, "plan.volunteer_rate")["indicator"]["target"].double == 15)
             // Five streets below the district, ranked on the page.
             #expect(body["children"].array.count == 5)
@@ -79,9 +89,9 @@ struct IndicatorsTests {
             #expect(indicator(other, "workforce.residents_per_worker")["status"].string == "no_data")
             // Two test communities of 60 have a community worker account.
             let district = try await app.call(.GET, "/api/v1/indicators", as: .district).json
-            let platform = indicator(district, "informatization.platform")
-            #expect(platform["numerator"].int == 2 && platform["denominator"].int == 60)
-            #expect(platform["status"].string == "behind")
+            let platform = try indicator(district, "informatization.platform").decode(Reading.self)
+            #expect(platform.numerator == 2 && platform.denominator == 60)
+            #expect(platform.status == "behind")
         }
     }
 

@@ -71,6 +71,26 @@ fileprivate struct SubmittedRequest: Decodable {
     var contactMasked: String
 }
 
+/// The request figures of a closed and rated request.
+fileprivate struct RequestFigures: Decodable {
+    var total: Int
+    var handled: Int
+    var onTimeRate: Double?
+    var meanSatisfaction: Double?
+}
+
+/// A request after its time limit passed, as far as the escalation test reads it.
+fileprivate struct EscalatedRequest: Decodable {
+    struct Step: Decodable { var actor: String? }
+    var level: String
+    var holderCode: String
+    var status: String
+    var escalations: Int
+    var card: String?
+    var actions: [String]
+    var steps: [Step]
+}
+
 @Suite("Requests: the grid workflow end to end")
 struct RequestsAPITests {
     /// These tests move the clock by days: sessions must outlive it.
@@ -130,8 +150,8 @@ struct RequestsAPITests {
             #expect(rated.status == .ok && rated.json["rating"].int == 5)
             #expect(try await app.call(.POST, "/api/v1/requests/track/\(number)/rating", json: ["code": code, "rating": 1], as: .anonymous).status == .conflict)
 
-            let figures = try await app.call(.GET, "/api/v1/requests/figures", as: .street).json
-            #expect(figures["total"].int == 1 && figures["handled"].int == 1 && figures["on_time_rate"].double == 1 && figures["mean_satisfaction"].double == 5)
+            let figures = try await app.call(.GET, "/api/v1/requests/figures", as: .street).decode(RequestFigures.self)
+            #expect(figures.total == 1 && figures.handled == 1 && figures.onTimeRate == 1 && figures.meanSatisfaction == 5)
             #expect(try await app.call(.GET, "/api/v1/requests/figures", as: .otherWorker).json["total"].int == 0)
             try await app.figuresMatchRecount()
 
@@ -217,10 +237,10 @@ struct RequestsAPITests {
             #expect(try await app.requestQueries.escalateOverdue(now: app.nowSeconds) == 0)
             app.test.clock.advance(2 * 3600 + 1)
             #expect(try await app.requestQueries.escalateOverdue(now: app.nowSeconds) == 1)
-            let r = try await app.call(.GET, "/api/v1/requests/\(id)", as: .street).json
-            #expect(r["level"].string == "street" && r["holder_code"].string == "321271002000" && r["status"].string == "reported")
-            #expect(r["escalations"].int == 1 && r["card"].string == "red" && r["actions"].strings.contains("dispatch"))
-            #expect(r["steps"].array.last?["actor"].string == "(escalation)")
+            let r = try await app.call(.GET, "/api/v1/requests/\(id)", as: .street).decode(EscalatedRequest.self)
+            #expect(r.level == "street" && r.holderCode == "321271002000" && r.status == "reported")
+            #expect(r.escalations == 1 && r.card == "red" && r.actions.contains("dispatch"))
+            #expect(r.steps.last?.actor == "(escalation)")
             board = try await app.call(.GET, "/api/v1/requests/supervision", as: .street).json
             #expect(board["red"].int == 1 && board["by_community"][0]["community_code"].string == "321271002001")
             #expect(try await app.call(.GET, "/api/v1/requests/supervision").status == .forbidden, "community workers have no board")

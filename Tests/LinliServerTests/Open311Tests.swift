@@ -8,6 +8,29 @@ import LinliData
 import Testing
 import Vapor
 
+/// A service of the Open311 list.
+fileprivate struct Service: Decodable {
+    var serviceName: String
+    var metadata: Bool
+    var type: String
+}
+
+/// An attribute of a service definition.
+fileprivate struct ServiceAttribute: Decodable {
+    struct Value: Decodable { var key: String }
+    var code: String
+    var datatype: String
+    var required: Bool
+    var values: [Value]
+}
+
+/// A request sent through Open311 as the console's API lists it.
+fileprivate struct StoredRequest: Decodable {
+    var channel: String
+    var reporterName: String?
+    var contactMasked: String?
+}
+
 /// A request on the public Open311 list, as far as the tests read it.
 fileprivate struct PublicRequest: Decodable {
     var status: String
@@ -34,12 +57,12 @@ struct Open311Tests {
             #expect(discovery["endpoints"][0]["specification"].string == "http://wiki.open311.org/GeoReport_v2")
             let list = try await app.call(.GET, "/open311/v2/services.json", as: .anonymous).json.array
             #expect(list.count == DefaultRequestCategories.all.filter { $0.parent != nil }.count)
-            let lamp = try #require(list.first { $0["service_code"].string == "BJ0102" })
-            #expect(lamp["service_name"].string == "路灯不亮" && lamp["metadata"].raw as? Bool == true && lamp["type"].string == "realtime")
+            let lamp = try #require(list.first { $0["service_code"].string == "BJ0102" }).decode(Service.self)
+            #expect(lamp.serviceName == "路灯不亮" && lamp.metadata == true && lamp.type == "realtime")
             let definition = try await app.call(.GET, "/open311/v2/services/SJ0104.json", as: .anonymous).json
-            let attr = definition["attributes"][0]
-            #expect(attr["code"].string == "noise_time" && attr["datatype"].string == "singlevaluelist" && attr["required"].raw as? Bool == true)
-            #expect(Set(attr["values"].array.compactMap { $0["key"].string }) == ["day", "night"])
+            let attr = try definition["attributes"][0].decode(ServiceAttribute.self)
+            #expect(attr.code == "noise_time" && attr.datatype == "singlevaluelist" && attr.required == true)
+            #expect(Set(attr.values.map(\.key)) == ["day", "night"])
 
             let xml = try await app.call(.GET, "/open311/v2/services.xml", as: .anonymous)
             #expect(xml.headers.first(name: .contentType)?.hasPrefix("text/xml") == true)
@@ -77,8 +100,8 @@ struct Open311Tests {
             #expect(one.status == "open" && one.serviceCode == "SJ0101" && one.addressId == building.lowercased())
             #expect(one.lat == b["latitude"].double && one.agencyResponsible.contains("社区"))
             #expect(one.description == nil, "event descriptions stay private on the public list")
-            let stored = try await app.call(.GET, "/api/v1/requests?per_page=1").json["items"][0]
-            #expect(stored["channel"].string == "open311" && stored["reporter_name"].string == "王小明" && stored["contact_masked"].string == "138****1111")
+            let stored = try await app.call(.GET, "/api/v1/requests?per_page=1").json["items"][0].decode(StoredRequest.self)
+            #expect(stored.channel == "open311" && stored.reporterName == "王小明" && stored.contactMasked == "138****1111")
 
             // XML form of the same, and the spec's filters.
             let xml = try XMLDocument(data: try await app.call(.GET, "/open311/v2/requests/\(id).xml", as: .anonymous).body)

@@ -58,6 +58,14 @@ func inputValue(_ html: String, _ name: String) -> String? {
     return String(html[range.upperBound...].prefix { $0 != "\"" })
 }
 
+/// Where a request reported by address alone was placed.
+fileprivate struct PlacedRequest: Decodable {
+    var buildingId: String?
+    var areaCode: String
+    var holderCode: String
+    var level: String
+}
+
 @Suite("Web pages for requests and the residents' portal", .serialized)
 struct RequestPagesTests {
     /// The actions offered on a request's page (its forms' hidden `action` fields).
@@ -325,9 +333,9 @@ struct RequestPagesTests {
             #expect(matched["building_id"].string == b["id"].string && matched["level"].string == "street")
             #expect(matched["address"].string == "泰州市\(name)东侧")
             // An address that names nothing known: held by the district, as the API holds it.
-            let held = try await reported("不知道在哪里", "路灯不亮")
-            #expect(held["building_id"].isNull && held["area_code"].string == "321271000000" && held["holder_code"].string == "321271000000")
-            #expect(held["level"].string == "district")
+            let held = try await reported("不知道在哪里", "路灯不亮").decode(PlacedRequest.self)
+            #expect(held.buildingId == nil && held.areaCode == "321271000000" && held.holderCode == "321271000000")
+            #expect(held.level == "district")
             #expect(try await app.rowCount("requests") == before + 2)
         }
     }

@@ -5,6 +5,13 @@ import LinliData
 import Testing
 import Vapor
 
+/// The answer to a first sign-in's new password: the TOTP secret to enrol.
+fileprivate struct SetupAnswer: Decodable {
+    var setupRequired: Bool
+    var totpUri: String
+    var totpSecret: String
+}
+
 /// First sign-in of accounts the security administrator makes, and what repeated failures cost.
 @Suite("Sign-in: first sign-in setup, failures per username and address", .serialized)
 struct SignInTests {
@@ -71,9 +78,10 @@ struct SignInTests {
             #expect(same.json.errorFields == ["new_password"])
             let setup = try await app.call(.POST, "/api/v1/auth/setup", json: ["new_password": Self.holderPassword], token: restricted)
             try #require(setup.status == .ok)
-            #expect(setup.json["setup_required"].raw as? Bool == true)
-            #expect(setup.json["totp_uri"].string?.hasPrefix("otpauth://totp/") == true)
-            let secretText = try #require(setup.json["totp_secret"].string)
+            let enrolment = try setup.decode(SetupAnswer.self)
+            #expect(enrolment.setupRequired)
+            #expect(enrolment.totpUri.hasPrefix("otpauth://totp/"))
+            let secretText = enrolment.totpSecret
             let secret = try #require(Base32.decode(secretText))
             #expect(try await app.call(.GET, "/api/v1/residents/\(resident)/full", token: restricted).status == .forbidden)
             #expect(try await signIn(app, "officer9", Self.adminPassword).status == .unauthorized)

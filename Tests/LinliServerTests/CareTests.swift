@@ -48,6 +48,15 @@ fileprivate struct AssessmentAnswer: Decodable {
     var scores: [String: Int]?
 }
 
+/// One community's care space and beds, from the care figures.
+fileprivate struct CommunityCare: Decodable {
+    var homeCareArea: Double
+    var minimumArea: Double
+    var meetsStandard: Bool
+    var beds: Int
+    var nursingBeds: Int
+}
+
 /// The emergency-call part of the care figures.
 fileprivate struct CallFigures: Decodable {
     var calls: Int
@@ -396,30 +405,31 @@ struct CareTests {
     @Test("facilities: officers register them; the floor-area standard per community; beds in the indicators")
     func facilities() async throws {
         try await withTestApp(residents: 600) { app in
-            func community() async throws -> JSONValue {
-                JSONValue(try await app.call(.GET, "/api/v1/care/figures").json["communities"].array.first { $0["code"].string == "321271002001" }?.raw)
+            func community() async throws -> CommunityCare {
+                let all = try await app.call(.GET, "/api/v1/care/figures").json["communities"].array
+                return try #require(all.first { $0["code"].string == "321271002001" }).decode(CommunityCare.self)
             }
             let start = try await community()
-            let minimum = try #require(start["minimum_area"].double)
-            #expect(start["meets_standard"].raw as? Bool == false && start["home_care_area"].double == 0)
+            let minimum = start.minimumArea
+            #expect(!start.meetsStandard && start.homeCareArea == 0)
             let created = try await app.call(.POST, "/api/v1/care/facilities", json: [
                 "name": "测试居家养老服务站", "kind": "home_care_station", "community_code": "321271002001", "floor_area": minimum - 20,
                 "beds": 10, "nursing_beds": 6,
             ], as: .street)
             #expect(created.status == .created, "\(created.text)")
-            #expect(try await community()["meets_standard"].raw as? Bool == false)
+            #expect(try await community().meetsStandard == false)
             let path = "/api/v1/care/facilities/\(try #require(created.json["id"].string))"
             #expect(try await app.call(.PATCH, path, json: ["floor_area": minimum], as: .street).json.errorFields == ["version"])
             let grown = try await app.call(.PATCH, path, json: ["floor_area": minimum, "version": 1], as: .district)
             #expect(grown.status == .ok && grown.json["version"].int == 2)
-            #expect(try await community()["meets_standard"].raw as? Bool == true)
+            #expect(try await community().meetsStandard == true)
             #expect(try await app.call(.PATCH, path, json: ["floor_area": minimum, "version": 1], as: .street).status == .conflict)
             // An institution's area does not count towards the home-care space, its beds do.
             _ = try await app.call(.POST, "/api/v1/care/facilities", json: [
                 "name": "测试颐养院", "kind": "institution", "community_code": "321271002001", "floor_area": 5000, "beds": 90, "nursing_beds": 44,
             ], as: .street)
             let c = try await community()
-            #expect(c["home_care_area"].double == minimum && c["beds"].int == 100 && c["nursing_beds"].int == 50)
+            #expect(c.homeCareArea == minimum && c.beds == 100 && c.nursingBeds == 50)
             // Indicators of the community: beds per 1,000 elders and the nursing share, area compliance.
             let elders = try await app.rollTotal()
             let ind = try await app.call(.GET, "/api/v1/indicators").json

@@ -53,31 +53,31 @@ struct CareRulesTests {
     }
 
     @Test("reassessment: a year for 自理, six months otherwise; month ends clamp")
-    func reassessment() {
-        let d = CivilDate(year: 2026, month: 8, day: 31)!
-        #expect(CareRules.nextDue(assessedOn: d, level: .independent) == CivilDate(year: 2027, month: 8, day: 31)!)
-        #expect(CareRules.nextDue(assessedOn: d, level: .dependent) == CivilDate(year: 2027, month: 2, day: 28)!)
-        #expect(CivilDate(year: 2027, month: 8, day: 31)!.addingMonths(6) == CivilDate(year: 2028, month: 2, day: 29)!)
-        #expect(CivilDate(year: 2026, month: 1, day: 15)!.addingMonths(-1) == CivilDate(year: 2025, month: 12, day: 15)!)
-        let today = CivilDate(year: 2026, month: 6, day: 30)!
+    func reassessment() throws {
+        let d = try civil(2026, 8, 31)
+        #expect(try CareRules.nextDue(assessedOn: d, level: .independent) == civil(2027, 8, 31))
+        #expect(try CareRules.nextDue(assessedOn: d, level: .dependent) == civil(2027, 2, 28))
+        #expect(try civil(2027, 8, 31).addingMonths(6) == civil(2028, 2, 29))
+        #expect(try civil(2026, 1, 15).addingMonths(-1) == civil(2025, 12, 15))
+        let today = try civil(2026, 6, 30)
         #expect(CareRules.isAssessmentDue(nextDue: nil, today: today))
         #expect(CareRules.isAssessmentDue(nextDue: today, today: today))
         #expect(!CareRules.isAssessmentDue(nextDue: today.adding(days: 1), today: today))
     }
 
     @Test("elders from the birth date; flags from tags and age")
-    func flags() {
-        let today = CivilDate(year: 2026, month: 6, day: 30)!
-        #expect(CareRules.isElder(birth: CivilDate(year: 1966, month: 6, day: 30)!, today: today))
-        #expect(!CareRules.isElder(birth: CivilDate(year: 1966, month: 7, day: 1)!, today: today))
-        #expect(CareFlag.of(recordedTags: [.livingAlone, .lowIncome, .partyMember], birth: CivilDate(year: 1946, month: 6, day: 30)!, today: today)
+    func flags() throws {
+        let today = try civil(2026, 6, 30)
+        #expect(try CareRules.isElder(birth: civil(1966, 6, 30), today: today))
+        #expect(try !CareRules.isElder(birth: civil(1966, 7, 1), today: today))
+        #expect(try CareFlag.of(recordedTags: [.livingAlone, .lowIncome, .partyMember], birth: civil(1946, 6, 30), today: today)
                 == [.livingAlone, .oldestOld, .lowIncome])
-        #expect(CareFlag.of(recordedTags: [.emptyNest], birth: CivilDate(year: 1946, month: 7, day: 1)!, today: today) == [.emptyNest])
+        #expect(try CareFlag.of(recordedTags: [.emptyNest], birth: civil(1946, 7, 1), today: today) == [.emptyNest])
     }
 
     @Test("living alone: a visit every 7 days, the 8th day is missed")
-    func visits() {
-        let today = CivilDate(year: 2026, month: 6, day: 30)!
+    func visits() throws {
+        let today = try civil(2026, 6, 30)
         #expect(!CareRules.isVisitMissed(livingAlone: true, lastVisit: today.adding(days: -7), since: nil, today: today))
         #expect(CareRules.isVisitMissed(livingAlone: true, lastVisit: today.adding(days: -8), since: nil, today: today))
         #expect(!CareRules.isVisitMissed(livingAlone: false, lastVisit: nil, since: nil, today: today))
@@ -139,8 +139,8 @@ struct CareRulesTests {
 
     @Test("under 60: a plan needs the reason (kept trimmed); at 60 the reason does not apply; in care with it")
     func under60() throws {
-        let today = CivilDate(year: 2026, month: 6, day: 30)!
-        let young = CivilDate(year: 1970, month: 1, day: 1)!, sixty = CivilDate(year: 1966, month: 6, day: 30)!
+        let today = try civil(2026, 6, 30)
+        let young = try civil(1970, 1, 1), sixty = try civil(1966, 6, 30)
         #expect(throws: FieldError.self) { try Under60Reason.check(nil, birth: young, today: today).get() }
         #expect(throws: FieldError.self) { try Under60Reason.check("  ", birth: young, today: today).get() }
         #expect(throws: FieldError.self) { try Under60Reason.check("残", birth: young, today: today).get() }

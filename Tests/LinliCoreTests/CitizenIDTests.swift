@@ -47,14 +47,15 @@ struct CitizenIDTests {
     @Test("a lower-case x and surrounding spaces are accepted; a birth after today is not")
     func normalisation() throws {
         #expect(try CitizenID(" 11010519491231002x ").value == "11010519491231002X")
-        let future = CitizenID.make(region: "321203", birth: CivilDate("2030-01-01")!, sequence: 1)
-        #expect(throws: CitizenID.Problem.futureBirth) { try CitizenID(future, today: CivilDate("2026-06-30")!) }
+        let future = try CitizenID.make(region: "321203", birth: civil("2030-01-01"), sequence: 1)
+        let today = try civil("2026-06-30")
+        #expect(throws: CitizenID.Problem.futureBirth) { try CitizenID(future, today: today) }
     }
 
     @Test("made numbers validate and carry the sex of the sequence's parity")
     func make() throws {
         for seq in [0, 1, 2, 999] {
-            let id = CitizenID.make(region: "321271", birth: CivilDate("2000-02-29")!, sequence: seq)
+            let id = try CitizenID.make(region: "321271", birth: civil("2000-02-29"), sequence: seq)
             let c = try CitizenID(id)
             #expect(c.sex == (seq % 2 == 1 ? .male : .female))
             #expect(c.birthDate == CivilDate("2000-02-29"))

@@ -69,23 +69,23 @@ struct PinyinTests {
 @Suite("Civil dates and resident rules")
 struct CivilDateTests {
     @Test("parsing, leap days and ages")
-    func dates() {
+    func dates() throws {
         #expect(CivilDate("2024-02-29") != nil)
         #expect(CivilDate("2023-02-29") == nil)
         #expect(CivilDate("1900-02-29") == nil)
         #expect(CivilDate("2000-02-29") != nil)
         #expect(CivilDate("20240101")?.description == "2024-01-01")
         #expect(CivilDate("2024-1-01") == nil)
-        let birth = CivilDate("1966-07-01")!
-        #expect(birth.age(on: CivilDate("2026-06-30")!) == 59)
-        #expect(birth.age(on: CivilDate("2026-07-01")!) == 60)
-        #expect(CivilDate("2024-02-29")!.yearsEarlier(1).description == "2023-02-28")
+        let birth = try civil("1966-07-01")
+        #expect(try birth.age(on: civil("2026-06-30")) == 59)
+        #expect(try birth.age(on: civil("2026-07-01")) == 60)
+        #expect(try civil("2024-02-29").yearsEarlier(1).description == "2023-02-28")
         for text in ["1970-01-01", "2000-02-29", "1899-12-31", "2026-06-30"] {
-            let d = CivilDate(text)!
+            let d = try #require(CivilDate(text))
             #expect(CivilDate(dayNumber: d.dayNumber) == d)
         }
-        #expect(CivilDate("1970-01-01")!.dayNumber == 0)
-        #expect(CivilDate("2026-06-30")!.adding(days: 1).description == "2026-07-01")
+        #expect(try civil("1970-01-01").dayNumber == 0)
+        #expect(try civil("2026-06-30").adding(days: 1).description == "2026-07-01")
     }
 
     @Test("names and phone numbers")
@@ -102,10 +102,10 @@ struct CivilDateTests {
     }
 
     @Test("age tags follow from the birth date; the others are recorded")
-    func tags() {
-        let today = CivilDate("2026-06-30")!
-        #expect(ResidentTag.effective(recorded: [.veteran], birthDate: CivilDate("1940-01-01")!, today: today) == [.elderly, .oldestOld, .veteran])
-        #expect(ResidentTag.effective(recorded: [], birthDate: CivilDate("1966-07-01")!, today: today) == [])
-        #expect(ResidentTag.effective(recorded: [], birthDate: CivilDate("1966-06-30")!, today: today) == [.elderly])
+    func tags() throws {
+        let today = try civil("2026-06-30")
+        #expect(try ResidentTag.effective(recorded: [.veteran], birthDate: civil("1940-01-01"), today: today) == [.elderly, .oldestOld, .veteran])
+        #expect(try ResidentTag.effective(recorded: [], birthDate: civil("1966-07-01"), today: today) == [])
+        #expect(try ResidentTag.effective(recorded: [], birthDate: civil("1966-06-30"), today: today) == [.elderly])
     }
 }

@@ -15,17 +15,17 @@ struct IndicatorRulesTests {
     }
 
     @Test("age bands by whole years on the day, birthdays included")
-    func ageBands() {
-        let today = CivilDate(year: 2026, month: 6, day: 30)!
-        #expect(AgeBand.of(birth: CivilDate(year: 1966, month: 6, day: 30)!, on: today) == .elderly)
-        #expect(AgeBand.of(birth: CivilDate(year: 1966, month: 7, day: 1)!, on: today) == .working)
-        #expect(AgeBand.of(birth: CivilDate(year: 1946, month: 6, day: 30)!, on: today) == .oldestOld)
-        #expect(AgeBand.of(birth: CivilDate(year: 2008, month: 7, day: 1)!, on: today) == .minors)
-        #expect(AgeBand.of(birth: CivilDate(year: 2008, month: 6, day: 30)!, on: today) == .working)
+    func ageBands() throws {
+        let today = try civil(2026, 6, 30)
+        #expect(try AgeBand.of(birth: civil(1966, 6, 30), on: today) == .elderly)
+        #expect(try AgeBand.of(birth: civil(1966, 7, 1), on: today) == .working)
+        #expect(try AgeBand.of(birth: civil(1946, 6, 30), on: today) == .oldestOld)
+        #expect(try AgeBand.of(birth: civil(2008, 7, 1), on: today) == .minors)
+        #expect(try AgeBand.of(birth: civil(2008, 6, 30), on: today) == .working)
     }
 
     @Test("catalog: codes unique, every plan target of the mission listed, unmeasured ones say what they need and compute nothing")
-    func catalog() {
+    func catalog() throws {
         // The capabilities' parts, as the server joins them (`Capabilities.indicatorCatalog`).
         let catalog = IndicatorCatalog(RegistryIndicators.definitions + RequestIndicators.definitions + CareIndicators.definitions
                                        + PlanTargets.definitions)
@@ -44,10 +44,11 @@ struct IndicatorRulesTests {
                      "捐赠物资接收点覆盖率", "社区无线网络覆盖率", "社区信息平台覆盖率"] {
             #expect(catalog.all.contains { $0.name == name }, "\(name)")
         }
-        #expect(catalog.definition("population.age_60_plus")!.reading(counts)?.value == 30)
-        #expect(catalog.definition("population.age_80_plus")!.reading(counts)?.value == 10)
-        #expect(catalog.definition("informatization.platform")!.reading(counts)?.value == 50)
-        #expect(catalog.definition("requests.on_time")!.reading(counts) == nil)
+        func definition(_ code: String) throws -> IndicatorDefinition { try #require(catalog.definition(code), "\(code)") }
+        #expect(try definition("population.age_60_plus").reading(counts)?.value == 30)
+        #expect(try definition("population.age_80_plus").reading(counts)?.value == 10)
+        #expect(try definition("informatization.platform").reading(counts)?.value == 50)
+        #expect(try definition("requests.on_time").reading(counts) == nil)
         #expect(IndicatorFormat.number(17.456) == "17.46" && IndicatorFormat.number(100) == "100" && IndicatorFormat.number(0.3) == "0.3")
         #expect(IndicatorFormat.number(-2.5) == "-2.5")
     }

@@ -6,10 +6,10 @@ struct PasswordPolicyTests {
     @Test("what the policy refuses", arguments: [
         ("Short1!", "长度"), ("alllowercase123", "三类"), ("Has-Worker-Name-1", "用户名"), ("Password123!", "常见"),
     ])
-    func refused(password: String, reason: String) {
+    func refused(password: String, reason: String) throws {
         let errors = PasswordPolicy.check(password, username: "worker")
         #expect(!errors.isEmpty)
-        let expected = ["长度": "至少", "三类": "三类", "用户名": "用户名", "常见": "常见"][reason]!
+        let expected = try #require(["长度": "至少", "三类": "三类", "用户名": "用户名", "常见": "常见"][reason])
         #expect(errors.contains { $0.message.contains(expected) })
     }
 

@@ -30,9 +30,9 @@ struct RequestWorkflowTests {
     }
 
     @Test("a happy path from report to closing, and a return to the dispatcher")
-    func paths() {
+    func paths() throws {
         var s = RequestStatus.reported
-        for a: RequestAction in [.accept, .dispatch, .start, .resolve, .verify, .close] { s = RequestWorkflow.next(from: s, by: a)! }
+        for a: RequestAction in [.accept, .dispatch, .start, .resolve, .verify, .close] { s = try #require(RequestWorkflow.next(from: s, by: a), "\(s) by \(a)") }
         #expect(s == .closed)
         #expect(RequestWorkflow.next(from: .inProgress, by: .return) == .accepted)
         #expect(!RequestStatus.closed.isOpen && RequestStatus.dispatched.isOpen)
@@ -101,7 +101,7 @@ struct RequestWorkflowTests {
         let all = DefaultRequestCategories.all
         let groups = Set(all.filter { $0.parent == nil }.map(\.code))
         #expect(groups.count == 8)
-        #expect(all.filter { $0.parent != nil }.allSatisfy { groups.contains($0.parent!) })
+        #expect(all.compactMap(\.parent).allSatisfy { groups.contains($0) })
         #expect(all.allSatisfy { RequestCategoryDefinition.isValidCode($0.code) && $0.limitHours > 0 })
         let departments = Set(DefaultRequestCategories.departments.map(\.code))
         #expect(all.compactMap(\.department).allSatisfy { departments.contains($0) })

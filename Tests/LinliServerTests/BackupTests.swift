@@ -10,7 +10,7 @@ struct BackupTests {
     /// Everything that must come back: every resident's id, version and grid, every event, every request
     /// with its steps and tallies, the audit chain.
     func fingerprint(_ app: Application) async throws -> [String] {
-        let sql = app.db as! any SQLDatabase
+        let sql = try app.sql()
         var out: [String] = []
         for query in ["SELECT id, version, grid_code, name FROM residents ORDER BY id",
                       "SELECT id, kind, occurred_on FROM resident_events ORDER BY id",
@@ -38,12 +38,13 @@ struct BackupTests {
             let h = try await app.anyHousehold()
             let r = try await app.call(.POST, "/api/v1/residents", json: ["name": "备份", "id_number": newID(), "household_id": h.id, "relation": "other"])
             #expect(r.status == .created)
-            _ = try await app.call(.GET, "/api/v1/residents/\(r.json["id"].string!)/full")
-            let request = try await app.submitRequest(description: "备份前上报")
-            #expect(try await app.act(request["id"].string!, "accept", version: 1, as: .worker).status == .ok)
+            let id = try #require(r.json["id"].string, "\(r.text)")
+            _ = try await app.call(.GET, "/api/v1/residents/\(id)/full")
+            let request = try #require(try await app.submitRequest(description: "备份前上报")["id"].string)
+            #expect(try await app.act(request, "accept", version: 1, as: .worker).status == .ok)
             try await SQLiteBackup.backup(app.db, to: dir + "/backup.sqlite")
             // Writes after the backup are not in it.
-            _ = try await app.call(.PATCH, "/api/v1/residents/\(r.json["id"].string!)", json: ["name": "之后", "version": 1])
+            _ = try await app.call(.PATCH, "/api/v1/residents/\(id)", json: ["name": "之后", "version": 1])
             original = try await fingerprint(app)
         }
         #expect(original.count > 1000)

@@ -56,7 +56,7 @@ struct BadInputTests {
             let port = Int.random(in: 20_000...40_000)
             let huge = String(repeating: "张", count: 40_000)
             let body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: ["name": huge]))
-            let headers: HTTPHeaders = ["content-type": "application/json", "authorization": "Bearer \(app.test.tokens[.worker]!)"]
+            let headers: HTTPHeaders = ["content-type": "application/json", "authorization": "Bearer \(try app.token(.worker))"]
             let r = try await app.testing(method: .running(port: port)).sendRequest(.POST, "/api/v1/residents", headers: headers, body: body)
             #expect(r.status == .payloadTooLarge)
             #expect(r.headers.first(name: .contentType)?.hasPrefix("application/problem+json") == true)

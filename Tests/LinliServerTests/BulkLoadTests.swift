@@ -31,8 +31,8 @@ struct BulkLoadTests {
     @Test("values are stored as Fluent stores them: UUIDs as text, dates as seconds, nil as NULL")
     func values() async throws {
         try await withTestApp(residents: 20) { app in
-            let sql = app.db as! any SQLDatabase
-            let resident = try await sql.raw("SELECT id FROM residents LIMIT 1").first()!.decode(column: "id", as: UUID.self)
+            let sql = try app.sql()
+            let resident = try #require(try await sql.raw("SELECT id FROM residents LIMIT 1").first()).decode(column: "id", as: UUID.self)
             let id = UUID(), when = Date(timeIntervalSince1970: 1_700_000_000.25)
             var insert = BulkInsert.residentEvents()
             insert.add([id, resident, "registered", "2026-01-02", nil as UUID?, nil as UUID?, nil as String?, "备注", when])
@@ -61,8 +61,8 @@ struct BulkLoadTests {
             try await withTestApp(residents: 150, storage: .sqliteFile(dir + "linli.sqlite")) { app in
                 let f = try await Fixture.load(app)
                 let path = dir + "people.csv"
-                try writeCSV([Fixture.header] + (0..<600).map { f.row($0) }, to: path)
-                let sql = app.db as! any SQLDatabase
+                try writeCSV([Fixture.header] + (0..<600).map { try f.row($0) }, to: path)
+                let sql = try app.sql()
                 func indexes() async throws -> [String] {
                     try await sql.raw("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all()
                         .map { try $0.decode(column: "sql", as: String.self) }
@@ -89,8 +89,8 @@ struct BulkLoadTests {
                 #expect(cache == -2000, "nor the load's page cache")
                 // Found again through the rebuilt indexes: by pinyin initials and by the ID number's blind index.
                 let queries = ResidentQueries(app.db, cipher: testCipher, today: testToday)
-                let found = try await queries.find(idNumber: f.row(7)[1], in: .everything)
-                #expect(found?.name == f.row(7)[0] && found?.householdNumber == "IMP-2")
+                let found = try await queries.find(idNumber: try f.row(7)[1], in: .everything)
+                #expect(try found?.name == f.row(7)[0] && found?.householdNumber == "IMP-2")
                 let events = try await sql.raw("SELECT COUNT(*) AS n FROM resident_events WHERE kind = 'registered' AND note LIKE '批量导入%'").first()
                 #expect(try events?.decode(column: "n", as: Int.self) == 600)
                 // The same file again: nothing new, nothing written.

@@ -5,6 +5,13 @@ import SQLKit
 import Testing
 import Vapor
 
+/// A resident as stored after the race.
+fileprivate struct StoredResident: Decodable {
+    var name: String
+    var version: Int
+    var householdId: String
+}
+
 /// Many clients writing the same records at once: every conflicting write is refused with 409, none is
 /// lost or silently overwritten, and the history and the audit log count exactly the writes that won.
 /// On SQLite a file (several connections, as the server runs), on PostgreSQL a database of the test's own.
@@ -17,17 +24,18 @@ struct ConcurrencyTests {
     }
 
     func count(_ app: Application, _ query: String, _ target: any Encodable & Sendable) async throws -> Int {
-        let row = try await (app.db as! any SQLDatabase).raw("\(unsafeRaw: query)\(bind: target)").first()
-        return try row!.decode(column: "n", as: Int.self)
+        let row = try #require(try await app.sql().raw("\(unsafeRaw: query)\(bind: target)").first())
+        return try row.decode(column: "n", as: Int.self)
     }
 
     @Test("twelve clients edit one resident with the same version, five rounds: one 200 and eleven 409 each time")
     func sameVersion() async throws {
         try await withFileApp { app in
             let first = try await app.call(.GET, "/api/v1/residents?per_page=1").json["items"][0]
-            let id = first["id"].string!
-            let startVersion = first["version"].int!
-            let eventsBefore = try await count(app, "SELECT COUNT(*) AS n FROM resident_events WHERE kind = 'update' AND resident_id = ", UUID(uuidString: id)!)
+            let id = try #require(first["id"].string)
+            let startVersion = try #require(first["version"].int)
+            let uuid = try #require(UUID(uuidString: id))
+            let eventsBefore = try await count(app, "SELECT COUNT(*) AS n FROM resident_events WHERE kind = 'update' AND resident_id = ", uuid)
             var version = startVersion
             for round in 0..<5 {
                 let current = version
@@ -50,7 +58,7 @@ struct ConcurrencyTests {
                 version += 1
             }
             #expect(version == startVersion + 5)
-            let events = try await count(app, "SELECT COUNT(*) AS n FROM resident_events WHERE kind = 'update' AND resident_id = ", UUID(uuidString: id)!)
+            let events = try await count(app, "SELECT COUNT(*) AS n FROM resident_events WHERE kind = 'update' AND resident_id = ", uuid)
             #expect(events - eventsBefore == 5)
             let audited = try await count(app, "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'resident.update' AND target = ", "resident:\(id)")
             #expect(audited == 5)
@@ -62,19 +70,19 @@ struct ConcurrencyTests {
     func editAgainstMove() async throws {
         try await withFileApp { app in
             let r = try await app.call(.GET, "/api/v1/residents?per_page=1").json["items"][0]
-            let id = r["id"].string!, version = r["version"].int!, household = r["household_id"].string!
-            let other = try await app.call(.GET, "/api/v1/households?per_page=2").json["items"].array
-                .compactMap { $0["id"].string }.first { $0 != household }!
+            let id = try #require(r["id"].string), version = try #require(r["version"].int), household = try #require(r["household_id"].string)
+            let other = try #require(try await app.call(.GET, "/api/v1/households?per_page=2").json["items"].array
+                .compactMap { $0["id"].string }.first { $0 != household })
             async let edit = app.call(.PATCH, "/api/v1/residents/\(id)", json: ["name": "竞争", "version": version])
             async let move = app.call(.POST, "/api/v1/residents/\(id)/events",
                                       json: ["kind": "move", "to_household_id": other, "relation": "other", "version": version])
             let statuses = [try await edit.status, try await move.status]
             #expect(statuses.filter { $0 == .ok || $0 == .created }.count == 1, "\(statuses)")
             #expect(statuses.filter { $0 == .conflict }.count == 1)
-            let now = try await app.call(.GET, "/api/v1/residents/\(id)").json
-            #expect(now["version"].int == version + 1)
+            let now = try await app.call(.GET, "/api/v1/residents/\(id)").decode(StoredResident.self)
+            #expect(now.version == version + 1)
             // Exactly the winner's change is stored.
-            #expect((now["name"].string == "竞争") != (now["household_id"].string == other))
+            #expect((now.name == "竞争") != (now.householdId == other))
         }
     }
 

@@ -11,16 +11,24 @@ import ZIPFoundation
 
 /// People on the roll, read row by row and counted in Swift: the independent count the indicators are checked against.
 private func roll(_ app: Application, prefix: String) async throws -> (total: Int, aged60: Int, aged80: Int, floating: Int) {
-    let rows = try await (app.db as! any SQLDatabase).raw("SELECT birth_date, residence_status, grid_code FROM residents WHERE life_status = 'active'").all()
+    let rows = try await app.sql().raw("SELECT birth_date, residence_status, grid_code FROM residents WHERE life_status = 'active'").all()
     var total = 0, aged60 = 0, aged80 = 0, floating = 0
     for r in rows where try r.decode(column: "grid_code", as: String.self).hasPrefix(prefix) {
-        let age = CivilDate(try r.decode(column: "birth_date", as: String.self))!.age(on: testToday)
+        let age = try #require(CivilDate(try r.decode(column: "birth_date", as: String.self))).age(on: testToday)
         total += 1
         if age >= 60 { aged60 += 1 }
         if age >= 80 { aged80 += 1 }
         if try r.decode(column: "residence_status", as: String.self) == "floating" { floating += 1 }
     }
     return (total, aged60, aged80, floating)
+}
+
+/// One indicator's reading: no numbers at all when it is not measured.
+fileprivate struct Reading: Decodable {
+    var numerator: Double?
+    var denominator: Double?
+    var value: Double?
+    var status: String
 }
 
 private func indicator(_ body: JSONValue, _ code: String) -> JSONValue {
@@ -39,10 +47,11 @@ struct IndicatorsTests {
             let expected = try await roll(app, prefix: "321271")
             #expect(expected.total > 1000)
             #expect(indicator(body, "population.residents")["value"].int == expected.total)
-            let sixty = indicator(body, "population.age_60_plus")
-            #expect(sixty["numerator"].int == expected.aged60)
-            #expect(sixty["denominator"].int == expected.total)
-            #expect(abs(sixty["value"].double! - Double(expected.aged60) / Double(expected.total) * 100) < 1e-9)
+            let sixty = try indicator(body, "population.age_60_plus").decode(Reading.self)
+            #expect(sixty.numerator == Double(expected.aged60))
+            #expect(sixty.denominator == Double(expected.total))
+            let share = try #require(sixty.value)
+            #expect(abs(share - Double(expected.aged60) / Double(expected.total) * 100) < 1e-9)
             #expect(indicator(body, "population.age_80_plus")["numerator"].int == expected.aged80)
             #expect(indicator(body, "population.floating")["numerator"].int == expected.floating)
             #expect(indicator(body, "population.households")["value"].int == (try await app.rowCount("households")))
@@ -54,12 +63,14 @@ struct IndicatorsTests {
             // Targets the platform has no data for: listed, with what they need, and no number at all.
             let volunteers = indicator(body, "plan.volunteer_rate")
             #expect(volunteers["indicator"]["measured"].raw as? Bool == false)
-            #expect(volunteers["value"].isNull && volunteers["numerator"].isNull && volunteers["status"].string == "not_measured")
+            let volunteerReading = try volunteers.decode(Reading.self)
+            #expect(volunteerReading.value == nil && volunteerReading.numerator == nil && volunteerReading.status == "not_measured")
             #expect(volunteers["indicator"]["needs"].string?.contains("志愿者") == true)
             // Care is measured: no one assessed yet in a bare district, so coverage is 0 of every elder.
             let care = indicator(body, "plan.care_coverage")
             #expect(care["indicator"]["measured"].raw as? Bool == true)
-            #expect(care["numerator"].int == 0 && care["denominator"].int == expected.aged60 && care["status"].string == "behind")
+            let careReading = try care.decode(Reading.self)
+            #expect(careReading.numerator == 0 && careReading.denominator == Double(expected.aged60) && careReading.status == "behind")
             #expect(indicator(body, "plan.volunteer_rate")["indicator"]["target"].double == 15)
             // Five streets below the district, ranked on the page.
             #expect(body["children"].array.count == 5)
@@ -78,9 +89,9 @@ struct IndicatorsTests {
             #expect(indicator(other, "workforce.residents_per_worker")["status"].string == "no_data")
             // Two test communities of 60 have a community worker account.
             let district = try await app.call(.GET, "/api/v1/indicators", as: .district).json
-            let platform = indicator(district, "informatization.platform")
-            #expect(platform["numerator"].int == 2 && platform["denominator"].int == 60)
-            #expect(platform["status"].string == "behind")
+            let platform = try indicator(district, "informatization.platform").decode(Reading.self)
+            #expect(platform.numerator == 2 && platform.denominator == 60)
+            #expect(platform.status == "behind")
         }
     }
 
@@ -126,8 +137,8 @@ struct IndicatorsTests {
             #expect(try await app.call(.GET, "/api/v1/indicators/no.such/series").status == .notFound)
             await #expect(throws: RegistryError.self) { try await q.snapshot(period: "2026-13", today: testToday, now: Date(), by: .system()) }
             // Not-measured targets are never stored.
-            let stored = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM indicator_snapshots WHERE indicator_code IN ('plan.volunteer_rate', 'plan.social_orgs', 'plan.wireless')").first()
-            #expect(try stored!.decode(column: "n", as: Int.self) == 0)
+            let stored = try #require(try await app.sql().raw("SELECT count(*) AS n FROM indicator_snapshots WHERE indicator_code IN ('plan.volunteer_rate', 'plan.social_orgs', 'plan.wireless')").first())
+            #expect(try stored.decode(column: "n", as: Int.self) == 0)
         }
     }
 
@@ -161,8 +172,8 @@ struct IndicatorsTests {
             #expect(Array(c.body.prefix(3)) == [0xEF, 0xBB, 0xBF])
             #expect(c.text.contains("区划代码,区划名称") && c.text.contains("60岁以上老年人口占比"))
             #expect(try await app.call(.GET, "/api/v1/indicators/export?format=pdf", as: .street).status == .badRequest)
-            let audit = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM audit_log WHERE action = 'indicators.export'").first()
-            #expect(try audit!.decode(column: "n", as: Int.self) == 2)
+            let audit = try #require(try await app.sql().raw("SELECT count(*) AS n FROM audit_log WHERE action = 'indicators.export'").first())
+            #expect(try audit.decode(column: "n", as: Int.self) == 2)
             #expect(try await app.rowCount("audit_log") == before + 2)
         }
     }
@@ -172,7 +183,7 @@ struct IndicatorsTests {
         try await withTestApp(residents: 600) { app in
             func web(_ path: String, _ user: TestUser) async throws -> APIResponse {
                 var headers = HTTPHeaders()
-                headers.replaceOrAdd(name: .cookie, value: "\(WebSession.cookieName)=\(app.test.tokens[user]!)")
+                headers.replaceOrAdd(name: .cookie, value: "\(WebSession.cookieName)=\(try app.token(user))")
                 let r = try await app.testing().sendRequest(.GET, path, headers: headers)
                 return APIResponse(status: r.status, headers: r.headers, body: Data(buffer: r.body))
             }
@@ -197,8 +208,8 @@ struct IndicatorsTests {
             #expect(xlsx.status == .ok && xlsx.body.prefix(2) == Data("PK".utf8))
             let csv = try await web("/console/indicators.csv", .worker)
             #expect(csv.status == .ok && csv.text.contains("321271002001") && !csv.text.contains("321271003001"))
-            let audit = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM audit_log WHERE action = 'indicators.export'").first()
-            #expect(try audit!.decode(column: "n", as: Int.self) == 2)
+            let audit = try #require(try await app.sql().raw("SELECT count(*) AS n FROM audit_log WHERE action = 'indicators.export'").first())
+            #expect(try audit.decode(column: "n", as: Int.self) == 2)
         }
     }
 
@@ -218,14 +229,14 @@ struct IndicatorsTests {
 @Suite("Lists as files: requests and residents, masked and audited")
 struct ListExportTests {
     func auditCount(_ app: Application, _ action: String) async throws -> Int {
-        let row = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM audit_log WHERE action = \(bind: action)").first()
-        return try row!.decode(column: "n", as: Int.self)
+        let row = try #require(try await app.sql().raw("SELECT count(*) AS n FROM audit_log WHERE action = \(bind: action)").first())
+        return try row.decode(column: "n", as: Int.self)
     }
 
     @Test("the request list with its filters as .xlsx: every row of the list, reporters masked, numbers as numbers")
     func requests() async throws {
         try await withTestApp(residents: 600) { app in
-            let building = try await app.buildingInWorkersGrid()["id"].string!
+            let building = try #require(try await app.buildingInWorkersGrid()["id"].string)
             for i in 0..<3 {
                 let r = try await app.call(.POST, "/api/v1/requests", json: ["category_code": "SJ0101", "description": "楼道堆放杂物 \(i)",
                                                                              "building_id": building, "name": "王小明",
@@ -289,13 +300,13 @@ struct ListExportTests {
     @Test("the buildings and households lists as files, with the lists' scope and filters, audited")
     func buildingsAndHouseholds() async throws {
         try await withTestApp(residents: 400) { app in
-            let total = try await app.call(.GET, "/api/v1/households?per_page=1").json["total"].int!
+            let total = try #require(try await app.call(.GET, "/api/v1/households?per_page=1").json["total"].int)
             let households = try await app.call(.GET, "/api/v1/exports/households?format=csv")
             let lines = households.text.split(whereSeparator: \.isNewline)
             #expect(households.status == .ok && lines.count - 1 == total && total > 0)
             #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("321271002001") }, "the worker's community only")
             let grid = "321271002001001"
-            let gridTotal = try await app.call(.GET, "/api/v1/buildings?grid=\(grid)&per_page=1").json["total"].int!
+            let gridTotal = try #require(try await app.call(.GET, "/api/v1/buildings?grid=\(grid)&per_page=1").json["total"].int)
             let buildings = try await app.call(.GET, "/api/v1/exports/buildings?format=csv&grid=\(grid)")
             #expect(buildings.text.split(whereSeparator: \.isNewline).count - 1 == gridTotal && gridTotal > 0)
             #expect(try await app.call(.GET, "/api/v1/exports/households?division=321271003001").status == .notFound)
@@ -310,8 +321,8 @@ struct ListExportTests {
             let r = try await app.call(.GET, "/api/v1/exports/residents?format=csv")
             #expect(r.status == .ok && Array(r.body.prefix(3)) == [0xEF, 0xBB, 0xBF])
             let lines = r.text.split(whereSeparator: \.isNewline).dropFirst()
-            let inScope = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM residents WHERE grid_code LIKE '321271002001%'").first()
-            let expected = try inScope!.decode(column: "n", as: Int.self)
+            let inScope = try #require(try await app.sql().raw("SELECT count(*) AS n FROM residents WHERE grid_code LIKE '321271002001%'").first())
+            let expected = try inScope.decode(column: "n", as: Int.self)
             #expect(lines.count == expected && lines.count > 0, "\(lines.count) rows, \(expected) residents; \(lines.prefix(2))")
             #expect(lines.allSatisfy { $0.contains("********") && $0.contains(",321271002001") })
             #expect(try await auditCount(app, "registry.export") == 1)

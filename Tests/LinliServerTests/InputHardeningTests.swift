@@ -10,7 +10,9 @@ import Testing
 import Vapor
 
 /// Noncharacters cannot be written as literals.
-private let uFFFF = Unicode.Scalar(0xFFFF as UInt32)!, uFFFE = Unicode.Scalar(0xFFFE as UInt32)!
+private func scalar(_ value: UInt32, sourceLocation: SourceLocation = #_sourceLocation) throws -> Unicode.Scalar {
+    try #require(Unicode.Scalar(value), sourceLocation: sourceLocation)
+}
 
 /// Input that costs the server before any check, characters no output can carry, the sign-in's redirect,
 /// the CSRF tokens before sign-in and the client's address behind a proxy.
@@ -80,6 +82,7 @@ struct InputHardeningTests {
 
     @Test("one character rule: controls and noncharacters refused, everything a person types accepted")
     func characterRule() throws {
+        let uFFFF = try scalar(0xFFFF)
         for value: UInt32 in [0, 1, 0x1B, 0x7F, 0x85, 0x9F, 0xFDD0, 0xFDEF, 0xFFFE, 0xFFFF, 0x1FFFF, 0x10FFFF] {
             let bad = try #require(Unicode.Scalar(value))
             #expect(!TextInput.isAllowed(bad), "\(bad.value)")
@@ -112,6 +115,7 @@ struct InputHardeningTests {
 
     @Test("U+FFFF, U+FFFE and control characters are refused at every input with the field named, nothing is stored, and the XML feed stays well-formed")
     func charactersAtEveryInput() async throws {
+        let uFFFF = try scalar(0xFFFF), uFFFE = try scalar(0xFFFE)
         try await withTestApp(residents: 300) { app in
             let b = try await app.buildingInWorkersGrid()
             let building = try #require(b["id"].string)

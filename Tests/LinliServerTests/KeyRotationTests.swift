@@ -17,7 +17,7 @@ let newCipher = rotatingCipher.currentKeyOnly
 struct KeyRotationTests {
     /// Every sealed value in the clear (read with the old key), by table, column and row.
     func clearValues(_ app: Application, cipher: PersonalDataCipher) async throws -> [String: String] {
-        let sql = app.db as! any SQLDatabase
+        let sql = try app.sql()
         var out: [String: String] = [:]
         for t in KeyRotation.tables {
             for row in try await sql.select().column("id").columns(t.columns).from(t.name).all() {
@@ -37,7 +37,7 @@ struct KeyRotationTests {
     }
 
     func auditActions(_ app: Application) async throws -> [String] {
-        try await (app.db as! any SQLDatabase).select().column("action").from("audit_log").orderBy("seq").all()
+        try await app.sql().select().column("action").from("audit_log").orderBy("seq").all()
             .map { try $0.decode(column: "action", as: String.self) }
     }
 
@@ -107,11 +107,12 @@ struct KeyRotationTests {
             // The server reads both: a resident of each kind is found by exact ID number and shown in full.
             app.linli.cipher = rotatingCipher
             app.linli.residentCache = nil
-            let sql = app.db as! any SQLDatabase
+            let sql = try app.sql()
             let rows = try await sql.select().columns("id", "id_cipher").from("residents").orderBy("id").all()
-            let firstID = try rows.first!.decode(column: "id", as: UUID.self), lastID = try rows.last!.decode(column: "id", as: UUID.self)
-            #expect(try rotatingCipher.openIfCurrent(rows.first!.decode(column: "id_cipher", as: Data.self)) != nil, "the first rows are rotated")
-            #expect(try rotatingCipher.openIfCurrent(rows.last!.decode(column: "id_cipher", as: Data.self)) == nil, "the last ones are not")
+            let firstRow = try #require(rows.first), lastRow = try #require(rows.last)
+            let firstID = try firstRow.decode(column: "id", as: UUID.self), lastID = try lastRow.decode(column: "id", as: UUID.self)
+            #expect(try rotatingCipher.openIfCurrent(firstRow.decode(column: "id_cipher", as: Data.self)) != nil, "the first rows are rotated")
+            #expect(try rotatingCipher.openIfCurrent(lastRow.decode(column: "id_cipher", as: Data.self)) == nil, "the last ones are not")
             for id in [firstID, lastID] {
                 let number = try #require(before["residents.id_cipher.\(id)"])
                 let found = try await app.call(.GET, "/api/v1/residents?q=\(number)", as: .district)
@@ -147,7 +148,7 @@ struct KeyRotationTests {
             let residents = try #require(KeyRotation.tables.first { $0.name == "residents" })
             let batch = try await rotation.rotateBatch(residents, after: nil)
             #expect(batch.changes.count == 100)
-            let row = try #require(try await (app.db as! any SQLDatabase).select().columns("id", "version").from("residents")
+            let row = try #require(try await app.sql().select().columns("id", "version").from("residents")
                 .where("grid_code", .like, TestUser.worker.scope + "%").where("phone_cipher", .isNot, SQLLiteral.null).first())
             let target = try row.decode(column: "id", as: UUID.self), version = try row.decode(column: "version", as: Int.self)
             let edit = try await app.call(.PATCH, "/api/v1/residents/\(target)", json: ["phone": "13700001111", "version": version])
@@ -157,7 +158,7 @@ struct KeyRotationTests {
             #expect(full.status == .ok)
             #expect(full.json["phone"].string == "13700001111")
             // The row was rotated all the same: its ID number is under the new key too.
-            let sealed = try #require(try await (app.db as! any SQLDatabase).select().column("id_cipher").from("residents")
+            let sealed = try #require(try await app.sql().select().column("id_cipher").from("residents")
                 .where("id", .equal, SQLBind(target)).first()).decode(column: "id_cipher", as: Data.self)
             #expect(try rotatingCipher.openIfCurrent(sealed) != nil)
             let check = try await KeyRotation(app.db, cipher: newCipher).verify()
@@ -168,7 +169,7 @@ struct KeyRotationTests {
     @Test("every sealed column of the schema is one the rotation re-encrypts")
     func everySealedColumnIsRotated() async throws {
         try await withTestApp(residents: 0) { app in
-            let sql = app.db as! any SQLDatabase
+            let sql = try app.sql()
             let query: SQLQueryString = app.db.isSQLite
                 ? "SELECT m.name AS t, p.name AS c FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND p.name LIKE '%_cipher'"
                 : "SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = current_schema() AND column_name LIKE '%\\_cipher'"

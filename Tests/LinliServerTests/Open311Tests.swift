@@ -8,12 +8,45 @@ import LinliData
 import Testing
 import Vapor
 
+/// A service of the Open311 list.
+fileprivate struct Service: Decodable {
+    var serviceName: String
+    var metadata: Bool
+    var type: String
+}
+
+/// An attribute of a service definition.
+fileprivate struct ServiceAttribute: Decodable {
+    struct Value: Decodable { var key: String }
+    var code: String
+    var datatype: String
+    var required: Bool
+    var values: [Value]
+}
+
+/// A request sent through Open311 as the console's API lists it.
+fileprivate struct StoredRequest: Decodable {
+    var channel: String
+    var reporterName: String?
+    var contactMasked: String?
+}
+
+/// A request on the public Open311 list, as far as the tests read it.
+fileprivate struct PublicRequest: Decodable {
+    var status: String
+    var serviceCode: String
+    var addressId: String
+    var lat: Double?
+    var agencyResponsible: String
+    var description: String?
+}
+
 @Suite("Open311 GeoReport v2")
 struct Open311Tests {
-    func form(_ fields: [(String, String)]) -> String {
+    func form(_ fields: [(String, String)]) throws -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
-        return fields.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: allowed)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)" }
+        return try fields.map { "\(try urlEncoded($0.0, allowing: allowed))=\(try urlEncoded($0.1, allowing: allowed))" }
             .joined(separator: "&")
     }
 
@@ -24,12 +57,12 @@ struct Open311Tests {
             #expect(discovery["endpoints"][0]["specification"].string == "http://wiki.open311.org/GeoReport_v2")
             let list = try await app.call(.GET, "/open311/v2/services.json", as: .anonymous).json.array
             #expect(list.count == DefaultRequestCategories.all.filter { $0.parent != nil }.count)
-            let lamp = list.first { $0["service_code"].string == "BJ0102" }!
-            #expect(lamp["service_name"].string == "路灯不亮" && lamp["metadata"].raw as? Bool == true && lamp["type"].string == "realtime")
+            let lamp = try #require(list.first { $0["service_code"].string == "BJ0102" }).decode(Service.self)
+            #expect(lamp.serviceName == "路灯不亮" && lamp.metadata == true && lamp.type == "realtime")
             let definition = try await app.call(.GET, "/open311/v2/services/SJ0104.json", as: .anonymous).json
-            let attr = definition["attributes"][0]
-            #expect(attr["code"].string == "noise_time" && attr["datatype"].string == "singlevaluelist" && attr["required"].raw as? Bool == true)
-            #expect(Set(attr["values"].array.compactMap { $0["key"].string }) == ["day", "night"])
+            let attr = try definition["attributes"][0].decode(ServiceAttribute.self)
+            #expect(attr.code == "noise_time" && attr.datatype == "singlevaluelist" && attr.required == true)
+            #expect(Set(attr.values.map(\.key)) == ["day", "night"])
 
             let xml = try await app.call(.GET, "/open311/v2/services.xml", as: .anonymous)
             #expect(xml.headers.first(name: .contentType)?.hasPrefix("text/xml") == true)
@@ -50,7 +83,7 @@ struct Open311Tests {
         try await withTestApp(residents: 300) { app in
             let key = try await Open311Keys(app.db).create(name: "市民通APP", by: .system("test"), now: app.nowSeconds)
             let b = try await app.buildingInWorkersGrid()
-            let fields = [("service_code", "SJ0101"), ("description", "楼下垃圾满了"), ("address_string", "\(b["name"].string!)北门"),
+            let fields = [("service_code", "SJ0101"), ("description", "楼下垃圾满了"), ("address_string", "\(try #require(b["name"].string))北门"),
                           ("first_name", "小明"), ("last_name", "王"), ("phone", "13800001111"), ("email", "wxm@example.cn")]
 
             var r = try await app.call(.POST, "/open311/v2/requests.json", rawBody: form(fields), contentType: "application/x-www-form-urlencoded",
@@ -59,15 +92,16 @@ struct Open311Tests {
             r = try await app.call(.POST, "/open311/v2/requests.json", rawBody: form([("api_key", key)] + fields),
                                    contentType: "application/x-www-form-urlencoded", as: .anonymous)
             #expect(r.status == .created, "\(r.text)")
-            let id = r.json[0]["service_request_id"].string!
-            #expect(r.json[0]["service_notice"].string!.contains(id))
+            let id = try #require(r.json[0]["service_request_id"].string)
+            #expect(r.json[0]["service_notice"].string?.contains(id) == true)
 
-            let one = try await app.call(.GET, "/open311/v2/requests/\(id).json", as: .anonymous).json[0]
-            #expect(one["status"].string == "open" && one["service_code"].string == "SJ0101" && one["address_id"].string == b["id"].string!.lowercased())
-            #expect(one["lat"].double == b["latitude"].double && one["agency_responsible"].string!.contains("社区"))
-            #expect(one["description"].isNull, "event descriptions stay private on the public list")
-            let stored = try await app.call(.GET, "/api/v1/requests?per_page=1").json["items"][0]
-            #expect(stored["channel"].string == "open311" && stored["reporter_name"].string == "王小明" && stored["contact_masked"].string == "138****1111")
+            let building = try #require(b["id"].string)
+            let one = try #require(try await app.call(.GET, "/open311/v2/requests/\(id).json", as: .anonymous).decode([PublicRequest].self).first)
+            #expect(one.status == "open" && one.serviceCode == "SJ0101" && one.addressId == building.lowercased())
+            #expect(one.lat == b["latitude"].double && one.agencyResponsible.contains("社区"))
+            #expect(one.description == nil, "event descriptions stay private on the public list")
+            let stored = try await app.call(.GET, "/api/v1/requests?per_page=1").json["items"][0].decode(StoredRequest.self)
+            #expect(stored.channel == "open311" && stored.reporterName == "王小明" && stored.contactMasked == "138****1111")
 
             // XML form of the same, and the spec's filters.
             let xml = try XMLDocument(data: try await app.call(.GET, "/open311/v2/requests/\(id).xml", as: .anonymous).body)
@@ -76,7 +110,7 @@ struct Open311Tests {
             #expect(try await app.call(.GET, "/open311/v2/requests.json?status=open&service_code=SJ0101", as: .anonymous).json.array.count == 1)
             #expect(try await app.call(.GET, "/open311/v2/requests.json?service_code=BJ0101", as: .anonymous).json.array.isEmpty)
             #expect(try await app.call(.GET, "/open311/v2/requests.json?start_date=2000-01-01T00:00:00Z", as: .anonymous).status == .badRequest)
-            let token = try await app.call(.GET, "/api/v1/requests?per_page=1").json["items"][0]["id"].string!
+            let token = try #require(try await app.call(.GET, "/api/v1/requests?per_page=1").json["items"][0]["id"].string)
             #expect(try await app.call(.GET, "/open311/v2/tokens/\(token).json", as: .anonymous).json[0]["service_request_id"].string == id)
 
             // Errors in the spec's shape, in XML too; nothing written for a bad submission.

@@ -34,16 +34,16 @@ struct OperationsTests {
         _ = await LogCapture.during {}
         try await withTestApp(residents: 200) { app in
             let sample = try await app.call(.GET, "/api/v1/residents?per_page=1").json["items"][0]
-            let id = sample["id"].string!
-            let number = try await app.call(.GET, "/api/v1/residents/\(id)/full").json["id_number"].string!
-            let name = sample["name"].string!
+            let id = try #require(sample["id"].string)
+            let number = try #require(try await app.call(.GET, "/api/v1/residents/\(id)/full").json["id_number"].string)
+            let name = try #require(sample["name"].string)
             let (answers, captured) = try await LogCapture.during {
                 var headers = HTTPHeaders()
-                headers.add(name: .authorization, value: "Bearer \(app.test.tokens[.worker]!)")
+                headers.add(name: .authorization, value: "Bearer \(try app.token(.worker))")
                 headers.add(name: "X-Request-Id", value: "trace-42.a_b:c")
                 let byNumber = try await app.testing().sendRequest(.GET, "/api/v1/residents?q=\(number)", headers: headers)
                 headers.replaceOrAdd(name: "X-Request-Id", value: "forged\" id")
-                let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                let encoded = try urlEncoded(name)
                 let byName = try await app.testing().sendRequest(.GET, "/api/v1/residents/\(id)?q=\(encoded)", headers: headers)
                 return (byNumber, byName)
             }
@@ -62,7 +62,7 @@ struct OperationsTests {
             let second = try #require(requestLines.first { $0.contains(fresh) })
             #expect(second.contains("\"route\": /api/v1/residents/:id"))
             #expect(!second.contains(id))
-            let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let encoded = try urlEncoded(name)
             // Everything these two requests logged (other tests log at the same time: their ids differ).
             let ours = captured.filter { $0.contains("trace-42.a_b:c") || $0.contains(fresh) }
             #expect(ours.count >= 2)
@@ -73,8 +73,8 @@ struct OperationsTests {
     @Test("metrics: in-flight requests, the database pool, refused writes and business counters")
     func metrics() async throws {
         try await withTestApp(residents: 100) { app in
-            let request = try await app.submitRequest()
-            #expect(try await app.act(request["id"].string!, "accept", version: 1, as: .worker).status == .ok)
+            let request = try #require(try await app.submitRequest()["id"].string)
+            #expect(try await app.act(request, "accept", version: 1, as: .worker).status == .ok)
             _ = try await app.submitRequest()
             let text = try await app.call(.GET, "/metrics", as: .anonymous).text
             // Requests by state: every state listed (a fixed set of labels), the counts as recorded.
@@ -92,7 +92,7 @@ struct OperationsTests {
             #expect(text.contains("\nlinli_audit_entries_total \(audit)\n"))
             let registered = try await app.rowCount("resident_events")
             let eventLines = text.split(separator: "\n").filter { $0.hasPrefix("linli_resident_events_total{") }
-            #expect(eventLines.compactMap { Int($0.split(separator: " ").last!) }.reduce(0, +) == registered)
+            #expect(eventLines.compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }.reduce(0, +) == registered)
             #expect(eventLines.contains { $0.hasPrefix("linli_resident_events_total{kind=\"registered\"}") })
         }
     }
@@ -102,7 +102,7 @@ struct OperationsTests {
         try await withTestApp(residents: 50) { app in
             let before = try await app.rowCount("residents")
             var headers = HTTPHeaders()
-            headers.add(name: .authorization, value: "Bearer \(app.test.tokens[.worker]!)")
+            headers.add(name: .authorization, value: "Bearer \(try app.token(.worker))")
             headers.contentType = .json
             var body = ByteBuffer(string: #"{"name": ""#)
             body.writeBytes([0xE5, 0xBC, 0xFF, 0xFE])
@@ -135,7 +135,7 @@ struct OperationsTests {
             #expect(try await app.rowCount("residents") == before)
 
             var big = HTTPHeaders()
-            big.add(name: .authorization, value: "Bearer \(app.test.tokens[.worker]!)")
+            big.add(name: .authorization, value: "Bearer \(try app.token(.worker))")
             big.add(name: "X-Padding", value: String(repeating: "a", count: 40_000))
             let tooBig = try await app.testing().sendRequest(.GET, "/api/v1/residents", headers: big)
             #expect(tooBig.status == .requestHeaderFieldsTooLarge)

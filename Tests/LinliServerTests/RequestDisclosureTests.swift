@@ -21,7 +21,7 @@ struct RequestDisclosureTests {
     func handled(_ app: Application, as reporter: TestUser = .anonymous) async throws -> (id: String, number: String, code: String?) {
         let b = try await app.buildingInWorkersGrid()
         let sent = try await app.call(.POST, "/api/v1/requests", json: ["category_code": "BJ0302", "description": "3单元楼道灯坏了",
-                                                                        "building_id": b["id"].string!], as: reporter)
+                                                                        "building_id": try #require(b["id"].string)], as: reporter)
         try #require(sent.status == .created, "\(sent.text)")
         let id = try #require(sent.json["id"].string), number = try #require(sent.json["number"].string)
         for (i, (action, extra)) in [("accept", ["note": Self.internalNote, "reply": Self.reply]),
@@ -90,14 +90,14 @@ struct RequestDisclosureTests {
     @Test("a reason is a note or a reply; an event's reply stays off the public Open311 list")
     func reasonsAndEvents() async throws {
         try await withTestApp(residents: 300) { app in
-            let id = try await app.submitRequest()["id"].string!   // SJ0101, an event
+            let id = try #require(try await app.submitRequest()["id"].string)   // SJ0101, an event
             let none = try await app.act(id, "refuse", version: 1, as: .worker, extra: ["note": " ", "reply": ""])
             #expect(none.status == .unprocessableEntity && none.json.errorFields == ["note"])
             let long = try await app.act(id, "accept", version: 1, as: .worker, extra: ["reply": String(repeating: "长", count: 1001)])
             #expect(long.status == .unprocessableEntity && long.json.errorFields == ["reply"])
             let refused = try await app.act(id, "refuse", version: 1, as: .worker, extra: ["reply": "请向物业公司反映"])
             #expect(refused.status == .ok, "\(refused.text)")
-            let number = refused.json["number"].string!
+            let number = try #require(refused.json["number"].string)
             let open311 = try await app.call(.GET, "/open311/v2/requests/\(number).json", as: .anonymous)
             #expect(open311.status == .ok)
             #expect(open311.json[0]["status"].string == "closed" && open311.json[0]["status_notes"].isNull)
@@ -179,7 +179,8 @@ struct RequestDisclosureTests {
             try #require(sent.status == .created, "\(sent.text)")
             try #require(sent.json["area_code"].string == "321271002001")
             // The grid worker cannot open the community's own request, and does not list it.
-            #expect(try await app.call(.GET, "/api/v1/requests/\(sent.json["id"].string!)", as: .grid).status == .notFound)
+            let id = try #require(sent.json["id"].string)
+            #expect(try await app.call(.GET, "/api/v1/requests/\(id)", as: .grid).status == .notFound)
             let list = try await app.call(.GET, "/api/v1/requests", as: .grid)
             #expect(list.status == .ok && list.json["total"].int == 1 && list.json["items"][0]["id"].string == own["id"].string)
             let figures = try await app.call(.GET, "/api/v1/requests/figures", as: .grid)

@@ -37,7 +37,7 @@ extension Application {
     func submitRequest(category: String = "SJ0101", description: String = "小区门口垃圾堆放三天无人清运") async throws -> JSONValue {
         let b = try await buildingInWorkersGrid()
         let r = try await call(.POST, "/api/v1/requests", json: ["category_code": category, "description": description,
-                                                                  "building_id": b["id"].string!, "phone": "13912345678"], as: .anonymous)
+                                                                  "building_id": try #require(b["id"].string), "phone": "13912345678"], as: .anonymous)
         #expect(r.status == .created, "\(r.text)")
         return r.json
     }
@@ -54,8 +54,41 @@ extension Application {
         let before = try await call(.GET, "/api/v1/requests/figures", as: user).json
         try await requestQueries.rebuildTallies()
         let after = try await call(.GET, "/api/v1/requests/figures", as: user).json
-        #expect(NSDictionary(dictionary: before.raw as! [String: Any]).isEqual(to: after.raw as! [String: Any]), "tallies drifted from the requests")
+        let was = try #require(before.raw as? [String: Any]), now = try #require(after.raw as? [String: Any])
+        #expect(NSDictionary(dictionary: was).isEqual(to: now), "tallies drifted from the requests")
     }
+}
+
+/// A request as the API answers its submission by a caller who left a phone number.
+fileprivate struct SubmittedRequest: Decodable {
+    var id: String
+    var number: String
+    var accessCode: String
+    var status: String
+    var level: String
+    var holderCode: String
+    var areaCode: String
+    var contactMasked: String
+}
+
+/// The request figures of a closed and rated request.
+fileprivate struct RequestFigures: Decodable {
+    var total: Int
+    var handled: Int
+    var onTimeRate: Double?
+    var meanSatisfaction: Double?
+}
+
+/// A request after its time limit passed, as far as the escalation test reads it.
+fileprivate struct EscalatedRequest: Decodable {
+    struct Step: Decodable { var actor: String? }
+    var level: String
+    var holderCode: String
+    var status: String
+    var escalations: Int
+    var card: String?
+    var actions: [String]
+    var steps: [Step]
 }
 
 @Suite("Requests: the grid workflow end to end")
@@ -67,13 +100,14 @@ struct RequestsAPITests {
     func lifecycle() async throws {
         try await withTestApp(residents: 600) { app in
             let submitted = try await app.submitRequest()
-            let id = submitted["id"].string!, number = submitted["number"].string!
-            let code = submitted["access_code"].string!
+            let s = try submitted.decode(SubmittedRequest.self)
+            let id = s.id, number = s.number, code = s.accessCode
             #expect(code.count == 8)
-            #expect(submitted["status"].string == "reported" && submitted["level"].string == "community")
-            #expect(submitted["holder_code"].string == "321271002001" && submitted["area_code"].string == "321271002001001")
-            #expect(submitted["contact_masked"].string == "139****5678")
-            #expect(!String(decoding: try JSONSerialization.data(withJSONObject: submitted.raw!), as: UTF8.self).contains("13912345678"))
+            #expect(s.status == "reported" && s.level == "community")
+            #expect(s.holderCode == "321271002001" && s.areaCode == "321271002001001")
+            #expect(s.contactMasked == "139****5678")
+            let answer = try JSONSerialization.data(withJSONObject: try #require(submitted.raw))
+            #expect(!String(decoding: answer, as: UTF8.self).contains("13912345678"))
 
             // The community sees it in its queue with the actions it may take; the other community does not see it.
             let mine = try await app.call(.GET, "/api/v1/requests?status=reported").json
@@ -97,7 +131,7 @@ struct RequestsAPITests {
                                          files: [("photos[]", "after.png", "image/png", pngBytes)])
             r = try await app.call(.POST, "/api/v1/requests/\(id)/actions", data: body, contentType: type, as: .dept)
             #expect(r.status == .ok, "\(r.text)")
-            let photoURL = r.json["steps"].array.last!["photos"].strings.first!
+            let photoURL = try #require(r.json["steps"].array.last?["photos"].strings.first, "\(r.text)")
             let photo = try await app.call(.GET, photoURL, as: .worker)
             #expect(photo.status == .ok && Array(photo.body) == pngBytes && photo.headers.first(name: .contentType) == "image/png")
             #expect(try await app.call(.GET, photoURL, as: .otherWorker).status == .notFound)
@@ -105,7 +139,7 @@ struct RequestsAPITests {
             #expect(try await app.act(id, "verify", version: 5, as: .grid).status == .ok)
             r = try await app.act(id, "close", version: 6, as: .worker)
             #expect(r.json["status"].string == "closed")
-            #expect(r.json["steps"].array.map { $0["action"].string! } == ["report", "accept", "dispatch", "start", "resolve", "verify", "close"])
+            #expect(r.json["steps"].array.map { $0["action"].string } == ["report", "accept", "dispatch", "start", "resolve", "verify", "close"])
 
             // The resident follows it by number and code, and rates it; a wrong code finds nothing.
             #expect(try await app.call(.GET, "/api/v1/requests/track/\(number)?code=WRONGCOD", as: .anonymous).status == .notFound)
@@ -116,8 +150,8 @@ struct RequestsAPITests {
             #expect(rated.status == .ok && rated.json["rating"].int == 5)
             #expect(try await app.call(.POST, "/api/v1/requests/track/\(number)/rating", json: ["code": code, "rating": 1], as: .anonymous).status == .conflict)
 
-            let figures = try await app.call(.GET, "/api/v1/requests/figures", as: .street).json
-            #expect(figures["total"].int == 1 && figures["handled"].int == 1 && figures["on_time_rate"].double == 1 && figures["mean_satisfaction"].double == 5)
+            let figures = try await app.call(.GET, "/api/v1/requests/figures", as: .street).decode(RequestFigures.self)
+            #expect(figures.total == 1 && figures.handled == 1 && figures.onTimeRate == 1 && figures.meanSatisfaction == 5)
             #expect(try await app.call(.GET, "/api/v1/requests/figures", as: .otherWorker).json["total"].int == 0)
             try await app.figuresMatchRecount()
 
@@ -134,15 +168,15 @@ struct RequestsAPITests {
     func badInput() async throws {
         try await withTestApp(residents: 300) { app in
             let b = try await app.buildingInWorkersGrid()
-            var r = try await app.call(.POST, "/api/v1/requests", json: ["category_code": "XX9999", "description": "x", "building_id": b["id"].string!],
+            var r = try await app.call(.POST, "/api/v1/requests", json: ["category_code": "XX9999", "description": "x", "building_id": try #require(b["id"].string)],
                                        as: .anonymous)
             #expect(r.status == .unprocessableEntity && r.isProblem && r.json.errorFields == ["service_code"])
             r = try await app.call(.POST, "/api/v1/requests", json: ["category_code": "SJ01", "description": "x", "address": "寺巷"], as: .anonymous)
             #expect(r.json.errorFields == ["service_code"], "a group is not a category one can report")
             r = try await app.call(.POST, "/api/v1/requests", json: ["category_code": "SJ0101", "description": "x", "latitude": 39.9, "longitude": 116.4],
                                    as: .anonymous)
-            #expect(r.status == .unprocessableEntity && r.json.errorFields == ["lat"] && r.json["detail"].string!.contains("不在本区"))
-            r = try await app.call(.POST, "/api/v1/requests", json: ["category_code": "SJ0104", "description": "夜里施工", "building_id": b["id"].string!,
+            #expect(r.status == .unprocessableEntity && r.json.errorFields == ["lat"] && r.json["detail"].string?.contains("不在本区") == true)
+            r = try await app.call(.POST, "/api/v1/requests", json: ["category_code": "SJ0104", "description": "夜里施工", "building_id": try #require(b["id"].string),
                                                                       "attributes": ["noise_time": "noon"]], as: .anonymous)
             #expect(r.json.errorFields == ["attribute[noise_time]"])
             r = try await app.call(.POST, "/api/v1/requests", json: ["description": "", "latitude": 32.4], as: .anonymous)
@@ -150,9 +184,9 @@ struct RequestsAPITests {
             #expect(try await app.rowCount("requests") == 0)
             #expect(try await app.rowCount("request_steps") == 0)
 
-            let id = try await app.submitRequest()["id"].string!
+            let id = try #require(try await app.submitRequest()["id"].string)
             r = try await app.act(id, "resolve", version: 1, as: .worker)
-            #expect(r.status == .conflict && r.isProblem && r.json["detail"].string!.contains("不能办结"))
+            #expect(r.status == .conflict && r.isProblem && r.json["detail"].string?.contains("不能办结") == true)
             r = try await app.act(id, "refuse", version: 1, as: .worker)
             #expect(r.status == .unprocessableEntity && r.json.errorFields == ["note"])
             r = try await app.act(id, "fly", version: 1, as: .worker)
@@ -160,16 +194,17 @@ struct RequestsAPITests {
             r = try await app.act(id, "dispatch", version: 1, as: .worker, extra: ["handler": "321271003001"])
             #expect(r.json.errorFields == ["handler"], "a community cannot send work to another community")
 
-            func photoFiles() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: app.linli.photoDirectory!).count) ?? 0 }
+            let photoDirectory = try #require(app.linli.photoDirectory)
+            func photoFiles() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: photoDirectory).count) ?? 0 }
             let photos = photoFiles()
             let (fake, type) = multipart([("action", "comment"), ("version", "1"), ("note", "附照片")],
                                          files: [("photos[]", "photo.jpg", "image/jpeg", Array("MZ\u{90}\0 not an image".utf8))])
             r = try await app.call(.POST, "/api/v1/requests/\(id)/actions", data: fake, contentType: type)
-            #expect(r.status == .unprocessableEntity && r.json.errorFields == ["photos"] && r.json["detail"].string!.contains("不是图片"))
+            #expect(r.status == .unprocessableEntity && r.json.errorFields == ["photos"] && r.json["detail"].string?.contains("不是图片") == true)
             let (big, bigType) = multipart([("action", "comment"), ("version", "1")],
                                            files: [("photos[]", "big.png", "image/png", pngBytes + [UInt8](repeating: 0, count: 5 * 1024 * 1024))])
             r = try await app.call(.POST, "/api/v1/requests/\(id)/actions", data: big, contentType: bigType)
-            #expect(r.status == .unprocessableEntity && r.json["detail"].string!.contains("5MB"))
+            #expect(r.status == .unprocessableEntity && r.json["detail"].string?.contains("5MB") == true)
             #expect(try await app.rowCount("request_steps") == 1)
             #expect(try await app.rowCount("request_photos") == 0)
             #expect(photoFiles() == photos)
@@ -180,7 +215,7 @@ struct RequestsAPITests {
     @Test("two handlers acting on one request at once: one wins, the other gets 409, nothing is lost")
     func concurrentHandlers() async throws {
         try await withFileTestApp(residents: 300) { app in
-            let id = try await app.submitRequest()["id"].string!
+            let id = try #require(try await app.submitRequest()["id"].string)
             async let a = app.act(id, "accept", version: 1, as: .worker)
             async let b = app.act(id, "refuse", version: 1, as: .worker, extra: ["note": "重复上报"])
             let statuses = try await [a.status, b.status]
@@ -194,18 +229,18 @@ struct RequestsAPITests {
     @Test("overdue requests turn red and go up to the street, and the street's board shows them")
     func escalation() async throws {
         try await withTestApp(residents: 300, adjust: RequestsAPITests.longSessions) { app in
-            let id = try await app.submitRequest(category: "SJ0301")["id"].string!  // 消防通道堵塞: 12 hours
+            let id = try #require(try await app.submitRequest(category: "SJ0301")["id"].string)  // 消防通道堵塞: 12 hours
             #expect(try await app.act(id, "accept", version: 1, as: .worker).status == .ok)
             app.test.clock.advance(10 * 3600)
             var board = try await app.call(.GET, "/api/v1/requests/supervision", as: .street).json
-            #expect(board["yellow"].int == 1 && board["red"].int == 0 && board["items"][0]["card"].string == "yellow", "\(board.raw!)")
+            #expect(board["yellow"].int == 1 && board["red"].int == 0 && board["items"][0]["card"].string == "yellow", "\(String(describing: board.raw))")
             #expect(try await app.requestQueries.escalateOverdue(now: app.nowSeconds) == 0)
             app.test.clock.advance(2 * 3600 + 1)
             #expect(try await app.requestQueries.escalateOverdue(now: app.nowSeconds) == 1)
-            let r = try await app.call(.GET, "/api/v1/requests/\(id)", as: .street).json
-            #expect(r["level"].string == "street" && r["holder_code"].string == "321271002000" && r["status"].string == "reported")
-            #expect(r["escalations"].int == 1 && r["card"].string == "red" && r["actions"].strings.contains("dispatch"))
-            #expect(r["steps"].array.last!["actor"].string == "(escalation)")
+            let r = try await app.call(.GET, "/api/v1/requests/\(id)", as: .street).decode(EscalatedRequest.self)
+            #expect(r.level == "street" && r.holderCode == "321271002000" && r.status == "reported")
+            #expect(r.escalations == 1 && r.card == "red" && r.actions.contains("dispatch"))
+            #expect(r.steps.last?.actor == "(escalation)")
             board = try await app.call(.GET, "/api/v1/requests/supervision", as: .street).json
             #expect(board["red"].int == 1 && board["by_community"][0]["community_code"].string == "321271002001")
             #expect(try await app.call(.GET, "/api/v1/requests/supervision").status == .forbidden, "community workers have no board")
@@ -224,7 +259,7 @@ struct RequestsAPITests {
     func reopen() async throws {
         try await withTestApp(residents: 300, adjust: RequestsAPITests.longSessions) { app in
             let s = try await app.submitRequest()
-            let id = s["id"].string!, number = s["number"].string!, code = s["access_code"].string!
+            let id = try #require(s["id"].string), number = try #require(s["number"].string), code = try #require(s["access_code"].string)
             for (i, step) in [("accept", TestUser.worker), ("dispatch", .worker), ("resolve", .worker)].enumerated() {
                 let r = try await app.act(id, step.0, version: i + 1, as: step.1, extra: ["handler": "321271002001"])
                 #expect(r.status == .ok, "\(r.text)")
@@ -241,7 +276,7 @@ struct RequestsAPITests {
             }
             app.test.clock.advance(8 * 86400)
             let late = try await app.call(.POST, path, json: ["code": code, "note": "还是不行"], as: .anonymous)
-            #expect(late.status == .conflict && late.json["detail"].string!.contains("7天"))
+            #expect(late.status == .conflict && late.json["detail"].string?.contains("7天") == true)
             try await app.figuresMatchRecount()
         }
     }
@@ -249,7 +284,7 @@ struct RequestsAPITests {
     @Test("scopes: a department sees only what is dispatched to it, a resident only their own, admins nothing")
     func scopes() async throws {
         try await withTestApp(residents: 300) { app in
-            let id = try await app.submitRequest()["id"].string!
+            let id = try #require(try await app.submitRequest()["id"].string)
             #expect(try await app.call(.GET, "/api/v1/requests", as: .dept).json["total"].int == 0)
             _ = try await app.act(id, "dispatch", version: 1, as: .worker, extra: ["handler": "dept:CG"])
             #expect(try await app.call(.GET, "/api/v1/requests", as: .dept).json["total"].int == 1)
@@ -259,11 +294,12 @@ struct RequestsAPITests {
             // A signed-in resident reports and then sees exactly that one, without an access code.
             let b = try await app.buildingInWorkersGrid()
             let mine = try await app.call(.POST, "/api/v1/requests", json: ["category_code": "BJ0302", "description": "3单元楼道灯坏了",
-                                                                            "building_id": b["id"].string!], as: .resident).json
+                                                                            "building_id": try #require(b["id"].string)], as: .resident).json
             #expect(mine["access_code"].isNull && mine["channel"].string == "web")
             let list = try await app.call(.GET, "/api/v1/requests", as: .resident).json
             #expect(list["total"].int == 1 && list["items"][0]["id"].string == mine["id"].string)
-            #expect(try await app.call(.GET, "/api/v1/requests/track/\(mine["number"].string!)", as: .resident).status == .ok)
+            let mineNumber = try #require(mine["number"].string)
+            #expect(try await app.call(.GET, "/api/v1/requests/track/\(mineNumber)", as: .resident).status == .ok)
             #expect(try await app.call(.POST, "/api/v1/requests", json: ["category_code": "BJ0302", "description": "x", "address": "寺巷"],
                                        as: .auditor).status == .forbidden)
         }
@@ -273,7 +309,7 @@ struct RequestsAPITests {
     func addresses() async throws {
         try await withTestApp(residents: 300) { app in
             let b = try await app.buildingInWorkersGrid()
-            let name = b["name"].string!
+            let name = try #require(b["name"].string)
             var r = try await app.call(.POST, "/api/v1/requests", json: ["category_code": "BJ0101", "description": "路面塌陷",
                                                                          "address": "泰州市 \(name) 东侧"], as: .anonymous).json
             #expect(r["building_id"].string == b["id"].string && r["level"].string == "street")
@@ -296,7 +332,7 @@ struct RequestsAPITests {
             let tree = try await app.call(.GET, "/api/v1/request-categories", as: .anonymous).json.array
             #expect(tree.count == 8 && tree.allSatisfy { !$0["children"].array.isEmpty })
             #expect(try await app.call(.PATCH, "/api/v1/request-categories/SJ0101", json: ["limit_hours": 12, "version": 1]).status == .forbidden)
-            let token = app.test.tokens[.district]!
+            let token = try app.token(.district)
             let r = try await app.call(.PATCH, "/api/v1/request-categories/SJ0101", json: ["limit_hours": 12, "version": 1], token: token)
             #expect(r.status == .ok && r.json["limit_hours"].int == 12 && r.json["version"].int == 2)
             #expect(try await app.call(.PATCH, "/api/v1/request-categories/SJ0101", json: ["name": "垃圾", "version": 1], token: token).status == .conflict)

@@ -14,9 +14,9 @@ struct SearchAndListTests {
             let created = try await app.call(.POST, "/api/v1/residents", json: [
                 "name": "张三丰", "id_number": id, "household_id": h.id, "relation": "other",
             ]).json
-            let me = created["id"].string!
+            let me = try #require(created["id"].string)
             func ids(_ q: String) async throws -> [String] {
-                let encoded = q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                let encoded = try urlEncoded(q)
                 let r = try await app.call(.GET, "/api/v1/residents?per_page=100&q=\(encoded)")
                 #expect(r.status == .ok)
                 return r.json["items"].array.compactMap { $0["id"].string }
@@ -32,7 +32,7 @@ struct SearchAndListTests {
             let r = try await app.call(.GET, "/api/v1/residents?per_page=100&q=zs").json["items"].array
             #expect(!r.isEmpty)
             for item in r {
-                let reading = Pinyin.reading(ofName: item["name"].string!)
+                let reading = Pinyin.reading(ofName: try #require(item["name"].string))
                 #expect(reading.initials.hasPrefix("zs") || reading.full.hasPrefix("zs"))
             }
         }
@@ -42,7 +42,7 @@ struct SearchAndListTests {
     func searchPaging() async throws {
         try await withTestApp(residents: 1500) { app in
             let all = try await app.call(.GET, "/api/v1/residents?per_page=100&q=c", as: .district).json
-            let total = all["total"].int!
+            let total = try #require(all["total"].int)
             #expect(total > 20)
             var seen: [String] = []
             var page = 1
@@ -70,11 +70,11 @@ struct SearchAndListTests {
     func filters() async throws {
         try await withTestApp(residents: 800) { app in
             let elderly = try await app.call(.GET, "/api/v1/residents?tag=elderly&per_page=100", as: .district).json
-            #expect(elderly["total"].int! > 50)
-            #expect(elderly["items"].array.allSatisfy { $0["age"].int! >= 60 && $0["tags"].strings.contains("elderly") })
+            #expect(try #require(elderly["total"].int) > 50)
+            #expect(elderly["items"].array.allSatisfy { ($0["age"].int ?? 0) >= 60 && $0["tags"].strings.contains("elderly") })
 
             let band = try await app.call(.GET, "/api/v1/residents?age_min=30&age_max=39&per_page=100", as: .district).json
-            #expect(band["items"].array.allSatisfy { (30...39).contains($0["age"].int!) })
+            #expect(band["items"].array.allSatisfy { $0["age"].int.map { (30...39).contains($0) } == true })
 
             let party = try await app.call(.GET, "/api/v1/residents?tag=party_member&per_page=100", as: .district).json
             #expect(party["items"].array.allSatisfy { $0["tags"].strings.contains("party_member") })
@@ -85,9 +85,10 @@ struct SearchAndListTests {
 
             let community = String(grid.prefix(12))
             let inCommunity = try await app.call(.GET, "/api/v1/residents?division=\(community)&per_page=1", as: .district).json
-            #expect(inCommunity["total"].int! >= inGrid["total"].int!)
+            let communityTotal = try #require(inCommunity["total"].int), gridTotal = try #require(inGrid["total"].int)
+            #expect(communityTotal >= gridTotal)
 
-            let everyone = try await app.call(.GET, "/api/v1/residents?per_page=1", as: .district).json["total"].int!
+            let everyone = try #require(try await app.call(.GET, "/api/v1/residents?per_page=1", as: .district).json["total"].int)
             let stats = try await app.call(.GET, "/api/v1/stats", as: .district).json
             #expect(stats["residents"].int == everyone)
             #expect(everyone == 800)

@@ -5,6 +5,13 @@ import LinliData
 import Testing
 import Vapor
 
+/// The answer to a first sign-in's new password: the TOTP secret to enrol.
+fileprivate struct SetupAnswer: Decodable {
+    var setupRequired: Bool
+    var totpUri: String
+    var totpSecret: String
+}
+
 /// First sign-in of accounts the security administrator makes, and what repeated failures cost.
 @Suite("Sign-in: first sign-in setup, failures per username and address", .serialized)
 struct SignInTests {
@@ -24,8 +31,7 @@ struct SignInTests {
         if method == .POST {
             headers.contentType = .urlEncodedForm
             let csrf = WebSession.csrfToken(sessionTokenHash: Sessions.hash(token), key: app.linli.csrfKey)
-            body = ByteBuffer(string: ([("csrf", csrf)] + form).map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }
-                .joined(separator: "&"))
+            body = ByteBuffer(string: try formBody([("csrf", csrf)] + form))
         }
         let r = try await app.testing().sendRequest(method, path, headers: headers, body: body)
         return APIResponse(status: r.status, headers: r.headers, body: Data(buffer: r.body))
@@ -72,9 +78,10 @@ struct SignInTests {
             #expect(same.json.errorFields == ["new_password"])
             let setup = try await app.call(.POST, "/api/v1/auth/setup", json: ["new_password": Self.holderPassword], token: restricted)
             try #require(setup.status == .ok)
-            #expect(setup.json["setup_required"].raw as? Bool == true)
-            #expect(setup.json["totp_uri"].string?.hasPrefix("otpauth://totp/") == true)
-            let secretText = try #require(setup.json["totp_secret"].string)
+            let enrolment = try setup.decode(SetupAnswer.self)
+            #expect(enrolment.setupRequired)
+            #expect(enrolment.totpUri.hasPrefix("otpauth://totp/"))
+            let secretText = enrolment.totpSecret
             let secret = try #require(Base32.decode(secretText))
             #expect(try await app.call(.GET, "/api/v1/residents/\(resident)/full", token: restricted).status == .forbidden)
             #expect(try await signIn(app, "officer9", Self.adminPassword).status == .unauthorized)
@@ -168,7 +175,7 @@ struct SignInTests {
     @Test("known, unknown and disabled usernames answer alike through ten failures")
     func usernamesAnswerAlike() async throws {
         try await withTestApp(residents: 20) { app in
-            let worker = app.test.accounts[.grid]!
+            let worker = try #require(app.test.accounts[.grid])
             #expect(try await app.call(.PATCH, "/api/v1/accounts/\(worker.id)", json: ["disabled": true, "version": worker.version], as: .secadmin).status == .ok)
             var statuses: [UInt] = []
             for i in 1...10 {
@@ -190,7 +197,8 @@ struct SignInTests {
 
     @Test("behind a trusted proxy the client address it forwards is counted, not the proxy's")
     func trustedProxy() async throws {
-        try await withTestApp(residents: 20, adjust: { $0.trustedProxies = [IPRange("127.0.0.1")!] }) { app in
+        let proxy = try #require(IPRange("127.0.0.1"))
+        try await withTestApp(residents: 20, adjust: { $0.trustedProxies = [proxy] }) { app in
             func attempt(_ password: String, peer: String, forwarded: String) async throws -> APIResponse {
                 try await app.call(.POST, "/api/v1/auth/token", json: ["username": "worker", "password": password], from: peer,
                                    headers: ["X-Forwarded-For": forwarded])
@@ -221,7 +229,7 @@ struct SignInTests {
             // Each further failure from the first address doubles the wait, up to 15 minutes.
             var waits: [String] = []
             for _ in 0..<8 {
-                app.test.clock.advance(Double(Int(waits.last ?? "30")!) + 1)
+                app.test.clock.advance(Double(try #require(Int(waits.last ?? "30"))) + 1)
                 #expect(try await signIn(app, "worker", "Wrong-Password-1", from: "127.0.0.2").status == .unauthorized)
                 let r = try await signIn(app, "worker", TestUser.password, from: "127.0.0.2")
                 #expect(r.status == .tooManyRequests)

@@ -4,6 +4,21 @@ import LinliData
 import Testing
 import Vapor
 
+/// A page of the residents list, as far as the determinism test reads it.
+fileprivate struct ResidentPage: Decodable {
+    struct Item: Decodable { var id: String; var name: String; var birthDate: String; var idNumberMasked: String }
+    var items: [Item]
+}
+
+/// The district's head counts.
+fileprivate struct DistrictStats: Decodable {
+    var residents: Int
+    var streets: Int
+    var communities: Int
+    var households: Int
+    var residentsAged60Plus: Int
+}
+
 @Suite("Health, contract and the demo district", .serialized)
 struct SystemTests {
     @Test("healthz answers ok with the database reachable")
@@ -67,8 +82,8 @@ struct SystemTests {
         func snapshot(seed: UInt64) async throws -> [String] {
             var rows: [String] = []
             try await withTestApp(residents: 400, seed: seed) { app in
-                let page = try await app.call(.GET, "/api/v1/residents?per_page=100", as: .district).json
-                rows = page["items"].array.map { "\($0["name"].string!)|\($0["birth_date"].string!)|\($0["id_number_masked"].string!)|\($0["id"].string!)" }
+                let page = try await app.call(.GET, "/api/v1/residents?per_page=100", as: .district).decode(ResidentPage.self)
+                rows = page.items.map { "\($0.name)|\($0.birthDate)|\($0.idNumberMasked)|\($0.id)" }
             }
             return rows
         }
@@ -81,15 +96,15 @@ struct SystemTests {
     @Test("the demo district has a realistic age structure and household size")
     func demoShape() async throws {
         try await withTestApp(residents: 6000) { app in
-            let stats = try await app.call(.GET, "/api/v1/stats", as: .district).json
-            #expect(stats["residents"].int == 6000)
-            #expect(stats["streets"].int == 5)
-            #expect(stats["communities"].int == 60)
-            let share = Double(stats["residents_aged_60_plus"].int!) / 6000
+            let stats = try await app.call(.GET, "/api/v1/stats", as: .district).decode(DistrictStats.self)
+            #expect(stats.residents == 6000)
+            #expect(stats.streets == 5)
+            #expect(stats.communities == 60)
+            let share = Double(stats.residentsAged60Plus) / 6000
             #expect((0.165...0.21).contains(share), "60+ share \(share)")
-            let size = 6000 / Double(stats["households"].int!)
+            let size = 6000 / Double(stats.households)
             #expect((2.3...2.9).contains(size), "household size \(size)")
-            let floating = try await app.call(.GET, "/api/v1/residents?residence_status=floating&per_page=1", as: .district).json["total"].int!
+            let floating = try #require(try await app.call(.GET, "/api/v1/residents?residence_status=floating&per_page=1", as: .district).json["total"].int)
             #expect(floating > 100 && floating < 1500)
         }
     }

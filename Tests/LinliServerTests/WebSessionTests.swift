@@ -10,7 +10,7 @@ struct WebSessionTests {
         var headers = HTTPHeaders()
         headers.contentType = .urlEncodedForm
         if !cookies.isEmpty { headers.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
-        let body = form.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }.joined(separator: "&")
+        let body = try form.map { "\($0.key)=\(try urlEncoded($0.value))" }.joined(separator: "&")
         let r = try await app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
         return APIResponse(status: r.status, headers: r.headers, body: Data(buffer: r.body))
     }
@@ -60,7 +60,7 @@ struct WebSessionTests {
                                     cookies: [WebSession.preLoginCSRFCookie: nonce])
             #expect(ok.status == .seeOther)
             #expect(ok.headers.first(name: .location) == "/console")
-            let session = setCookies(ok)[WebSession.cookieName]!
+            let session = try #require(setCookies(ok)[WebSession.cookieName])
             let attributes = session.attributes.lowercased()
             #expect(attributes.contains("httponly") && attributes.contains("secure") && attributes.contains("samesite=strict"))
 

@@ -97,9 +97,9 @@ func withTestApp(residents: Int = 1200, seed: UInt64 = 42, storage fixedStorage:
     if fixedStorage == nil, let admin = TestDatabase.postgresURL {
         let name = "linli_t_" + UUID().uuidString.prefix(8).lowercased()
         try await TestDatabase.onAdmin(admin) { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
-        var url = URLComponents(string: admin)!
+        var url = try #require(URLComponents(string: admin), "LINLI_TEST_DATABASE_URL is not a URL")
         url.path = "/" + name
-        storage = .postgres(url: url.string!)
+        storage = .postgres(url: try #require(url.string))
         scratch = name
     }
     let clock = TestClock()
@@ -165,7 +165,7 @@ extension TestDatabase {
         let app = try await Application.make(.testing)
         do {
             app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url)), as: .psql)
-            try await body(app.db as! any SQLDatabase)
+            try await body(app.sql())
         } catch {
             try? await app.asyncShutdown()
             throw error
@@ -193,6 +193,13 @@ struct JSONValue: @unchecked Sendable {
     var strings: [String] { (raw as? [Any])?.compactMap { $0 as? String } ?? [] }
     var isNull: Bool { raw == nil || raw is NSNull }
     var keys: Set<String> { Set((raw as? [String: Any])?.keys.map { $0 } ?? []) }
+    /// The value decoded as `T` (snake_case keys); a missing or mistyped field fails the test, naming it.
+    func decode<T: Decodable>(_ type: T.Type, sourceLocation: SourceLocation = #_sourceLocation) throws -> T {
+        let data = try JSONSerialization.data(withJSONObject: try #require(raw, "no JSON to read \(T.self) from", sourceLocation: sourceLocation),
+                                              options: [.fragmentsAllowed])
+        return try APIResponse(status: .ok, headers: [:], body: data).decode(type, sourceLocation: sourceLocation)
+    }
+
     /// The field names in a problem's `errors`.
     var errorFields: [String] { self["errors"].array.compactMap { $0["field"].string } }
 }
@@ -204,9 +211,31 @@ struct APIResponse {
     var json: JSONValue { JSONValue(data: body) }
     var text: String { String(decoding: body, as: UTF8.self) }
     var isProblem: Bool { headers.first(name: .contentType)?.hasPrefix("application/problem+json") == true }
+
+    /// The body decoded as `T` (snake_case keys); a missing or mistyped field fails the test, naming it.
+    func decode<T: Decodable>(_ type: T.Type, sourceLocation: SourceLocation = #_sourceLocation) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(type, from: body)
+        } catch {
+            Issue.record("\(T.self) not read from \(status): \(error) in \(text.prefix(500))", sourceLocation: sourceLocation)
+            throw error
+        }
+    }
 }
 
 extension Application {
+    /// The database as SQL, which every driver the tests run on speaks.
+    func sql(sourceLocation: SourceLocation = #_sourceLocation) throws -> any SQLDatabase {
+        try #require(db as? any SQLDatabase, "the database does not speak SQL", sourceLocation: sourceLocation)
+    }
+
+    /// The session token of `user`'s signed-in account.
+    func token(_ user: TestUser, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try #require(test.tokens[user], "\(user) has no session", sourceLocation: sourceLocation)
+    }
+
     func call(_ method: HTTPMethod, _ path: String, json: Any? = nil, rawBody: String? = nil, data: Data? = nil,
               contentType: String = "application/json", as user: TestUser = .worker, token: String? = nil) async throws -> APIResponse {
         var headers = HTTPHeaders()
@@ -228,14 +257,14 @@ extension Application {
 
     /// Counts rows of a table, to prove that a refused request wrote nothing.
     func rowCount(_ table: String) async throws -> Int {
-        let row = try await (db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first()
-        return try row!.decode(column: "n", as: Int.self)
+        let row = try #require(try await sql().raw("SELECT COUNT(*) AS n FROM \(unsafeRaw: table)").first())
+        return try row.decode(column: "n", as: Int.self)
     }
 
     /// Some household that `user` may see, and its grid.
     func anyHousehold(offset: Int = 0, as user: TestUser = .worker) async throws -> (id: String, grid: String) {
         let r = try await call(.GET, "/api/v1/households?per_page=1&page=\(offset + 1)", as: user)
         let h = r.json["items"][0]
-        return (h["id"].string!, h["grid_code"].string!)
+        return (try #require(h["id"].string, "\(r.text)"), try #require(h["grid_code"].string, "\(r.text)"))
     }
 }

@@ -1,0 +1,193 @@
+import ArgumentParser
+import Fluent
+import Foundation
+import LinliCore
+import LinliData
+import LinliServer
+import Vapor
+
+/// `linli demo`: loads the demo district into an empty database, then serves it.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "载入演示区（泰州医药高新区）并启动服务",
+        discussion: "演示数据只能载入空库；库中已有数据时直接启动服务（加 --load-only 时报错）。演示账号的密码随机生成，只显示一次。"
+    )
+
+    @Flag(name: .customLong("load-only"), help: "只载入演示数据，不启动服务")
+    var loadOnly = false
+    @Option(help: "居民人数，1 至 5000000（默认 161000）")
+    var residents: Int?
+    @Option(help: "历史事项件数，0 至 5000000（默认为居民人数的八分之一，至少 200）")
+    var requests: Int?
+    @Option(help: "随机种子：同一种子生成相同数据")
+    var seed: UInt64?
+    @Option(name: [.customShort("H"), .long], help: "监听地址（默认 127.0.0.1）")
+    var hostname: String?
+    @Option(name: .shortAndLong, help: "端口（默认 8080）")
+    var port: Int?
+
+    func validate() throws {
+        if let residents, !(1...5_000_000).contains(residents) { throw ValidationError("--residents 应在 1 至 5000000 之间") }
+        if let requests, !(0...5_000_000).contains(requests) { throw ValidationError("--requests 应在 0 至 5000000 之间") }
+        if let port, !(1...65535).contains(port) { throw ValidationError("--port 应在 1 至 65535 之间") }
+    }
+
+    func run() async throws {
+        let host = hostname ?? "127.0.0.1", port = port ?? 8080
+        try await LinliApp.run(vaporArguments: ["linli", "serve", "--hostname", host, "--port", "\(port)"], prepare: { app, _ in
+            app.lifecycle.use(EscalationTimer(startOnBoot: false))
+        }) { app in
+            try await app.autoMigrate()
+            if try await Division.query(on: app.db).count() > 0 {
+                if loadOnly {
+                    throw CommandFailure("数据库中已有数据：演示数据只能载入空库（可换一个 LINLI_DATA_DIR）", .cannotCreate)
+                }
+                say("数据库中已有数据，直接启动服务。")
+            } else {
+                try await load(app)
+            }
+            try await DemoAccounts.ensure(app: app)
+            if loadOnly { return }
+            say("""
+                平台已启动：http://\(host):\(port)/
+                  工作人员登录（网页工作台）：http://\(host):\(port)/login
+                  行政区划（公开）：http://\(host):\(port)/api/v1/divisions
+                  API 登录：curl -X POST http://\(host):\(port)/api/v1/auth/token -H 'Content-Type: application/json' -d '{"username":"worker","password":"…"}'
+                  接口说明（OpenAPI）：http://\(host):\(port)/api/openapi.yaml
+                按 Ctrl+C 停止。
+                """)
+            EscalationTimer.start(app)
+            try await LinliApp.serve(app)
+        }
+    }
+
+    private func load(_ app: Application) async throws {
+        let residents = residents ?? DemoDistrict.defaultResidents
+        let seed = seed ?? DemoDistrict.defaultSeed
+        let bar = ProgressBar(label: "载入演示居民", unit: "人")
+        let started = Date()
+        let summary = try await DemoDistrict.load(on: app.db, cipher: app.linli.cipher, seed: seed,
+                                                  residents: residents) { done, total in bar.update(done, of: total) }
+        bar.finish()
+        let seconds = Date().timeIntervalSince(started)
+        say(String(format: "演示区已载入，用时 %.1f 秒：", seconds)
+            + "\(summary.streets) 个镇/街道，\(summary.communities) 个村/社区，\(summary.grids) 个网格，"
+            + "\(summary.buildings) 栋楼，\(summary.households) 户，\(summary.residents) 名居民"
+            + String(format: "（60岁以上 %.1f%%）", Double(summary.aged60Plus) * 100 / Double(max(1, summary.residents)))
+            + "，另有 \(summary.formerResidents) 名已死亡或迁出者的历史记录。")
+        let requests = requests ?? max(200, residents / 8)
+        if requests > 0 {
+            let started = Date()
+            let bar = ProgressBar(label: "载入历史事项", unit: "件")
+            try await DemoRequests.load(on: app.db, cipher: app.linli.cipher, seed: seed, count: requests,
+                                        now: Int64(app.linli.now().timeIntervalSince1970),
+                                        days: max(365, requests / 1000)) { done, total in bar.update(done, of: total) }
+            bar.finish()
+            say(String(format: "历史事项 %d 件已载入，用时 %.1f 秒。", requests, Date().timeIntervalSince(started)))
+        }
+        let careStarted = Date()
+        let care = try await DemoCare.load(on: app.db, cipher: app.linli.cipher, seed: seed,
+                                           today: app.linli.today(), now: Int64(app.linli.now().timeIntervalSince1970))
+        say(String(format: "居家养老：%d 名老人，评估 %d 份，照护计划 %d 份，服务记录 %d 条，紧急呼叫 %d 次，设施 %d 处，用时 %.1f 秒。",
+                   care.elders, care.assessments, care.plans, care.records, care.calls, care.facilities,
+                   Date().timeIntervalSince(careStarted)))
+    }
+}
+
+/// The demo district's accounts, one per role, with freshly generated passwords printed once.
+enum DemoAccounts {
+    static let accounts: [(username: String, name: String, role: Role, scope: String)] = [
+        ("worker", "寺巷社区 社区工作者", .communityWorker, "321271002001"),
+        ("grid", "寺巷社区第1网格 网格员", .gridWorker, "321271002001001"),
+        ("street", "寺巷街道 街道干部", .streetOfficer, "321271002000"),
+        ("district", "区民政局 区级干部", .districtOfficer, DemoDistrict.districtCode),
+        ("dept", "区城管局 部门用户", .department, DemoDistrict.districtCode),
+        ("sysadmin", "系统管理员", .systemAdmin, DemoDistrict.districtCode),
+        ("secadmin", "安全管理员", .securityAdmin, DemoDistrict.districtCode),
+        ("auditor", "审计管理员", .auditAdmin, DemoDistrict.districtCode),
+    ]
+
+    /// Creates the demo accounts when the database has none, and prints how to sign in.
+    static func ensure(app: Application) async throws {
+        guard try await Account.query(on: app.db).count() == 0 else {
+            say("账号已存在（密码不保存明文；忘记时用 linli user reset-password --username 用户名 --password-stdin）。")
+            return
+        }
+        var lines = ["演示账号（密码只显示这一次）："]
+        // bcrypt is slow on purpose: hash the accounts side by side.
+        let created = try await withThrowingTaskGroup(of: (Int, String, AccountProvisioning.Created).self) { group in
+            for (i, a) in accounts.enumerated() {
+                group.addTask {
+                    let password = randomPassword()
+                    let c = try await AccountProvisioning.create(username: a.username, displayName: a.name, role: a.role.rawValue,
+                                                                 divisionCode: a.scope, departmentCode: a.role == .department ? "CG" : nil,
+                                                                 password: password, app: app, db: app.db,
+                                                                 by: .system("demo"))
+                    return (i, password, c)
+                }
+            }
+            return try await group.reduce(into: [(Int, String, AccountProvisioning.Created)]()) { $0.append($1) }.sorted { $0.0 < $1.0 }
+        }
+        for (i, password, c) in created {
+            let a = accounts[i]
+            var line = "  \(a.username.padding(toLength: 9, withPad: " ", startingAt: 0)) \(password)  \(a.role.label)（\(a.scope)）"
+            if let uri = c.totpURI, let secret = uri.split(separator: "=").dropFirst().first?.split(separator: "&").first {
+                line += "\n            动态口令密钥 \(secret)（oathtool --totp -b \(secret)）"
+            }
+            lines.append(line)
+        }
+        say(lines.joined(separator: "\n"))
+    }
+
+    /// 16 characters from all four classes, without look-alikes.
+    static func randomPassword() -> String {
+        var rng = SystemRandomNumberGenerator()
+        let sets = [Array("ABCDEFGHJKLMNPQRSTUVWXYZ"), Array("abcdefghijkmnopqrstuvwxyz"), Array("23456789"), Array("!@#%^*-_+=")]
+        var chars = sets.map { $0.randomElement(using: &rng)! }
+        let all = sets.joined()
+        while chars.count < 16 { chars.append(all.randomElement(using: &rng)!) }
+        return String(chars.shuffled(using: &rng))
+    }
+}
+
+/// A one-line progress bar on standard error: share done, count, rate and time left.
+final class ProgressBar: @unchecked Sendable {
+    let label: String
+    let unit: String
+    /// Counts are divided by this for display (bytes shown as MB with 1_048_576).
+    let scale: Double
+    let started = Date()
+    let lock = NSLock()
+    let isTerminal = isatty(STDERR_FILENO) == 1
+    var lastDraw = Date.distantPast
+    var lastDone = -1
+
+    init(label: String, unit: String, scale: Double = 1) {
+        self.label = label
+        self.unit = unit
+        self.scale = scale
+    }
+
+    func update(_ done: Int, of total: Int) {
+        lock.lock(); defer { lock.unlock() }
+        let now = Date()
+        // Redraw at most 10 times a second on a terminal, every 5 s in a log.
+        guard done != lastDone, now.timeIntervalSince(lastDraw) >= (isTerminal ? 0.1 : 5) || done >= total else { return }
+        lastDraw = now
+        lastDone = done
+        let share = total > 0 ? Double(done) / Double(total) : 1
+        let width = 30, filled = Int(share * Double(width))
+        let elapsed = now.timeIntervalSince(started)
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let left = rate > 0 ? Double(total - done) / rate : 0
+        let line = String(format: "%@ [%@%@] %3.0f%% %.0f/%.0f %@  %.1f %@/秒  剩余 %.0f 秒",
+                          label, String(repeating: "█", count: filled), String(repeating: "░", count: width - filled),
+                          share * 100, Double(done) / scale, Double(total) / scale, unit, rate / scale, unit, left)
+        FileHandle.standardError.write(Data(((isTerminal ? "\r" : "") + line + (isTerminal ? "" : "\n")).utf8))
+    }
+
+    func finish() {
+        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

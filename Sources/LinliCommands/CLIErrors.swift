@@ -21,8 +21,8 @@ enum CommandErrors {
             case .conflictingState(let why), .forbidden(let why): return (why, .dataError)
             }
         case let e as SheetError:
-            if case .notFound = e { return (e.description, .noInput) }
-            return (e.description, .dataError)
+            // A file that is missing, empty, too large or of the wrong type cannot be read as a table.
+            return (e.description, .noInput)
         case let e as SQLiteBackup.Failure:
             switch e {
             case .exists, .cannotCreate: return (e.description, .cannotCreate)

@@ -42,7 +42,7 @@ struct ImportCommand: AsyncParsableCommand {
                 plan = try await engine.validate(file: common.file) { done, total in checkBar.update(Int(done), of: Int(total)) }
             } catch let e as SheetError {
                 checkBar.finish()
-                throw CommandFailure(e.message + "。未写入任何数据。", e.isNotFound ? .noInput : .dataError)
+                throw CommandFailure(e.message + "。未写入任何数据。", .noInput)
             }
             checkBar.finish()
             say(String(format: "检查完毕（%.1f 秒）：", Date().timeIntervalSince(started))
@@ -117,6 +117,7 @@ struct ExportCommand: AsyncParsableCommand {
     struct Common: ParsableArguments {
         @Option(help: "输出文件：.xlsx 或 .csv；区划和楼栋也可 .geojson") var out: String
         @Option(help: "只导出这个区划（代码）之内的数据") var division: String?
+        func validate() throws { try checkFormat(out) }
     }
 
     struct Residents: AsyncParsableCommand {
@@ -153,8 +154,8 @@ struct ExportCommand: AsyncParsableCommand {
     struct Template: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "template", abstract: "写出居民导入模板（空表，带列说明）")
         @Option(help: "输出文件：.xlsx 或 .csv") var out: String
+        func validate() throws { try checkFormat(out) }
         func run() async throws {
-            _ = try SheetFormat(path: out)
             try RegistryExport.writeTemplate(to: out)
             say("已导出 0 行到 \(out)（模板）")
         }
@@ -162,7 +163,6 @@ struct ExportCommand: AsyncParsableCommand {
 
     static func export(_ common: Common, full: Bool = false,
                        _ write: (Application, RegistryScope, AuditActor) async throws -> Int) async throws {
-        _ = try SheetFormat(path: common.out)
         let scope = try scopeOption(common.division)
         let started = Date()
         let count = try await LinliApp.run { app in
@@ -179,9 +179,8 @@ private func scopeOption(_ code: String?) throws -> RegistryScope {
     do { return RegistryScope(division: try DivisionCode(code)) } catch { throw CommandFailure("区划代码 \(code) 无效：\(error.message)", .usage) }
 }
 
-extension SheetError {
-    var isNotFound: Bool {
-        if case .notFound = self { return true }
-        return false
-    }
+
+/// An output file's type is known from its name: a wrong one is a usage mistake, found before any work.
+private func checkFormat(_ path: String) throws {
+    do { _ = try SheetFormat(path: path) } catch { throw ValidationError(error.message) }
 }

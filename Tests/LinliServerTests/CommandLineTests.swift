@@ -102,6 +102,7 @@ struct CommandLineTests {
         expectOneChineseLine(try stopped(["indicators", "snapshot", "--period", "2026-13"]), .usage, containing: "--period 应为 YYYY-MM")
         expectOneChineseLine(try stopped(["user", "create", "--username", "u", "--role", "mayor", "--scope", "321271002001",
                                           "--password-stdin"]), .usage, containing: "没有角色“mayor”：可用 grid_worker、")
+        expectOneChineseLine(try stopped(["export", "residents", "--out", "r.pdf"]), .usage, containing: "不支持的文件类型“.pdf”")
         expectOneChineseLine(try stopped(["user", "create", "--username", "u", "--role", "grid_worker", "--scope", "321271002001"]),
                              .usage, containing: "请用 --password-stdin")
     }

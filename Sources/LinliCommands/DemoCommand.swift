@@ -30,7 +30,7 @@ struct Demo: AsyncParsableCommand {
     func validate() throws {
         if let residents, !(1...5_000_000).contains(residents) { throw ValidationError("--residents 应在 1 至 5000000 之间") }
         if let requests, !(0...5_000_000).contains(requests) { throw ValidationError("--requests 应在 0 至 5000000 之间") }
-        if let port, !(1...65535).contains(port) { throw ValidationError("--port 应在 1 至 65535 之间") }
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port 应在 0 至 65535 之间（0 为任一空闲端口）") }
     }
 
     func run() async throws {

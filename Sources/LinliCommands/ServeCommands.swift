@@ -23,7 +23,7 @@ struct Serve: AsyncParsableCommand {
     var unixSocket: String?
 
     func validate() throws {
-        if let port, !(1...65535).contains(port) { throw ValidationError("--port 应在 1 至 65535 之间") }
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port 应在 0 至 65535 之间（0 为任一空闲端口）") }
     }
 
     var vaporArguments: [String] {

@@ -98,6 +98,7 @@ struct CommandLineTests {
     func validation() throws {
         expectOneChineseLine(try stopped(["demo", "--residents", "0"]), .usage, containing: "--residents 应在 1 至 5000000 之间")
         expectOneChineseLine(try stopped(["demo", "--load-only", "--requests", "6000000"]), .usage, containing: "--requests 应在 0 至 5000000 之间")
+        expectOneChineseLine(try stopped(["serve", "--port", "70000"]), .usage, containing: "--port 应在 0 至 65535 之间")
         expectOneChineseLine(try stopped(["keys", "rotate", "--batch", "0"]), .usage, containing: "--batch 应为 1 至 100000")
         expectOneChineseLine(try stopped(["indicators", "snapshot", "--period", "2026-13"]), .usage, containing: "--period 应为 YYYY-MM")
         expectOneChineseLine(try stopped(["user", "create", "--username", "u", "--role", "mayor", "--scope", "321271002001",

@@ -21,8 +21,15 @@ struct Serve: AsyncParsableCommand {
     var bind: String?
     @Option(name: .customLong("unix-socket"), help: "改为监听这个 Unix 套接字文件")
     var unixSocket: String?
+    @Option(name: [.customShort("e"), .long], help: "运行环境：development 或 production（也可用 VAPOR_ENV；production 的默认日志级别为 notice）")
+    var env: String?
+    @Option(help: "日志级别：trace、debug、info、notice、warning、error、critical（也可用 LOG_LEVEL）")
+    var log: String?
 
     func validate() throws {
+        if let log, Logger.Level(rawValue: log) == nil {
+            throw ValidationError("--log 应为 trace、debug、info、notice、warning、error、critical 之一")
+        }
         if let port, !(0...65535).contains(port) { throw ValidationError("--port 应在 0 至 65535 之间（0 为任一空闲端口）") }
     }
 
@@ -32,6 +39,9 @@ struct Serve: AsyncParsableCommand {
         if let port { args += ["--port", "\(port)"] }
         if let bind { args += ["--bind", bind] }
         if let unixSocket { args += ["--unix-socket", unixSocket] }
+        // Vapor reads these two before its serve command sees the rest.
+        if let env { args += ["--env", env] }
+        if let log { args += ["--log", log] }
         return args
     }
 

@@ -129,6 +129,9 @@ struct CommandLineTests {
         }
         let serve = try #require(try LinliCLI.parse(["--port", "8081"]) as? Serve)
         #expect(serve.vaporArguments == ["linli", "serve", "--port", "8081"])
+        let production = try #require(try LinliCLI.parse(["serve", "-e", "production", "--log", "warning", "-H", "0.0.0.0"]) as? Serve)
+        #expect(production.vaporArguments == ["linli", "serve", "--hostname", "0.0.0.0", "--env", "production", "--log", "warning"])
+        expectOneChineseLine(try stopped(["serve", "--log", "loud"]), .usage, containing: "--log 应为 trace、")
     }
 
     @Test("errors from running a command: one Chinese line, the documented status, no type names")

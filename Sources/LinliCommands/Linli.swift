@@ -9,7 +9,7 @@ public struct Linli: AsyncParsableCommand {
         discussion: """
             不带命令时等同于 linli serve。配置来自环境变量（LINLI_DATA_DIR、DATABASE_URL、LINLI_DATA_KEY 等，见 README.md）。
             退出码：0 成功；1 检查未通过（audit verify、keys verify）；64 用法错误（命令、选项或取值有误）；\
-            65 输入数据无效；66 输入文件不存在；69 所需程序或服务不可用；70 内部错误；73 无法创建输出文件；78 配置有误。
+            65 输入数据无效；66 输入不存在或无法读取；69 所需程序或服务不可用；70 内部错误；73 无法创建输出文件；78 配置有误。
             """,
         subcommands: [
             Serve.self, Routes.self, Migrate.self, Demo.self, Stats.self, UserCommand.self, AuditCommand.self,

@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", exact: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
     ],
     targets: [
         // Pure domain: value types and rules. No Vapor, no Fluent.
@@ -58,15 +59,22 @@ let package = Package(
             resources: [.copy("Resources/openapi"), .copy("Resources/console.css")],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "linli",
+        // The `linli` command line: every command, its help and its errors (swift-argument-parser).
+        .target(
+            name: "LinliCommands",
             dependencies: [
                 "LinliServer",
                 "LinliCore",
                 "LinliData",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Vapor", package: "vapor"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "linli",
+            dependencies: ["LinliCommands"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -79,6 +87,8 @@ let package = Package(
             dependencies: [
                 "LinliServer",
                 "LinliData",
+                "LinliCommands",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "VaporTesting", package: "vapor"),

@@ -329,20 +329,22 @@ public struct ResidentImport: Sendable {
                 }
                 try await pipeline.submit([households.take()].compactMap { $0 }, on: db)
                 var written = 0
-                func writeNext() async throws {
+                var start = 0
+                // One loop fills the queue of prepared chunks and writes its oldest once more than two wait.
+                while start < plan.residents.count || !ahead.isEmpty {
+                    if start < plan.residents.count {
+                        let chunk = start..<min(start + ResidentImport.chunk, plan.residents.count)
+                        start = chunk.upperBound
+                        ahead.append(Task { [present] in
+                            try ResidentImport.batches(plan, chunk, skipping: present, cipher: cipher, today: todayText, now: now)
+                        })
+                        if ahead.count <= 2 && start < plan.residents.count { continue }
+                    }
                     let next = try await ahead.removeFirst().value
                     try await pipeline.submit(next.batches, on: db)
                     written += next.people
                     progress(written, plan.residents.count)
                 }
-                for start in stride(from: 0, to: plan.residents.count, by: ResidentImport.chunk) {
-                    let chunk = start..<min(start + ResidentImport.chunk, plan.residents.count)
-                    ahead.append(Task { [present] in
-                        try ResidentImport.batches(plan, chunk, skipping: present, cipher: cipher, today: todayText, now: now)
-                    })
-                    if ahead.count > 2 { try await writeNext() }
-                }
-                while !ahead.isEmpty { try await writeNext() }
                 try await pipeline.drain()
                 progress(written, plan.residents.count)
                 if big { try await SQLiteBulkLoad.recreate(deferred, on: db) }

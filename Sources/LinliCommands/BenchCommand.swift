@@ -1,3 +1,4 @@
+import ArgumentParser
 import Fluent
 import Foundation
 import LinliCore
@@ -6,32 +7,55 @@ import LinliServer
 import SQLKit
 import Vapor
 
-/// `linli bench search|ids`: measurements on the database in LINLI_DATA_DIR (load it first with
-/// `linli demo --load-only --residents N`). Run on a release build; `Benchmarks/run.sh` runs them all.
-struct BenchCommand: AsyncCommand {
-    struct Signature: CommandSignature {
-        @Argument(name: "what", help: "search：检索延迟；ids：导出随机居民ID供 wrk 使用；requests：督办列表与分区统计延迟；indicators：全区全部指标的计算时间")
-        var what: String
-        @Option(name: "queries", help: "每类检索的次数（默认 2000）")
-        var queries: Int?
-        @Option(name: "out", help: "ids 的输出文件")
-        var out: String?
-    }
-    var help: String { "性能测试（请使用 release 构建）" }
+/// `linli bench search|ids|requests|indicators`: measurements on the database in LINLI_DATA_DIR (load it
+/// first with `linli demo --load-only --residents N`). Run on a release build; `Benchmarks/run.sh` runs them all.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "性能测试（请使用 release 构建）",
+        discussion: "测的是 LINLI_DATA_DIR 中的数据库：先用 linli demo --load-only --residents N 载入。Benchmarks/run.sh 运行全部测试。",
+        subcommands: [Search.self, IDs.self, Requests.self, Indicators.self]
+    )
 
-    func run(using context: CommandContext, signature: Signature) async throws {
-        let app = context.application
-        switch signature.what {
-        case "search": try await search(app, context: context, count: signature.queries ?? 2000)
-        case "ids": try await ids(app, out: signature.out ?? "bench-ids.txt", count: signature.queries ?? 10_000)
-        case "requests": try await requests(app, context: context, count: signature.queries ?? 500)
-        case "indicators": try await indicators(app, context: context, count: signature.queries ?? 50)
-        default: throw Abort(.badRequest, reason: "未知的测试：\(signature.what)（可用：search、ids、requests、indicators）")
-        }
+    struct Search: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "search", abstract: "检索延迟：姓名、拼音、身份证号")
+        @Option(help: "每类检索的次数") var queries = 2000
+        func validate() throws { try BenchWork.check(queries) }
+        func run() async throws { try await LinliApp.run { app in try await BenchWork(app: app).search(count: queries) } }
+    }
+
+    struct IDs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "ids", abstract: "导出随机居民ID（供 wrk 使用）")
+        @Option(help: "导出的个数") var queries = 10_000
+        @Option(help: "输出文件") var out = "bench-ids.txt"
+        func validate() throws { try BenchWork.check(queries) }
+        func run() async throws { try await LinliApp.run { app in try await BenchWork(app: app).ids(out: out, count: queries) } }
+    }
+
+    struct Requests: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "requests", abstract: "督办列表与分区统计的延迟")
+        @Option(help: "每项查询的次数") var queries = 500
+        func validate() throws { try BenchWork.check(queries) }
+        func run() async throws { try await LinliApp.run { app in try await BenchWork(app: app).requests(count: queries) } }
+    }
+
+    struct Indicators: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "indicators", abstract: "全区全部指标的计算时间")
+        @Option(help: "计算的次数") var queries = 50
+        func validate() throws { try BenchWork.check(queries) }
+        func run() async throws { try await LinliApp.run { app in try await BenchWork(app: app).indicators(count: queries) } }
+    }
+}
+
+struct BenchWork {
+    let app: Application
+
+    static func check(_ queries: Int) throws {
+        guard (1...10_000_000).contains(queries) else { throw ValidationError("--queries 应为正整数") }
     }
 
     /// Random sample of residents: id, name and the decrypted ID number (the bench holds the key).
-    func sample(_ app: Application, count: Int) async throws -> [(id: UUID, name: String, idNumber: String)] {
+    func sample(count: Int) async throws -> [(id: UUID, name: String, idNumber: String)] {
         let sql = app.db as! any SQLDatabase
         let rows = try await sql.raw("SELECT id, name, id_cipher FROM residents ORDER BY random() LIMIT \(literal: count)").all()
         return try rows.map { r in
@@ -40,9 +64,9 @@ struct BenchCommand: AsyncCommand {
         }
     }
 
-    func search(_ app: Application, context: CommandContext, count: Int) async throws {
+    func search(count: Int) async throws {
         let total = try await Resident.query(on: app.db).count()
-        let people = try await sample(app, count: count)
+        let people = try await sample(count: count)
         let queries = ResidentQueries(app.db, cipher: app.linli.cipher, today: app.linli.today())
         var report: [String] = ["residents: \(total)", "queries per kind: \(people.count)"]
         let kinds: [(String, (String, String) -> ResidentQueries.SearchKind)] = [
@@ -67,19 +91,19 @@ struct BenchCommand: AsyncCommand {
             report.append(String(format: "%@: p50 %.2f ms, p99 %.2f ms, max %.2f ms (found %d/%d)",
                                  label, pct(0.5), pct(0.99), micros.last! / 1000, hits, people.count))
         }
-        context.console.print(report.joined(separator: "\n"))
+        say(report.joined(separator: "\n"))
     }
 
-    func ids(_ app: Application, out: String, count: Int) async throws {
-        let ids = try await sample(app, count: count).map { $0.id.uuidString }
+    func ids(out: String, count: Int) async throws {
+        let ids = try await sample(count: count).map { $0.id.uuidString }
         try (ids.joined(separator: "\n") + "\n").write(toFile: out, atomically: true, encoding: .utf8)
     }
 
     /// The supervision board and the per-area counts, for the district, a street and a community, each
     /// `count` times after a warm-up: p50 and p99 in milliseconds.
-    func requests(_ app: Application, context: CommandContext, count: Int) async throws {
+    func requests(count: Int) async throws {
         let q = app.requestQueries
-        let total = try await requestCount(app)
+        let total = try await requestCount()
         let now = Int64(app.linli.now().timeIntervalSince1970)
         var report = ["requests: \(total)", "runs per query: \(count)"]
         let scopes: [(String, RequestScope)] = [("district", .everything), ("street 321271002", .area(prefix: "321271002")),
@@ -109,21 +133,21 @@ struct BenchCommand: AsyncCommand {
         }
         let s = try await q.supervision(in: .everything, now: now, page: PageRequest())
         report.append("district board: \(s.red) red, \(s.yellow) yellow")
-        context.console.print(report.joined(separator: "\n"))
+        say(report.joined(separator: "\n"))
     }
 
-    func requestCount(_ app: Application) async throws -> Int {
+    func requestCount() async throws -> Int {
         let row = try await (app.db as! any SQLDatabase).raw("SELECT count(*) AS n FROM requests").first()
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 
     /// Every indicator for every division of the district (what the district's dashboard and a snapshot
     /// compute), `count` times after a warm-up: p50 and p99.
-    func indicators(_ app: Application, context: CommandContext, count: Int) async throws {
+    func indicators(count: Int) async throws {
         let q = IndicatorQueries(app.db)
         let today = app.linli.today()
         let stats = try await RegistryStats.compute(on: app.db, today: today)
-        var report = ["residents: \(stats.residents)", "requests: \(try await requestCount(app))", "runs: \(count)"]
+        var report = ["residents: \(stats.residents)", "requests: \(try await requestCount())", "runs: \(count)"]
         for _ in 0..<3 { _ = try await q.compute(in: .everything, today: today) }
         var ms: [Double] = []
         var table: IndicatorTable?
@@ -141,6 +165,6 @@ struct BenchCommand: AsyncCommand {
         if let t = table, let top = t.divisions.first, let share = t.reading("population.age_60_plus", for: top.code) {
             report.append(String(format: "check: residents aged 60+ %.0f of %.0f (%.2f %%)", share.numerator, share.denominator ?? 0, share.value))
         }
-        context.console.print(report.joined(separator: "\n"))
+        say(report.joined(separator: "\n"))
     }
 }

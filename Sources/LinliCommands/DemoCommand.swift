@@ -1,3 +1,4 @@
+import ArgumentParser
 import Fluent
 import Foundation
 import LinliCore
@@ -6,68 +7,70 @@ import LinliServer
 import Vapor
 
 /// `linli demo`: loads the demo district into an empty database, then serves it.
-struct DemoCommand: AsyncCommand {
-    struct Signature: CommandSignature {
-        @Flag(name: "load-only", help: "只载入演示数据，不启动服务")
-        var loadOnly: Bool
-        @Option(name: "residents", help: "居民人数（默认 161000）")
-        var residents: Int?
-        @Option(name: "requests", help: "历史事项件数（默认为居民人数的八分之一）")
-        var requests: Int?
-        @Option(name: "seed", help: "随机种子：同一种子生成相同数据")
-        var seed: UInt64?
-        @Option(name: "hostname", short: "H", help: "监听地址（默认 127.0.0.1）")
-        var hostname: String?
-        @Option(name: "port", short: "p", help: "端口（默认 8080）")
-        var port: Int?
-    }
-    var help: String { "载入演示区（泰州医药高新区）并启动服务" }
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "载入演示区（泰州医药高新区）并启动服务",
+        discussion: "演示数据只能载入空库；库中已有数据时直接启动服务（加 --load-only 时报错）。演示账号的密码随机生成，只显示一次。"
+    )
 
-    func run(using context: CommandContext, signature: Signature) async throws {
-        let app = context.application
-        try await app.autoMigrate()
-        let residents = signature.residents ?? DemoDistrict.defaultResidents
-        guard (1...5_000_000).contains(residents) else {
-            throw Abort(.badRequest, reason: "--residents 应在 1 至 5000000 之间")
-        }
-        if try await Division.query(on: app.db).count() > 0 {
-            if signature.loadOnly {
-                context.console.error("数据库中已有数据：演示数据只能载入空库（可换一个 LINLI_DATA_DIR）。")
-                throw DemoError.notEmpty
-            }
-            context.console.print("数据库中已有数据，直接启动服务。")
-        } else {
-            let requests = signature.requests
-            if let requests, !(0...5_000_000).contains(requests) { throw Abort(.badRequest, reason: "--requests 应在 0 至 5000000 之间") }
-            let demo = DemoContext(db: app.db, cipher: app.linli.cipher, seed: signature.seed ?? DemoDistrict.defaultSeed, residents: residents,
-                                   requests: requests, today: app.linli.today(), now: Int64(app.linli.now().timeIntervalSince1970)) { label, unit in
-                let bar = ProgressBar(label: label, unit: unit)
-                return DemoProgress(update: { bar.update($0, of: $1) }, finish: { bar.finish() })
-            }
-            try await DemoData.load(demo) { context.console.print($0) }
-        }
-        try await DemoAccounts.ensure(app: app, console: context.console)
-        if signature.loadOnly { return }
-        let host = signature.hostname ?? "127.0.0.1", port = signature.port ?? 8080
-        context.console.print("""
-            平台已启动：http://\(host):\(port)/
-              工作人员登录（网页工作台）：http://\(host):\(port)/login
-              行政区划（公开）：http://\(host):\(port)/api/v1/divisions
-              API 登录：curl -X POST http://\(host):\(port)/api/v1/auth/token -H 'Content-Type: application/json' -d '{"username":"worker","password":"…"}'
-              接口说明（OpenAPI）：http://\(host):\(port)/api/openapi.yaml
-            按 Ctrl+C 停止。
-            """)
-        guard let serve = app.asyncCommands.commands["serve"] else { return }
-        EscalationTimer.start(app)
-        var serveContext = CommandContext(console: context.console,
-                                          input: CommandInput(arguments: ["linli", "--hostname", host, "--port", "\(port)"]))
-        serveContext.application = app
-        try await serve.run(using: &serveContext)
+    @Flag(name: .customLong("load-only"), help: "只载入演示数据，不启动服务")
+    var loadOnly = false
+    @Option(help: "居民人数，1 至 5000000（默认 161000）")
+    var residents: Int?
+    @Option(help: "历史事项件数，0 至 5000000（默认为居民人数的八分之一，至少 200）")
+    var requests: Int?
+    @Option(help: "随机种子：同一种子生成相同数据")
+    var seed: UInt64?
+    @Option(name: [.customShort("H"), .long], help: "监听地址（默认 127.0.0.1）")
+    var hostname: String?
+    @Option(name: .shortAndLong, help: "端口（默认 8080）")
+    var port: Int?
+
+    func validate() throws {
+        if let residents, !(1...5_000_000).contains(residents) { throw ValidationError("--residents 应在 1 至 5000000 之间") }
+        if let requests, !(0...5_000_000).contains(requests) { throw ValidationError("--requests 应在 0 至 5000000 之间") }
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port 应在 0 至 65535 之间（0 为任一空闲端口）") }
     }
 
-    enum DemoError: Error, CustomStringConvertible {
-        case notEmpty
-        var description: String { "数据库非空" }
+    func run() async throws {
+        let host = hostname ?? "127.0.0.1", port = port ?? 8080
+        try await LinliApp.run(vaporArguments: ["linli", "serve", "--hostname", host, "--port", "\(port)"], prepare: { app, _ in
+            app.lifecycle.use(EscalationTimer(startOnBoot: false))
+        }) { app in
+            try await app.autoMigrate()
+            if try await Division.query(on: app.db).count() > 0 {
+                if loadOnly {
+                    throw CommandFailure("数据库中已有数据：演示数据只能载入空库（可换一个 LINLI_DATA_DIR）", .cannotCreate)
+                }
+                say("数据库中已有数据，直接启动服务。")
+            } else {
+                try await load(app)
+            }
+            try await DemoAccounts.ensure(app: app)
+            if loadOnly { return }
+            say("""
+                平台已启动：http://\(host):\(port)/
+                  工作人员登录（网页工作台）：http://\(host):\(port)/login
+                  行政区划（公开）：http://\(host):\(port)/api/v1/divisions
+                  API 登录：curl -X POST http://\(host):\(port)/api/v1/auth/token -H 'Content-Type: application/json' -d '{"username":"worker","password":"…"}'
+                  接口说明（OpenAPI）：http://\(host):\(port)/api/openapi.yaml
+                按 Ctrl+C 停止。
+                """)
+            EscalationTimer.start(app)
+            try await LinliApp.serve(app)
+        }
+    }
+
+    /// Every capability's part of the demo district, in the order of the capability list.
+    private func load(_ app: Application) async throws {
+        let demo = DemoContext(db: app.db, cipher: app.linli.cipher, seed: seed ?? DemoDistrict.defaultSeed,
+                               residents: residents ?? DemoDistrict.defaultResidents, requests: requests, today: app.linli.today(),
+                               now: Int64(app.linli.now().timeIntervalSince1970)) { label, unit in
+            let bar = ProgressBar(label: label, unit: unit)
+            return DemoProgress(update: { bar.update($0, of: $1) }, finish: { bar.finish() })
+        }
+        try await DemoData.load(demo) { say($0) }
     }
 }
 
@@ -85,9 +88,9 @@ enum DemoAccounts {
     ]
 
     /// Creates the demo accounts when the database has none, and prints how to sign in.
-    static func ensure(app: Application, console: any Console) async throws {
+    static func ensure(app: Application) async throws {
         guard try await Account.query(on: app.db).count() == 0 else {
-            console.print("账号已存在（密码不保存明文；忘记时用 linli user reset-password --username 用户名 --password-stdin）。")
+            say("账号已存在（密码不保存明文；忘记时用 linli user reset-password --username 用户名 --password-stdin）。")
             return
         }
         var lines = ["演示账号（密码只显示这一次）："]
@@ -113,7 +116,7 @@ enum DemoAccounts {
             }
             lines.append(line)
         }
-        console.print(lines.joined(separator: "\n"))
+        say(lines.joined(separator: "\n"))
     }
 
     /// 16 characters from all four classes, without look-alikes.

@@ -96,7 +96,7 @@ struct MarkupAuditTests {
 
     @Test("Markup's interpolation takes text, markup, lists of markup, integers and UUIDs, nothing else")
     func interpolationOverloads() throws {
-        let text = try String(contentsOf: Self.sources.appendingPathComponent("LinliServer/Web/Kit/Markup.swift"), encoding: .utf8)
+        let text = try String(contentsOf: Self.sources.appendingPathComponent("LinliServer/Kit/Markup.swift"), encoding: .utf8)
         let overloads = Self.code(text).compactMap { line -> String? in
             guard let r = line.range(of: "func appendInterpolation(") else { return nil }
             return String(line[r.upperBound...].prefix { $0 != ")" })

@@ -80,7 +80,7 @@ struct MarkupAuditTests {
     func unescapedUses() throws {
         let files = try Self.swiftFiles()
         #expect(files.count > 50)   // the walk found the sources
-        #expect(files.contains { $0.path == "LinliServer/Web/Console.swift" })
+        #expect(files.contains { $0.path == "LinliServer/Kit/Console.swift" })
         var found: [String: Int] = [:]
         for (path, text) in files {
             let n = Self.code(text).reduce(0) { $0 + $1.components(separatedBy: ".unescaped(").count - 1 }

@@ -66,4 +66,18 @@ struct CapabilityKitTests {
             for name in refs { #expect(yaml.contains("\n    \(name):\n"), "schema \(name) is not defined") }
         }
     }
+
+    @Test("pages call the service layer, never an API handler type")
+    func pagesUseServices() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/LinliServer")
+        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?.allObjects as? [URL])
+        let pages = files.filter { $0.lastPathComponent.hasSuffix("Pages.swift") || $0.lastPathComponent == "HomePage.swift" }
+        #expect(pages.count >= 9)
+        for file in pages {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            let uses = text.matches(of: /\b([A-Z][A-Za-z0-9]*API)\b/).map { String($0.1) }
+            #expect(uses.isEmpty, "\(file.lastPathComponent) refers to \(uses)")
+        }
+    }
 }

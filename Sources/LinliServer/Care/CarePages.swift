@@ -47,7 +47,7 @@ struct CarePages {
         filter.missedVisit = req.formQuery("missed_visit") == "true"
         let pageNumber = Int(req.formQuery("page") ?? "") ?? 1
         // Officers narrow the roll to one 村/社区 of their area (`division`; outside it 404 as in the API).
-        let scope = try CareAPI.scope(req), division = req.formQuery("division")
+        let scope = try req.narrowedScope(), division = req.formQuery("division")
         let communities = req.registryScope.prefix.count < 12 ? try await req.care.communityAreas(in: req.registryScope) : []
         let page = try await req.care.roll(in: scope, filter: filter, page: PageRequest(page: min(max(1, pageNumber), 100_000), perPage: 30))
         let figures = try await req.care.figures(in: scope)

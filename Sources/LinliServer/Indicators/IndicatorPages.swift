@@ -15,13 +15,13 @@ struct IndicatorPages {
 
     static func download(_ req: Request, _ format: String) async throws -> Response {
         _ = try req.webUser()
-        return try await IndicatorFlow.export(req, format: format)
+        return try await IndicatorService.export(req, format: format)
     }
 
     func dashboard(req: Request) async throws -> Response {
         let user = try req.webUser()
         let p = user.principal
-        let (table, division) = try await IndicatorFlow.table(req)
+        let (table, division) = try await IndicatorService.table(req)
         let rank = (try req.queryString("rank", maxLength: 60)).flatMap { Capabilities.indicatorCatalog.definition($0) }.flatMap { $0.measured ? $0 : nil }
             ?? Capabilities.indicatorCatalog.definition("population.age_60_plus")!
         let series = try await IndicatorQueries(req.db).series(division: division.code)

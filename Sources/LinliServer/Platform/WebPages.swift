@@ -137,7 +137,7 @@ struct WebPages {
         let form = (try? req.content.decode(PasswordForm.self)) ?? PasswordForm()
         try req.checkCSRF(user, form.csrf)
         do {
-            try await AuthAPI.changePassword(of: user.principal, current: form.current_password, new: form.new_password, req: req)
+            try await AccountService.changePassword(of: user.principal, current: form.current_password, new: form.new_password, req: req)
         } catch RegistryError.invalid(let errors) {
             return renderPassword(req, user, errors: errors, status: .unprocessableEntity)
         }

@@ -197,14 +197,14 @@ struct PortalPages {
             building = UUID(uuidString: raw)
             if building == nil { errors.append(FieldError("building_id", "楼栋不存在")) }
         }
-        let input = RequestsAPI.SubmitInput(categoryCode: text(form.category_code), description: form.description, buildingId: building,
+        let input = RequestService.Submission(categoryCode: text(form.category_code), description: form.description, buildingId: building,
                                             address: text(form.address),
                                             attributes: (form.attribute ?? [:]).filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty },
                                             name: text(form.name), phone: text(form.phone))
         let submitted: SubmittedRequest
         do {
             guard errors.isEmpty else { throw RegistryError.invalid(errors) }
-            submitted = try await RequestsAPI.submit(input, req: req, limiter: submitLimiter)
+            submitted = try await RequestService.submit(input, req: req, limiter: submitLimiter)
         } catch {
             let problem = ProblemMiddleware.problem(for: error, request: req)
             guard [400, 422, 429].contains(problem.status) else { throw error }
@@ -250,7 +250,7 @@ struct PortalPages {
     func trackPage(req: Request) async throws -> Response {
         let number = req.formQuery("number")
         // Only the signed-in reporter opens their own by the number alone; anyone else gets the form.
-        if let number, req.principal != nil, let r = try? await RequestsAPI.tracked(req, number: number, code: nil) {
+        if let number, req.principal != nil, let r = try? await RequestService.tracked(req, number: number, code: nil) {
             return try await progress(req, r, code: nil)
         }
         return Self.page(req, title: "查询办理进度", body: Self.trackForm(req, message: nil, number: number))
@@ -268,7 +268,7 @@ struct PortalPages {
     func opened(_ req: Request, _ form: TrackForm) async throws -> RequestRecord? {
         let number = form.number?.trimmingCharacters(in: .whitespaces)
         let code = form.access_code?.trimmingCharacters(in: .whitespaces)
-        do { return try await RequestsAPI.tracked(req, number: number, code: code) } catch let e as ProblemError where e.status == .tooManyRequests {
+        do { return try await RequestService.tracked(req, number: number, code: code) } catch let e as ProblemError where e.status == .tooManyRequests {
             throw e   // too many wrong tries: the error page says to try later
         } catch { return nil }
     }
@@ -288,7 +288,7 @@ struct PortalPages {
         let form = try form(req)
         guard let r = try await opened(req, form) else { return notFound(req, form) }
         do {
-            let rated = try await RequestsAPI.rate(r, rating: form.rating, comment: form.comment, req: req)
+            let rated = try await RequestService.rate(r, rating: form.rating, comment: form.comment, req: req)
             return try await progress(req, rated, code: form.access_code, notice: "感谢您的评价")
         } catch {
             return try await refused(req, error, r, form)
@@ -299,7 +299,7 @@ struct PortalPages {
         let form = try form(req)
         guard let r = try await opened(req, form) else { return notFound(req, form) }
         do {
-            let reopened = try await RequestsAPI.reopen(r, note: form.note, req: req)
+            let reopened = try await RequestService.reopen(r, note: form.note, req: req)
             return try await progress(req, reopened, code: form.access_code, notice: "已重新提交办理")
         } catch {
             return try await refused(req, error, r, form)

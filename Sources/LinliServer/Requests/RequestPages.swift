@@ -3,7 +3,7 @@ import LinliCore
 import LinliData
 import Vapor
 
-/// The console's request pages, on the API's code paths (`RequestsAPI`'s shared helpers), scoped as the API.
+/// The console's request pages, on the same service layer as the API (`RequestService`), scoped as the API.
 ///
 /// `GET /console/requests` — the queue. Query: `status` (reported, accepted, dispatched, in_progress, resolved, closed, …),
 ///   `card` (yellow, red), `category`, `level` (community, street, district), `area`, `page`. Filter form button: 筛选.
@@ -33,7 +33,7 @@ struct RequestPages {
 
     func queue(req: Request) async throws -> Response {
         let user = try req.webUser(.requestsRead)
-        let filter = try RequestsAPI.requestFilter(req)
+        let filter = try RequestService.requestFilter(req)
         let page = try req.pageRequest()
         let q = req.requestQueries, now = req.nowSeconds
         let result = try await q.list(in: req.requestScope, filter: filter, now: now, page: page)
@@ -195,7 +195,7 @@ struct RequestPages {
         // A file input left empty still sends a part without a name or bytes.
         let photos = (form.photos ?? []).filter { $0.data.readableBytes > 0 || !$0.filename.isEmpty }
         do {
-            _ = try await RequestsAPI.takeStep(req, id: id, action: form.action, note: note, reply: form.reply, handler: form.handler,
+            _ = try await RequestService.takeStep(req, id: id, action: form.action, note: note, reply: form.reply, handler: form.handler,
                                                version: form.version, photos: photos)
         } catch {
             let problem = ProblemMiddleware.problem(for: error, request: req)
@@ -214,13 +214,13 @@ struct RequestPages {
         let form = (try? req.content.decode(WebPages.CSRFForm.self)) ?? WebPages.CSRFForm()
         try req.checkCSRF(user, form.csrf)
         guard let r = try await req.requestQueries.find(id: try req.pathUUID(), in: req.requestScope) else { throw RegistryError.notFound("事项") }
-        let contact = try await RequestsAPI.contact(of: r, req: req)
+        let contact = try await RequestService.contact(of: r, req: req)
         return try await Self.render(req, user, r, contact: .some(contact))
     }
 
     func photo(req: Request) async throws -> Response {
         _ = try req.webUser(.requestsRead)
-        return try await RequestsAPI.photoResponse(req)
+        return try await RequestService.photoResponse(req)
     }
 
     static func roleLabel(_ raw: String) -> String {
@@ -287,7 +287,7 @@ struct RequestPages {
                 """
         }
         // A resident (their own requests, read only) may verify by the rules, but acts on the portal, not here.
-        let allowed = user.may(.requestsHandle) ? RequestsAPI.allowedActions(r, req: req) : []
+        let allowed = user.may(.requestsHandle) ? RequestService.allowedActions(r, req: req) : []
         var forms: [Markup] = []
         for action in allowed {
             forms.append(try await actionForm(req, user, r, action, failure: failure?.action == action.rawValue ? failure?.errors ?? [] : [],

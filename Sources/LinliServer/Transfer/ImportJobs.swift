@@ -99,7 +99,7 @@ extension Application {
 }
 
 /// Upload, check, confirm: shared by the JSON API and the web page.
-enum ImportFlow {
+enum ImportService {
     static let maxUpload = 64 << 20
 
     struct Upload: Content {

@@ -18,6 +18,12 @@ struct CareCapability: Capability {
 
     var sections: [ConsoleSection] { [ConsoleSection(label: "居家养老", href: "/console/care", needs: .careRead)] }
 
+    func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution {
+        guard user.may(.careRead) else { return HomeContribution() }
+        return HomeContribution(todo: [try await CareHome.todo(req)],
+                                links: ["<li><a href=\"/console/care\">居家养老（名册、评估、照护计划、紧急呼叫）</a></li>"])
+    }
+
     var indicators: [IndicatorDefinition] { CareIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { CareIndicatorCounts() }
     var demo: (any DemoStep)? { CareDemo() }

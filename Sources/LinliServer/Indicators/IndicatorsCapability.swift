@@ -16,6 +16,10 @@ struct IndicatorsCapability: Capability {
 
     var sections: [ConsoleSection] { [ConsoleSection(label: "规划指标", href: "/console/indicators", needs: .indicatorsRead)] }
 
+    func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution {
+        user.may(.indicatorsRead) ? HomeContribution(links: ["<li><a href=\"/console/indicators\">规划指标（发展目标）</a></li>"]) : HomeContribution()
+    }
+
     /// The plan's targets no capability measures yet (each later capability moves its own out).
     var indicators: [IndicatorDefinition] { PlanTargets.definitions }
 }

@@ -23,6 +23,8 @@ struct RegistryCapability: Capability {
          ConsoleSection(label: "区划楼栋", href: "/console/divisions", needs: .registryRead)]
     }
 
+    func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution { try await RegistryHome.contribution(req, user) }
+
     var indicators: [IndicatorDefinition] { RegistryIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { RegistryIndicatorCounts() }
     var demo: (any DemoStep)? { RegistryDemo() }

@@ -26,6 +26,8 @@ struct RequestsCapability: Capability {
          ConsoleSection(label: "督办", href: "/console/requests/board", needs: .requestsSupervise)]
     }
 
+    func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution { try await RequestsHome.contribution(req, user) }
+
     var indicators: [IndicatorDefinition] { RequestIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { RequestIndicatorCounts() }
     var demo: (any DemoStep)? { RequestsDemo() }

@@ -11,5 +11,9 @@ struct TransferCapability: Capability {
         ImportPages().boot(routes.pages)
     }
 
+    func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution {
+        user.may(.registryWrite) ? HomeContribution(links: ["<li><a href=\"/console/import\">导入居民信息（Excel / CSV）</a></li>"]) : HomeContribution()
+    }
+
     var sections: [ConsoleSection] { [ConsoleSection(label: "导入", href: "/console/import", needs: .registryWrite)] }
 }

@@ -14,8 +14,20 @@ enum Capabilities {
         TransferCapability(),
     ]
 
+    /// Each role's permissions: every capability's grants joined, computed once (looked up on every request).
+    static let permissionTable: [Role: Set<Permission>] = Dictionary(uniqueKeysWithValues: Role.allCases.map { role in
+        (role, all.reduce(into: Set<Permission>()) { $0.formUnion($1.grants[role] ?? []) })
+    })
+    /// Every permission some capability declares a grant of.
+    static var permissions: Set<Permission> { permissionTable.values.reduce(into: Set<Permission>()) { $0.formUnion($1) } }
+
     static var sections: [ConsoleSection] { all.flatMap(\.sections) }
     static var migrations: [any Migration] { NumberedMigration.ordered(all.map(\.migrations)) }
     static let indicatorCatalog = IndicatorCatalog(all.flatMap(\.indicators))
     static var indicatorSources: [any IndicatorSource] { all.compactMap(\.indicatorCounts) }
+}
+
+extension Role {
+    /// What the role may do: the grants of every capability on the list.
+    var permissions: Set<Permission> { Capabilities.permissionTable[self] ?? [] }
 }

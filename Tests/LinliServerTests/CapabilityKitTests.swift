@@ -80,4 +80,29 @@ struct CapabilityKitTests {
             #expect(uses.isEmpty, "\(file.lastPathComponent) refers to \(uses)")
         }
     }
+
+    /// The grants of every capability joined: the roles' permissions as the platform has always had them.
+    @Test("the three administrators are separate and the system admin cannot read the registry")
+    func roles() {
+        let admins: [Role] = [.systemAdmin, .securityAdmin, .auditAdmin]
+        for a in admins {
+            for b in admins where a != b { #expect(a.permissions.isDisjoint(with: b.permissions)) }
+        }
+        #expect(!Role.systemAdmin.permissions.contains(.registryRead))
+        #expect(!Role.systemAdmin.permissions.contains(.registryFullView))
+        #expect(Role.auditAdmin.permissions == [.auditRead])
+        #expect(Role.securityAdmin.permissions == [.accountsManage])
+        #expect(Role.systemAdmin.permissions == [.divisionsWrite, .categoriesManage])
+        #expect(Role.resident.permissions == [.requestsRead])
+        #expect(Role.department.permissions == [.requestsRead, .requestsHandle])
+        #expect(Role.gridWorker.permissions == [.registryRead, .registryWrite, .registryFullView, .requestsRead, .requestsHandle,
+                                                .indicatorsRead, .careRead, .careWrite, .careFullView])
+        #expect(Role.communityWorker.permissions == Role.gridWorker.permissions)
+        #expect(Role.streetOfficer.permissions == [.registryRead, .registryFullView, .requestsRead, .requestsHandle, .requestsSupervise,
+                                                   .indicatorsRead, .careRead, .careFullView, .careFacilities])
+        #expect(Role.districtOfficer.permissions == [.registryRead, .registryFullView, .divisionsWrite, .requestsRead, .requestsHandle,
+                                                     .requestsSupervise, .categoriesManage, .indicatorsRead, .careRead, .careFullView,
+                                                     .careFacilities])
+        #expect(Capabilities.permissions.count == 15)
+    }
 }

@@ -46,69 +46,28 @@ public enum Role: String, Codable, Sendable, CaseIterable {
         case .resident: return [.district, .street, .community, .grid]
         }
     }
-
-    /// Looked up on every request: computed once per role.
-    public var permissions: Set<Permission> { Role.permissionTable[self]! }
-
-    private static let permissionTable: [Role: Set<Permission>] = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.grantedPermissions) })
-
-    private var grantedPermissions: Set<Permission> {
-        switch self {
-        case .gridWorker, .communityWorker:
-            return [.registryRead, .registryWrite, .registryFullView, .requestsRead, .requestsHandle, .indicatorsRead,
-                    .careRead, .careWrite, .careFullView]
-        case .streetOfficer:
-            return [.registryRead, .registryFullView, .requestsRead, .requestsHandle, .requestsSupervise, .indicatorsRead,
-                    .careRead, .careFullView, .careFacilities]
-        case .districtOfficer:
-            return [.registryRead, .registryFullView, .divisionsWrite, .requestsRead, .requestsHandle, .requestsSupervise, .categoriesManage,
-                    .indicatorsRead, .careRead, .careFullView, .careFacilities]
-        case .department:
-            return [.requestsRead, .requestsHandle]
-        case .resident:
-            // Their own requests only (the data layer scopes a resident to what they reported).
-            return [.requestsRead]
-        case .systemAdmin:
-            // Runs the system and keeps the division tree and the request categories; never sees residents' personal data.
-            return [.divisionsWrite, .categoriesManage]
-        case .securityAdmin:
-            return [.accountsManage]
-        case .auditAdmin:
-            return [.auditRead]
-        }
-    }
 }
 
-/// What an action needs. Handlers check one; the data layer then limits it to the account's scope.
-public enum Permission: String, Codable, Sendable, CaseIterable {
-    /// Read the registry (masked personal numbers).
-    case registryRead = "registry.read"
-    /// Create and change buildings, households, residents and their events.
-    case registryWrite = "registry.write"
-    /// See a person's full ID and phone number (each view is audited).
-    case registryFullView = "registry.full_view"
-    /// Create and change divisions and grids.
-    case divisionsWrite = "divisions.write"
+/// What an action needs. Handlers and route declarations name one; the data layer then limits it to the
+/// account's scope. Each capability declares its own (`extension Permission` in its LinliCore folder) and
+/// which roles hold them (its `…Permissions.grants`); the server joins the grants of every capability.
+public struct Permission: RawRepresentable, Hashable, Codable, Sendable, CustomStringConvertible {
+    /// As the API shows it: `care.read`.
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+}
+
+/// The platform's own: the security and audit administrators'.
+extension Permission {
     /// Create, change and disable accounts.
-    case accountsManage = "accounts.manage"
+    public static let accountsManage = Permission("accounts.manage")
     /// Search and verify the audit log.
-    case auditRead = "audit.read"
-    /// See requests and events in one's area (a department: those dispatched to it; a resident: their own).
-    case requestsRead = "requests.read"
-    /// Take the workflow's steps on requests (which steps, the workflow's rules decide).
-    case requestsHandle = "requests.handle"
-    /// The supervision board and its cards.
-    case requestsSupervise = "requests.supervise"
-    /// Edit the category tree and its time limits.
-    case categoriesManage = "categories.manage"
-    /// The plan's indicators of one's area: dashboard, series and their export.
-    case indicatorsRead = "indicators.read"
-    /// The care roll of one's area (居家养老): elders, levels, plans, records, calls, facilities, figures.
-    case careRead = "care.read"
-    /// Assess elders, keep their plans and service records, log and handle emergency calls.
-    case careWrite = "care.write"
-    /// See an assessment's item scores (sensitive personal data; each view is audited).
-    case careFullView = "care.full_view"
-    /// Register and change care facilities (floor area, beds).
-    case careFacilities = "care.facilities"
+    public static let auditRead = Permission("audit.read")
+}
+
+public enum PlatformPermissions {
+    /// Each of the three separated administrators holds one of the platform's (MLPS 三权分立).
+    public static let grants: [Role: Set<Permission>] = [.securityAdmin: [.accountsManage], .auditAdmin: [.auditRead]]
 }

@@ -5,6 +5,7 @@ import Vapor
 /// 居家养老: the roll of elders, assessments, care plans, service records, emergency calls, facilities.
 struct CareCapability: Capability {
     let name = "care"
+    var grants: [Role: Set<Permission>] { CarePermissions.grants }
     let audit: (any AuditAction.Type)? = CareAudit.self
 
     var migrations: [NumberedMigration] {

@@ -5,6 +5,7 @@ import Vapor
 /// 规划指标: the plan's targets measured live for one's area, with their history and export.
 struct IndicatorsCapability: Capability {
     let name = "indicators"
+    var grants: [Role: Set<Permission>] { IndicatorPermissions.grants }
     let audit: (any AuditAction.Type)? = IndicatorAudit.self
 
     var migrations: [NumberedMigration] { [NumberedMigration(5, CreateIndicatorSnapshots())] }

@@ -10,6 +10,8 @@ import Vapor
 protocol Capability: Sendable {
     /// Short English name: its folders, its contract file (`Resources/openapi/<name>.yaml`), its audit prefix.
     var name: String { get }
+    /// Which roles hold its permissions (the permissions themselves: `extension Permission` in its LinliCore folder).
+    var grants: [Role: Set<Permission>] { get }
     /// Its migrations, each with the number of the release folder it came in (the order across capabilities).
     var migrations: [NumberedMigration] { get }
     /// Its API routes and pages, each with what it needs.
@@ -28,6 +30,7 @@ protocol Capability: Sendable {
 }
 
 extension Capability {
+    var grants: [Role: Set<Permission>] { [:] }
     var migrations: [NumberedMigration] { [] }
     var sections: [ConsoleSection] { [] }
     func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution { HomeContribution() }

@@ -6,6 +6,7 @@ import Vapor
 /// accounts (security administrator) and the audit log (audit administrator), the console's shell.
 struct PlatformCapability: Capability {
     let name = "platform"
+    var grants: [Role: Set<Permission>] { PlatformPermissions.grants }
     let audit: (any AuditAction.Type)? = PlatformAudit.self
 
     var migrations: [NumberedMigration] {

@@ -5,6 +5,7 @@ import Vapor
 /// 人口基础信息库: divisions and grids, buildings, households, residents and their events.
 struct RegistryCapability: Capability {
     let name = "registry"
+    var grants: [Role: Set<Permission>] { RegistryPermissions.grants }
     let audit: (any AuditAction.Type)? = RegistryAudit.self
 
     var migrations: [NumberedMigration] {

@@ -6,6 +6,7 @@ import Vapor
 /// residents' portal and Open311 GeoReport v2.
 struct RequestsCapability: Capability {
     let name = "requests"
+    var grants: [Role: Set<Permission>] { RequestPermissions.grants }
     let audit: (any AuditAction.Type)? = RequestAudit.self
 
     var migrations: [NumberedMigration] { [NumberedMigration(3, CreateRequests()), NumberedMigration(10, UpdateRequestStepsAddReply())] }

@@ -43,13 +43,12 @@ struct CarePages {
         let level = req.formQuery("level"), flag = req.formQuery("flag")
         if level == "unassessed" { filter.unassessed = true } else { filter.level = level.flatMap(CareLevel.init(rawValue:)) }
         filter.flag = flag.flatMap(CareFlag.init(rawValue:))
-        filter.due = req.formQuery("due") == "true"
-        filter.missedVisit = req.formQuery("missed_visit") == "true"
-        let pageNumber = Int(req.formQuery("page") ?? "") ?? 1
+        filter.due = req.formFlag("due")
+        filter.missedVisit = req.formFlag("missed_visit")
         // Officers narrow the roll to one 村/社区 of their area (`division`; outside it 404 as in the API).
         let scope = try req.narrowedScope(), division = req.formQuery("division")
         let communities = req.registryScope.prefix.count < 12 ? try await req.care.communityAreas(in: req.registryScope) : []
-        let page = try await req.care.roll(in: scope, filter: filter, page: PageRequest(page: min(max(1, pageNumber), 100_000), perPage: 30))
+        let page = try await req.care.roll(in: scope, filter: filter, page: req.consolePage(perPage: 30))
         let figures = try await req.care.figures(in: scope)
         let today = req.application.linli.today()
         let rows = page.items.map { r -> [Markup] in
@@ -334,9 +333,8 @@ struct CarePages {
 
     func calls(req: Request) async throws -> Response {
         let user = try req.webUser(.careRead)
-        let open = req.formQuery("open") == "true"
-        let pageNumber = Int(req.formQuery("page") ?? "") ?? 1
-        let page = try await req.care.calls(in: req.registryScope, status: nil, open: open, page: PageRequest(page: min(max(1, pageNumber), 100_000), perPage: 30))
+        let open = req.formFlag("open")
+        let page = try await req.care.calls(in: req.registryScope, status: nil, open: open, page: req.consolePage(perPage: 30))
         let (calls, _) = try await req.care.callFigures(in: req.registryScope)
         let body: Markup = """
             <h1>紧急呼叫</h1>

@@ -31,12 +31,6 @@ extension Request {
             throw ProblemError(status: .forbidden, detail: "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试")
         }
     }
-
-    /// A query parameter as text, empty treated as absent (console forms send empty fields).
-    func formQuery(_ name: String) -> String? {
-        guard let v = query[String.self, at: name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
-        return v
-    }
 }
 
 /// A step of the breadcrumb trail; the last one has no link.

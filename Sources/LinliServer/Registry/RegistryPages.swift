@@ -37,7 +37,7 @@ struct RegistryPages {
         filter.tag = req.formQuery("tag").flatMap(ResidentTag.init(rawValue:))
         let lifeStatus = req.formQuery("life_status")
         if lifeStatus == "all" { filter.lifeStatus = nil } else if let s = lifeStatus.flatMap(LifeStatus.init(rawValue:)) { filter.lifeStatus = s }
-        let page = PageRequest(page: min(max(1, req.query[Int.self, at: "page"] ?? 1), 100_000), perPage: 20)
+        let page = req.consolePage(perPage: 20)
         var message: String?
         var result: ResultPage<ResidentRecord>
         if let q {
@@ -102,7 +102,7 @@ struct RegistryPages {
             body += "<h2>下辖\(child.label)（\(children.count)）</h2>"
             body += Console.table(["名称", "区划代码"], children.map { (c: DivisionRecord) -> [Markup] in [link("/console/divisions?code=\(c.code)", c.name), Markup.text(c.code)] })
         } else {
-            let page = PageRequest(page: min(max(1, req.query[Int.self, at: "page"] ?? 1), 100_000), perPage: 30)
+            let page = req.consolePage(perPage: 30)
             let buildings = try await BuildingQueries(req.db).list(in: scope, gridCode: here.code, page: page)
             body += "<h2>楼栋</h2>" + Console.table(["楼栋", "地址", "层数"], buildings.items.map {
                 [link("/console/buildings/\($0.id)", $0.name), Markup.text($0.address), Markup.text($0.floors.map(String.init) ?? "—")]
@@ -131,7 +131,7 @@ struct RegistryPages {
         let user = try req.webUser(.registryRead)
         guard let id = req.parameters.get("id").flatMap(UUID.init(uuidString:)),
               let b = try await BuildingQueries(req.db).find(id: id, in: req.registryScope) else { throw RegistryError.notFound("楼栋") }
-        let page = PageRequest(page: min(max(1, req.query[Int.self, at: "page"] ?? 1), 100_000), perPage: 30)
+        let page = req.consolePage(perPage: 30)
         let households = try await HouseholdQueries(req.db).list(in: req.registryScope, buildingID: id, gridCode: nil, page: page)
         let body: Markup = """
             <h1>\(b.name)</h1>

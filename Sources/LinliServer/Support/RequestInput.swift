@@ -73,6 +73,20 @@ extension Request {
                     perPage: try fixed ?? queryInt("per_page", in: 1...PageRequest.maxPerPage) ?? 20)
     }
 
+    /// A console form's parameter as text, blank treated as absent (console forms send empty fields).
+    func formQuery(_ name: String) -> String? {
+        guard let v = query[String.self, at: name]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+        return v
+    }
+
+    /// A console form's checkbox (`value="true"`): ticked or not; a page never refuses a filter it does not know.
+    func formFlag(_ name: String) -> Bool { formQuery(name) == "true" }
+
+    /// A console list's page: `page` kept within 1…100,000 (a link typed by hand shows the nearest page, not an error).
+    func consolePage(perPage: Int) -> PageRequest {
+        PageRequest(page: min(max(1, Int(formQuery("page") ?? "") ?? 1), 100_000), perPage: perPage)
+    }
+
     /// A yes/no parameter: `true`/`1`/`yes`/`on` or `false`/`0`/`no`/`off`; anything else is 400.
     func queryBool(_ name: String) throws -> Bool? {
         guard let raw = query[String.self, at: name], !raw.isEmpty else { return nil }

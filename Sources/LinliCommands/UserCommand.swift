@@ -40,7 +40,7 @@ struct UserCommand: AsyncParsableCommand {
                                                      departmentCode: department, password: password, app: app, db: app.db,
                                                      by: .system("cli"))
             }
-            say("已创建 \(username)（\(created.account.roleValue?.label ?? role)，范围 \(scope)）。")
+            say("已创建 \(username)（\(created.account.role.label)，范围 \(scope)）。")
             if let uri = created.totpURI { say("该角色登录须输入动态口令，请用身份验证器扫描或录入：\n\(uri)") }
         }
     }
@@ -80,7 +80,7 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             let page = try await LinliApp.run { app in try await AccountQueries(app.db).list(page: PageRequest(page: 1, perPage: 100)) }
             for a in page.items {
-                say("\(a.username)\t\(a.roleValue?.label ?? a.role)\t\(a.divisionCode)\t\(a.disabled ? "已停用" : "正常")")
+                say("\(a.username)\t\(a.role.label)\t\(a.divisionCode)\t\(a.disabled ? "已停用" : "正常")")
             }
             if page.total > page.items.count { say("…共 \(page.total) 个账号") }
         }

@@ -89,12 +89,12 @@ public struct CareQueries: Sendable {
     }
 
     /// The elder with this resident id, if in scope, on the roll (active, 60+) or not.
-    public func elder(_ id: UUID, in scope: RegistryScope) async throws -> (record: CareElderRecord, lifeStatus: String)? {
+    public func elder(_ id: UUID, in scope: RegistryScope) async throws -> (record: CareElderRecord, lifeStatus: LifeStatus)? {
         guard let row = try await elderSelect.column(SQLColumn("life_status", table: "r"))
             .where(SQLColumn("id", table: "r"), .equal, SQLBind(id)).first() else { return nil }
         let r = try row.decodeRecord(CareElderRecord.self)
         guard scope.contains(code: r.gridCode) else { return nil }
-        return (r, try row.decode(column: "life_status", as: String.self))
+        return (r, try row.decodeStored(column: "life_status", as: LifeStatus.self, of: "residents"))
     }
 
     /// The resident for a care write: in scope (else 404), active and in care (else 422 naming `resident_id`). In
@@ -102,8 +102,8 @@ public struct CareQueries: Sendable {
     /// under 60 through without that plan: the plan is where the reason is recorded (`savePlan` requires it).
     func requireElder(_ id: UUID, in scope: RegistryScope, forPlan: Bool = false) async throws -> CareElderRecord {
         guard case let (r, life)? = try await elder(id, in: scope) else { throw RegistryError.notFound("居民") }
-        if life != LifeStatus.active.rawValue {
-            throw RegistryError.invalid([FieldError("resident_id", "该居民\(LifeStatus(rawValue: life)?.label ?? life)，不在养老服务名册上")])
+        if life != .active {
+            throw RegistryError.invalid([FieldError("resident_id", "该居民\(life.label)，不在养老服务名册上")])
         }
         guard let birth = CivilDate(r.birthDate) else { throw RegistryError.invalid([FieldError("resident_id", "该居民的出生日期无效")]) }
         if forPlan || CareRules.isElder(birth: birth, today: today) { return r }
@@ -174,7 +174,7 @@ public struct CareQueries: Sendable {
         let level = scores.level
         let due = CareRules.nextDue(assessedOn: on, level: level)
         let record = CareAssessmentRecord(id: UUID(), residentId: residentID, gridCode: elder.gridCode, assessedOn: on.description,
-                                          total: scores.total, level: level.rawValue, assessor: actor.username, nextDue: due.description,
+                                          total: scores.total, level: level, assessor: actor.username, nextDue: due.description,
                                           note: note)
         let sealed = try cipher.seal(scores.encoded)
         let created = nowSeconds
@@ -183,7 +183,7 @@ public struct CareQueries: Sendable {
             try await sql.insert(into: "care_assessments")
                 .columns("id", "resident_id", "grid_code", "assessed_on", "scores_cipher", "total", "level", "assessor", "next_due", "note", "created_at")
                 .values(SQLBind(record.id), SQLBind(residentID), SQLBind(record.gridCode), SQLBind(record.assessedOn), SQLBind(sealed),
-                        SQLBind(record.total), SQLBind(record.level), SQLBind(record.assessor), SQLBind(record.nextDue), SQLBind(note),
+                        SQLBind(record.total), SQLBind(record.level.rawValue), SQLBind(record.assessor), SQLBind(record.nextDue), SQLBind(note),
                         SQLBind(created)).run()
             // The current state follows the latest assessment by date.
             let latest = try await sql.select().columns("total", "level", "assessed_on", "next_due").from("care_assessments")
@@ -196,7 +196,7 @@ public struct CareQueries: Sendable {
             ])
             // The level is not a secret; the item scores stay out of the log.
             try await AuditLog.append([AuditEvent(CareAudit.assess, target: .resident(residentID),
-                                                  detail: ["assessment": record.id.uuidString, "level": record.level])], by: actor, on: db)
+                                                  detail: ["assessment": record.id.uuidString, "level": record.level.rawValue])], by: actor, on: db)
         }
         return record
     }
@@ -226,7 +226,10 @@ public struct CareQueries: Sendable {
             .from("care_plans").where("resident_id", .equal, SQLBind(id)).first() else { return nil }
         let grid = try row.decode(column: "grid_code", as: String.self)
         guard try await inScope(id, scope) else { return nil }
-        let services = try JSONDecoder().decode([CarePlanService].self, from: Data(try row.decode(column: "services", as: String.self).utf8))
+        let services: [CarePlannedService]
+        do {
+            services = try JSONDecoder().decode([CarePlannedService].self, from: Data(try row.decode(column: "services", as: String.self).utf8))
+        } catch is DecodingError { throw StoredValueError(record: "CarePlanRecord", column: "services") }
         return CarePlanRecord(id: try row.decode(column: "id", as: UUID.self), residentId: id, gridCode: grid, services: services,
                               startsOn: try row.decode(column: "starts_on", as: String.self), endsOn: try row.decode(column: "ends_on", as: String?.self),
                               note: try row.decode(column: "note", as: String?.self),
@@ -350,8 +353,8 @@ public struct CareQueries: Sendable {
         guard errors.isEmpty, let service, let kind else { throw RegistryError.invalid(errors.errors) }
         let day = CareQueries.day(of: at)
         let providedAt = at
-        let record = CareServiceRecord(id: UUID(), residentId: residentID, gridCode: elder.gridCode, service: service.rawValue, providedAt: at,
-                                       providedOn: day.description, durationMinutes: minutes, providerKind: kind.rawValue, providerName: name,
+        let record = CareServiceRecord(id: UUID(), residentId: residentID, gridCode: elder.gridCode, service: service, providedAt: at,
+                                       providedOn: day.description, durationMinutes: minutes, providerKind: kind, providerName: name,
                                        feedback: d.feedback, satisfaction: d.satisfaction, recordedBy: actor.username)
         let slot = CareServiceSlot(provider: name, start: at, durationMinutes: minutes)
         try await db.writeTransaction { db in
@@ -364,8 +367,8 @@ public struct CareQueries: Sendable {
             try await sql.insert(into: "care_records").columns("id", "resident_id", "grid_code", "service", "provided_at", "provided_on",
                                                                "duration_minutes", "provider_kind", "provider_name", "feedback", "satisfaction",
                                                                "recorded_by", "created_at")
-                .values(SQLBind(record.id), SQLBind(residentID), SQLBind(record.gridCode), SQLBind(record.service), SQLBind(providedAt), SQLBind(record.providedOn),
-                        SQLBind(minutes), SQLBind(record.providerKind), SQLBind(name), SQLBind(record.feedback), SQLBind(record.satisfaction),
+                .values(SQLBind(record.id), SQLBind(residentID), SQLBind(record.gridCode), SQLBind(record.service.rawValue), SQLBind(providedAt), SQLBind(record.providedOn),
+                        SQLBind(minutes), SQLBind(record.providerKind.rawValue), SQLBind(name), SQLBind(record.feedback), SQLBind(record.satisfaction),
                         SQLBind(record.recordedBy), SQLBind(now)).run()
             if service == .visit {
                 let last = try await sql.select().column("last_visit_on").from("care_status").where("resident_id", .equal, SQLBind(residentID))
@@ -375,7 +378,7 @@ public struct CareQueries: Sendable {
                 }
             }
             try await AuditLog.append([AuditEvent(CareAudit.record, target: .resident(residentID),
-                                                  detail: ["record": record.id.uuidString, "service": record.service])], by: actor, on: db)
+                                                  detail: ["record": record.id.uuidString, "service": record.service.rawValue])], by: actor, on: db)
         }
         return record
     }
@@ -475,7 +478,7 @@ public struct CareQueries: Sendable {
         if let note, note.count > 500 { errors.add("note", "备注不能超过500个字") }
         guard errors.isEmpty else { throw RegistryError.invalid(errors.errors) }
         if version != current.version { throw RegistryError.staleVersion(current: current.version) }
-        let status = CareCallStatus(rawValue: current.status) ?? .received
+        let status = current.status
         guard let next = action.next(from: status) else {
             throw RegistryError.conflictingState("呼叫当前为“\(status.label)”，不能\(action == .assign ? "派单" : action == .respond ? "登记响应" : "办结")")
         }
@@ -525,8 +528,7 @@ public struct CareQueries: Sendable {
         var errors = FieldErrors()
         let name = (d.name ?? current?.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if name.isEmpty || name.count > 50 { errors.add("name", "请填写设施名称（1至50个字）") }
-        let kindRaw = d.kind ?? current?.kind
-        let kind = kindRaw.flatMap(CareFacilityKind.init(rawValue:))
+        let kind = d.kind.map { CareFacilityKind(rawValue: $0) } ?? current?.kind
         if kind == nil { errors.add("kind", "设施类型应为 \(CareFacilityKind.allCases.map(\.rawValue).joined(separator: "、")) 之一") }
         var communityKind: CommunityKind?
         let code = d.communityCode ?? current?.communityCode ?? ""
@@ -545,29 +547,29 @@ public struct CareQueries: Sendable {
             errors.add("nursing_beds", "护理型床位数不能多于床位数")
         }
         var setting = CareSetting.of(communityKind)
-        if let s = d.setting ?? (d.communityCode == nil ? current?.setting : nil) {
+        if let s = d.setting {
             if let v = CareSetting(rawValue: s) { setting = v } else { errors.add("setting", "城乡类型应为 urban（城市）或 rural（农村）") }
-        }
+        } else if d.communityCode == nil, let s = current?.setting { setting = s }
         let address = d.address ?? current?.address
         if let a = address, a.count > 100 { errors.add("address", "地址不能超过100个字") }
         if current != nil && d.version == nil { errors.add("version", "请提供记录的版本号 version（读取记录时返回）") }
         guard errors.isEmpty, let kind, let area else { throw RegistryError.invalid(errors.errors) }
         if let current, d.version != current.version { throw RegistryError.staleVersion(current: current.version) }
-        let record = CareFacilityRecord(id: current?.id ?? UUID(), name: name, kind: kind.rawValue, communityCode: code, address: address,
-                                        floorArea: area, beds: beds, nursingBeds: nursing, setting: setting.rawValue, version: (current?.version ?? 0) + 1)
+        let record = CareFacilityRecord(id: current?.id ?? UUID(), name: name, kind: kind, communityCode: code, address: address,
+                                        floorArea: area, beds: beds, nursingBeds: nursing, setting: setting, version: (current?.version ?? 0) + 1)
         try await db.writeTransaction { [current] db in
             let sql = SQLHelpers.sql(db)
             if let current {
-                let changed = try await sql.update("care_facilities").set("name", to: SQLBind(name)).set("kind", to: SQLBind(record.kind))
+                let changed = try await sql.update("care_facilities").set("name", to: SQLBind(name)).set("kind", to: SQLBind(record.kind.rawValue))
                     .set("community_code", to: SQLBind(code)).set("address", to: SQLBind(address)).set("floor_area", to: SQLBind(area))
-                    .set("beds", to: SQLBind(beds)).set("nursing_beds", to: SQLBind(nursing)).set("setting", to: SQLBind(record.setting))
+                    .set("beds", to: SQLBind(beds)).set("nursing_beds", to: SQLBind(nursing)).set("setting", to: SQLBind(record.setting.rawValue))
                     .set("version", to: SQLBind(record.version))
                     .where("id", .equal, SQLBind(current.id)).where("version", .equal, SQLBind(current.version)).returning("id").all()
                 if changed.isEmpty { throw RegistryError.staleVersion(current: current.version + 1) }
             } else {
                 try await sql.insert(into: "care_facilities").columns(CareQueries.facilityColumns)
-                    .values(SQLBind(record.id), SQLBind(name), SQLBind(record.kind), SQLBind(code), SQLBind(address), SQLBind(area), SQLBind(beds),
-                            SQLBind(nursing), SQLBind(record.setting), SQLBind(record.version)).run()
+                    .values(SQLBind(record.id), SQLBind(name), SQLBind(record.kind.rawValue), SQLBind(code), SQLBind(address), SQLBind(area), SQLBind(beds),
+                            SQLBind(nursing), SQLBind(record.setting.rawValue), SQLBind(record.version)).run()
             }
             try await AuditLog.append([AuditEvent(current == nil ? CareAudit.facilityCreate : CareAudit.facilityUpdate, target: .careFacility(record.id),
                                                   detail: ["community": code])], by: actor, on: db)
@@ -634,7 +636,7 @@ public struct CareQueries: Sendable {
         for f in try await sql.select().columns(CareQueries.facilityColumns).from("care_facilities")
             .wherePrefix("community_code", prefix, sqlite: sqlite).all().map({ try $0.decodeRecord(CareFacilityRecord.self) })
             where out[f.communityCode] != nil {
-            if CareFacilityKind(rawValue: f.kind)?.isHomeCareSpace == true { out[f.communityCode]!.homeCareArea += f.floorArea }
+            if f.kind.isHomeCareSpace { out[f.communityCode]!.homeCareArea += f.floorArea }
             out[f.communityCode]!.beds += f.beds
             out[f.communityCode]!.nursingBeds += f.nursingBeds
         }

@@ -7,10 +7,10 @@ public struct CareElderRecord: Codable, Sendable, Equatable {
     public var name: String
     public var idMasked: String
     public var birthDate: String
-    public var sex: String
+    public var sex: Sex
     public var gridCode: String
     public var tags: String
-    public var level: String?
+    public var level: CareLevel?
     public var total: Int?
     public var assessedOn: String?
     public var nextDue: String?
@@ -27,7 +27,7 @@ public struct CareAssessmentRecord: Codable, Sendable, Equatable {
     public var gridCode: String
     public var assessedOn: String
     public var total: Int
-    public var level: String
+    public var level: CareLevel
     public var assessor: String
     public var nextDue: String
     public var note: String?
@@ -51,11 +51,25 @@ public struct CarePlanService: Codable, Sendable, Equatable {
     }
 }
 
+/// One planned service as a stored plan holds it (`CarePlanService` is the same as typed, before it is checked).
+public struct CarePlannedService: Codable, Sendable, Equatable {
+    public var service: CareService
+    public var frequency: CareFrequency
+    public var providerKind: CareProviderKind
+    public var providerName: String
+
+    enum CodingKeys: String, CodingKey {
+        case service, frequency
+        case providerKind = "provider_kind"
+        case providerName = "provider_name"
+    }
+}
+
 public struct CarePlanRecord: Sendable, Equatable {
     public var id: UUID
     public var residentId: UUID
     public var gridCode: String
-    public var services: [CarePlanService]
+    public var services: [CarePlannedService]
     public var startsOn: String
     public var endsOn: String?
     public var note: String?
@@ -69,11 +83,11 @@ public struct CareServiceRecord: Codable, Sendable, Equatable {
     public var id: UUID
     public var residentId: UUID
     public var gridCode: String
-    public var service: String
+    public var service: CareService
     public var providedAt: Int64
     public var providedOn: String
     public var durationMinutes: Int
-    public var providerKind: String
+    public var providerKind: CareProviderKind
     public var providerName: String
     public var feedback: String?
     public var satisfaction: Int?
@@ -84,7 +98,7 @@ public struct CareCallRecord: Codable, Sendable, Equatable {
     public var id: UUID
     public var residentId: UUID
     public var gridCode: String
-    public var status: String
+    public var status: CareCallStatus
     public var receivedAt: Int64
     public var assignedTo: String?
     public var assignedAt: Int64?
@@ -99,13 +113,13 @@ public struct CareCallRecord: Codable, Sendable, Equatable {
 public struct CareFacilityRecord: Codable, Sendable, Equatable {
     public var id: UUID
     public var name: String
-    public var kind: String
+    public var kind: CareFacilityKind
     public var communityCode: String
     public var address: String?
     public var floorArea: Double
     public var beds: Int
     public var nursingBeds: Int
-    public var setting: String
+    public var setting: CareSetting
     public var version: Int
 }
 

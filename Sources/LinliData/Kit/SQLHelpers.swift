@@ -50,9 +50,3 @@ enum SQLHelpers {
         return try row.decode(column: "n", as: Int.self)
     }
 }
-
-extension SQLRow {
-    func decodeRecord<T: Decodable>(_ type: T.Type) throws -> T {
-        try decode(model: type, keyDecodingStrategy: .convertFromSnakeCase)
-    }
-}

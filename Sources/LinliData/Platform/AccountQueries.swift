@@ -7,7 +7,7 @@ public struct AccountRecord: Codable, Sendable, Equatable {
     public var id: UUID
     public var username: String
     public var displayName: String
-    public var role: String
+    public var role: Role
     public var divisionCode: String
     public var passwordHash: String
     public var totpCipher: Data?
@@ -21,8 +21,6 @@ public struct AccountRecord: Codable, Sendable, Equatable {
     /// Made or reset by an administrator: until the holder has set a password (and enrolled a second
     /// factor), a sign-in opens only the setup step.
     public var setupRequired: Bool
-
-    public var roleValue: Role? { Role(rawValue: role) }
 }
 
 /// A live session with its account, as an authenticated request sees it.
@@ -134,15 +132,15 @@ public struct AccountQueries: Sendable {
                        by actor: AuditActor) async throws -> AccountRecord {
         guard let current = try await find(id: id) else { throw RegistryError.notFound("账号") }
         let (r, code) = try await AccountQueries.check(username: current.username, displayName: displayName ?? current.displayName,
-                                                       role: role ?? current.role, divisionCode: divisionCode ?? current.divisionCode,
-                                                       departmentCode: (role ?? current.role) == Role.department.rawValue ? current.departmentCode : nil,
+                                                       role: role ?? current.role.rawValue, divisionCode: divisionCode ?? current.divisionCode,
+                                                       departmentCode: (role ?? current.role.rawValue) == Role.department.rawValue ? current.departmentCode : nil,
                                                        on: db)
         // An account still to be set up enrols its second factor then, for whatever role it has by that time.
-        if r.requiresTOTP && current.totpCipher == nil && !current.setupRequired && r.rawValue != current.role {
+        if r.requiresTOTP && current.totpCipher == nil && !current.setupRequired && r != current.role {
             throw RegistryError.invalid([FieldError("role", "\(r.label)需要动态口令：请先为该用户重置密码（首次登录时绑定动态口令）后再改角色")])
         }
         var detail: [String: String] = [:]
-        if r.rawValue != current.role { detail["role"] = "\(current.role) → \(r.rawValue)" }
+        if r != current.role { detail["role"] = "\(current.role.rawValue) → \(r.rawValue)" }
         if code.value != current.divisionCode { detail["division"] = "\(current.divisionCode) → \(code.value)" }
         if let d = disabled, d != current.disabled { detail["disabled"] = String(d) }
         try await db.writeTransaction { [detail] db in
@@ -152,7 +150,7 @@ public struct AccountQueries: Sendable {
                 .set("version", to: SQLBind(version + 1)).set("updated_at", to: SQLBind(Date()))
                 .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(version)).returning("id").all()
             if changed.isEmpty { throw RegistryError.staleVersion(current: current.version) }
-            if disabled == true || r.rawValue != current.role || code.value != current.divisionCode {
+            if disabled == true || r != current.role || code.value != current.divisionCode {
                 try await AccountQueries.revokeSessions(of: id, on: db)
             }
             try await AuditLog.append([AuditEvent(PlatformAudit.accountUpdate, target: .account(current.username), detail: detail)], by: actor, on: db)

@@ -90,7 +90,7 @@ public struct DivisionQueries: Sendable {
                 try await link.create(on: db)
             }
             try await AuditLog.append([AuditEvent(RegistryAudit.divisionCreate, target: .division(code.value), detail: ["name": name])], by: actor, on: db)
-            return DivisionRecord(id: d.id!, code: d.code, name: d.name, level: d.level, kind: d.kind,
+            return DivisionRecord(id: d.id!, code: d.code, name: d.name, level: code.level, kind: kind,
                                   parentCode: parentCode.value, boundary: boundary, version: 1)
         }
     }
@@ -99,7 +99,7 @@ public struct DivisionQueries: Sendable {
     public func update(code: String, name: String?, boundary: String??, version: Int, in scope: RegistryScope,
                        by actor: AuditActor) async throws -> DivisionRecord {
         guard let current = try await find(code: code, in: scope) else { throw RegistryError.notFound("区划") }
-        if boundary != nil && current.level != DivisionLevel.grid.rawValue {
+        if boundary != nil && current.level != .grid {
             throw RegistryError.invalid([FieldError("boundary", "只有网格可以设置边界")])
         }
         try await db.writeTransaction { db in

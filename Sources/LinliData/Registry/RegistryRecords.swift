@@ -40,8 +40,8 @@ public struct DivisionRecord: Codable, Sendable, Equatable {
     public var id: UUID
     public var code: String
     public var name: String
-    public var level: String
-    public var kind: String?
+    public var level: DivisionLevel
+    public var kind: CommunityKind?
     public var parentCode: String?
     public var boundary: String?
     public var version: Int
@@ -74,13 +74,13 @@ public struct ResidentRecord: Codable, Sendable, Equatable {
     public var namePinyin: String
     public var idMasked: String
     public var birthDate: String
-    public var sex: String
+    public var sex: Sex
     public var phoneMasked: String?
     public var householdId: UUID
     public var householdNumber: String
-    public var relation: String
-    public var residenceStatus: String
-    public var lifeStatus: String
+    public var relation: HouseholdRelation
+    public var residenceStatus: ResidenceStatus
+    public var lifeStatus: LifeStatus
     public var gridCode: String
     public var tags: String
     public var version: Int
@@ -92,7 +92,7 @@ public struct ResidentRecord: Codable, Sendable, Equatable {
 
 public struct ResidentEventRecord: Codable, Sendable, Equatable {
     public var id: UUID
-    public var kind: String
+    public var kind: ResidentEventKind
     public var occurredOn: String
     public var fromHouseholdId: UUID?
     public var toHouseholdId: UUID?

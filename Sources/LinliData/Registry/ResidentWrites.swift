@@ -129,15 +129,15 @@ extension ResidentQueries {
         }
         var newRelation: HouseholdRelation?
         if let raw = patch.relation, let r = parse(HouseholdRelation.self, raw, field: "relation", label: "与户主关系", errors: &errors),
-           r.rawValue != current.relation {
+           r != current.relation {
             newRelation = r
             sets.append(("relation", r.rawValue))
-            changes["relation"] = ["from": current.relation, "to": r.rawValue]
+            changes["relation"] = ["from": current.relation.rawValue, "to": r.rawValue]
         }
         if let raw = patch.residenceStatus, let s = parse(ResidenceStatus.self, raw, field: "residence_status", label: "户籍类型", errors: &errors),
-           s.rawValue != current.residenceStatus {
+           s != current.residenceStatus {
             sets.append(("residence_status", s.rawValue))
-            changes["residence_status"] = ["from": current.residenceStatus, "to": s.rawValue]
+            changes["residence_status"] = ["from": current.residenceStatus.rawValue, "to": s.rawValue]
         }
         var newTags: [ResidentTag]?
         if let raw = patch.tags {
@@ -198,8 +198,8 @@ extension ResidentQueries {
         }
         if occurredOn > today { errors.add("occurred_on", "日期不能晚于今天") }
         if let birth = CivilDate(current.birthDate), occurredOn < birth { errors.add("occurred_on", "日期不能早于出生日期") }
-        if current.lifeStatus != LifeStatus.active.rawValue {
-            errors.add("kind", "该居民\(LifeStatus(rawValue: current.lifeStatus)?.label ?? current.lifeStatus)，不能再登记变动")
+        if current.lifeStatus != .active {
+            errors.add("kind", "该居民\(current.lifeStatus.label)，不能再登记变动")
         }
         if let note = change.note, note.count > 500 { errors.add("note", "备注不能超过500个字") }
         var target: HouseholdRecord?

@@ -41,7 +41,7 @@ public enum DemoRequests {
                     let reported = now - age - Int64(rng.int(0...3600))
                     let limit = Int64(c.limitHours) * 3600
                     let area = b.grid
-                    let origin = c.levelValue
+                    let origin = c.level
                     var level = origin
                     var escalations = 0
                     if rng.chance(0.05), let up = origin.next { level = up; escalations = 1 }

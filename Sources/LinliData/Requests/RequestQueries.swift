@@ -175,9 +175,12 @@ public struct RequestQueries: Sendable {
                                               "reply")
             .from("request_steps").where("request_id", .equal, SQLBind(request)).orderBy("seq").all().map { row in
                 let id = try row.decode(column: "id", as: UUID.self)
-                return RequestStepRecord(id: id, seq: try row.decode(column: "seq", as: Int.self), action: try row.decode(column: "action", as: String.self),
-                                         fromStatus: try row.decode(column: "from_status", as: String?.self),
-                                         toStatus: try row.decode(column: "to_status", as: String.self), level: try row.decode(column: "level", as: String.self),
+                func stored<T: Decodable>(_ column: String, _ type: T.Type) throws -> T {
+                    try row.decodeStored(column: column, as: type, of: "RequestStepRecord")
+                }
+                return RequestStepRecord(id: id, seq: try row.decode(column: "seq", as: Int.self), action: try stored("action", RequestStepAction.self),
+                                         fromStatus: try stored("from_status", RequestStatus?.self),
+                                         toStatus: try stored("to_status", RequestStatus.self), level: try stored("level", HandlingLevel.self),
                                          handler: try row.decode(column: "handler", as: String?.self), actor: try row.decode(column: "actor", as: String.self),
                                          actorRole: try row.decode(column: "actor_role", as: String.self), at: try row.decode(column: "at", as: Int64.self),
                                          note: try row.decode(column: "note", as: String?.self),
@@ -209,10 +212,10 @@ public struct RequestQueries: Sendable {
 public struct RequestCategoryRecord: Codable, Sendable, Equatable {
     public var code: String
     public var name: String
-    public var kind: String
+    public var kind: CategoryKind
     public var parentCode: String?
     public var limitHours: Int
-    public var level: String
+    public var level: HandlingLevel
     public var departmentCode: String?
     public var attributes: String
     public var active: Bool
@@ -220,7 +223,6 @@ public struct RequestCategoryRecord: Codable, Sendable, Equatable {
 
     public var attributeList: [CategoryAttribute] { (try? JSONDecoder().decode([CategoryAttribute].self, from: Data(attributes.utf8))) ?? [] }
     public var isLeaf: Bool { parentCode != nil }
-    public var levelValue: HandlingLevel { HandlingLevel(rawValue: level) ?? .community }
 }
 
 public struct CategoryPatch: Sendable {

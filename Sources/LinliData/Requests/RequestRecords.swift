@@ -7,8 +7,8 @@ public struct RequestRecord: Codable, Sendable, Equatable {
     public var id: UUID
     public var seq: Int64
     public var categoryCode: String
-    public var status: String
-    public var level: String
+    public var status: RequestStatus
+    public var level: HandlingLevel
     public var areaCode: String
     public var communityCode: String?
     public var holderCode: String
@@ -36,10 +36,8 @@ public struct RequestRecord: Codable, Sendable, Equatable {
 
     /// The number residents quote and Open311 calls `service_request_id`.
     public var number: String { String(seq) }
-    public var statusValue: RequestStatus { RequestStatus(rawValue: status) ?? .reported }
-    public var levelValue: HandlingLevel { HandlingLevel(rawValue: level) ?? .community }
     public func card(now: Int64) -> DeadlineCard {
-        DeadlineCard.of(reportedAt: reportedAt, dueAt: dueAt, now: now, open: statusValue.isOpen)
+        DeadlineCard.of(reportedAt: reportedAt, dueAt: dueAt, now: now, open: status.isOpen)
     }
     public var attributeValues: [String: String] {
         guard let a = attributes, let v = try? JSONDecoder().decode([String: String].self, from: Data(a.utf8)) else { return [:] }
@@ -56,10 +54,10 @@ public struct RequestRecord: Codable, Sendable, Equatable {
 public struct RequestStepRecord: Codable, Sendable, Equatable {
     public var id: UUID
     public var seq: Int
-    public var action: String
-    public var fromStatus: String?
-    public var toStatus: String
-    public var level: String
+    public var action: RequestStepAction
+    public var fromStatus: RequestStatus?
+    public var toStatus: RequestStatus
+    public var level: HandlingLevel
     public var handler: String?
     public var actor: String
     public var actorRole: String
@@ -69,6 +67,30 @@ public struct RequestStepRecord: Codable, Sendable, Equatable {
     /// What the reporter is told: shown on the tracking page and in Open311.
     public var reply: String?
     public var photos: [UUID]
+}
+
+/// What a step of the trail records: the report that opened the request, or an action taken on it.
+public enum RequestStepAction: RawRepresentable, Codable, Sendable, Equatable {
+    case report
+    case action(RequestAction)
+
+    public init?(rawValue: String) {
+        if rawValue == "report" { self = .report } else if let a = RequestAction(rawValue: rawValue) { self = .action(a) } else { return nil }
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .report: return "report"
+        case .action(let a): return a.rawValue
+        }
+    }
+
+    public var label: String {
+        switch self {
+        case .report: return "上报"
+        case .action(let a): return a.label
+        }
+    }
 }
 
 public struct RequestPhotoRecord: Codable, Sendable, Equatable {

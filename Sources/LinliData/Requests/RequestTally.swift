@@ -21,8 +21,8 @@ struct RequestContribution: Equatable {
     init(_ r: RequestRecord) {
         community = r.communityCode ?? ""
         category = r.categoryCode
-        status = r.status
-        level = r.level
+        status = r.status.rawValue
+        level = r.level.rawValue
         escalated = r.escalations > 0 ? 1 : 0
         handled = r.resolvedAt == nil ? 0 : 1
         onTime = r.resolvedAt.map { $0 <= r.dueAt ? 1 : 0 } ?? 0
@@ -108,10 +108,10 @@ extension RequestQueries {
         for row in try await q.all() {
             let n = try row.decode(column: "n", as: Int64.self)
             guard n != 0 else { continue }
-            let s = try row.decode(column: "status", as: String.self)
+            let s = try row.decodeStored(column: "status", as: RequestStatus.self, of: "request_tallies")
             total += n
-            if RequestStatus(rawValue: s)?.isOpen == true { open += n }
-            status[s, default: 0] += n
+            if s.isOpen { open += n }
+            status[s.rawValue, default: 0] += n
             category[try row.decode(column: "category_code", as: String.self), default: 0] += n
             level[try row.decode(column: "level", as: String.self), default: 0] += n
             community[try row.decode(column: "community_code", as: String.self), default: 0] += n

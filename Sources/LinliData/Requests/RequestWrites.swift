@@ -58,13 +58,13 @@ extension RequestQueries {
         guard errors.isEmpty, let category, let location else { throw RegistryError.invalid(errors.errors) }
 
         let area = try DivisionCode(location.areaCode)
-        let level = max(category.levelValue, HandlingLevel(division: area.level))
+        let level = max(category.level, HandlingLevel(division: area.level))
         let community: String? = area.level >= .community ? String(area.value.prefix(12)) : nil
         let contact = [phone, draft.email].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
         let accessCode = accountID == nil ? RequestAccessCode.make() : nil
         let id = UUID()
         var record = RequestRecord(
-            id: id, seq: 0, categoryCode: category.code, status: RequestStatus.reported.rawValue, level: level.rawValue,
+            id: id, seq: 0, categoryCode: category.code, status: .reported, level: level,
             areaCode: area.value, communityCode: community, holderCode: RequestRules.holder(at: level, area: area.value), handler: nil,
             channel: draft.channel, reporterAccountId: accountID, reporterName: draft.reporterName?.trimmingCharacters(in: .whitespaces),
             contactMasked: phone.map(Masking.phone) ?? draft.email.map { _ in "（邮箱）" }, description: description, address: location.address,
@@ -81,7 +81,7 @@ extension RequestQueries {
             let last = try await sql.select().column(SQLFunction("max", args: SQLColumn("seq")), as: "m").from("requests").first()
             record.seq = (try last?.decode(column: "m", as: Int64?.self) ?? 0) + 1
             try await RequestQueries.insert(record, contactCipher: sealed, accessHash: accessCode.map(RequestAccessCode.hash), on: db)
-            try await RequestQueries.insertStep(request: id, seq: 1, action: "report", from: nil, to: record, actor: reporter, at: now,
+            try await RequestQueries.insertStep(request: id, seq: 1, action: .report, from: nil, to: record, actor: reporter, at: now,
                                                 note: nil, reply: nil, on: db)
             try await RequestContribution.move(from: nil, to: record, on: db)
             try await AuditLog.append([AuditEvent(RequestAudit.submit, target: .request(record.seq),
@@ -94,19 +94,19 @@ extension RequestQueries {
 
     static func insert(_ r: RequestRecord, contactCipher: Data?, accessHash: String?, on db: any Database) async throws {
         try await SQLHelpers.sql(db).insert(into: "requests").columns(RequestRecord.columns + ["contact_cipher", "access_hash"])
-            .values(([r.id, r.seq, r.categoryCode, r.status, r.level, r.areaCode, r.communityCode, r.holderCode, r.handler, r.channel,
+            .values(([r.id, r.seq, r.categoryCode, r.status.rawValue, r.level.rawValue, r.areaCode, r.communityCode, r.holderCode, r.handler, r.channel,
                      r.reporterAccountId, r.reporterName, r.contactMasked, r.description, r.address, r.latitude, r.longitude, r.buildingId,
                      r.attributes, r.reportedAt, r.dueAt, r.resolvedAt, r.closedAt, r.escalations, r.rating, r.ratingComment, r.reopened,
                      r.version, r.updatedAt, contactCipher, accessHash] as [any Encodable & Sendable]).map { SQLBind($0) })
             .run()
     }
 
-    static func insertStep(id: UUID = UUID(), request: UUID, seq: Int, action: String, from: String?, to r: RequestRecord, actor: AuditActor,
+    static func insertStep(id: UUID = UUID(), request: UUID, seq: Int, action: RequestStepAction, from: RequestStatus?, to r: RequestRecord, actor: AuditActor,
                            at: Int64, note: String?, reply: String?, on db: any Database) async throws {
         try await SQLHelpers.sql(db).insert(into: "request_steps")
             .columns("id", "request_id", "seq", "action", "from_status", "to_status", "level", "handler", "actor_id", "actor", "actor_role", "at",
                      "note", "reply")
-            .values(SQLBind(id), SQLBind(request), SQLBind(seq), SQLBind(action), SQLBind(from), SQLBind(r.status), SQLBind(r.level),
+            .values(SQLBind(id), SQLBind(request), SQLBind(seq), SQLBind(action.rawValue), SQLBind(from?.rawValue), SQLBind(r.status.rawValue), SQLBind(r.level.rawValue),
                     SQLBind(r.handler), SQLBind(actor.id), SQLBind(actor.username), SQLBind(actor.role), SQLBind(at), SQLBind(note), SQLBind(reply))
             .run()
     }
@@ -135,7 +135,7 @@ extension RequestQueries {
             return try await db.writeTransaction { db in
                 let sql = SQLHelpers.sql(db)
                 let changed = try await sql.update("requests")
-                    .set("status", to: SQLBind(next.status)).set("level", to: SQLBind(next.level)).set("holder_code", to: SQLBind(next.holderCode))
+                    .set("status", to: SQLBind(next.status.rawValue)).set("level", to: SQLBind(next.level.rawValue)).set("holder_code", to: SQLBind(next.holderCode))
                     .set("handler", to: SQLBind(next.handler)).set("due_at", to: SQLBind(next.dueAt)).set("resolved_at", to: SQLBind(next.resolvedAt))
                     .set("closed_at", to: SQLBind(next.closedAt)).set("escalations", to: SQLBind(next.escalations))
                     .set("reopened", to: SQLBind(next.reopened)).set("version", to: SQLBind(next.version)).set("updated_at", to: SQLBind(now))
@@ -143,16 +143,16 @@ extension RequestQueries {
                 if changed.isEmpty { throw RegistryError.staleVersion(current: current.version) }
                 let seq = try await SQLHelpers.count(sql.select().column(SQLFunction("count", args: SQLLiteral.all), as: "n")
                     .from("request_steps").where("request_id", .equal, SQLBind(id))) + 1
-                try await RequestQueries.insertStep(id: stepID, request: id, seq: seq, action: input.action.rawValue, from: current.status,
+                try await RequestQueries.insertStep(id: stepID, request: id, seq: seq, action: .action(input.action), from: current.status,
                                                     to: next, actor: actor, at: now, note: note, reply: reply, on: db)
                 for p in written {
                     try await sql.insert(into: "request_photos").columns("id", "request_id", "step_id", "content_type", "size", "sha256")
                         .values(SQLBind(p.id), SQLBind(p.requestId), SQLBind(p.stepId), SQLBind(p.contentType), SQLBind(p.size), SQLBind(p.sha256)).run()
                 }
                 try await RequestContribution.move(from: current, to: next, on: db)
-                var detail = ["from": current.status, "to": next.status]
+                var detail = ["from": current.status.rawValue, "to": next.status.rawValue]
                 if let h = next.handler, h != current.handler { detail["handler"] = h }
-                if next.level != current.level { detail["level"] = next.level }
+                if next.level != current.level { detail["level"] = next.level.rawValue }
                 if !written.isEmpty { detail["photos"] = String(written.count) }
                 try await AuditLog.append([AuditEvent(RequestAudit.step(input.action), target: .request(current.seq), detail: detail)],
                                           by: actor, on: db)
@@ -167,14 +167,14 @@ extension RequestQueries {
     /// The request after `input`, or why it cannot be taken now.
     func transition(_ r: RequestRecord, _ input: RequestStepInput, note: String?, by party: RequestParty, now: Int64) async throws -> RequestRecord {
         let action = input.action
-        guard let status = RequestWorkflow.next(from: r.statusValue, by: action) else {
-            throw RegistryError.conflictingState("事项当前为“\(r.statusValue.label)”，不能\(action.label)")
+        guard let status = RequestWorkflow.next(from: r.status, by: action) else {
+            throw RegistryError.conflictingState("事项当前为“\(r.status.label)”，不能\(action.label)")
         }
         guard RequestRules.allows(action, by: party, holder: r.holderCode, handler: r.handler, area: r.areaCode) else {
             throw RegistryError.forbidden("您不是该事项的\(RequestQueries.actorLabel(action))，不能\(action.label)")
         }
         var next = r
-        next.status = status.rawValue
+        next.status = status
         next.version = r.version + 1
         next.updatedAt = now
         switch action {
@@ -189,8 +189,8 @@ extension RequestQueries {
         case .return:
             next.handler = nil
         case .escalate:
-            guard let up = r.levelValue.next else { throw RegistryError.conflictingState("事项已在区级，不能再上报") }
-            next.level = up.rawValue
+            guard let up = r.level.next else { throw RegistryError.conflictingState("事项已在区级，不能再上报") }
+            next.level = up
             next.holderCode = RequestRules.holder(at: up, area: r.areaCode)
             next.handler = nil
             next.escalations = r.escalations + 1
@@ -262,11 +262,11 @@ extension RequestQueries {
             .where("level", .notEqual, SQLBind(HandlingLevel.district.rawValue)).all().map { try $0.decodeRecord(RequestRecord.self) }
         var moved = 0
         let system = AuditActor.system("escalation")
-        for r in rows where EscalationRule.shouldEscalate(status: r.statusValue, level: r.levelValue, reportedAt: r.reportedAt, dueAt: r.dueAt, now: now) {
-            let role: Role = r.levelValue == .community ? .communityWorker : .streetOfficer
+        for r in rows where EscalationRule.shouldEscalate(status: r.status, level: r.level, reportedAt: r.reportedAt, dueAt: r.dueAt, now: now) {
+            let role: Role = r.level == .community ? .communityWorker : .streetOfficer
             let holder = RequestParty(role: role, division: r.holderCode)
             do {
-                _ = try await act(on: r, RequestStepInput(action: .escalate, note: "超过处置时限，自动上报\(r.levelValue.next!.label)级", version: r.version),
+                _ = try await act(on: r, RequestStepInput(action: .escalate, note: "超过处置时限，自动上报\(r.level.next!.label)级", version: r.version),
                                   by: holder, actor: system, now: now)
                 moved += 1
             } catch RegistryError.staleVersion {

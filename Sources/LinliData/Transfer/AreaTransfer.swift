@@ -30,8 +30,8 @@ public struct AreaTransfer: Sendable {
         let rows = try await DivisionQueries(db).all(in: scope).sorted { $0.code < $1.code }
         if try SheetFormat(path: path) == .geojson {
             let features: [[String: Any]] = rows.map { d in
-                var props: [String: Any] = ["code": d.code, "name": d.name, "level": d.level]
-                if let k = d.kind { props["kind"] = k }
+                var props: [String: Any] = ["code": d.code, "name": d.name, "level": d.level.rawValue]
+                if let k = d.kind { props["kind"] = k.rawValue }
                 if let p = d.parentCode { props["parent"] = p }
                 let geometry: Any = d.boundary.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? NSNull()
                 return ["type": "Feature", "geometry": geometry, "properties": props]
@@ -41,7 +41,7 @@ public struct AreaTransfer: Sendable {
             let w = try SheetWriter(path: path, sheetName: "行政区划", columnWidths: [18, 20, 10, 8, 18, 60])
             try w.header(DivisionColumn.allCases.map(\.rawValue))
             for d in rows {
-                try w.row([.text(d.code), .text(d.name), .text(DivisionLevel(rawValue: d.level)?.label ?? d.level), d.kind.map { .text($0) } ?? .empty,
+                try w.row([.text(d.code), .text(d.name), .text(d.level.label), d.kind.map { .text($0.rawValue) } ?? .empty,
                            d.parentCode.map { .text($0) } ?? .empty, d.boundary.map { .text($0) } ?? .empty])
             }
             try w.close()

@@ -84,10 +84,10 @@ public struct RegistryExport: Sendable {
                 let idNumber = full ? try cipher.open(try r.decode(column: "id_cipher", as: Data.self)) : try r.decode(column: "id_masked", as: String.self)
                 let phone = full ? try r.decode(column: "phone_cipher", as: Data?.self).map { try cipher.open($0) }
                     : try r.decode(column: "phone_masked", as: String?.self)
-                let sex = Sex(rawValue: try r.decode(column: "sex", as: String.self))?.label ?? ""
-                let relation = HouseholdRelation(rawValue: try r.decode(column: "relation", as: String.self))?.label ?? ""
-                let status = ResidenceStatus(rawValue: try r.decode(column: "residence_status", as: String.self))?.label ?? ""
-                let life = LifeStatus(rawValue: try r.decode(column: "life_status", as: String.self))?.label ?? ""
+                let sex = try r.decodeStored(column: "sex", as: Sex.self, of: "residents").label
+                let relation = try r.decodeStored(column: "relation", as: HouseholdRelation.self, of: "residents").label
+                let status = try r.decodeStored(column: "residence_status", as: ResidenceStatus.self, of: "residents").label
+                let life = try r.decodeStored(column: "life_status", as: LifeStatus.self, of: "residents").label
                 let tags = try r.decode(column: "tags", as: String.self).split(separator: ",")
                     .compactMap { ResidentTag(rawValue: String($0))?.label }.joined(separator: "、")
                 let name = try r.decode(column: "name", as: String.self), number = try r.decode(column: "number", as: String.self)

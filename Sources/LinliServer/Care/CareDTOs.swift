@@ -24,11 +24,11 @@ struct CareElderDTO: Encodable, Sendable {
 
     init(_ r: CareElderRecord, today: CivilDate) {
         let birth = CivilDate(r.birthDate) ?? today
-        id = r.id; name = r.name; idNumberMasked = r.idMasked; birthDate = r.birthDate; age = birth.age(on: today); sex = r.sex
+        id = r.id; name = r.name; idNumberMasked = r.idMasked; birthDate = r.birthDate; age = birth.age(on: today); sex = r.sex.rawValue
         gridCode = r.gridCode
         let flagValues = CareFlag.of(recordedTags: r.recordedTags, birth: birth, today: today)
         flags = flagValues.map(\.rawValue)
-        level = r.level; levelLabel = r.level.flatMap(CareLevel.init(rawValue:))?.label ?? "未评估"; score = r.total
+        level = r.level?.rawValue; levelLabel = r.level?.label ?? "未评估"; score = r.total
         assessedOn = r.assessedOn; nextDue = r.nextDue
         assessmentDue = CareRules.isAssessmentDue(nextDue: r.nextDue.flatMap { CivilDate($0) }, today: today)
         lastVisitOn = r.lastVisitOn
@@ -53,8 +53,8 @@ struct CareAssessmentDTO: Encodable, Sendable {
     var scores: [String: Int]?
 
     init(_ a: CareAssessmentRecord) {
-        id = a.id; residentId = a.residentId; assessedOn = a.assessedOn; total = a.total; level = a.level
-        levelLabel = CareLevel(rawValue: a.level)?.label ?? a.level; dependency = DependencyBand.of(total: a.total).label
+        id = a.id; residentId = a.residentId; assessedOn = a.assessedOn; total = a.total; level = a.level.rawValue
+        levelLabel = a.level.label; dependency = DependencyBand.of(total: a.total).label
         assessor = a.assessor; nextDue = a.nextDue; note = a.note
     }
 }
@@ -88,8 +88,8 @@ struct CarePlanDTO: Encodable, Sendable {
         id = p.id; residentId = p.residentId; startsOn = p.startsOn; endsOn = p.endsOn; note = p.note; version = p.version
         under60Reason = p.under60Reason
         services = p.services.map {
-            CarePlanServiceDTO(service: $0.service, serviceLabel: CareService(rawValue: $0.service)?.label ?? $0.service, frequency: $0.frequency,
-                               frequencyLabel: CareFrequency(rawValue: $0.frequency)?.label ?? $0.frequency, providerKind: $0.providerKind,
+            CarePlanServiceDTO(service: $0.service.rawValue, serviceLabel: $0.service.label, frequency: $0.frequency.rawValue,
+                               frequencyLabel: $0.frequency.label, providerKind: $0.providerKind.rawValue,
                                providerName: $0.providerName)
         }
     }
@@ -110,9 +110,9 @@ struct CareRecordDTO: Encodable, Sendable {
     var recordedBy: String
 
     init(_ r: CareServiceRecord) {
-        id = r.id; residentId = r.residentId; service = r.service; serviceLabel = CareService(rawValue: r.service)?.label ?? r.service
+        id = r.id; residentId = r.residentId; service = r.service.rawValue; serviceLabel = r.service.label
         providedAt = Date(timeIntervalSince1970: TimeInterval(r.providedAt)); providedOn = r.providedOn; durationMinutes = r.durationMinutes
-        providerKind = r.providerKind; providerName = r.providerName; feedback = r.feedback; satisfaction = r.satisfaction; recordedBy = r.recordedBy
+        providerKind = r.providerKind.rawValue; providerName = r.providerName; feedback = r.feedback; satisfaction = r.satisfaction; recordedBy = r.recordedBy
     }
 }
 
@@ -134,8 +134,8 @@ struct CareCallDTO: Encodable, Sendable {
 
     init(_ c: CareCallRecord) {
         func date(_ s: Int64?) -> Date? { s.map { Date(timeIntervalSince1970: TimeInterval($0)) } }
-        id = c.id; residentId = c.residentId; residentName = c.residentName; gridCode = c.gridCode; status = c.status
-        statusLabel = CareCallStatus(rawValue: c.status)?.label ?? c.status
+        id = c.id; residentId = c.residentId; residentName = c.residentName; gridCode = c.gridCode; status = c.status.rawValue
+        statusLabel = c.status.label
         receivedAt = date(c.receivedAt)!; assignedTo = c.assignedTo; assignedAt = date(c.assignedAt); respondedAt = date(c.respondedAt)
         closedAt = date(c.closedAt); note = c.note; version = c.version
         responseMinutes = c.respondedAt.map { Double(max(0, $0 - c.receivedAt)) / 60 }
@@ -156,8 +156,8 @@ struct CareFacilityDTO: Encodable, Sendable {
     var version: Int
 
     init(_ f: CareFacilityRecord) {
-        id = f.id; name = f.name; kind = f.kind; kindLabel = CareFacilityKind(rawValue: f.kind)?.label ?? f.kind; communityCode = f.communityCode
-        address = f.address; floorArea = f.floorArea; beds = f.beds; nursingBeds = f.nursingBeds; setting = f.setting; version = f.version
+        id = f.id; name = f.name; kind = f.kind.rawValue; kindLabel = f.kind.label; communityCode = f.communityCode
+        address = f.address; floorArea = f.floorArea; beds = f.beds; nursingBeds = f.nursingBeds; setting = f.setting.rawValue; version = f.version
     }
 }
 

@@ -100,7 +100,7 @@ struct CarePages {
         let r: CareElderRecord, enrolled: Bool
         if let x = try await q.inCare(id, in: scope) {
             (r, enrolled) = (x, true)
-        } else if case let (x, life)? = try await q.elder(id, in: scope), life == LifeStatus.active.rawValue {
+        } else if case let (x, life)? = try await q.elder(id, in: scope), life == .active {
             (r, enrolled) = (x, false)
         } else {
             throw RegistryError.notFound("养老服务对象")
@@ -140,7 +140,7 @@ struct CarePages {
         // Assessments: totals only; the items behind an audited link.
         parts.append("<h2>能力评估</h2>" + Console.table(["评估日期", "总分", "依赖程度", "分级", "评估人", "下次评估", ""], assessments.map { a in
             [Markup.text(a.assessedOn), "\(a.total)", Markup.text(DependencyBand.of(total: a.total).label),
-             Markup.text(CareLevel(rawValue: a.level)?.label ?? a.level), Markup.text(a.assessor), Markup.text(a.nextDue),
+             Markup.text(a.level.label), Markup.text(a.assessor), Markup.text(a.nextDue),
              user.may(.careFullView) ? "<a href=\"/console/care/assessments/\(a.id)\">查看各项得分（记入审计）</a>" : ""]
         }, empty: "尚未评估"))
         if write {
@@ -164,8 +164,8 @@ struct CarePages {
             parts.append("<p>自 \(plan.startsOn)\(plan.endsOn.map { " 至 " + $0 } ?? "")（版本 \(plan.version)）</p>"
                 + (plan.under60Reason.map { "<p>\(Under60Reason.label)：\($0)</p>" } ?? .empty)
                 + Console.table(["服务", "频次", "提供方"], plan.services.map {
-                    [Markup.text(CareService(rawValue: $0.service)?.label ?? $0.service), Markup.text(CareFrequency(rawValue: $0.frequency)?.label ?? $0.frequency),
-                     Markup.text((CareProviderKind(rawValue: $0.providerKind)?.label ?? $0.providerKind) + "：" + $0.providerName)]
+                    [Markup.text($0.service.label), Markup.text($0.frequency.label),
+                     Markup.text($0.providerKind.label + "：" + $0.providerName)]
                 }))
         } else {
             parts.append("<p class=\"empty\">尚无照护计划</p>")
@@ -173,7 +173,7 @@ struct CarePages {
         if write { parts.append(Self.planForm(user, id: id, plan: plan, under60: e.age < CareRules.minimumAge, today: today, open: form == "照护计划", err: err)) }
         // Records.
         parts.append("<h2>服务记录</h2>" + Console.table(["时间", "服务", "时长", "提供方", "老人反馈", "满意度"], records.map { r in
-            [Markup.text(Console.time(r.providedAt)), Markup.text(CareService(rawValue: r.service)?.label ?? r.service), "\(r.durationMinutes)分钟",
+            [Markup.text(Console.time(r.providedAt)), Markup.text(r.service.label), "\(r.durationMinutes)分钟",
              Markup.text(r.providerName), Markup.text(r.feedback ?? ""), r.satisfaction.map { "\($0)分" } ?? ""]
         }, empty: "暂无服务记录"))
         if write {
@@ -209,11 +209,11 @@ struct CarePages {
     static func planForm(_ user: WebUser, id: UUID, plan: CarePlanRecord?, under60: Bool, today: CivilDate, open: Bool,
                          err: (String) -> String?) -> Markup {
         let rows = CareService.allCases.map { s -> Markup in
-            let current = plan?.services.first { $0.service == s.rawValue }
+            let current = plan?.services.first { $0.service == s }
             return """
                 <fieldset><legend><label><input type="checkbox" name="svc_\(s.rawValue)" value="on"\(current == nil ? "" : " checked")> \(s.label)</label></legend>
-                \(Console.select("频次", name: "freq_\(s.rawValue)", options: CareFrequency.allCases.map { ($0.rawValue, $0.label) }, selected: current?.frequency))
-                \(Console.select("提供方类型", name: "kind_\(s.rawValue)", options: CareProviderKind.allCases.map { ($0.rawValue, $0.label) }, selected: current?.providerKind))
+                \(Console.select("频次", name: "freq_\(s.rawValue)", options: CareFrequency.allCases.map { ($0.rawValue, $0.label) }, selected: current?.frequency.rawValue))
+                \(Console.select("提供方类型", name: "kind_\(s.rawValue)", options: CareProviderKind.allCases.map { ($0.rawValue, $0.label) }, selected: current?.providerKind.rawValue))
                 \(Console.field("提供方名称", name: "name_\(s.rawValue)", value: current?.providerName))
                 </fieldset>
                 """
@@ -239,8 +239,8 @@ struct CarePages {
         Console.table(["接警时间", "老人", "状态", "派给", "响应", "办结", ""], calls.map { c -> [Markup] in
             let dto = CareCallDTO(c)
             var action = Markup.empty
-            if user.may(.careWrite), let status = CareCallStatus(rawValue: c.status) {
-                let steps = CareCallAction.allCases.filter { $0.next(from: status) != nil }
+            if user.may(.careWrite) {
+                let steps = CareCallAction.allCases.filter { $0.next(from: c.status) != nil }
                 action = steps.map { a -> Markup in
                     let label = a == .assign ? "派单" : a == .respond ? "已到达响应" : "办结"
                     let extra: Markup = a == .assign ? "<input name=\"assigned_to\" aria-label=\"派给\" placeholder=\"责任人\" required maxlength=\"50\">" : ""
@@ -320,7 +320,7 @@ struct CarePages {
         let rows = BarthelItem.allCases.map { (i: BarthelItem) -> [Markup] in [Markup.text(i.label), "\(scores.scores[i] ?? 0)", "\(i.maximum)"] }
         let body: Markup = """
             <h1>评估各项得分</h1>
-            <p>\(a.assessedOn) · 总分 \(a.total) · \(DependencyBand.of(total: a.total).label) · \(CareLevel(rawValue: a.level)?.label ?? a.level) · 评估人 \(a.assessor)</p>
+            <p>\(a.assessedOn) · 总分 \(a.total) · \(DependencyBand.of(total: a.total).label) · \(a.level.label) · 评估人 \(a.assessor)</p>
             <p class="muted">本次查看已记入审计日志。</p>
             \(Console.table(["项目", "得分", "满分"], rows))
             <p><a href="/console/care/\(a.residentId)">返回养老档案</a></p>
@@ -383,7 +383,7 @@ struct CarePages {
             }))
             <h2>设施</h2>
             \(Console.table(["名称", "类型", "村/社区代码", "面积（㎡）", "床位", "护理型床位"], list.map { f -> [Markup] in
-                [Markup.text(f.name), Markup.text(CareFacilityKind(rawValue: f.kind)?.label ?? f.kind), Markup.text(f.communityCode),
+                [Markup.text(f.name), Markup.text(f.kind.label), Markup.text(f.communityCode),
                  Markup.text(IndicatorFormat.number(f.floorArea)), "\(f.beds)", "\(f.nursingBeds)"]
             }, empty: "尚未登记设施"))
             """

@@ -26,7 +26,7 @@ struct AccountsAPI {
                 let p = try await AccountQueries(req.db).list(page: page)
                 for a in p.items {
                     let state = a.disabled ? "已停用" : a.setupRequired ? "待本人设置" : "正常"
-                    try write([.text(a.username), .text(a.displayName), .text(a.roleValue?.label ?? a.role), .text(a.divisionCode),
+                    try write([.text(a.username), .text(a.displayName), .text(a.role.label), .text(a.divisionCode),
                                a.departmentCode.map { .text($0) } ?? .empty, .text(state), .text(a.totpCipher == nil || a.setupRequired ? "无" : "已绑定"),
                                .number(Double(a.version))])
                 }
@@ -50,8 +50,8 @@ struct AccountsAPI {
         var version: Int
 
         init(_ a: AccountRecord) {
-            id = a.id; username = a.username; displayName = a.displayName; role = a.role
-            roleLabel = a.roleValue?.label ?? a.role; divisionCode = a.divisionCode; departmentCode = a.departmentCode; disabled = a.disabled
+            id = a.id; username = a.username; displayName = a.displayName; role = a.role.rawValue
+            roleLabel = a.role.label; divisionCode = a.divisionCode; departmentCode = a.departmentCode; disabled = a.disabled
             totpEnrolled = a.totpCipher != nil && !a.setupRequired
             setupRequired = a.setupRequired; version = a.version
         }
@@ -160,7 +160,7 @@ public enum AccountProvisioning {
         let problems = PasswordPolicy.check(password, username: account.username)
         guard problems.isEmpty else { throw RegistryError.invalid(problems) }
         var secret: [UInt8]?
-        if account.roleValue?.requiresTOTP == true, !firstSignInSetup { secret = TOTP.newSecret() }
+        if account.role.requiresTOTP, !firstSignInSetup { secret = TOTP.newSecret() }
         let hash = try await app.password.async.hash(password)
         let sealed: Data?? = firstSignInSetup ? .some(nil) : try secret.map { .some(try app.linli.cipher.seal(Base32.encode($0))) } ?? nil
         try await AccountQueries(db).setPassword(id: account.id, passwordHash: hash, totpCipher: sealed, setupRequired: firstSignInSetup,

@@ -65,7 +65,7 @@ struct AuthAPI {
 
     func me(req: Request) async throws -> JSONBody<MeDTO> {
         let p = try req.requireSignedIn()
-        return JSONBody(MeDTO(id: p.account.id, username: p.account.username, displayName: p.account.displayName, role: p.account.role,
+        return JSONBody(MeDTO(id: p.account.id, username: p.account.username, displayName: p.account.displayName, role: p.account.role.rawValue,
                               roleLabel: p.role.label, divisionCode: p.account.divisionCode,
                               permissions: p.role.permissions.map(\.rawValue).sorted(), sessionExpiresAt: p.session.expiresAt))
     }
@@ -128,7 +128,7 @@ enum SignIn {
         // Everything up to a right password answers and costs the same whether the username exists, is
         // disabled or not: the same wait, the same bcrypt work, the same refusal.
         let account = try await accounts.find(username: username)
-        let actor = account.map { AuditActor(id: $0.id, username: $0.username, role: $0.role, ip: ip) }
+        let actor = account.map { AuditActor(id: $0.id, username: $0.username, role: $0.role.rawValue, ip: ip) }
             ?? AuditActor(id: nil, username: username, role: "anonymous", ip: ip)
         func record(_ reason: String, wait: Int? = nil) async throws {
             var detail = ["reason": reason]
@@ -154,7 +154,7 @@ enum SignIn {
         }
         var step: UInt64?
         // An account still to be set up has no second factor of its holder's yet: its session opens only the setup.
-        if account.roleValue?.requiresTOTP == true, !account.setupRequired {
+        if account.role.requiresTOTP, !account.setupRequired {
             guard let code = totp, !code.isEmpty else {
                 return .refused(ProblemError(status: .unauthorized, detail: "该账号须输入动态口令", errors: [FieldError("totp", "请输入6位动态口令")]))
             }

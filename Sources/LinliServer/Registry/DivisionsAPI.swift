@@ -25,16 +25,16 @@ struct DivisionsAPI {
     func tree(req: Request) async throws -> JSONBody<DivisionNodeDTO> {
         let depth = try req.queryInt("depth", in: 1...4) ?? 4
         let queries = DivisionQueries(req.db)
-        let all = try await queries.all().filter { (DivisionLevel(rawValue: $0.level)?.depth ?? 9) < depth }
+        let all = try await queries.all().filter { $0.level.depth < depth }
         let parks = try await queries.parkNames()
         var children: [String: [DivisionRecord]] = [:]
         for d in all { if let p = d.parentCode { children[p, default: []].append(d) } }
         func node(_ d: DivisionRecord) -> DivisionNodeDTO {
             let kids = children[d.code]?.map(node)
-            return DivisionNodeDTO(code: d.code, name: d.name, level: d.level, kind: d.kind, parks: parks[d.code] ?? [],
-                                   children: kids ?? ((DivisionLevel(rawValue: d.level)?.depth ?? 9) + 1 < depth ? [] : nil))
+            return DivisionNodeDTO(code: d.code, name: d.name, level: d.level.rawValue, kind: d.kind?.rawValue, parks: parks[d.code] ?? [],
+                                   children: kids ?? (d.level.depth + 1 < depth ? [] : nil))
         }
-        guard let root = all.first(where: { $0.parentCode == nil && $0.level == DivisionLevel.district.rawValue }) else {
+        guard let root = all.first(where: { $0.parentCode == nil && $0.level == .district }) else {
             throw RegistryError.notFound("区划")
         }
         return JSONBody(node(root))
@@ -52,7 +52,7 @@ struct DivisionsAPI {
         let code = req.parameters.get("code") ?? ""
         let queries = DivisionQueries(req.db)
         // The division tree is public: names, codes, levels and boundaries, no personal data.
-        guard let d = try await queries.find(code: code, in: .everything), level == nil || d.level == level!.rawValue else {
+        guard let d = try await queries.find(code: code, in: .everything), level == nil || d.level == level else {
             throw RegistryError.notFound(level == .grid ? "网格" : "区划")
         }
         return DivisionDTO(d, parks: try await queries.parkNames()[d.code] ?? [])
@@ -115,7 +115,7 @@ struct DivisionsAPI {
         let code = req.parameters.get("code") ?? ""
         let input = try req.decodeJSON(DivisionUpdateInput.self)
         let queries = DivisionQueries(req.db)
-        guard let current = try await queries.find(code: code, in: req.registryScope), level == nil || current.level == level!.rawValue else {
+        guard let current = try await queries.find(code: code, in: req.registryScope), level == nil || current.level == level else {
             throw RegistryError.notFound(level == .grid ? "网格" : "区划")
         }
         var errors = FieldErrors()

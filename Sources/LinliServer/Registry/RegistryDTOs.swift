@@ -27,9 +27,9 @@ struct DivisionDTO: Encodable, Sendable {
     init(_ r: DivisionRecord, parks: [String]) {
         code = r.code
         name = r.name
-        level = r.level
-        levelLabel = DivisionLevel(rawValue: r.level)?.label ?? r.level
-        kind = r.kind
+        level = r.level.rawValue
+        levelLabel = r.level.label
+        kind = r.kind?.rawValue
         parentCode = r.parentCode
         self.parks = parks
         boundary = r.boundary.flatMap { try? JSONDecoder().decode(GeoJSONPolygon.self, from: Data($0.utf8)) }
@@ -152,9 +152,9 @@ struct ResidentDTO: Encodable, Sendable, SnakeCaseKeyed {
     init(_ r: ResidentRecord, today: CivilDate) {
         let birth = CivilDate(r.birthDate) ?? today
         id = r.id; name = r.name; namePinyin = r.namePinyin; idNumberMasked = r.idMasked
-        birthDate = r.birthDate; age = birth.age(on: today); sex = r.sex; phoneMasked = r.phoneMasked
-        householdId = r.householdId; householdNumber = r.householdNumber; relation = r.relation
-        residenceStatus = r.residenceStatus; lifeStatus = r.lifeStatus; gridCode = r.gridCode
+        birthDate = r.birthDate; age = birth.age(on: today); sex = r.sex.rawValue; phoneMasked = r.phoneMasked
+        householdId = r.householdId; householdNumber = r.householdNumber; relation = r.relation.rawValue
+        residenceStatus = r.residenceStatus.rawValue; lifeStatus = r.lifeStatus.rawValue; gridCode = r.gridCode
         tags = ResidentTag.effective(recorded: r.recordedTags, birthDate: birth, today: today).map(\.rawValue)
         version = r.version
     }
@@ -243,7 +243,7 @@ struct ResidentEventDTO: Encodable, Sendable {
     var recordedAt: Date
 
     init(_ r: ResidentEventRecord) {
-        id = r.id; kind = r.kind; kindLabel = ResidentEventKind(rawValue: r.kind)?.label ?? r.kind
+        id = r.id; kind = r.kind.rawValue; kindLabel = r.kind.label
         occurredOn = r.occurredOn; fromHouseholdId = r.fromHouseholdId; toHouseholdId = r.toHouseholdId
         changes = r.changes.flatMap { try? JSONDecoder().decode([String: [String: String?]].self, from: Data($0.utf8)) }
         note = r.note; recordedAt = r.recordedAt

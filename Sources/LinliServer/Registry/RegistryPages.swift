@@ -52,9 +52,9 @@ struct RegistryPages {
         }
         let today = req.application.linli.today()
         let rows: [[Markup]] = result.items.map { r in
-            [link("/console/residents/\(r.id)", r.name), Markup.text(sexLabel(r.sex)), "\(age(r, today))", Markup.text(r.idMasked),
+            [link("/console/residents/\(r.id)", r.name), Markup.text(r.sex.label), "\(age(r, today))", Markup.text(r.idMasked),
              Markup.text(r.phoneMasked ?? "—"), link("/console/households/\(r.householdId)", r.householdNumber),
-             Markup.text(relationLabel(r.relation)), Markup.text(LifeStatus(rawValue: r.lifeStatus)?.label ?? r.lifeStatus)]
+             Markup.text(r.relation.label), Markup.text(r.lifeStatus.label)]
         }
         let tagOptions = [("", "全部人群")] + ResidentTag.allCases.map { ($0.rawValue, $0.label) }
         let statusOptions = [("", "在册"), ("deceased", "已死亡"), ("moved_out", "已迁出"), ("all", "全部")]
@@ -91,9 +91,9 @@ struct RegistryPages {
         let code = req.formQuery("code") ?? user.account.divisionCode
         let divisions = DivisionQueries(req.db)
         guard let here = try await divisions.find(code: code, in: scope) else { throw RegistryError.notFound("区划") }
-        let level = DivisionLevel(rawValue: here.level) ?? .district
+        let level = here.level
         var body: Markup = "<h1>\(here.name)</h1><dl class=\"facts\"><dt>层级</dt><dd>\(level.label)"
-            + (here.kind.map { "（\($0)）" } ?? .empty) + "</dd><dt>区划代码</dt><dd>\(here.code)</dd></dl>"
+            + (here.kind.map { "（\($0.rawValue)）" } ?? .empty) + "</dd><dt>区划代码</dt><dd>\(here.code)</dd></dl>"
         let stats = try await RegistryStats.compute(on: req.db, in: RegistryScope(validatedCode: here.code), today: req.application.linli.today())
         body += "<div class=\"tiles\"><div class=\"tile\"><span>居民</span><b>\(stats.residents)</b></div><div class=\"tile\"><span>户</span><b>\(stats.households)</b></div>"
             + "<div class=\"tile\"><span>楼栋</span><b>\(stats.buildings)</b></div><div class=\"tile\"><span>60岁以上</span><b>\(stats.residentsAged60Plus)</b></div></div>"
@@ -162,8 +162,8 @@ struct RegistryPages {
             <dl class="facts"><dt>楼栋</dt><dd>\(link("/console/buildings/\(h.buildingId)", h.buildingName))</dd><dt>门牌/室号</dt><dd>\(h.room)</dd></dl>
             <h2>家庭成员（\(members.count)）</h2>
             \(Console.table(["姓名", "与户主关系", "性别", "年龄", "公民身份号码", "状态"], members.map { r in
-                [link("/console/residents/\(r.id)", r.name), Markup.text(relationLabel(r.relation)), Markup.text(sexLabel(r.sex)),
-                 "\(age(r, today))", Markup.text(r.idMasked), Markup.text(LifeStatus(rawValue: r.lifeStatus)?.label ?? r.lifeStatus)]
+                [link("/console/residents/\(r.id)", r.name), Markup.text(r.relation.label), Markup.text(r.sex.label),
+                 "\(age(r, today))", Markup.text(r.idMasked), Markup.text(r.lifeStatus.label)]
             }))
             \(user.may(.registryWrite) ? "<p class=\"actions\"><a class=\"button secondary\" href=\"/console/residents/new?household_number=\(h.number)\">登记本户新成员（含出生登记）</a></p>" : "")
             """
@@ -199,7 +199,7 @@ struct RegistryPages {
         let members = try await req.residents.members(ofHousehold: r.householdId, in: req.registryScope).filter { $0.id != r.id }
         let events = try await req.residents.history(of: id, in: req.registryScope) ?? []
         let tags = ResidentTag.effective(recorded: r.recordedTags, birthDate: CivilDate(r.birthDate) ?? today, today: today)
-        let active = r.lifeStatus == LifeStatus.active.rawValue
+        let active = r.lifeStatus == .active
         let numbers = full.map { (f: (id: String, phone: String?)) -> Markup in
             "<dt>公民身份号码</dt><dd><strong>\(f.id)</strong> <span class=\"badge yellow\">完整号码（已记入审计日志）</span></dd><dt>联系电话</dt><dd>\(f.phone ?? "—")</dd>"
         } ?? "<dt>公民身份号码</dt><dd>\(r.idMasked)</dd><dt>联系电话</dt><dd>\(r.phoneMasked ?? "—")</dd>"
@@ -209,7 +209,7 @@ struct RegistryPages {
         // The care file: an elder's, or for someone under 60 the way into care (a plan with the reason).
         let careLink: Markup = user.may(.careRead) && active ? "<a class=\"button secondary\" href=\"/console/care/\(id)\">养老档案</a>" : ""
         let timeline: Markup = events.isEmpty ? "<p class=\"empty\">暂无记录</p>" : "<ol class=\"timeline\">" + events.map { (e: ResidentEventRecord) -> Markup in
-            let kind = ResidentEventKind(rawValue: e.kind)?.label ?? e.kind
+            let kind = e.kind.label
             return "<li><b>\(kind)</b> \(e.occurredOn)"
                 + (e.note.map { "<br><span class=\"muted\">\($0)</span>" } ?? .empty) + "</li>"
         }.joined() + "</ol>"
@@ -217,19 +217,19 @@ struct RegistryPages {
             <h1>\(r.name)</h1>
             <div class="actions">\(fullButton) \(editLink) \(careLink)</div>
             <dl class="facts">
-              <dt>性别</dt><dd>\(sexLabel(r.sex))</dd>
+              <dt>性别</dt><dd>\(r.sex.label)</dd>
               <dt>出生日期</dt><dd>\(r.birthDate)（\(age(r, today)) 岁）</dd>
               \(numbers)
               <dt>户号</dt><dd>\(link("/console/households/\(r.householdId)", r.householdNumber))\(household.map { "，\($0.buildingName) \($0.room)" } ?? "")</dd>
-              <dt>与户主关系</dt><dd>\(relationLabel(r.relation))</dd>
-              <dt>户籍类型</dt><dd>\(ResidenceStatus(rawValue: r.residenceStatus)?.label ?? r.residenceStatus)</dd>
+              <dt>与户主关系</dt><dd>\(r.relation.label)</dd>
+              <dt>户籍类型</dt><dd>\(r.residenceStatus.label)</dd>
               <dt>人群标签</dt><dd>\(tags.isEmpty ? "—" : tags.map { (t: ResidentTag) -> Markup in "<span class=\"badge\">\(t.label)</span>" }.joined(separator: " "))</dd>
-              <dt>状态</dt><dd>\(LifeStatus(rawValue: r.lifeStatus)?.label ?? r.lifeStatus)</dd>
+              <dt>状态</dt><dd>\(r.lifeStatus.label)</dd>
               <dt>网格</dt><dd>\(r.gridCode)</dd>
             </dl>
             <h2>同户成员</h2>
             \(Console.table(["姓名", "与户主关系", "公民身份号码"], members.map {
-                [link("/console/residents/\($0.id)", $0.name), Markup.text(relationLabel($0.relation)), Markup.text($0.idMasked)]
+                [link("/console/residents/\($0.id)", $0.name), Markup.text($0.relation.label), Markup.text($0.idMasked)]
             }, empty: "无其他成员"))
             <h2>变动记录</h2>
             \(timeline)
@@ -361,8 +361,8 @@ struct RegistryPages {
     func editResident(req: Request) async throws -> Response {
         let user = try req.webUser(.registryWrite)
         guard let r = try await req.residents.find(id: try residentID(req), in: req.registryScope) else { throw RegistryError.notFound("居民") }
-        let form = ResidentForm(name: r.name, id_number: nil, phone: nil, household_number: r.householdNumber, relation: r.relation,
-                                residence_status: r.residenceStatus, tags: r.recordedTags.map(\.rawValue), note: nil, version: r.version)
+        let form = ResidentForm(name: r.name, id_number: nil, phone: nil, household_number: r.householdNumber, relation: r.relation.rawValue,
+                                residence_status: r.residenceStatus.rawValue, tags: r.recordedTags.map(\.rawValue), note: nil, version: r.version)
         return renderForm(req, user, form: form, errors: [], editing: r)
     }
 
@@ -459,7 +459,5 @@ struct RegistryPages {
     }
 
     func link(_ href: String, _ text: String) -> Markup { "<a href=\"\(href)\">\(text)</a>" }
-    func sexLabel(_ s: String) -> String { Sex(rawValue: s)?.label ?? s }
-    func relationLabel(_ r: String) -> String { HouseholdRelation(rawValue: r)?.label ?? r }
     func age(_ r: ResidentRecord, _ today: CivilDate) -> Int { CivilDate(r.birthDate)?.age(on: today) ?? 0 }
 }

@@ -121,9 +121,9 @@ struct Open311API {
         let groups = Dictionary(uniqueKeysWithValues: all.filter { !$0.isLeaf }.map { ($0.code, $0.name) })
         let items: [Open311Value] = all.filter(\.isLeaf).map { c in
             .object([("service_code", .string(c.code)), ("service_name", .string(c.name)),
-                     ("description", .string("\(CategoryKind(rawValue: c.kind)?.label ?? "")·\(groups[c.parentCode ?? ""] ?? "")：\(c.name)，处置时限\(c.limitHours)小时")),
+                     ("description", .string("\(c.kind.label)·\(groups[c.parentCode ?? ""] ?? "")：\(c.name)，处置时限\(c.limitHours)小时")),
                      ("metadata", .bool(!c.attributeList.isEmpty)), ("type", .string("realtime")),
-                     ("keywords", .string([CategoryKind(rawValue: c.kind)?.label, groups[c.parentCode ?? ""]].compactMap { $0 }.joined(separator: ","))),
+                     ("keywords", .string([c.kind.label, groups[c.parentCode ?? ""]].compactMap { $0 }.joined(separator: ","))),
                      ("group", .string(groups[c.parentCode ?? ""] ?? ""))])
         }
         return Open311API.render(.array(items), xmlRoot: "services", xmlItem: "service", format: format)
@@ -168,20 +168,20 @@ struct Open311API {
         let names = try await RequestNames.load(q)
         let divisions = try await DivisionQueries(req.db).all(in: .everything).reduce(into: [String: String]()) { $0[$1.code] = $1.name }
         // Only what the staff wrote to the reporter is public; their internal notes never leave the console.
-        let replies = try await q.lastReplies(of: items.filter { names.categories[$0.categoryCode]?.kind == CategoryKind.facility.rawValue }.map(\.id))
+        let replies = try await q.lastReplies(of: items.filter { names.categories[$0.categoryCode]?.kind == .facility }.map(\.id))
         var out: [Open311Value] = []
         for r in items {
             let c = names.categories[r.categoryCode]
-            let open = r.statusValue.isOpen
+            let open = r.status.isOpen
             // Event descriptions (disputes, safety) may name people, and so may the replies about them: both stay off the public API.
-            let publicText = c?.kind == CategoryKind.facility.rawValue
+            let publicText = c?.kind == .facility
             out.append(.object([
                 ("service_request_id", .string(r.number)), ("status", .string(open ? "open" : "closed")),
                 ("status_notes", publicText ? replies[r.id].map { .string($0) } ?? .null : .null),
                 ("service_name", .string(c?.name ?? r.categoryCode)), ("service_code", .string(r.categoryCode)),
                 ("description", publicText ? .string(r.description) : .null),
                 ("agency_responsible", .string(names.unitName(r.handler ?? r.holderCode, divisions: divisions) ?? "")),
-                ("service_notice", .string("处置时限\(c?.limitHours ?? 0)小时；当前：\(r.statusValue.label)")),
+                ("service_notice", .string("处置时限\(c?.limitHours ?? 0)小时；当前：\(r.status.label)")),
                 ("requested_datetime", .string(WireTime.string(r.reportedAt))), ("updated_datetime", .string(WireTime.string(r.updatedAt))),
                 ("expected_datetime", .string(WireTime.string(r.dueAt))),
                 ("address", r.address.map { .string($0) } ?? .null), ("address_id", r.buildingId.map { .string($0.uuidString.lowercased()) } ?? .null),

@@ -135,7 +135,7 @@ struct PortalPages {
                                                          page: PageRequest(page: 1, perPage: 20))
             let rows = list.items.map { r -> [Markup] in
                 ["<a href=\"/track?number=\(r.number)\">\(r.number)</a>", Markup.text(names.categories[r.categoryCode]?.name ?? r.categoryCode),
-                 Markup.text(RequestPages.truncated(r.description, 30)), Markup.text(r.statusValue.label), Markup.text(Console.time(r.reportedAt))]
+                 Markup.text(RequestPages.truncated(r.description, 30)), Markup.text(r.status.label), Markup.text(Console.time(r.reportedAt))]
             }
             mine = "<section aria-labelledby=\"mine-h\"><h2 id=\"mine-h\">我的诉求</h2>\(Console.table(["编号", "类别", "描述", "状态", "上报时间"], rows, empty: "您还没有反映过问题"))</section>"
         }

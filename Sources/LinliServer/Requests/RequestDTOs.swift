@@ -95,8 +95,8 @@ struct RequestDTO: Encodable, Sendable {
     init(_ r: RequestRecord, names: RequestNames, divisions: [String: String] = [:], now: Int64) {
         let category = names.categories[r.categoryCode]
         id = r.id; number = r.number; categoryCode = r.categoryCode; categoryName = category?.name ?? r.categoryCode
-        kind = category?.kind ?? ""; description = r.description; status = r.status; statusLabel = r.statusValue.label
-        level = r.level; levelLabel = r.levelValue.label; areaCode = r.areaCode; communityCode = r.communityCode; holderCode = r.holderCode
+        kind = category?.kind.rawValue ?? ""; description = r.description; status = r.status.rawValue; statusLabel = r.status.label
+        level = r.level.rawValue; levelLabel = r.level.label; areaCode = r.areaCode; communityCode = r.communityCode; holderCode = r.holderCode
         handler = r.handler; handlerName = names.unitName(r.handler, divisions: divisions); channel = r.channel
         reporterName = r.reporterName; contactMasked = r.contactMasked; address = r.address; latitude = r.latitude; longitude = r.longitude
         buildingId = r.buildingId; attributes = r.attributeValues; reportedAt = WireTime.string(r.reportedAt); dueAt = WireTime.string(r.dueAt)
@@ -108,8 +108,8 @@ struct RequestDTO: Encodable, Sendable {
 
     mutating func attach(steps: [RequestStepRecord], photoBase: String, internalNotes: Bool) {
         self.steps = steps.map { s in
-            StepDTO(seq: s.seq, action: s.action, actionLabel: RequestAction(rawValue: s.action)?.label ?? "上报", fromStatus: s.fromStatus,
-                    toStatus: s.toStatus, level: s.level, handler: s.handler, actor: s.actor, actorRole: s.actorRole, at: WireTime.string(s.at),
+            StepDTO(seq: s.seq, action: s.action.rawValue, actionLabel: s.action.label, fromStatus: s.fromStatus?.rawValue,
+                    toStatus: s.toStatus.rawValue, level: s.level.rawValue, handler: s.handler, actor: s.actor, actorRole: s.actorRole, at: WireTime.string(s.at),
                     note: internalNotes ? s.note : nil, reply: s.reply, photos: s.photos.map { "\(photoBase)/photos/\($0.uuidString.lowercased())" })
         }
     }
@@ -141,14 +141,14 @@ struct TrackedRequestDTO: Encodable, Sendable {
 
     init(_ r: RequestRecord, steps: [RequestStepRecord], names: RequestNames, now: Int64) {
         number = r.number; categoryName = names.categories[r.categoryCode]?.name ?? r.categoryCode
-        status = r.status; statusLabel = r.statusValue.label; reportedAt = WireTime.string(r.reportedAt); dueAt = WireTime.string(r.dueAt)
+        status = r.status.rawValue; statusLabel = r.status.label; reportedAt = WireTime.string(r.reportedAt); dueAt = WireTime.string(r.dueAt)
         resolvedAt = WireTime.string(r.resolvedAt); rating = r.rating
         canRate = r.resolvedAt != nil && r.rating == nil
-        canReopen = RequestWorkflow.next(from: r.statusValue, by: .reopen) != nil
+        canReopen = RequestWorkflow.next(from: r.status, by: .reopen) != nil
             && (r.resolvedAt ?? r.closedAt).map { now - $0 <= Int64(RequestWorkflow.reopenWindowDays) * 86400 } == true
         self.steps = steps.map {
-            Step(action: $0.action, actionLabel: RequestAction(rawValue: $0.action)?.label ?? "上报", toStatus: $0.toStatus,
-                 statusLabel: RequestStatus(rawValue: $0.toStatus)?.label ?? $0.toStatus, at: WireTime.string($0.at),
+            Step(action: $0.action.rawValue, actionLabel: $0.action.label, toStatus: $0.toStatus.rawValue,
+                 statusLabel: $0.toStatus.label, at: WireTime.string($0.at),
                  reply: $0.reply)
         }
     }
@@ -169,8 +169,8 @@ struct CategoryDTO: Encodable, Sendable {
     var children: [CategoryDTO]?
 
     init(_ c: RequestCategoryRecord) {
-        code = c.code; name = c.name; kind = c.kind; kindLabel = CategoryKind(rawValue: c.kind)?.label ?? c.kind; parentCode = c.parentCode
-        limitHours = c.limitHours; level = c.level; departmentCode = c.departmentCode; attributes = c.attributeList; active = c.active
+        code = c.code; name = c.name; kind = c.kind.rawValue; kindLabel = c.kind.label; parentCode = c.parentCode
+        limitHours = c.limitHours; level = c.level.rawValue; departmentCode = c.departmentCode; attributes = c.attributeList; active = c.active
         version = c.version
     }
 

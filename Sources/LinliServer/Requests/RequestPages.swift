@@ -58,7 +58,7 @@ struct RequestPages {
              Markup.text(names.categories[r.categoryCode]?.name ?? r.categoryCode),
              Markup.text(Self.truncated(r.description, 40)),
              Markup.text(r.address ?? "—"),
-             Markup.text(r.statusValue.label),
+             Markup.text(r.status.label),
              Self.badge(r.card(now: now)),
              Markup.text(Console.time(r.reportedAt))]
         }
@@ -131,7 +131,7 @@ struct RequestPages {
                     Markup.text(names.categories[r.categoryCode]?.name ?? r.categoryCode),
                     Markup.text(Self.truncated(r.description, 30)),
                     Markup.text(r.communityCode.flatMap { divisions[$0] } ?? "—"),
-                    Markup.text(r.statusValue.label + "（" + r.levelValue.label + "）"),
+                    Markup.text(r.status.label + "（" + r.level.label + "）"),
                     Self.badge(r.card(now: now)),
                     "\(Console.time(r.dueAt))<br><small>\(due)</small>"]
         }
@@ -250,11 +250,11 @@ struct RequestPages {
             return "<dt>\(e(a?.description ?? k))</dt><dd>\(e(a?.values?[v] ?? v))</dd>"
         }
         var facts: [(String, Markup)] = [
-            ("编号", e(r.number)), ("类别", e(category?.name ?? r.categoryCode)), ("状态", e(r.statusValue.label)),
+            ("编号", e(r.number)), ("类别", e(category?.name ?? r.categoryCode)), ("状态", e(r.status.label)),
             ("描述", e(r.description)), ("地点", e(r.address ?? "—")),
         ]
         if let b = building { facts.append(("楼栋", e("\(b.name)（\(b.address)）"))) }
-        facts += [("所在区域", e(unit(r.areaCode))), ("层级", e(r.levelValue.label)), ("受理单位", e(unit(r.holderCode))),
+        facts += [("所在区域", e(unit(r.areaCode))), ("层级", e(r.level.label)), ("受理单位", e(unit(r.holderCode))),
                   ("处置单位", e(unit(r.handler)))]
         let reporter = [r.reporterName.map { $0.isEmpty ? "" : Masking.name($0) }, r.contactMasked].compactMap { $0 }.filter { !$0.isEmpty }
         facts.append(("上报人", e(reporter.isEmpty ? "匿名" : reporter.joined(separator: " "))))
@@ -272,8 +272,8 @@ struct RequestPages {
         // A resident reading their own request sees what they were told, not the staff's notes.
         let internalNotes = user.may(.requestsHandle)
         let timeline = steps.map { s -> Markup in
-            let label = RequestAction(rawValue: s.action)?.label ?? "上报"
-            let to = RequestStatus(rawValue: s.toStatus)?.label ?? s.toStatus
+            let label = s.action.label
+            let to = s.toStatus.label
             let photos = s.photos.map { p -> Markup in
                 let href = "/console/requests/\(id)/photos/\(p.uuidString.lowercased())"
                 return "<a href=\"\(href)\"><img src=\"\(href)\" alt=\"\(e(label))照片\" width=\"96\" height=\"96\" loading=\"lazy\"></a>"
@@ -281,7 +281,7 @@ struct RequestPages {
             let note: Markup = internalNotes ? s.note.map { "<p class=\"note\"><small>内部备注：</small>\($0)</p>" } ?? .empty : .empty
             let reply: Markup = s.reply.map { "<p class=\"note\"><small>答复群众：</small>\($0)</p>" } ?? .empty
             return """
-                <li><b>\(e(label))</b> → \(e(to))\(s.action == RequestAction.dispatch.rawValue ? " · 派往 \(unit(s.handler))" : "")
+                <li><b>\(e(label))</b> → \(e(to))\(s.action == .action(.dispatch) ? " · 派往 \(unit(s.handler))" : "")
                 <br><small>\(Console.time(s.at)) · \(e(s.actor))（\(e(roleLabel(s.actorRole)))）</small>
                 \(note)\(reply)\(photos.isEmpty ? "" : "<p class=\"photos\">\(photos)</p>")</li>
                 """

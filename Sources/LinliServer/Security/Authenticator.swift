@@ -47,7 +47,7 @@ struct BearerAuthenticator: Middleware {
             config.sessionCache.remove(key)
             try await AccountQueries(request.db).revoke(session: s.id, account: s.account, reason: .idleTimeout,
                                                         by: AuditActor(id: s.account.id, username: s.account.username,
-                                                                       role: s.account.role, ip: request.clientAddress),
+                                                                       role: s.account.role.rawValue, ip: request.clientAddress),
                                                         now: now)
             throw ProblemError(status: .unauthorized, detail: "超过30分钟未操作，请重新登录")
         }

@@ -7,7 +7,7 @@ import Vapor
 struct Principal: Authenticatable, Sendable {
     var session: SessionRecord
     var account: AccountRecord { session.account }
-    var role: Role { account.roleValue ?? .resident }
+    var role: Role { account.role }
 }
 
 extension Request {
@@ -42,6 +42,6 @@ extension Request {
     var auditActor: AuditActor {
         let ip = clientAddress
         guard let p = principal else { return AuditActor(id: nil, username: "(anonymous)", role: "anonymous", ip: ip) }
-        return AuditActor(id: p.account.id, username: p.account.username, role: p.account.role, ip: ip)
+        return AuditActor(id: p.account.id, username: p.account.username, role: p.account.role.rawValue, ip: ip)
     }
 }

@@ -43,8 +43,8 @@ enum ListExport {
         while rows < maxRows {
             let p = try await q.list(in: scope, filter: filter, now: now, page: page)
             for r in p.items {
-                try w.row([.number(Double(r.seq)), .text(names.categories[r.categoryCode]?.name ?? r.categoryCode), .text(r.statusValue.label),
-                           .text(r.levelValue.label), r.communityCode.map { .text($0) } ?? .empty, .text(r.areaCode), .text(r.channel),
+                try w.row([.number(Double(r.seq)), .text(names.categories[r.categoryCode]?.name ?? r.categoryCode), .text(r.status.label),
+                           .text(r.level.label), r.communityCode.map { .text($0) } ?? .empty, .text(r.areaCode), .text(r.channel),
                            r.reporterName.map { .text(Masking.name($0)) } ?? .empty, r.contactMasked.map { .text($0) } ?? .empty,
                            .text(r.description), r.address.map { .text($0) } ?? .empty, time(r.reportedAt), time(r.dueAt), time(r.resolvedAt),
                            r.rating.map { .number(Double($0)) } ?? .empty])

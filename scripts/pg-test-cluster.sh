@@ -26,7 +26,7 @@ start)
     [ "$(id -u)" = 0 ] && chown postgres "$dir"
     run "$bin/initdb" -D "$dir/data" -U linli -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1
     run "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >&2
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400" start >&2
     run "$bin/createdb" -h 127.0.0.1 -p "$port" -U linli linli_test
     echo "$dir postgres://linli@127.0.0.1:$port/linli_test"
     ;;

@@ -30,7 +30,7 @@ enum RequestService {
     /// The steps the caller may take on `r` now.
     static func allowedActions(_ r: RequestRecord, req: Request) -> [RequestAction] {
         let party = req.requestParty(for: r)
-        return RequestWorkflow.actions(from: r.statusValue).filter {
+        return RequestWorkflow.actions(from: r.status).filter {
             RequestRules.allows($0, by: party, holder: r.holderCode, handler: r.handler, area: r.areaCode)
         }
     }

@@ -70,9 +70,9 @@ struct SecurityTests {
         try await withTestApp(residents: 1200) { app in
             let mine = try await app.call(.GET, "/api/v1/residents?per_page=100").json["items"].array
             #expect(mine.count > 5)
-            #expect(mine.allSatisfy { $0["grid_code"].string!.hasPrefix("321271002001") })
+            #expect(mine.allSatisfy { $0["grid_code"].string?.hasPrefix("321271002001") == true })
             let r = mine[0]
-            let id = r["id"].string!, hid = r["household_id"].string!
+            let id = try #require(r["id"].string), hid = try #require(r["household_id"].string)
             let path = "/api/v1/residents/\(id)"
             for (method, p, body) in [(HTTPMethod.GET, path, nil), (.GET, path + "/events", nil), (.GET, path + "/full", nil),
                                       (.PATCH, path, ["name": "篡改", "version": 1] as [String: Any]?),
@@ -84,9 +84,9 @@ struct SecurityTests {
             }
             #expect(try await app.call(.GET, path).json["name"].string == r["name"].string)
             #expect(try await app.call(.GET, "/api/v1/residents?division=321271002001", as: .otherWorker).status == .notFound)
-            let found = try await app.call(.GET, "/api/v1/residents?per_page=100&q=\(r["name"].string!.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)",
+            let found = try await app.call(.GET, "/api/v1/residents?per_page=100&q=\(try urlEncoded(try #require(r["name"].string)))",
                                            as: .otherWorker).json["items"].array
-            #expect(found.allSatisfy { $0["grid_code"].string!.hasPrefix("321271003001") })
+            #expect(found.allSatisfy { $0["grid_code"].string?.hasPrefix("321271003001") == true })
             // Moving someone into a household of another community is refused as if it did not exist.
             let theirs = try await app.anyHousehold(as: .otherWorker)
             let move = try await app.call(.POST, path + "/events", json: ["kind": "move", "to_household_id": theirs.id, "relation": "other", "version": 1])
@@ -103,19 +103,18 @@ struct SecurityTests {
             // A grid worker sees only the grid.
             let gridItems = try await app.call(.GET, "/api/v1/residents?per_page=100", as: .grid).json["items"].array
             #expect(gridItems.allSatisfy { $0["grid_code"].string == "321271002001001" })
-            if let elsewhere = mine.first(where: { $0["grid_code"].string != "321271002001001" }) {
-                #expect(try await app.call(.GET, "/api/v1/residents/\(elsewhere["id"].string!)", as: .grid).status == .notFound)
-            }
+            let elsewhere = try #require(mine.first(where: { $0["grid_code"].string != "321271002001001" }))
+            #expect(try await app.call(.GET, "/api/v1/residents/\(try #require(elsewhere["id"].string))", as: .grid).status == .notFound)
         }
     }
 
     @Test("no one raises their own role; a disabled account's token stops working")
     func escalation() async throws {
         try await withTestApp(residents: 100) { app in
-            let me = app.test.accounts[.secadmin]!
+            let me = try #require(app.test.accounts[.secadmin])
             let own = try await app.call(.PATCH, "/api/v1/accounts/\(me.id)", json: ["role": "district_officer", "version": me.version], as: .secadmin)
             #expect(own.status == .forbidden)
-            let worker = app.test.accounts[.worker]!
+            let worker = try #require(app.test.accounts[.worker])
             #expect(try await app.call(.PATCH, "/api/v1/accounts/\(worker.id)", json: ["role": "district_officer", "version": 1]).status == .forbidden)
             let toOfficer = try await app.call(.PATCH, "/api/v1/accounts/\(worker.id)", json: ["role": "district_officer", "division_code": "321271000000", "version": 1], as: .secadmin)
             #expect(toOfficer.status == .unprocessableEntity)  // an officer needs a second factor first
@@ -157,7 +156,7 @@ struct SecurityTests {
                     #expect(r.status == (payload.contains("\u{0}") ? .badRequest : .unprocessableEntity), "\(field)=\(payload) → \(r.status.code)")
                     #expect(r.isProblem)
                 }
-                let q = payload.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                let q = try urlEncoded(payload)
                 #expect(try await app.call(.GET, "/api/v1/residents?q=\(q)").status.code < 500)
                 let audit = try await app.call(.GET, "/api/v1/audit?actor=\(q)", as: .auditor).status
                 #expect(audit == .ok || (audit == .badRequest && payload.contains("\u{0}")))
@@ -168,7 +167,7 @@ struct SecurityTests {
             let r = try await app.call(.POST, "/api/v1/residents", json: ["name": "王注", "id_number": newID(), "household_id": h.id,
                                                                           "relation": "other", "note": script])
             #expect(r.status == .created)
-            let events = try await app.call(.GET, "/api/v1/residents/\(r.json["id"].string!)/events")
+            let events = try await app.call(.GET, "/api/v1/residents/\(try #require(r.json["id"].string))/events")
             #expect(events.json[0]["note"].string == script)
             #expect(events.headers.contentType == .json)
             #expect(events.headers.first(name: "X-Content-Type-Options") == "nosniff")
@@ -190,7 +189,7 @@ struct SecurityTests {
             app.test.clock.advance(31)
             let ok = try await login(TestUser.password)
             #expect(ok.status == .ok)
-            #expect(try await app.call(.GET, "/api/v1/auth/me", token: ok.json["token"].string!).json["username"].string == "worker")
+            #expect(try await app.call(.GET, "/api/v1/auth/me", token: try #require(ok.json["token"].string)).json["username"].string == "worker")
             let failures = try await app.call(.GET, "/api/v1/audit?action=auth.login&outcome=failure&per_page=100", as: .auditor).json
             #expect(failures["total"].int == 6)
             #expect(try await login("").status == .unprocessableEntity)
@@ -209,7 +208,8 @@ struct SecurityTests {
     func tokens() async throws {
         try await withTestApp(residents: 50) { app in
             func signIn() async throws -> String {
-                try await app.call(.POST, "/api/v1/auth/token", json: ["username": "worker", "password": TestUser.password], as: .anonymous).json["token"].string!
+                try #require(try await app.call(.POST, "/api/v1/auth/token", json: ["username": "worker", "password": TestUser.password],
+                                                as: .anonymous).json["token"].string)
             }
             #expect(try await app.call(.GET, "/api/v1/auth/me", token: "forged-token-value").status == .unauthorized)
             #expect(try await app.call(.GET, "/api/v1/auth/me", token: String(repeating: "A", count: 43)).status == .unauthorized)
@@ -251,7 +251,7 @@ struct SecurityTests {
             #expect(noCode.status == .unauthorized)
             #expect(noCode.json.errorFields == ["totp"])
             let code = TOTP.code(secret: testTOTPSecret, step: TOTP.step(at: app.test.clock.now))
-            let wrong = String((Int(code)! + 1) % 1_000_000).leftPadded(6)
+            let wrong = String((try #require(Int(code)) + 1) % 1_000_000).leftPadded(6)
             #expect(try await app.call(.POST, "/api/v1/auth/token", json: ["username": "district", "password": TestUser.password, "totp": wrong], as: .anonymous).status == .unauthorized)
             let ok = try await app.call(.POST, "/api/v1/auth/token", json: ["username": "district", "password": TestUser.password, "totp": code], as: .anonymous)
             #expect(ok.status == .ok)
@@ -264,11 +264,12 @@ struct SecurityTests {
     func audit() async throws {
         try await withTestApp(residents: 100) { app in
             let r = try await app.call(.GET, "/api/v1/residents?per_page=1").json["items"][0]
-            let full = try await app.call(.GET, "/api/v1/residents/\(r["id"].string!)/full")
+            let full = try await app.call(.GET, "/api/v1/residents/\(try #require(r["id"].string))/full")
             #expect(full.status == .ok)
-            #expect(try CitizenID(full.json["id_number"].string!).value.count == 18)
-            #expect(Masking.citizenID(full.json["id_number"].string!) == r["id_number_masked"].string)
-            _ = try await app.call(.PATCH, "/api/v1/residents/\(r["id"].string!)", json: ["phone": "13900002222", "version": r["version"].int!])
+            let fullNumber = try #require(full.json["id_number"].string)
+            #expect(try CitizenID(fullNumber).value.count == 18)
+            #expect(Masking.citizenID(fullNumber) == r["id_number_masked"].string)
+            _ = try await app.call(.PATCH, "/api/v1/residents/\(try #require(r["id"].string))", json: ["phone": "13900002222", "version": try #require(r["version"].int)])
 
             let views = try await app.call(.GET, "/api/v1/audit?action=resident.view_full", as: .auditor).json
             #expect(views["total"].int == 1)
@@ -287,7 +288,7 @@ struct SecurityTests {
             #expect(try await app.call(.GET, "/api/v1/audit/verify", as: .auditor).json["intact"].raw as? Bool == true)
 
             // The database refuses to change or delete an entry…
-            let sql = app.db as! any SQLDatabase
+            let sql = try app.sql()
             await #expect(throws: (any Error).self) { try await sql.raw("UPDATE audit_log SET outcome = 'failure' WHERE seq = 3").run() }
             await #expect(throws: (any Error).self) { try await sql.raw("DELETE FROM audit_log WHERE seq = 3").run() }
             // …and if someone with the database file gets round that, verification names the entry.
@@ -315,7 +316,7 @@ struct SecurityTests {
                 let r = try await app.call(.POST, "/api/v1/residents", json: ["name": "明文", "id_number": idNumber, "phone": phone,
                                                                               "household_id": h.id, "relation": "other"])
                 #expect(r.status == .created)
-                let id = r.json["id"].string!
+                let id = try #require(r.json["id"].string)
                 #expect(try await app.call(.GET, "/api/v1/residents?q=\(idNumber)").json["items"][0]["id"].string == id)
                 #expect(try await app.call(.GET, "/api/v1/residents/\(id)/full").json["id_number"].string == idNumber)
             }

@@ -110,4 +110,14 @@ struct CapabilityKitTests {
         }
         #expect(Capabilities.permissions.count >= 15)
     }
+
+    @Test("audit actions: each capability's enum, names unique across capabilities and shaped kind.action")
+    func auditActions() {
+        func names(_ type: any AuditAction.Type) -> [String] { type.all.map { ($0 as any AuditAction).name } }
+        let all = Capabilities.all.compactMap(\.audit).flatMap(names)
+        #expect(all.count > 40)
+        #expect(Set(all).count == all.count, "\(all.sorted())")
+        for name in all { #expect(name.wholeMatch(of: /[a-z0-9_]+(\.[a-z0-9_]+)+/) != nil, "\(name)") }
+        #expect(all.contains("request.accept") && all.contains("resident.death") && all.contains("care.call.respond"))
+    }
 }

@@ -8,6 +8,11 @@ public enum CareAudit: AuditAction, Equatable {
     case call(CareCallAction)
     case facilityCreate, facilityUpdate, demoLoad
 
+    public static var all: [CareAudit] {
+        [.viewAssessment, .assess, .planCreate, .planUpdate, .record, .callLog, .facilityCreate, .facilityUpdate, .demoLoad]
+            + CareCallAction.allCases.map { .call($0) }
+    }
+
     public var name: String {
         switch self {
         case .viewAssessment: return "care.view_assessment"

@@ -29,6 +29,12 @@ public struct AuditActor: Sendable, Equatable {
 public protocol AuditAction: Sendable {
     /// As stored: `resident.create`.
     var name: String { get }
+    /// Every action of the enum (those with a kind, for every kind): what the audit log may hold from it.
+    static var all: [Self] { get }
+}
+
+extension AuditAction where Self: CaseIterable {
+    public static var all: [Self] { Array(allCases) }
 }
 
 extension AuditAction where Self: RawRepresentable, Self.RawValue == String {

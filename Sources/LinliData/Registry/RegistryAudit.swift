@@ -9,6 +9,13 @@ public enum RegistryAudit: AuditAction, Equatable {
     case residentEvent(ResidentEventKind)
     case export, exportFull, buildingsExport, householdsExport, `import`, demoLoad
 
+    public static var all: [RegistryAudit] {
+        [.divisionCreate, .divisionUpdate, .buildingCreate, .buildingUpdate, .householdCreate, .householdUpdate, .residentCreate,
+         .residentUpdate, .residentViewFull, .export, .exportFull, .buildingsExport, .householdsExport, .import, .demoLoad]
+            // A correction (`update`) is written as `residentUpdate`, the same name.
+            + ResidentEventKind.allCases.filter { $0 != .update }.map { .residentEvent($0) }
+    }
+
     public var name: String {
         switch self {
         case .divisionCreate: return "division.create"

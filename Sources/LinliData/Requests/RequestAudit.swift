@@ -8,6 +8,11 @@ public enum RequestAudit: AuditAction, Equatable {
     case step(RequestAction)
     case rate, contactView, categoryUpdate, export, open311KeyCreate, open311KeyRevoke, demoLoad
 
+    public static var all: [RequestAudit] {
+        [.submit, .rate, .contactView, .categoryUpdate, .export, .open311KeyCreate, .open311KeyRevoke, .demoLoad]
+            + RequestAction.allCases.map { .step($0) }
+    }
+
     public var name: String {
         switch self {
         case .submit: return "request.submit"

@@ -104,7 +104,8 @@ struct SecurityTests {
             let gridItems = try await app.call(.GET, "/api/v1/residents?per_page=100", as: .grid).json["items"].array
             #expect(gridItems.allSatisfy { $0["grid_code"].string == "321271002001001" })
             let elsewhere = try #require(mine.first(where: { $0["grid_code"].string != "321271002001001" }))
-            #expect(try await app.call(.GET, "/api/v1/residents/\(try #require(elsewhere["id"].string))", as: .grid).status == .notFound)
+            let elsewhereID = try #require(elsewhere["id"].string)
+            #expect(try await app.call(.GET, "/api/v1/residents/\(elsewhereID)", as: .grid).status == .notFound)
         }
     }
 
@@ -189,7 +190,8 @@ struct SecurityTests {
             app.test.clock.advance(31)
             let ok = try await login(TestUser.password)
             #expect(ok.status == .ok)
-            #expect(try await app.call(.GET, "/api/v1/auth/me", token: try #require(ok.json["token"].string)).json["username"].string == "worker")
+            let token = try #require(ok.json["token"].string)
+            #expect(try await app.call(.GET, "/api/v1/auth/me", token: token).json["username"].string == "worker")
             let failures = try await app.call(.GET, "/api/v1/audit?action=auth.login&outcome=failure&per_page=100", as: .auditor).json
             #expect(failures["total"].int == 6)
             #expect(try await login("").status == .unprocessableEntity)

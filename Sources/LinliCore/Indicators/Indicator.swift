@@ -87,8 +87,13 @@ public struct IndicatorCounts: Sendable, Equatable {
     /// living alone and those of them visited in the last 7 days; emergency calls, responded ones and the
     /// seconds they took.
     public var care = CareCounts()
+    /// Counts of the capabilities added after the first ones, by a key the capability names
+    /// (`assistance.dibao_households`): summed up the tree like the others.
+    public var more: [String: Int64] = [:]
 
     public init() {}
+
+    public subscript(_ key: String) -> Int64 { more[key] ?? 0 }
 
     public mutating func add(_ o: IndicatorCounts) {
         residents += o.residents
@@ -101,6 +106,7 @@ public struct IndicatorCounts: Sendable, Equatable {
         if let c = o.communities { communities = (communities ?? 0) + c }
         communitiesOnPlatform += o.communitiesOnPlatform
         care.add(o.care)
+        for (k, v) in o.more { more[k, default: 0] += v }
     }
 
     public var aged60Plus: Int64 { ageBands[2] + ageBands[3] }

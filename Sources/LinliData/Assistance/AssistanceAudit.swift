@@ -1,0 +1,34 @@
+import Foundation
+import LinliCore
+
+/// 社会救助's audit actions.
+public enum AssistanceAudit: AuditAction, Equatable {
+    case apply, viewFacts, standard, setting, objectionLodge, objectionHandle, recheck, export, demoLoad
+    /// A step on a case: `assistance.step.<action>`.
+    case step(AssistanceAction)
+
+    public static var all: [AssistanceAudit] {
+        [.apply, .viewFacts, .standard, .setting, .objectionLodge, .objectionHandle, .recheck, .export, .demoLoad]
+            + AssistanceAction.allCases.map { .step($0) }
+    }
+
+    public var name: String {
+        switch self {
+        case .apply: return "assistance.apply"
+        case .viewFacts: return "assistance.view_facts"
+        case .standard: return "assistance.standard"
+        case .setting: return "assistance.setting"
+        case .objectionLodge: return "assistance.objection.lodge"
+        case .objectionHandle: return "assistance.objection.handle"
+        case .recheck: return "assistance.recheck"
+        case .export: return "assistance.export"
+        case .demoLoad: return "demo.assistance"
+        case .step(let a): return "assistance.step." + a.rawValue
+        }
+    }
+}
+
+extension AuditTarget {
+    public static func assistanceCase(_ number: String) -> AuditTarget { AuditTarget("assistance_case", number) }
+    public static func assistanceStandard(_ year: Int, _ area: AssistanceArea) -> AuditTarget { AuditTarget("assistance_standard", "\(year)-\(area.rawValue)") }
+}

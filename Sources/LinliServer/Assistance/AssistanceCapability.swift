@@ -1,0 +1,24 @@
+import LinliCore
+import LinliData
+import Vapor
+
+/// 社会救助: applications to payments for 低保, 特困, 临时救助, 医疗救助 and the two disability subsidies; the
+/// 公示 on the portal, re-checks, and finding people who should be helped.
+struct AssistanceCapability: Capability {
+    let name = "assistance"
+    var grants: [Role: Set<Permission>] { AssistancePermissions.grants }
+    let audit: (any AuditAction.Type)? = AssistanceAudit.self
+
+    var migrations: [NumberedMigration] {
+        [NumberedMigration(11, CreateAssistance())]
+    }
+
+    func routes(_ routes: CapabilityRoutes) throws {
+    }
+
+    var sections: [ConsoleSection] { [] }
+
+    func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution {
+        HomeContribution()
+    }
+}

@@ -3,18 +3,19 @@ import LinliCore
 
 /// 社会救助's audit actions.
 public enum AssistanceAudit: AuditAction, Equatable {
-    case apply, viewFacts, standard, setting, objectionLodge, objectionHandle, recheck, export, demoLoad
+    case apply, attach, viewFacts, standard, setting, objectionLodge, objectionHandle, recheck, export, demoLoad
     /// A step on a case: `assistance.step.<action>`.
     case step(AssistanceAction)
 
     public static var all: [AssistanceAudit] {
-        [.apply, .viewFacts, .standard, .setting, .objectionLodge, .objectionHandle, .recheck, .export, .demoLoad]
+        [.apply, .attach, .viewFacts, .standard, .setting, .objectionLodge, .objectionHandle, .recheck, .export, .demoLoad]
             + AssistanceAction.allCases.map { .step($0) }
     }
 
     public var name: String {
         switch self {
         case .apply: return "assistance.apply"
+        case .attach: return "assistance.attach"
         case .viewFacts: return "assistance.view_facts"
         case .standard: return "assistance.standard"
         case .setting: return "assistance.setting"

@@ -14,6 +14,9 @@ struct AssistanceCapability: Capability {
     }
 
     func routes(_ routes: CapabilityRoutes) throws {
+        // The portal's objections and the API's count against the same limit per address.
+        let objections = RateLimiter(limit: routes.app.linli.anonymousSubmitLimit, window: 3600)
+        AssistanceAPI(objectionLimiter: objections).boot(routes.api)
     }
 
     var sections: [ConsoleSection] { [] }

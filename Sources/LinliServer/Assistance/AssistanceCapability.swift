@@ -17,11 +17,15 @@ struct AssistanceCapability: Capability {
         // The portal's objections and the API's count against the same limit per address.
         let objections = RateLimiter(limit: routes.app.linli.anonymousSubmitLimit, window: 3600)
         AssistanceAPI(objectionLimiter: objections).boot(routes.api)
+        AssistancePages().boot(routes.pages)
+        AssistanceFilePages().boot(routes.pages)
+        AssistanceAdminPages().boot(routes.pages)
+        AssistancePortalPages(objectionLimiter: objections).boot(routes.pages)
     }
 
-    var sections: [ConsoleSection] { [] }
+    var sections: [ConsoleSection] { [ConsoleSection(label: "社会救助", href: "/console/assistance", needs: .assistanceRead)] }
 
     func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution {
-        HomeContribution()
+        try await AssistanceHome.contribution(req, user)
     }
 }

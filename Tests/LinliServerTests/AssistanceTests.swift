@@ -291,4 +291,36 @@ struct AssistanceTests {
             #expect(try documented.decode(AssistanceCaseAnswer.self).actions.isEmpty)
         }
     }
+
+    @Test("the demo: cases of every kind and stage whose declarations fit their kind, some under notice, some re-checks overdue")
+    func demo() async throws {
+        try await withTestApp(residents: 6000) { app in
+            let s = try await DemoAssistance.load(on: app.db, cipher: testCipher, seed: 7, today: testToday, now: Int64(testToday.dayNumber) * 86400 + 12 * 3600)
+            #expect(s.dibao > 10 && s.pending > 0, "\(s)")
+            let kinds = try await app.sql().raw("SELECT DISTINCT kind FROM assistance_cases").all().map { try $0.decode(column: "kind", as: String.self) }
+            #expect(Set(kinds).isSuperset(of: ["dibao", "temporary_expense", "medical"]), "\(kinds)")
+            let stages = try await app.sql().raw("SELECT DISTINCT stage FROM assistance_cases").all().map { try $0.decode(column: "stage", as: String.self) }
+            #expect(Set(stages).isSuperset(of: ["accepted", "approved", "ended", "refused"]), "\(stages)")
+            // Every approved 低保 case's declaration passes the rules at the demo's standard, and its amount is the gap.
+            let sql = try app.sql()
+            let rows = try await sql.raw("SELECT id, facts_cipher, amount, area FROM assistance_cases WHERE kind = 'dibao' AND stage = 'approved'").all()
+            #expect(rows.count == s.dibao)
+            for row in rows.prefix(40) {
+                let facts = try JSONDecoder().decode(DeclaredFacts.self, from: Data(try testCipher.open(try row.decode(column: "facts_cipher", as: Data.self)).utf8))
+                let std = try #require(DemoAssistance.standards(testToday.year).first { $0.year == testToday.year })
+                #expect(AssistanceRules.check(.dibao, facts, EligibilityContext(standard: std, beneficiary: facts.members[0].residentId, householdAssisted: false)).isEmpty)
+                #expect(try row.decode(column: "amount", as: Int.self) == AssistanceRules.amount(.dibao, facts, std))
+            }
+            // The steps of a case are in order: the last one's stage is the case's.
+            let mismatched = try await sql.raw("""
+                SELECT COUNT(*) AS n FROM assistance_cases c WHERE c.stage <> (SELECT s.to_stage FROM assistance_steps s WHERE s.case_id = c.id
+                ORDER BY s.at DESC, s.done_on DESC LIMIT 1)
+                """).first()?.decode(column: "n", as: Int.self)
+            #expect(mismatched == 0)
+            let f = try await app.call(.GET, "/api/v1/assistance/cases?overdue=true&per_page=1", as: .district)
+            #expect(f.status == .ok)
+            let notices = try await app.call(.GET, "/api/v1/assistance/notices?community=321271002001", as: .anonymous)
+            #expect(notices.status == .ok)
+        }
+    }
 }

@@ -23,6 +23,8 @@ struct AssistanceCapability: Capability {
         AssistancePortalPages(objectionLimiter: objections).boot(routes.pages)
     }
 
+    var demo: (any DemoStep)? { AssistanceDemo() }
+
     var sections: [ConsoleSection] { [ConsoleSection(label: "社会救助", href: "/console/assistance", needs: .assistanceRead)] }
 
     func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution {

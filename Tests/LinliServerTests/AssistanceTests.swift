@@ -134,6 +134,14 @@ struct AssistanceTests {
             #expect(file.status == .ok)
             #expect(try #require(file.json["steps"].array).count == 6)
             #expect(!file.text.contains("1000.5"))
+
+            // The indicators count the household and the decision (within its time limit).
+            let indicators = try await app.call(.GET, "/api/v1/indicators", as: .district)
+            #expect(indicators.status == .ok)
+            func reading(_ code: String) -> JSONValue { JSONValue(indicators.json["indicators"].array.first { $0["indicator"]["code"].string == code }?.raw) }
+            #expect(reading("assistance.dibao_households")["value"].double == 1, "\(reading("assistance.dibao_households"))")
+            #expect(reading("assistance.decided_in_time")["value"].double == 100)
+            #expect(reading("assistance.dibao_share")["numerator"].int == household.members.count)
         }
     }
 

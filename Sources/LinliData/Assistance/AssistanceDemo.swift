@@ -78,13 +78,17 @@ public enum DemoAssistance {
             var cases = BulkInsert("assistance_cases", caseColumns)
             var memberRows = BulkInsert("assistance_members", ["case_id", "resident_id", "relation"])
             var steps = BulkInsert("assistance_steps", ["id", "case_id", "action", "from_stage", "to_stage", "actor", "actor_role", "at", "done_on", "note", "detail"])
+            var rechecks = BulkInsert("assistance_rechecks", ["id", "case_id", "due_on", "done_on", "outcome", "old_amount", "new_amount", "reason",
+                                                               "done_by", "created_at"])
             var objections = BulkInsert("assistance_objections", ["id", "case_id", "street_code", "lodged_at", "text", "contact_cipher", "status"])
             var seq = 0
             var opened = Set<String>()
+            // Members and steps refer to their case: when one batch is full, all go, cases first.
             func flush(_ force: Bool) async throws {
-                if force || cases.isFull { try await cases.flush(on: db) }
-                if force || memberRows.isFull { try await memberRows.flush(on: db) }
-                if force || steps.isFull { try await steps.flush(on: db) }
+                guard force || cases.isFull || memberRows.isFull || steps.isFull else { return }
+                try await cases.flush(on: db)
+                try await memberRows.flush(on: db)
+                try await steps.flush(on: db)
             }
             func day(_ d: CivilDate) -> Int64 { Int64(d.dayNumber) * 86400 + Int64(rng.int(1 * 3600...9 * 3600)) }
 
@@ -110,7 +114,7 @@ public enum DemoAssistance {
                     if d > today { d = today }
                     let action: AssistanceAction = [.checked: .check, .investigated: .investigate, .deliberated: .deliberate, .reviewed: .review,
                                                     .noticed: .publish, .approved: .approve][st]!
-                    if st == .noticed, let n = noticeStart { d = n }
+                    if st == .noticed, let n = noticeStart { d = max(d, n) }
                     if st == .approved, kind.steps.contains(.noticed) { d = max(d, done.last.map { $0.2.adding(days: 8) } ?? d) }
                     let detail: [String: String]? = switch action {
                     case .check: ["source": "民政经济状况核对平台", "date": d.description, "result": "未发现未申报的存款、车辆和房产"]
@@ -138,6 +142,13 @@ public enum DemoAssistance {
                     var next = AssistanceSchedule.addingMonths(months, to: decided)
                     while next < today.adding(days: -40) { next = AssistanceSchedule.addingMonths(months, to: next) }
                     recheck = next.description
+                    // The re-check before this one, mostly on time.
+                    let due = AssistanceSchedule.addingMonths(-months, to: next)
+                    if due > decided, due <= today {
+                        let done = min(today, due.adding(days: rng.chance(0.9) ? -rng.int(0...10) : rng.int(1...25)))
+                        rechecks.add([rng.uuid(), id, due.description, done.description, RecheckOutcome.confirm.rawValue, amount, amount, nil as String?,
+                                      worker, day(done)])
+                    }
                 }
                 let sealed = try cipher.seal(String(decoding: try JSONEncoder.sorted.encode(facts), as: UTF8.self))
                 let acceptedAt = day(accepted)
@@ -151,17 +162,20 @@ public enum DemoAssistance {
                 steps.add([rng.uuid(), id, AssistanceAction.accept.rawValue, "accepted", "accepted", worker, "community_worker", acceptedAt, accepted.description,
                            nil as String?, nil as String?])
                 var from = AssistanceStage.accepted
+                // Steps in time order, even two on one day.
+                var lastAt = acceptedAt
+                func after(_ d: CivilDate) -> Int64 { lastAt = max(day(d), lastAt + 60); return lastAt }
                 for (i, step) in done.enumerated() {
                     let last = i == done.count - 1
                     let to: AssistanceStage = last && stage == .refused ? .refused : step.1
                     let action: AssistanceAction = last && stage == .refused ? .refuse : step.0
                     let detail = try step.4.map { String(decoding: try JSONEncoder.sorted.encode($0), as: UTF8.self) }
                     steps.add([rng.uuid(), id, action.rawValue, from.rawValue, to.rawValue, step.5, step.0 == .approve ? "district_officer" : step.0 == .review || step.0 == .publish ? "street_officer" : "community_worker",
-                               day(step.2), step.2.description, action == .refuse ? "家庭人均收入高于当地低保标准" : step.3, detail])
+                               after(step.2), step.2.description, action == .refuse ? "家庭人均收入高于当地低保标准" : step.3, detail])
                     from = to
                 }
                 if let ended {
-                    steps.add([rng.uuid(), id, AssistanceAction.comment.rawValue, "approved", "ended", worker, "community_worker", day(ended.0), ended.0.description,
+                    steps.add([rng.uuid(), id, AssistanceAction.comment.rawValue, "approved", "ended", worker, "community_worker", after(ended.0), ended.0.description,
                                "复核：终止救助（\(ended.1)）", "{\"recheck\":\"end\"}"])
                 }
                 if stage == .noticed, s.noticed % 7 == 0 {
@@ -175,6 +189,7 @@ public enum DemoAssistance {
                     s.pending += 1
                     if stage == .noticed { s.noticed += 1 }
                 }
+                if rechecks.isFull { try await flush(true); try await rechecks.flush(on: db) }
                 try await flush(false)
             }
 
@@ -227,6 +242,18 @@ public enum DemoAssistance {
                 let f = facts(household, perHead: rng.int(0...3) * 10_000, capacity: { _ in .none })
                 try await add(.tekun, household, applicant: p, stage: rng.chance(0.92) ? .approved : .reviewed, accepted: today.adding(days: -rng.int(20...1500)), facts: f)
             }
+            // More 特困: elders living alone without income or anyone to support them (a few hundred in the district).
+            for p in people where p.tags.contains("living_alone") && !p.tags.contains("extreme_hardship") && rng.chance(0.15) {
+                guard let household = members[p.household], household.count == 1 else { continue }
+                let f = facts(household, perHead: rng.int(0...5) * 10_000, capacity: { _ in .none })
+                try await add(.tekun, household, applicant: p, stage: .approved, accepted: today.adding(days: -rng.int(60...1500)), facts: f)
+            }
+            // 重度残疾人护理补贴 is not means-tested: severely disabled people of other households too.
+            for p in people where p.tags.contains("disabled") && rng.chance(0.12) {
+                guard let household = members[p.household] else { continue }
+                let f = facts(household, perHead: rng.int(10...30) * 10_000, grade: { $0.id == p.id ? rng.int(1...2) : nil })
+                try await add(.disabilityCare, household, applicant: p, stage: .approved, accepted: today.adding(days: -rng.int(30...900)), facts: f)
+            }
             // 临时救助 and 医疗救助 through the year, for other households with a tagged member.
             let others = householdIDs.filter { !dibaoHouseholds.contains($0) }.sorted { $0.uuidString < $1.uuidString }
             for h in others where rng.chance(0.12) {
@@ -243,6 +270,7 @@ public enum DemoAssistance {
             }
             try await flush(true)
             try await objections.flush(on: db)
+            try await rechecks.flush(on: db)
             try await AuditLog.append([AuditEvent(AssistanceAudit.demoLoad, detail: ["cases": String(seq)])], by: .system("demo"), on: db)
             return s
         }

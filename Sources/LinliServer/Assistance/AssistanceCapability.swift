@@ -24,6 +24,8 @@ struct AssistanceCapability: Capability {
     }
 
     var demo: (any DemoStep)? { AssistanceDemo() }
+    var indicators: [IndicatorDefinition] { AssistanceIndicators.definitions }
+    var indicatorCounts: (any IndicatorSource)? { AssistanceIndicatorCounts() }
 
     var sections: [ConsoleSection] { [ConsoleSection(label: "社会救助", href: "/console/assistance", needs: .assistanceRead)] }
 

@@ -80,4 +80,29 @@ struct AssistancePagesTests {
             #expect(home.text.contains("公示中") && home.text.contains("/console/assistance?stage=noticed"))
         }
     }
+
+    @Test("我家的救助: a resident's account linked by the community sees the household's case, and nothing before")
+    func mine() async throws {
+        try await withTestApp(residents: 600) { app in
+            try await app.configureAssistanceStandards()
+            let household = try await app.assistanceHousehold(members: 2)
+            let c = try (try await app.applyDibao(household, wages: 100)).decode(AssistanceCaseAnswer.self)
+            let before = try await app.page("/my/assistance", as: .resident)
+            #expect(before.status == .ok && before.text.contains("尚未与人口登记关联") && !before.text.contains(c.number))
+            let unknown = try await app.submit("/console/assistance/\(c.id)/link", [("resident_id", household.members[1].uuidString), ("username", "worker")])
+            #expect(unknown.status == .unprocessableEntity && unknown.text.contains("没有这个居民账号"))
+            let linked = try await app.submit("/console/assistance/\(c.id)/link", [("resident_id", household.members[1].uuidString), ("username", "resident")])
+            #expect(linked.status == .seeOther, "\(linked.text)")
+            #expect(try await app.rowCount("audit_log WHERE action = 'assistance.link_account'") == 1)
+            let after = try await app.page("/my/assistance", as: .resident)
+            #expect(after.status == .ok && after.text.contains(c.number) && after.text.contains("办理中"))
+            let api = try await app.call(.GET, "/api/v1/assistance/mine", as: .resident)
+            #expect(api.status == .ok)
+            #expect(try api.decode([AssistanceCaseAnswer].self).map(\.id) == [c.id])
+            // The worker of another community cannot link to this case.
+            let outside = try await app.submit("/console/assistance/\(c.id)/link", [("resident_id", household.members[1].uuidString), ("username", "resident")],
+                                               as: .otherWorker)
+            #expect(outside.status == .notFound)
+        }
+    }
 }

@@ -3,12 +3,12 @@ import LinliCore
 
 /// 社会救助's audit actions.
 public enum AssistanceAudit: AuditAction, Equatable {
-    case apply, attach, viewFacts, standard, setting, objectionLodge, objectionHandle, recheck, export, demoLoad
+    case apply, attach, linkAccount, viewFacts, standard, setting, objectionLodge, objectionHandle, recheck, export, demoLoad
     /// A step on a case: `assistance.step.<action>`.
     case step(AssistanceAction)
 
     public static var all: [AssistanceAudit] {
-        [.apply, .attach, .viewFacts, .standard, .setting, .objectionLodge, .objectionHandle, .recheck, .export, .demoLoad]
+        [.apply, .attach, .linkAccount, .viewFacts, .standard, .setting, .objectionLodge, .objectionHandle, .recheck, .export, .demoLoad]
             + AssistanceAction.allCases.map { .step($0) }
     }
 
@@ -16,6 +16,7 @@ public enum AssistanceAudit: AuditAction, Equatable {
         switch self {
         case .apply: return "assistance.apply"
         case .attach: return "assistance.attach"
+        case .linkAccount: return "assistance.link_account"
         case .viewFacts: return "assistance.view_facts"
         case .standard: return "assistance.standard"
         case .setting: return "assistance.setting"

@@ -12,6 +12,7 @@ struct AssistanceFilePages {
         a.post(":id", "steps", needs: .permission(.assistanceRead), use: step)
         a.post(":id", "rechecks", needs: .permission(.assistanceWrite), use: recheck)
         a.on(.POST, ":id", "attachments", needs: .permission(.assistanceWrite), body: .collect(maxSize: "110mb"), use: attach)
+        a.post(":id", "link", needs: .permission(.assistanceWrite), use: link)
         a.get(":id", "facts", needs: .permission(.assistanceFullView), use: facts)
         a.get(":id", "attachments", ":file", needs: .permission(.assistanceFullView), use: attachment)
     }
@@ -99,6 +100,15 @@ struct AssistanceFilePages {
             }
         }
         parts.append(try await AssistanceCasePayments.section(req, user, c))
+        if user.may(.assistanceWrite) {
+            parts.append("""
+                <details\(form == "关联账号" ? " open" : "")><summary>关联居民账号（居民登录后可在“我家的救助”查看办理情况）</summary>
+                <form method="post" action="/console/assistance/\(c.id)/link">\(Console.csrfField(user))
+                \(Console.select("家庭成员", name: "resident_id", options: f.members.map { ($0.residentId.uuidString, $0.name) }, error: err("resident_id")))
+                \(Console.field("居民账号用户名", name: "username", error: err("username"), required: true, extra: "maxlength=\"50\""))
+                <button type="submit">关联</button></form></details>
+                """)
+        }
         return Console.page(req, user, title: "\(c.kindLabel) \(c.number)", crumbs: AssistancePages.crumbs + [Crumb(c.number)],
                             body: parts.joined(separator: "\n"), status: status)
     }
@@ -205,6 +215,21 @@ struct AssistanceFilePages {
         return try await write(req, "复核") { user, id in
             try req.checkCSRF(user, form.csrf)
             _ = try await AssistanceService.recheck(req, id: id, .init(outcome: form.outcome, amount: form.amount, reason: form.reason, version: form.version))
+        }
+    }
+
+    struct LinkForm: Content {
+        var csrf: String?
+        var resident_id: UUID?
+        var username: String?
+    }
+
+    func link(req: Request) async throws -> Response {
+        let form = (try? req.content.decode(LinkForm.self)) ?? LinkForm()
+        return try await write(req, "关联账号") { user, id in
+            try req.checkCSRF(user, form.csrf)
+            guard let resident = form.resident_id else { throw RegistryError.invalid([FieldError("resident_id", "请选择家庭成员")]) }
+            try await req.assistance.linkAccount(username: form.username, to: resident, of: id, by: req.assistanceActor)
         }
     }
 

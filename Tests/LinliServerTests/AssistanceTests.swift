@@ -331,4 +331,39 @@ struct AssistanceTests {
             #expect(notices.status == .ok)
         }
     }
+
+    @Test("attachments: a PDF and a PNG by their bytes are kept and served to a full viewer; a text file called .pdf is refused")
+    func attachments() async throws {
+        try await withTestApp { app in
+            try await app.configureAssistanceStandards()
+            let household = try await app.assistanceHousehold(members: 2)
+            let c = try (try await app.applyDibao(household, wages: 100)).decode(AssistanceCaseAnswer.self)
+            func multipart(_ files: [(String, Data)]) -> (Data, String) {
+                let boundary = "linli-test-boundary"
+                var body = Data()
+                for (name, data) in files {
+                    body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"attachments[]\"; filename=\"\(name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8))
+                    body.append(data)
+                    body.append(Data("\r\n".utf8))
+                }
+                body.append(Data("--\(boundary)--\r\n".utf8))
+                return (body, "multipart/form-data; boundary=\(boundary)")
+            }
+            let pdf = Data("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".utf8)
+            let (fake, fakeType) = multipart([("income.pdf", Data("just text".utf8))])
+            let refused = try await app.call(.POST, "/api/v1/assistance/cases/\(c.id)/attachments", data: fake, contentType: fakeType)
+            #expect(refused.status == .unprocessableEntity && refused.text.contains("不是图片或PDF"), "\(refused.text)")
+            #expect(try await app.rowCount("assistance_attachments") == 0)
+            let (body, type) = multipart([("收入证明.pdf", pdf)])
+            let saved = try await app.call(.POST, "/api/v1/assistance/cases/\(c.id)/attachments", data: body, contentType: type)
+            #expect(saved.status == .created, "\(saved.text)")
+            let id = try #require(saved.json.array.first?["id"].string)
+            #expect(saved.json.array.first?["content_type"].string == "application/pdf")
+            let byGrid = try await app.call(.GET, "/api/v1/assistance/cases/\(c.id)/attachments/\(id)", as: .grid)
+            #expect(byGrid.status == .forbidden)
+            let served = try await app.call(.GET, "/api/v1/assistance/cases/\(c.id)/attachments/\(id)", as: .street)
+            #expect(served.status == .ok && served.body == pdf)
+            #expect(try await app.rowCount("audit_log WHERE action = 'assistance.view_attachment'") == 1)
+        }
+    }
 }

@@ -3,12 +3,12 @@ import LinliCore
 
 /// 社会救助's audit actions.
 public enum AssistanceAudit: AuditAction, Equatable {
-    case apply, attach, linkAccount, viewFacts, standard, setting, objectionLodge, objectionHandle, recheck, export, demoLoad
+    case apply, attach, linkAccount, viewFacts, viewAttachment, standard, setting, objectionLodge, objectionHandle, recheck, export, demoLoad
     /// A step on a case: `assistance.step.<action>`.
     case step(AssistanceAction)
 
     public static var all: [AssistanceAudit] {
-        [.apply, .attach, .linkAccount, .viewFacts, .standard, .setting, .objectionLodge, .objectionHandle, .recheck, .export, .demoLoad]
+        [.apply, .attach, .linkAccount, .viewFacts, .viewAttachment, .standard, .setting, .objectionLodge, .objectionHandle, .recheck, .export, .demoLoad]
             + AssistanceAction.allCases.map { .step($0) }
     }
 
@@ -18,6 +18,7 @@ public enum AssistanceAudit: AuditAction, Equatable {
         case .attach: return "assistance.attach"
         case .linkAccount: return "assistance.link_account"
         case .viewFacts: return "assistance.view_facts"
+        case .viewAttachment: return "assistance.view_attachment"
         case .standard: return "assistance.standard"
         case .setting: return "assistance.setting"
         case .objectionLodge: return "assistance.objection.lodge"

@@ -51,7 +51,12 @@ public enum DemoAssistance {
             .map { try $0.decode(column: "code", as: String.self) })
         // Every active member of the households that will have a case (from the tagged people's households).
         let tagged = people.filter { $0.tags.contains("low_income") || $0.tags.contains("extreme_hardship") || $0.tags.contains("disabled") }
-        let householdIDs = Array(Set(tagged.map(\.household)))
+        // 寺巷社区, where the demo accounts work, always shows cases at several stages, however small the district.
+        let showcase = try await sql.raw("""
+            SELECT household_id FROM residents WHERE grid_code LIKE '321271002001%' AND life_status = 'active'
+            GROUP BY household_id HAVING COUNT(*) >= 2 ORDER BY household_id LIMIT 8
+            """).all().map { try $0.decode(column: "household_id", as: UUID.self) }
+        let householdIDs = Array(Set(tagged.map(\.household) + showcase))
         var members: [UUID: [Person]] = [:]
         for chunk in stride(from: 0, to: householdIDs.count, by: 500).map({ Array(householdIDs[$0..<min($0 + 500, householdIDs.count)]) }) {
             for row in try await sql.select().columns("id", "household_id", "grid_code", "birth_date", "relation", "tags").from(Resident.schema)
@@ -210,13 +215,16 @@ public enum DemoAssistance {
             }
 
             // 低保: the tagged households; most approved in the last three years.
-            let dibaoHouseholds = Array(Set(people.filter { $0.tags.contains("low_income") }.map(\.household))).sorted { $0.uuidString < $1.uuidString }
+            let tagged = Set(people.filter { $0.tags.contains("low_income") }.map(\.household)).subtracting(showcase).sorted { $0.uuidString < $1.uuidString }
+            let dibaoHouseholds = showcase + tagged
+            let showcaseStages: [AssistanceStage] = [.approved, .noticed, .accepted, .checked, .investigated, .reviewed, .approved, .ended]
             let progress = [(AssistanceStage.accepted, 0.02), (.checked, 0.015), (.investigated, 0.015), (.reviewed, 0.01), (.noticed, 0.02),
                             (.refused, 0.02), (.ended, 0.06), (.approved, 0.84)]
             for (i, h) in dibaoHouseholds.enumerated() {
                 guard let household = members[h], let head = household.first(where: { $0.relation == "head" }) ?? household.first else { continue }
                 // The first households show every stage; the rest follow the shares.
-                let stage = i < progress.count ? progress[i].0 : rng.weighted(progress)
+                let stage = i < showcase.count ? showcaseStages[i % showcaseStages.count]
+                    : i - showcase.count < progress.count ? progress[i - showcase.count].0 : rng.weighted(progress)
                 let perHead = rng.int(0...600) * 100
                 let accepted: CivilDate = switch stage {
                 case .approved, .ended: today.adding(days: -rng.int(60...1000))

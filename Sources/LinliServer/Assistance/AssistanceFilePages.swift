@@ -73,7 +73,7 @@ struct AssistanceFilePages {
             parts.append("""
                 <form method="post" action="/console/assistance/\(c.id)/attachments" enctype="multipart/form-data">\(Console.csrfField(user))
                 <div class="field\(err("attachments") == nil ? "" : " invalid")"><label for="f-attachments">补充附件（图片或PDF，每个不超过10MB）</label>
-                <input id="f-attachments" type="file" name="attachments" multiple accept="image/jpeg,image/png,image/webp,application/pdf" required>
+                <input id="f-attachments" type="file" name="attachments[]" multiple accept="image/jpeg,image/png,image/webp,application/pdf" required>
                 \(err("attachments").map { "<p class=\"field-error\">\($0)</p>" }.orEmpty)</div>
                 <button type="submit">上传</button></form>
                 """)

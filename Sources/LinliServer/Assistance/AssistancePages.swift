@@ -167,7 +167,7 @@ struct AssistancePages {
                 \(Console.field("申请救助金额（元，临时救助）", name: "requested", value: values["requested"], error: err("requested"), type: "number",
                                 extra: "min=\"0\" step=\"0.01\" inputmode=\"decimal\""))
                 <div class="field\(err("attachments") == nil ? "" : " invalid")"><label for="f-attachments">附件（身份证、收入证明、病历等扫描件：图片或PDF，每个不超过10MB）</label>
-                  <input id="f-attachments" type="file" name="attachments" multiple accept="image/jpeg,image/png,image/webp,application/pdf">
+                  <input id="f-attachments" type="file" name="attachments[]" multiple accept="image/jpeg,image/png,image/webp,application/pdf">
                   \(err("attachments").map { "<p class=\"field-error\">\($0)</p>" }.orEmpty)</div>
                 <button type="submit">受理</button></form>
                 """)
@@ -179,8 +179,23 @@ struct AssistancePages {
         let user = try req.webUser(.assistanceWrite)
         let form = (try? req.content.decode(ApplicationForm.self)) ?? ApplicationForm()
         try req.checkCSRF(user, form.csrf)
-        // The member rows, by index, as typed (read as a dictionary: their number follows the household).
-        let fields = (try? req.content.decode([String: String].self)) ?? [:]
+        // The member rows, by index, as typed (their number follows the household), read field by field: the
+        // body is multipart with the scans in it.
+        var fields: [String: String] = [:]
+        func read(_ key: String) -> String? {
+            if let v = fields[key] { return v }
+            let v = try? req.content.get(String.self, at: key)
+            fields[key] = v
+            return v
+        }
+        for key in ["applicant_id", "monthly_income", "deposits", "vehicles", "dwellings", "has_able_supporter", "emergency", "expense", "requested"] {
+            _ = read(key)
+        }
+        var row = 0
+        while read("m\(row)_id") != nil {
+            for key in ["capacity", "grade", "illness"] + IncomeSource.allCases.map(\.rawValue) { _ = read("m\(row)_\(key)") }
+            row += 1
+        }
         var members: [DeclaredFactsDTO.Member] = []
         var i = 0
         var errors = FieldErrors()

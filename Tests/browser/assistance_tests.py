@@ -21,6 +21,10 @@ def step(d, action: str, **fields):
     form = d.find_element(By.XPATH, f"//form[.//input[@name='action' and @value='{action}']]")
     for name, value in fields.items():
         el = form.find_element(By.NAME, name)
+        if el.get_attribute("type") == "date":
+            # A date field takes its value in the browser's own format when typed: set it as ISO.
+            d.execute_script("arguments[0].value = arguments[1]", el, value)
+            continue
         el.clear()
         el.send_keys(value)
     old = d.find_element(By.TAG_NAME, "html")
@@ -139,7 +143,7 @@ def an_application_from_the_form_to_the_notice_and_an_objection():
     step(s, "review", note="经审核，同意上报")
     step(s, "publish", notice_to=(date.today() + timedelta(days=7)).isoformat())
     assert "公示中" in text_of(s), text_of(s)[:400]
-    applicant = api("GET", "/api/v1" + case.replace("/console", ""), token("worker"))["case"]["applicant_name"]
+    applicant = api("GET", "/api/v1/assistance/cases/" + case.rsplit("/", 1)[1], token("worker"))["case"]["applicant_name"]
     p = phone_driver()
     p.delete_all_cookies()
     visit(p, "/notices/321271002001")

@@ -57,11 +57,14 @@ struct AssistanceFilePages {
         if user.may(.assistanceFullView) {
             parts.append("<p><a href=\"/console/assistance/\(c.id)/facts\">查看家庭收入、财产和健康情况（记入审计）</a></p>")
         }
-        parts.append("<h2>办理过程</h2>" + Console.table(["日期", "步骤", "办理人", "阶段", "意见和情况"], f.steps.map { s in
+        let timeline = f.steps.map { s -> Markup in
             let detail = (s.detail ?? [:]).sorted { $0.key < $1.key }.map { k, v in "\(Self.detailLabel(k))：\(v)" }.joined(separator: "；")
-            return [Markup.text(s.doneOn), Markup.text(s.actionLabel), Markup.text(s.actor), Markup.text(s.toStage.label),
-                    Markup.text([s.note, detail.isEmpty ? nil : detail].compactMap { $0 }.joined(separator: " · "))]
-        }))
+            return """
+                <li><b>\(s.actionLabel)</b> → \(s.toStage.label)<br><small>\(s.doneOn) · \(s.actor)</small>
+                \(s.note.map { "<p class=\"note\">\($0)</p>" }.orEmpty)\(detail.isEmpty ? Markup.empty : "<p class=\"note\"><small>\(detail)</small></p>")</li>
+                """
+        }
+        parts.append("<section aria-labelledby=\"steps-h\"><h2 id=\"steps-h\">办理过程</h2><ol class=\"timeline\">\(timeline)</ol></section>")
         // The forms of the steps the user may take now.
         let forms = c.actions.filter { Self.may(user, $0, level: c.approvalLevel) }.map { a in Self.stepForm(a, c, user, today: today, open: form == a.label, err: err) }
         if !forms.isEmpty { parts.append("<h2>办理</h2>" + forms.joined(separator: "\n")) }

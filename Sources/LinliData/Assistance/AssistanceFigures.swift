@@ -22,7 +22,7 @@ extension AssistanceQueries {
     public func figures(in scope: RegistryScope) async throws -> AssistanceFigures {
         let t = today.description
         let pending = AssistanceStage.allCases.filter(\.isPending).map { "'\($0.rawValue)'" }.joined(separator: ",")
-        func when(_ condition: String, _ value: String = "1") -> SQLRaw { SQLRaw("sum(CASE WHEN \(condition) THEN \(value) ELSE 0 END)") }
+        func when(_ condition: String, _ value: String = "1") -> SQLRaw { SQLRaw("CAST(sum(CASE WHEN \(condition) THEN \(value) ELSE 0 END) AS BIGINT)") }
         let approved = "c.stage = 'approved'"
         let row = try await sql.select()
             .column(when("\(approved) AND c.kind = 'dibao'"), as: "dibao")

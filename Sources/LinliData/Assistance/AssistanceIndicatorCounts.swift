@@ -10,7 +10,7 @@ public struct AssistanceIndicatorCounts: IndicatorSource {
 
     public func count(into tally: inout IndicatorTally, on db: any Database) async throws {
         let sql = SQLHelpers.sql(db), sqlite = db.isSQLite
-        func when(_ condition: String, _ value: String = "1") -> SQLRaw { SQLRaw("sum(CASE WHEN \(condition) THEN \(value) ELSE 0 END)") }
+        func when(_ condition: String, _ value: String = "1") -> SQLRaw { SQLRaw("CAST(sum(CASE WHEN \(condition) THEN \(value) ELSE 0 END) AS BIGINT)") }
         let today = tally.today.description, yearAgo = tally.today.yearsEarlier(1).description
         typealias K = AssistanceIndicators.Key
         for row in try await sql.select().column("grid_code")

@@ -37,22 +37,23 @@ struct AssistancePortalPages {
         else { throw RegistryError.notFound("村/社区") }
         let list = try await req.assistance.notices(community: code.value)
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
-        let rows = list.map { n -> [Markup] in
-            let form: Markup = """
-                <details\(failedCase == n.id ? " open" : "")><summary>提出异议</summary>
-                <form method="post" action="/notices/\(code.value)/\(n.id)/objections">\(PortalPages.csrfField(req))
-                \(Console.textarea("异议的事实和理由", name: "text", error: failedCase == n.id ? err("text") : nil, required: true, maxLength: 1000))
-                \(Console.field("联系方式（可不填，加密保存）", name: "contact", error: failedCase == n.id ? err("contact") : nil, extra: "maxlength=\"100\""))
-                <button type="submit">提交异议</button></form></details>
-                """
-            return [Markup.text(n.number), Markup.text(n.maskedName), "\(n.members)人", Markup.text(n.kind.label),
-                    "\(n.amount)元\(n.kind.isMonthly ? "/月" : "")", Markup.text("\(n.noticeFrom) 至 \(n.noticeTo)"), form]
+        // One block per case, not a table: residents read it on their phones.
+        let items = list.map { n -> Markup in
+            """
+            <li><b>\(n.maskedName)</b> · \(n.members)人 · \(n.kind.label)<br>
+            拟救助金额 <b>\(n.amount)元\(n.kind.isMonthly ? "/月" : "")</b> · 公示期 \(n.noticeFrom) 至 \(n.noticeTo) · <small>编号 \(n.number)</small>
+            <details\(failedCase == n.id ? " open" : "")><summary>提出异议</summary>
+            <form method="post" action="/notices/\(code.value)/\(n.id)/objections">\(PortalPages.csrfField(req))
+            \(Console.textarea("异议的事实和理由", name: "text", error: failedCase == n.id ? err("text") : nil, required: true, maxLength: 1000))
+            \(Console.field("联系方式（可不填，加密保存）", name: "contact", error: failedCase == n.id ? err("contact") : nil, extra: "maxlength=\"100\""))
+            <button type="submit">提交异议</button></form></details></li>
+            """
         }
         let body: Markup = """
             <h1>\(division.name) · 社会救助公示</h1>
             \(message.map { "<p class=\"notice\" role=\"status\">\($0)</p>" }.orEmpty)
             <p class="muted">公示期满即不再显示。异议交街道（镇）核实，核实期间暂停审批。</p>
-            \(Console.table(["编号", "申请人", "家庭人数", "救助类别", "拟救助金额", "公示期", ""], rows, empty: "目前没有公示中的救助申请"))
+            \(items.isEmpty ? "<p class=\"empty\">目前没有公示中的救助申请。</p>" : "<ol class=\"timeline\">\(items)</ol>")
             <p><a href="/notices">其他村（社区）的公示</a></p>
             """
         return PortalPages.page(req, title: division.name + "社会救助公示", body: body, status: status)

@@ -225,7 +225,7 @@ public struct AssistanceQueries: Sendable {
     }
 
     public func standard(year: Int, area: AssistanceArea) async throws -> AssistanceStandardRecord? {
-        try await standards().first { $0.year == year && $0.area == area }
+        try await standards().first { $0.standard.year == year && $0.standard.area == area }
     }
 
     public func settings() async throws -> [AssistanceSettingRecord] {

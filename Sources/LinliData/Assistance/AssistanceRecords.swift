@@ -135,24 +135,23 @@ public struct AssistanceSettingRecord: Codable, Sendable, Equatable {
     public var version: Int
 }
 
-public struct AssistanceStandardRecord: Codable, Sendable, Equatable {
+/// A year's standard as stored: the standard itself (decoded from the same row) and who set it, at which version.
+public struct AssistanceStandardRecord: Decodable, Sendable, Equatable {
     public var id: UUID
-    public var year: Int
-    public var area: AssistanceArea
-    public var dibao: Int
-    public var tekun: Int
-    public var disabilityLiving: Int
-    public var disabilityCare: Int
-    public var floor: Int
-    public var temporaryCap: Int
-    public var medicalPercent: Int
+    public var standard: AssistanceStandard
     public var version: Int
     public var updatedBy: String
     public var updatedAt: Int64
 
-    public var standard: AssistanceStandard {
-        AssistanceStandard(year: year, area: area, dibao: dibao, tekun: tekun, disabilityLiving: disabilityLiving, disabilityCare: disabilityCare,
-                           floor: floor, temporaryCap: temporaryCap, medicalPercent: medicalPercent)
+    enum CodingKeys: String, CodingKey { case id, version, updatedBy, updatedAt }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(UUID.self, forKey: .id)
+        version = try c.decode(Int.self, forKey: .version)
+        updatedBy = try c.decode(String.self, forKey: .updatedBy)
+        updatedAt = try c.decode(Int64.self, forKey: .updatedAt)
+        standard = try AssistanceStandard(from: decoder)
     }
 }
 

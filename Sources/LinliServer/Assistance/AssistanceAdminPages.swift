@@ -29,13 +29,14 @@ struct AssistanceAdminPages {
         var parts: [Markup] = ["<h1>救助标准</h1>", AssistancePages.tabs("/console/assistance/standards", user),
                                "<p class=\"muted\">标准由区民政部门按年度配置（元/人·月），每次修改记入审计日志；当年未配置时不能受理申请。</p>"]
         parts.append(Console.table(["年度", "区域", "低保标准", "特困供养", "困难残疾人生活补贴", "重度残疾人护理补贴", "低保保底", "临时救助上限", "医疗救助比例", "修改人"],
-                                   list.map { s in
-            ["\(s.year)", Markup.text(s.area.label), "\(s.dibao)", "\(s.tekun)", "\(s.disabilityLiving)", "\(s.disabilityCare)", "\(s.floor)",
-             "\(s.temporaryCap)", "\(s.medicalPercent)%", Markup.text(s.updatedBy)]
+                                   list.map { r in
+            let s = r.standard
+            return ["\(s.year)", Markup.text(s.area.label), "\(s.dibao)", "\(s.tekun)", "\(s.disabilityLiving)", "\(s.disabilityCare)", "\(s.floor)",
+             "\(s.temporaryCap)", "\(s.medicalPercent)%", Markup.text(r.updatedBy)]
         }, empty: "尚未配置救助标准"))
         if edit {
             if !errors.isEmpty { parts.append("<p class=\"muted\">标准未保存：</p>\(Console.formErrors(errors))") }
-            let current = list.first { $0.year == today.year }
+            let current = list.first { $0.standard.year == today.year }?.standard
             func v(_ k: String, _ fallback: Int?) -> String? { values[k] ?? fallback.map(String.init) }
             parts.append("""
                 <details\(errors.isEmpty ? "" : " open")><summary>配置或修改标准</summary>

@@ -223,8 +223,9 @@ struct AssistanceStandardDTO: Codable, Sendable {
     var version: Int?
     var updatedBy: String?
     init(_ r: AssistanceStandardRecord) {
-        year = r.year; area = r.area; dibao = r.dibao; tekun = r.tekun; disabilityLiving = r.disabilityLiving; disabilityCare = r.disabilityCare
-        floor = r.floor; temporaryCap = r.temporaryCap; medicalPercent = r.medicalPercent; version = r.version; updatedBy = r.updatedBy
+        let s = r.standard
+        year = s.year; area = s.area; dibao = s.dibao; tekun = s.tekun; disabilityLiving = s.disabilityLiving; disabilityCare = s.disabilityCare
+        floor = s.floor; temporaryCap = s.temporaryCap; medicalPercent = s.medicalPercent; version = r.version; updatedBy = r.updatedBy
     }
     var standard: AssistanceStandard {
         AssistanceStandard(year: year, area: area, dibao: dibao, tekun: tekun, disabilityLiving: disabilityLiving, disabilityCare: disabilityCare,

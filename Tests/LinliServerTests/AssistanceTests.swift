@@ -266,6 +266,16 @@ struct AssistanceTests {
             var c = try await app.dibaoToNotice(try (try await app.applyDibao(household, wages: 200)).decode(AssistanceCaseAnswer.self))
             try await app.sql().raw("UPDATE assistance_cases SET notice_from = '2026-06-20', notice_to = '2026-06-26' WHERE id = \(bind: c.id)").run()
             c = try (try await app.assistanceStep(c, "approve", as: .district)).decode(AssistanceCaseAnswer.self)
+            // Not due yet; then a member dies (recorded in the registry): the case is up for review at once.
+            let due = try await app.call(.GET, "/api/v1/assistance/cases?recheck_due=true")
+            #expect(due.status == .ok && !due.text.contains(c.number))
+            let member = household.members[1]
+            let version = try #require(try await app.call(.GET, "/api/v1/residents/\(member)").json["version"].int)
+            let died = try await app.call(.POST, "/api/v1/residents/\(member)/events", json: ["kind": "death", "occurred_on": "2026-06-29", "version": version])
+            #expect(died.status == .created, "\(died.text)")
+            let review = try await app.call(.GET, "/api/v1/assistance/cases?recheck_due=true")
+            #expect(review.text.contains(c.number), "\(review.text)")
+            #expect(try await app.call(.GET, "/api/v1/assistance/cases/\(c.id)").json["review_needed"].raw as? Bool == true)
             let noReason = try await app.call(.POST, "/api/v1/assistance/cases/\(c.id)/rechecks", json: ["outcome": "adjust", "amount": 500, "version": c.version])
             #expect(noReason.status == .unprocessableEntity && noReason.text.contains("reason"))
             let adjusted = try await app.call(.POST, "/api/v1/assistance/cases/\(c.id)/rechecks",

@@ -47,12 +47,6 @@ extension AssistanceQueries {
             errors.add("kind", "\(today.year)年\(area.label)救助标准尚未配置，请区民政部门先在“救助标准”中配置")
         }
         guard errors.isEmpty, let applicant else { throw RegistryError.invalid(errors.errors) }
-        let open = try await sql.select().column("number").from("assistance_cases").where("household_id", .equal, SQLBind(householdID))
-            .where("kind", .equal, SQLBind(kind.rawValue))
-            .where("stage", .in, SQLBind.group(AssistanceStage.allCases.filter(\.isOpen).map(\.rawValue))).first()
-        if let open {
-            throw RegistryError.conflict(FieldError("kind", "该户已有一件在办的\(kind.label)案件（\(try open.decode(column: "number", as: String.self))）"))
-        }
         let setting = try await setting(kind)
         let std = try await standard(year: today.year, area: area)!.standard
         let id = UUID()
@@ -64,6 +58,14 @@ extension AssistanceQueries {
             try await db.writeTransaction { [facts] db in
                 let sql = SQLHelpers.sql(db)
                 if !db.isSQLite { try await sql.raw("LOCK TABLE assistance_cases IN SHARE ROW EXCLUSIVE MODE").run() }
+                // One open case of a kind per household, checked under the lock so that two applications at once
+                // cannot both pass.
+                let open = try await sql.select().column("number").from("assistance_cases").where("household_id", .equal, SQLBind(householdID))
+                    .where("kind", .equal, SQLBind(kind.rawValue))
+                    .where("stage", .in, SQLBind.group(AssistanceStage.allCases.filter(\.isOpen).map(\.rawValue))).first()
+                if let open {
+                    throw RegistryError.conflict(FieldError("kind", "该户已有一件在办的\(kind.label)案件（\(try open.decode(column: "number", as: String.self))）"))
+                }
                 let prefix = "JZ\(today.year)"
                 let last = try await sql.select().column(SQLFunction("max", args: SQLColumn("number")), as: "m").from("assistance_cases")
                     .where("number", .like, SQLBind(prefix + "%")).first()

@@ -11,9 +11,13 @@ struct AssistanceCapability: Capability {
 
     var migrations: [NumberedMigration] {
         [NumberedMigration(11, CreateAssistance())]
+            + [NumberedMigration(13, CreateAssistanceFindings())] // MARK: 主动发现
     }
 
     func routes(_ routes: CapabilityRoutes) throws {
+        // MARK: 主动发现
+        AssistanceFindingsAPI().boot(routes.api)
+        AssistanceFindingsPages().boot(routes.pages)
     }
 
     var sections: [ConsoleSection] { [] }
@@ -21,4 +25,8 @@ struct AssistanceCapability: Capability {
     func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution {
         HomeContribution()
     }
+
+    // MARK: 主动发现 — its indicator, counted from the marks of the hits seen.
+    var indicators: [IndicatorDefinition] { AssistanceFindingIndicators.definitions }
+    var indicatorCounts: (any IndicatorSource)? { AssistanceFindingCounts() }
 }

@@ -3,14 +3,14 @@ import LinliCore
 
 /// 社会救助's audit actions.
 public enum AssistanceAudit: AuditAction, Equatable {
-    case apply, viewFacts, standard, setting, objectionLodge, objectionHandle, recheck, export, demoLoad
+    case apply, attach, viewFacts, standard, setting, objectionLodge, objectionHandle, recheck, export, demoLoad
     /// A step on a case: `assistance.step.<action>`.
     case step(AssistanceAction)
     // MARK: 主动发现 — what was done about a hit (these three lines only).
     case findingMark
 
     public static var all: [AssistanceAudit] {
-        [.apply, .viewFacts, .standard, .setting, .objectionLodge, .objectionHandle, .recheck, .export, .demoLoad]
+        [.apply, .attach, .viewFacts, .standard, .setting, .objectionLodge, .objectionHandle, .recheck, .export, .demoLoad]
             + AssistanceAction.allCases.map { .step($0) }
             + [.findingMark] // MARK: 主动发现
     }
@@ -18,6 +18,7 @@ public enum AssistanceAudit: AuditAction, Equatable {
     public var name: String {
         switch self {
         case .apply: return "assistance.apply"
+        case .attach: return "assistance.attach"
         case .viewFacts: return "assistance.view_facts"
         case .standard: return "assistance.standard"
         case .setting: return "assistance.setting"

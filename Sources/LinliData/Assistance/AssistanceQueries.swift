@@ -128,12 +128,27 @@ public struct AssistanceQueries: Sendable {
         return facts
     }
 
-    /// The cases of the households a resident belongs to (the portal's 我的救助).
-    public func ownCases(resident: UUID) async throws -> [AssistanceCaseRecord] {
+    /// The cases of the household of the resident linked to a portal account (the portal's 我的救助); nil when the
+    /// account is linked to no one in the registry.
+    public func ownCases(account: UUID) async throws -> [AssistanceCaseRecord]? {
+        guard let link = try await sql.select().column("resident_id").from("account_residents").where("account_id", .equal, SQLBind(account)).first()
+        else { return nil }
+        let resident = try link.decode(column: "resident_id", as: UUID.self)
         guard let row = try await sql.select().column("household_id").from(Resident.schema).where("id", .equal, SQLBind(resident)).first() else { return [] }
         let household = try row.decode(column: "household_id", as: UUID.self)
         return try await caseSelect.where(SQLColumn("household_id", table: "c"), .equal, SQLBind(household))
             .orderBy(SQLOrderBy(expression: SQLColumn("accepted_on", table: "c"), direction: SQLDirection.descending)).all().map { try $0.decodeRecord(AssistanceCaseRecord.self) }
+    }
+
+    /// Links a resident's portal account to their registry entry (done by the community that knows them).
+    public func linkAccount(_ account: UUID, to resident: UUID, by actor: AuditActor) async throws {
+        let at = nowSeconds
+        try await db.writeTransaction { db in
+            let sql = SQLHelpers.sql(db)
+            try await sql.delete(from: "account_residents").where("account_id", .equal, SQLBind(account)).run()
+            try await sql.insert(into: "account_residents").columns("account_id", "resident_id", "linked_by", "linked_at")
+                .values(SQLBind(account), SQLBind(resident), SQLBind(actor.username), SQLBind(at)).run()
+        }
     }
 
     // MARK: 公示

@@ -15,6 +15,9 @@ struct AssistanceCapability: Capability {
     }
 
     func routes(_ routes: CapabilityRoutes) throws {
+        // The portal's objections and the API's count against the same limit per address.
+        let objections = RateLimiter(limit: routes.app.linli.anonymousSubmitLimit, window: 3600)
+        AssistanceAPI(objectionLimiter: objections).boot(routes.api)
         // MARK: 主动发现
         AssistanceFindingsAPI().boot(routes.api)
         AssistanceFindingsPages().boot(routes.pages)

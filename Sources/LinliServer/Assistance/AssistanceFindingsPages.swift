@@ -4,7 +4,7 @@ import LinliData
 import Vapor
 
 /// `/console/assistance/findings`: the people the finding rules point at, rule by rule, each with why and a
-/// small form to record what was done. Cards rather than a table, so a phone shows them at 360 px.
+/// small form to record what was done. A list rather than a table, so a phone shows it at 360 px.
 struct AssistanceFindingsPages {
     static let path = "/console/assistance/findings"
     static let crumbs = [Crumb("工作台", "/console"), Crumb("社会救助", "/console/assistance"), Crumb("主动发现")]
@@ -33,7 +33,7 @@ struct AssistanceFindingsPages {
             <h1>主动发现</h1>
             <p>按规则从户籍、照护评估和诉求中找出可能符合救助条件、但尚未纳入救助的居民。登记处理结果后，除非情况变化，不再列出。</p>
             <p class="tabs">\(filters.joined(separator: " · "))</p>
-            \(items.isEmpty ? "<p class=\"empty\">暂无待处理的线索</p>" : "<ul class=\"cards\">\(cards.joined())</ul>")
+            \(items.isEmpty ? "<p class=\"empty\">暂无待处理的线索</p>" : "<ul class=\"findings\">\(cards.joined())</ul>")
             \(Console.pager(ResultPage(items: items, total: shown.count, page: page.page, perPage: page.perPage), path: Self.path,
                             query: [("rule", rule?.code)]))
             """
@@ -44,18 +44,19 @@ struct AssistanceFindingsPages {
         let apply = "/console/assistance/new?household=\(h.householdId.uuidString.lowercased())&kind=\(h.rule.suggests.rawValue)"
         let options = FindingOutcome.allCases.map { (o: FindingOutcome) -> Markup in "<option value=\"\(o.rawValue)\">\(o.label)</option>" }
         let form: Markup = user.may(.assistanceWrite) ? """
-            <form method="post" action="\(path)/marks" class="inline">\(Console.csrfField(user))
+            <details><summary>登记处理结果</summary>
+            <form method="post" action="\(path)/marks">\(Console.csrfField(user))
               <input type="hidden" name="rule" value="\(h.rule.code)">
               <input type="hidden" name="resident_id" value="\(h.residentId.uuidString.lowercased())">
               <input type="hidden" name="back" value="\(back)">
               <label for="o-\(i)">处理结果</label> <select id="o-\(i)" name="outcome">\(options.joined())</select>
               <label for="r-\(i)">原因（不符合条件时必填）</label> <input id="r-\(i)" name="reason" maxlength="500">
               <button type="submit">登记</button>
-            </form>
+            </form></details>
             <p><a href="\(apply)">为该户申请\(h.rule.suggests.shortLabel)</a></p>
             """ : .empty
         return """
-            <li class="card"><p><span class="badge">\(h.rule.name)</span> <b>\(h.maskedName)</b> \(h.idMasked) · 网格 \(h.gridCode)</p>
+            <li><p><span class="badge">\(h.rule.name)</span> <b>\(h.maskedName)</b> \(h.idMasked) · 网格 \(h.gridCode)</p>
             <p>\(h.why)</p>
             <p><small>建议：\(h.rule.suggests.label)\(h.firstSeenOn.map { "；首次发现：\($0)" } ?? "")</small></p>
             \(form)</li>

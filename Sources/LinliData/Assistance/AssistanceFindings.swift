@@ -66,13 +66,16 @@ extension FindingPiece {
     /// The query pieces of `FindingRules.all`, by rule code.
     static let pieces: [String: FindingPiece] = [
         "elder_alone_dependent": FindingPiece(facts: ["household_id", "level", "assessed_on"]) { rule, c in
-            "SELECT \(c.person), s.level, s.assessed_on FROM residents r JOIN care_status s ON s.resident_id = r.id"
-                + " WHERE \(c.people) AND s.level = \(bind: CareLevel.dependent.rawValue)"
+            // From the few 失能 elders to the residents: CROSS JOIN keeps SQLite in this order (PostgreSQL plans it itself).
+            "SELECT \(c.person), s.level, s.assessed_on FROM care_status s CROSS JOIN residents r"
+                + " WHERE s.level = \(bind: CareLevel.dependent.rawValue) AND r.id = s.resident_id AND \(c.people)"
                 + " AND r.birth_date <= \(bind: c.today.yearsEarlier(FindingRules.oldestAge).description)"
                 + " AND \(c.hasTag("living_alone")) AND \(c.noOpenCase(rule))"
         },
         "disabled_unemployed": FindingPiece(facts: ["household_id"]) { rule, c in
-            "SELECT \(c.person) FROM residents r WHERE \(c.people) AND \(c.hasTag("disabled")) AND \(c.hasTag("unemployed"))"
+            // From the tag index (a few per cent of residents), not a pass over every resident.
+            "SELECT \(c.person) FROM resident_tags d CROSS JOIN residents r WHERE d.tag = \(bind: "disabled") AND r.id = d.resident_id"
+                + " AND \(c.people) AND \(c.hasTag("unemployed"))"
                 + " AND \(c.noOpenCase(rule))"
         },
         "ended_hardship_request": FindingPiece(facts: ["case_number", "request_seq"], shown: ["case_kind", "ended_on", "reported_at"], query: { rule, c in

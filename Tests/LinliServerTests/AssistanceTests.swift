@@ -134,6 +134,14 @@ struct AssistanceTests {
             #expect(file.status == .ok)
             #expect(try #require(file.json["steps"].array).count == 6)
             #expect(!file.text.contains("1000.5"))
+
+            // The indicators count the household and the decision (within its time limit).
+            let indicators = try await app.call(.GET, "/api/v1/indicators", as: .district)
+            #expect(indicators.status == .ok)
+            func reading(_ code: String) -> JSONValue { JSONValue(indicators.json["indicators"].array.first { $0["indicator"]["code"].string == code }?.raw) }
+            #expect(reading("assistance.dibao_households")["value"].double == 1, "\(reading("assistance.dibao_households"))")
+            #expect(reading("assistance.decided_in_time")["value"].double == 100)
+            #expect(reading("assistance.dibao_share")["numerator"].int == household.members.count)
         }
     }
 
@@ -289,6 +297,73 @@ struct AssistanceTests {
             let documented = try await app.assistanceStep(u, "supplement", ["note": "补充火灾证明"], as: .worker)
             #expect(documented.status == .ok)
             #expect(try documented.decode(AssistanceCaseAnswer.self).actions.isEmpty)
+        }
+    }
+
+    @Test("the demo: cases of every kind and stage whose declarations fit their kind, some under notice, some re-checks overdue")
+    func demo() async throws {
+        try await withTestApp(residents: 6000) { app in
+            let s = try await DemoAssistance.load(on: app.db, cipher: testCipher, seed: 7, today: testToday, now: Int64(testToday.dayNumber) * 86400 + 12 * 3600)
+            #expect(s.dibao > 10 && s.pending > 0, "\(s)")
+            let kinds = try await app.sql().raw("SELECT DISTINCT kind FROM assistance_cases").all().map { try $0.decode(column: "kind", as: String.self) }
+            #expect(Set(kinds).isSuperset(of: ["dibao", "temporary_expense", "medical"]), "\(kinds)")
+            let stages = try await app.sql().raw("SELECT DISTINCT stage FROM assistance_cases").all().map { try $0.decode(column: "stage", as: String.self) }
+            #expect(Set(stages).isSuperset(of: ["accepted", "approved", "ended", "refused"]), "\(stages)")
+            // Every approved 低保 case's declaration passes the rules at the demo's standard, and its amount is the gap.
+            let sql = try app.sql()
+            let rows = try await sql.raw("SELECT id, facts_cipher, amount, area FROM assistance_cases WHERE kind = 'dibao' AND stage = 'approved'").all()
+            #expect(rows.count == s.dibao)
+            for row in rows.prefix(40) {
+                let facts = try JSONDecoder().decode(DeclaredFacts.self, from: Data(try testCipher.open(try row.decode(column: "facts_cipher", as: Data.self)).utf8))
+                let std = try #require(DemoAssistance.standards(testToday.year).first { $0.year == testToday.year })
+                #expect(AssistanceRules.check(.dibao, facts, EligibilityContext(standard: std, beneficiary: facts.members[0].residentId, householdAssisted: false)).isEmpty)
+                #expect(try row.decode(column: "amount", as: Int.self) == AssistanceRules.amount(.dibao, facts, std))
+            }
+            // The steps of a case are in order: the last one's stage is the case's.
+            let mismatched = try await sql.raw("""
+                SELECT COUNT(*) AS n FROM assistance_cases c WHERE c.stage <> (SELECT s.to_stage FROM assistance_steps s WHERE s.case_id = c.id
+                ORDER BY s.at DESC, s.done_on DESC LIMIT 1)
+                """).first()?.decode(column: "n", as: Int.self)
+            #expect(mismatched == 0)
+            let f = try await app.call(.GET, "/api/v1/assistance/cases?overdue=true&per_page=1", as: .district)
+            #expect(f.status == .ok)
+            let notices = try await app.call(.GET, "/api/v1/assistance/notices?community=321271002001", as: .anonymous)
+            #expect(notices.status == .ok)
+        }
+    }
+
+    @Test("attachments: a PDF and a PNG by their bytes are kept and served to a full viewer; a text file called .pdf is refused")
+    func attachments() async throws {
+        try await withTestApp { app in
+            try await app.configureAssistanceStandards()
+            let household = try await app.assistanceHousehold(members: 2)
+            let c = try (try await app.applyDibao(household, wages: 100)).decode(AssistanceCaseAnswer.self)
+            func multipart(_ files: [(String, Data)]) -> (Data, String) {
+                let boundary = "linli-test-boundary"
+                var body = Data()
+                for (name, data) in files {
+                    body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"attachments[]\"; filename=\"\(name)\"\r\nContent-Type: application/octet-stream\r\n\r\n".utf8))
+                    body.append(data)
+                    body.append(Data("\r\n".utf8))
+                }
+                body.append(Data("--\(boundary)--\r\n".utf8))
+                return (body, "multipart/form-data; boundary=\(boundary)")
+            }
+            let pdf = Data("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".utf8)
+            let (fake, fakeType) = multipart([("income.pdf", Data("just text".utf8))])
+            let refused = try await app.call(.POST, "/api/v1/assistance/cases/\(c.id)/attachments", data: fake, contentType: fakeType)
+            #expect(refused.status == .unprocessableEntity && refused.text.contains("不是图片或PDF"), "\(refused.text)")
+            #expect(try await app.rowCount("assistance_attachments") == 0)
+            let (body, type) = multipart([("收入证明.pdf", pdf)])
+            let saved = try await app.call(.POST, "/api/v1/assistance/cases/\(c.id)/attachments", data: body, contentType: type)
+            #expect(saved.status == .created, "\(saved.text)")
+            let id = try #require(saved.json.array.first?["id"].string)
+            #expect(saved.json.array.first?["content_type"].string == "application/pdf")
+            let byGrid = try await app.call(.GET, "/api/v1/assistance/cases/\(c.id)/attachments/\(id)", as: .grid)
+            #expect(byGrid.status == .forbidden)
+            let served = try await app.call(.GET, "/api/v1/assistance/cases/\(c.id)/attachments/\(id)", as: .street)
+            #expect(served.status == .ok && served.body == pdf)
+            #expect(try await app.rowCount("audit_log WHERE action = 'assistance.view_attachment'") == 1)
         }
     }
 }

@@ -3,14 +3,14 @@ import LinliCore
 
 /// 社会救助's audit actions.
 public enum AssistanceAudit: AuditAction, Equatable {
-    case apply, attach, viewFacts, standard, setting, objectionLodge, objectionHandle, recheck, export, demoLoad
+    case apply, attach, linkAccount, viewFacts, viewAttachment, standard, setting, objectionLodge, objectionHandle, recheck, export, demoLoad
     /// A step on a case: `assistance.step.<action>`.
     case step(AssistanceAction)
     // MARK: 主动发现 — what was done about a hit (these three lines only).
     case findingMark
 
     public static var all: [AssistanceAudit] {
-        [.apply, .attach, .viewFacts, .standard, .setting, .objectionLodge, .objectionHandle, .recheck, .export, .demoLoad]
+        [.apply, .attach, .linkAccount, .viewFacts, .viewAttachment, .standard, .setting, .objectionLodge, .objectionHandle, .recheck, .export, .demoLoad]
             + AssistanceAction.allCases.map { .step($0) }
             + [.findingMark] // MARK: 主动发现
     }
@@ -19,7 +19,9 @@ public enum AssistanceAudit: AuditAction, Equatable {
         switch self {
         case .apply: return "assistance.apply"
         case .attach: return "assistance.attach"
+        case .linkAccount: return "assistance.link_account"
         case .viewFacts: return "assistance.view_facts"
+        case .viewAttachment: return "assistance.view_attachment"
         case .standard: return "assistance.standard"
         case .setting: return "assistance.setting"
         case .objectionLodge: return "assistance.objection.lodge"

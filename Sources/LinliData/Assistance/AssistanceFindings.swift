@@ -275,3 +275,14 @@ public struct AssistanceFindingCounts: IndicatorSource {
         }
     }
 }
+
+/// Several sources as one, for a capability with more than one (social assistance: its cases and its findings).
+public struct IndicatorSources: IndicatorSource {
+    let parts: [any IndicatorSource]
+
+    public init(_ parts: [any IndicatorSource]) { self.parts = parts }
+
+    public func count(into tally: inout IndicatorTally, on db: any Database) async throws {
+        for p in parts { try await p.count(into: &tally, on: db) }
+    }
+}

@@ -140,14 +140,26 @@ public struct AssistanceQueries: Sendable {
             .orderBy(SQLOrderBy(expression: SQLColumn("accepted_on", table: "c"), direction: SQLDirection.descending)).all().map { try $0.decodeRecord(AssistanceCaseRecord.self) }
     }
 
-    /// Links a resident's portal account to their registry entry (done by the community that knows them).
-    public func linkAccount(_ account: UUID, to resident: UUID, by actor: AuditActor) async throws {
+    /// Links a resident's portal account (by username) to a member of a case's household, so that they see the
+    /// household's cases on the portal. Done by the community that knows them; audited.
+    public func linkAccount(username: String?, to resident: UUID, of caseID: UUID, by actor: AssistanceActor) async throws {
+        guard actor.mayWrite else { throw RegistryError.forbidden("您没有办理救助案件的权限") }
+        let c = try await requireCase(caseID, in: actor.scope)
+        guard try await members(of: c.id).contains(where: { $0.residentId == resident }) else {
+            throw RegistryError.invalid([FieldError("resident_id", "该居民不是本案家庭成员")])
+        }
+        guard let name = username?.trimmingCharacters(in: .whitespaces), !name.isEmpty,
+              let row = try await sql.select().columns("id", "role").from("accounts").where("username", .equal, SQLBind(name)).first(),
+              try row.decode(column: "role", as: String.self) == Role.resident.rawValue
+        else { throw RegistryError.invalid([FieldError("username", "没有这个居民账号")]) }
+        let account = try row.decode(column: "id", as: UUID.self)
         let at = nowSeconds
         try await db.writeTransaction { db in
             let sql = SQLHelpers.sql(db)
             try await sql.delete(from: "account_residents").where("account_id", .equal, SQLBind(account)).run()
             try await sql.insert(into: "account_residents").columns("account_id", "resident_id", "linked_by", "linked_at")
-                .values(SQLBind(account), SQLBind(resident), SQLBind(actor.username), SQLBind(at)).run()
+                .values(SQLBind(account), SQLBind(resident), SQLBind(actor.audit.username), SQLBind(at)).run()
+            try await AuditLog.append([AuditEvent(AssistanceAudit.linkAccount, target: .account(name), detail: ["case": c.number])], by: actor.audit, on: db)
         }
     }
 

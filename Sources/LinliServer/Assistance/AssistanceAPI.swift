@@ -66,7 +66,7 @@ struct AssistanceAPI {
 
     func attach(req: Request) async throws -> JSONBody<[AssistanceAttachmentDTO]> {
         guard req.headers.contentType?.type == "multipart" else {
-            throw ProblemError.badRequest("attachments", "附件应以 multipart/form-data 上传，字段名 attachments")
+            throw ProblemError.badRequest("attachments", "附件应以 multipart/form-data 上传，字段名 attachments[]")
         }
         let files = (try req.content.decode(AttachmentForm.self).attachments ?? [])
             .map { AttachmentUpload(filename: $0.filename, data: Array($0.data.readableBytesView)) }

@@ -18,18 +18,25 @@ struct AssistanceCapability: Capability {
         // The portal's objections and the API's count against the same limit per address.
         let objections = RateLimiter(limit: routes.app.linli.anonymousSubmitLimit, window: 3600)
         AssistanceAPI(objectionLimiter: objections).boot(routes.api)
+        AssistancePages().boot(routes.pages)
+        AssistanceFilePages().boot(routes.pages)
+        AssistanceAdminPages().boot(routes.pages)
+        AssistancePortalPages(objectionLimiter: objections).boot(routes.pages)
         // MARK: 主动发现
         AssistanceFindingsAPI().boot(routes.api)
         AssistanceFindingsPages().boot(routes.pages)
     }
 
-    var sections: [ConsoleSection] { [] }
+    var demo: (any DemoStep)? { AssistanceDemo() }
+    var indicators: [IndicatorDefinition] { AssistanceIndicators.definitions + AssistanceFindingIndicators.definitions }
+    var indicatorCounts: (any IndicatorSource)? { IndicatorSources([AssistanceIndicatorCounts(), AssistanceFindingCounts()]) }
+
+    var sections: [ConsoleSection] { [ConsoleSection(label: "社会救助", href: "/console/assistance", needs: .assistanceRead)] }
 
     func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution {
-        HomeContribution()
+        var home = try await AssistanceHome.contribution(req, user)
+        // MARK: 主动发现 — the unhandled hits, for those who see cases.
+        if user.may(.assistanceRead) { home.todo.append(try await AssistanceFindingsHome.todo(req)) }
+        return home
     }
-
-    // MARK: 主动发现 — its indicator, counted from the marks of the hits seen.
-    var indicators: [IndicatorDefinition] { AssistanceFindingIndicators.definitions }
-    var indicatorCounts: (any IndicatorSource)? { AssistanceFindingCounts() }
 }

@@ -131,7 +131,11 @@ enum AssistanceService {
         guard let a = try await q.attachments(of: c.id).first(where: { $0.id == fileID }), let store = q.attachmentStore else {
             throw RegistryError.notFound("附件")
         }
-        let response = Response(status: .ok, body: .init(data: try store.read(a)))
+        let data = try store.read(a)
+        // A scan of an ID card or a medical record: a full view, audited before it is sent.
+        try await AuditLog.record(AuditEvent(AssistanceAudit.viewAttachment, target: .assistanceCase(c.number), detail: ["file": a.id.uuidString]),
+                                  by: req.auditActor, on: req.db, now: req.application.linli.now())
+        let response = Response(status: .ok, body: .init(data: data))
         response.headers.replaceOrAdd(name: .contentType, value: a.contentType)
         response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
         return response

@@ -15,6 +15,7 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "性能测试（请使用 release 构建）",
         discussion: "测的是 LINLI_DATA_DIR 中的数据库：先用 linli demo --load-only --residents N 载入。Benchmarks/run.sh 运行全部测试。",
         subcommands: [Search.self, IDs.self, Requests.self, Indicators.self]
+            + [Findings.self] // MARK: 主动发现
     )
 
     struct Search: AsyncParsableCommand {

@@ -6,10 +6,13 @@ public enum AssistanceAudit: AuditAction, Equatable {
     case apply, attach, linkAccount, viewFacts, viewAttachment, standard, setting, objectionLodge, objectionHandle, recheck, export, demoLoad
     /// A step on a case: `assistance.step.<action>`.
     case step(AssistanceAction)
+    // MARK: 主动发现 — what was done about a hit (these three lines only).
+    case findingMark
 
     public static var all: [AssistanceAudit] {
         [.apply, .attach, .linkAccount, .viewFacts, .viewAttachment, .standard, .setting, .objectionLodge, .objectionHandle, .recheck, .export, .demoLoad]
             + AssistanceAction.allCases.map { .step($0) }
+            + [.findingMark] // MARK: 主动发现
     }
 
     public var name: String {
@@ -27,6 +30,7 @@ public enum AssistanceAudit: AuditAction, Equatable {
         case .export: return "assistance.export"
         case .demoLoad: return "demo.assistance"
         case .step(let a): return "assistance.step." + a.rawValue
+        case .findingMark: return "assistance.finding.mark" // MARK: 主动发现
         }
     }
 }

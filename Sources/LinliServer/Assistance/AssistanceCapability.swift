@@ -11,6 +11,7 @@ struct AssistanceCapability: Capability {
 
     var migrations: [NumberedMigration] {
         [NumberedMigration(11, CreateAssistance())]
+            + [NumberedMigration(13, CreateAssistanceFindings())] // MARK: 主动发现
     }
 
     func routes(_ routes: CapabilityRoutes) throws {
@@ -21,15 +22,21 @@ struct AssistanceCapability: Capability {
         AssistanceFilePages().boot(routes.pages)
         AssistanceAdminPages().boot(routes.pages)
         AssistancePortalPages(objectionLimiter: objections).boot(routes.pages)
+        // MARK: 主动发现
+        AssistanceFindingsAPI().boot(routes.api)
+        AssistanceFindingsPages().boot(routes.pages)
     }
 
     var demo: (any DemoStep)? { AssistanceDemo() }
-    var indicators: [IndicatorDefinition] { AssistanceIndicators.definitions }
-    var indicatorCounts: (any IndicatorSource)? { AssistanceIndicatorCounts() }
+    var indicators: [IndicatorDefinition] { AssistanceIndicators.definitions + AssistanceFindingIndicators.definitions }
+    var indicatorCounts: (any IndicatorSource)? { IndicatorSources([AssistanceIndicatorCounts(), AssistanceFindingCounts()]) }
 
     var sections: [ConsoleSection] { [ConsoleSection(label: "社会救助", href: "/console/assistance", needs: .assistanceRead)] }
 
     func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution {
-        try await AssistanceHome.contribution(req, user)
+        var home = try await AssistanceHome.contribution(req, user)
+        // MARK: 主动发现 — the unhandled hits, for those who see cases.
+        if user.may(.assistanceRead) { home.todo.append(try await AssistanceFindingsHome.todo(req)) }
+        return home
     }
 }

@@ -77,6 +77,7 @@ for role in roles:
         if case: pages.append((role, "assistance case 救助案件档案", "/console/assistance/" + case))
         if case and get(role, "/console/assistance/" + case + "/facts")[0] == 200:
             pages.append((role, "assistance facts 家庭经济状况", "/console/assistance/" + case + "/facts"))
+        pages.append((role, "assistance findings 主动发现", "/console/assistance/findings"))
         pages.append((role, "assistance objections 公示异议", "/console/assistance/objections"))
         pages.append((role, "assistance standards 救助标准", "/console/assistance/standards"))
     if get(role, "/console/assistance/new")[0] == 200:

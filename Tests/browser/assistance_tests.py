@@ -48,9 +48,10 @@ def a_household_without_case() -> str:
 
 
 ROLE_PAGES = {
-    "worker": ["/console/assistance", "/console/assistance?overdue=true", "/console/assistance/new", "/console/assistance/objections",
+    "worker": ["/console/assistance", "/console/assistance?overdue=true", "/console/assistance/new", "/console/assistance/findings",
+               "/console/assistance/objections",
                "/console/assistance/standards"],
-    "grid": ["/console/assistance"],
+    "grid": ["/console/assistance", "/console/assistance/findings"],
     "street": ["/console/assistance", "/console/assistance?stage=noticed", "/console/assistance/objections", "/console/assistance/standards"],
     "district": ["/console/assistance", "/console/assistance?recheck_due=true", "/console/assistance/standards"],
 }

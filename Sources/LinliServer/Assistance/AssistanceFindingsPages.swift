@@ -31,6 +31,7 @@ struct AssistanceFindingsPages {
         let cards = items.enumerated().map { i, h in Self.card(h, index: i, user: user, back: req.url.string) }
         let body: Markup = """
             <h1>主动发现</h1>
+            \(AssistancePages.tabs(Self.path, user))
             <p>按规则从户籍、照护评估和诉求中找出可能符合救助条件、但尚未纳入救助的居民。登记处理结果后，除非情况变化，不再列出。</p>
             <p class="tabs">\(filters.joined(separator: " · "))</p>
             \(items.isEmpty ? "<p class=\"empty\">暂无待处理的线索</p>" : "<ul class=\"findings\">\(cards.joined())</ul>")

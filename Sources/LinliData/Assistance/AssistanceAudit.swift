@@ -6,10 +6,14 @@ public enum AssistanceAudit: AuditAction, Equatable {
     case apply, viewFacts, standard, setting, objectionLodge, objectionHandle, recheck, export, demoLoad
     /// A step on a case: `assistance.step.<action>`.
     case step(AssistanceAction)
+    // MARK: Payments (救助金发放): `assistance.payroll.<action>`.
+    case payroll(AssistancePayrollAction)
 
     public static var all: [AssistanceAudit] {
         [.apply, .viewFacts, .standard, .setting, .objectionLodge, .objectionHandle, .recheck, .export, .demoLoad]
             + AssistanceAction.allCases.map { .step($0) }
+            // MARK: Payments
+            + AssistancePayrollAction.allCases.map { .payroll($0) }
     }
 
     public var name: String {
@@ -24,6 +28,8 @@ public enum AssistanceAudit: AuditAction, Equatable {
         case .export: return "assistance.export"
         case .demoLoad: return "demo.assistance"
         case .step(let a): return "assistance.step." + a.rawValue
+        // MARK: Payments
+        case .payroll(let a): return "assistance.payroll." + a.rawValue
         }
     }
 }

@@ -104,7 +104,8 @@ extension AssistanceQueries {
     static func updateTotals(_ roll: UUID, db: any Database) async throws -> (Int, Int) {
         let sql = SQLHelpers.sql(db)
         let row = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .column(SQLFunction("COALESCE", args: SQLFunction("SUM", args: SQLColumn("amount")), SQLLiteral.numeric("0")), as: "t")
+            // PostgreSQL sums a BIGINT as NUMERIC.
+            .column(SQLRaw("CAST(COALESCE(SUM(amount), 0) AS BIGINT)"), as: "t")
             .from("assistance_payments").where("roll_id", .equal, SQLBind(roll)).first()
         let lines = try row?.decode(column: "n", as: Int.self) ?? 0, total = try row?.decode(column: "t", as: Int.self) ?? 0
         try await sql.update("assistance_rolls").set("lines", to: SQLBind(lines)).set("total", to: SQLBind(total)).where("id", .equal, SQLBind(roll)).run()

@@ -115,7 +115,7 @@ extension AssistanceQueries {
     /// Yuan paid for the months of `year`, by street, in scope (所属期 in the year, lines of paid rolls).
     public func paidTotals(year: Int, in scope: RegistryScope) async throws -> [String: Int] {
         var out: [String: Int] = [:]
-        for row in try await sql.select().column("street_code").column(SQLFunction("SUM", args: SQLColumn("amount")), as: "t").from("assistance_payments")
+        for row in try await sql.select().column("street_code").column(SQLRaw("CAST(SUM(amount) AS BIGINT)"), as: "t").from("assistance_payments")
             .where("status", .equal, SQLBind(AssistancePaymentStatus.paid.rawValue))
             .where("month", .greaterThanOrEqual, SQLBind("\(year)-01")).where("month", .lessThanOrEqual, SQLBind("\(year)-12"))
             .wherePrefix("grid_code", scope.prefix, sqlite: sqlite).groupBy("street_code").all() {
@@ -133,7 +133,7 @@ public struct AssistancePaymentIndicatorCounts: IndicatorSource {
 
     public func count(into tally: inout IndicatorTally, on db: any Database) async throws {
         let year = tally.today.year
-        for row in try await SQLHelpers.sql(db).select().column("grid_code").column(SQLFunction("SUM", args: SQLColumn("amount")), as: "t")
+        for row in try await SQLHelpers.sql(db).select().column("grid_code").column(SQLRaw("CAST(SUM(amount) AS BIGINT)"), as: "t")
             .from("assistance_payments").where("status", .equal, SQLBind(AssistancePaymentStatus.paid.rawValue))
             .where("month", .greaterThanOrEqual, SQLBind("\(year)-01")).where("month", .lessThanOrEqual, SQLBind("\(year)-12"))
             .wherePrefix("grid_code", tally.scope.prefix, sqlite: db.isSQLite).groupBy("grid_code").all() {

@@ -1,4 +1,5 @@
 import Foundation
+@testable import LinliCommands
 import LinliCore
 import LinliData
 @testable import LinliServer
@@ -222,6 +223,36 @@ struct AssistancePayrollTests {
             #expect(history.description.contains("2026-06") && history.description.contains("已发放"))
             let file = try await app.page(location + "/export", as: .street)
             #expect(file.status == .ok && file.headers.first(name: .contentType)?.contains("spreadsheetml") == true)
+        }
+    }
+
+    @Test("CLI: `linli assistance payroll` generates every street's roll, leaves a checked one alone, and refuses a bad month")
+    func commandLine() async throws {
+        var outcome: LinliCLI.Outcome?
+        do { _ = try LinliCLI.parse(["assistance", "payroll", "--month", "2026-13"]) } catch { outcome = LinliCLI.outcome(for: error, arguments: []) }
+        let refused = try #require(outcome)
+        #expect(refused.status == .usage && refused.text.contains("--month 应为 YYYY-MM"), "\(refused.text)")
+        #expect(try LinliCLI.parse(["assistance", "payroll", "--month", "2026-06", "--street", Self.street]) is AssistanceCommand.Payroll)
+
+        try await withTestApp(residents: 600) { app in
+            _ = try await Self.insertCase(app, offset: 0, kind: .dibao, amount: 500, firstMonth: "2026-06")
+            _ = try await Self.insertCase(app, prefix: "321271003", offset: 0, kind: .tekun, amount: 900, firstMonth: "2026-01")
+            let streets = try await app.assistanceQueriesForTests().payrollStreets(in: .everything).count
+            #expect(streets >= 2)
+            let first = try await AssistanceCommand.Payroll.generate(on: app, month: "2026-06", street: nil, progress: false)
+            #expect(first.rolls == streets && first.payments == 2 && first.total == 1400 && first.skipped == 0)
+            #expect(try await app.rowCount("assistance_rolls") == streets)
+            let roll = try #require(try await app.sql().select().column("id").from("assistance_rolls")
+                .where("street_code", .equal, SQLBind(Self.street)).first()).decode(column: "id", as: UUID.self)
+            #expect(try await app.call(.POST, "/api/v1/assistance/payrolls/\(roll.uuidString)/check", as: .street).status == .ok)
+            let again = try await AssistanceCommand.Payroll.generate(on: app, month: "2026-06", street: nil, progress: false)
+            #expect(again.rolls == streets - 1 && again.skipped == 1 && again.payments == 1)
+            let one = try await AssistanceCommand.Payroll.generate(on: app, month: "2026-06", street: "321271003000", progress: false)
+            #expect(one.rolls == 1 && one.total == 900)
+            await #expect(throws: CommandFailure.self) {
+                _ = try await AssistanceCommand.Payroll.generate(on: app, month: "2026-06", street: "321271099000", progress: false)
+            }
+            #expect(try await Self.count(app, "SELECT count(*) AS n FROM audit_log WHERE action = 'assistance.payroll.generate' AND actor = '(cli)'") == 2 * streets)
         }
     }
 }

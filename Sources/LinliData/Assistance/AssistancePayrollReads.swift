@@ -112,6 +112,13 @@ extension AssistanceQueries {
         return rows.count
     }
 
+    /// The streets in scope (12-digit codes and names), for running every street's roll.
+    public func payrollStreets(in scope: RegistryScope) async throws -> [(code: String, name: String)] {
+        try await sql.select().columns("code", "name").from(Division.schema).where("level", .equal, SQLBind(DivisionLevel.street.rawValue))
+            .wherePrefix("code", scope.prefix, sqlite: sqlite).orderBy("code").all()
+            .map { (try $0.decode(column: "code", as: String.self), try $0.decode(column: "name", as: String.self)) }
+    }
+
     /// Yuan paid for the months of `year`, by street, in scope (所属期 in the year, lines of paid rolls).
     public func paidTotals(year: Int, in scope: RegistryScope) async throws -> [String: Int] {
         var out: [String: Int] = [:]

@@ -39,7 +39,7 @@ struct AssistancePayrollPages {
         let body: Markup = """
             <h1>救助金发放</h1>
             <p>每月按街道（镇）从已批准的救助案件生成发放名册：按月发放的类别自起始月份起每月一笔，临时救助和医疗救助在批准当月一笔。名册核对前可重新生成；核对、发放后不再变动，发放有误以更正记录补发或扣回。</p>
-            <form method="post" action="/console/assistance/payrolls" class="stack">
+            <form method="post" action="/console/assistance/payrolls">
             \(Console.csrfField(user))
             \(Console.field("街道（镇）代码", name: "street_code", value: street, required: true, hint: "9位区划代码"))
             \(Console.field("发放月份", name: "month", value: month, type: "month", required: true))
@@ -67,7 +67,7 @@ struct AssistancePayrollPages {
             ["\(p.caseNumber ?? "")", "\(Masking.name(p.applicantName ?? ""))", "\(p.kind.shortLabel)", "\(Self.yuan(p.amount))", "\(p.month)",
              "\(p.communityName ?? p.communityCode)", p.correctionOf == nil ? "" : "更正：\(p.note ?? "")"]
         }
-        var actions: Markup = "<p><a href=\"/console/assistance/payrolls/\(roll.id)/export\">导出银行发放文件（.xlsx，含完整身份证号，记入审计）</a></p>"
+        var actions: Markup = "<a href=\"/console/assistance/payrolls/\(roll.id)/export\">导出银行发放文件（.xlsx，含完整身份证号，记入审计）</a>"
         switch roll.status {
         case .generated:
             actions += """
@@ -88,7 +88,7 @@ struct AssistancePayrollPages {
             <h1>\(roll.month) 救助金发放名册</h1>
             <p>\(roll.streetName ?? roll.streetCode) · \(roll.status.label) · \(roll.lines) 笔 · 合计 \(Self.yuan(roll.total))</p>
             <p>生成：\(roll.generatedBy) \(Console.time(roll.generatedAt))\(roll.checkedBy.map { "；核对：\($0)" } ?? "")\(roll.paidBy.map { "；发放确认：\($0)" } ?? "")</p>
-            \(actions)
+            <div class="actions">\(actions)</div>
             \(Console.table(["案件编号", "申请人", "类别", "金额", "所属期", "社区", "备注"], rows, empty: "本月没有应发放的案件"))
             \(Console.pager(lines, path: "/console/assistance/payrolls/\(roll.id.uuidString)", query: []))
             """

@@ -168,6 +168,9 @@ struct AssistancePayrollTests {
             // The year's total paid, for the indicator: only the paid lines.
             let totals = try await app.assistanceQueriesForTests().paidTotals(year: 2026, in: .everything)
             #expect(totals["321271002"] == 500)
+            let indicators = try await app.call(.GET, "/api/v1/indicators?division=\(Self.street)", as: .street)
+            let paid = indicators.json["indicators"].array.first { $0["indicator"]["code"].string == "assistance.paid_yuan_year" }
+            #expect(indicators.status == .ok && paid?["value"].int == 500, "\(indicators.text.prefix(300))")
         }
     }
 

@@ -33,6 +33,7 @@ def first(role, path, pattern):
 
 pages = []  # (role, label, path[, form, cookie])
 for role in roles:
+    rid = hid = None
     pages += [(role, "home 工作台", "/console"),
               (role, "change password 修改密码", "/console/password"),
               (role, "residents list 居民列表", "/console/residents"),
@@ -68,7 +69,24 @@ for role in roles:
         if elder: pages.append((role, "care file 养老档案", "/console/care/" + elder))
         pages.append((role, "care calls 紧急呼叫", "/console/care/calls"))
         pages.append((role, "care facilities 养老服务设施", "/console/care/facilities"))
+    if get(role, "/console/assistance")[0] == 200:
+        pages.append((role, "assistance cases 救助案件", "/console/assistance"))
+        pages.append((role, "assistance overdue 超时案件", "/console/assistance?overdue=true"))
+        pages.append((role, "assistance re-checks 待复核", "/console/assistance?recheck_due=true"))
+        case = first(role, "/console/assistance?kind=dibao&stage=approved", r'href="/console/assistance/([0-9A-Fa-f-]{36})"')
+        if case: pages.append((role, "assistance case 救助案件档案", "/console/assistance/" + case))
+        if case and get(role, "/console/assistance/" + case + "/facts")[0] == 200:
+            pages.append((role, "assistance facts 家庭经济状况", "/console/assistance/" + case + "/facts"))
+        pages.append((role, "assistance objections 公示异议", "/console/assistance/objections"))
+        pages.append((role, "assistance standards 救助标准", "/console/assistance/standards"))
+    if get(role, "/console/assistance/new")[0] == 200:
+        # The form with a household's members filled in from the registry (the household of the profile above).
+        household = hid if rid and hid else None
+        pages.append((role, "assistance application 受理申请", "/console/assistance/new" + ("?kind=dibao&household=" + household if household else "")))
 pages.append(("anonymous", "portal 居民服务首页", "/"))
+pages.append(("anonymous", "assistance notices 救助公示", "/notices"))
+community = first("anonymous", "/notices", r'href="/notices/([0-9]{12})"')
+if community: pages.append(("anonymous", "community notice 社区救助公示", "/notices/" + community))
 pages.append(("anonymous", "track form 查询进度", "/track"))
 # The tracking page needs a number and its code: report one request on the portal (by typed address).
 c = http.client.HTTPConnection(url.hostname, url.port)

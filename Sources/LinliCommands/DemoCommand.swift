@@ -82,6 +82,7 @@ enum DemoAccounts {
         ("street", "寺巷街道 街道干部", .streetOfficer, "321271002000"),
         ("district", "区民政局 区级干部", .districtOfficer, DemoDistrict.districtCode),
         ("dept", "区城管局 部门用户", .department, DemoDistrict.districtCode),
+        ("resident", "寺巷社区 居民", .resident, "321271002001"),
         ("sysadmin", "系统管理员", .systemAdmin, DemoDistrict.districtCode),
         ("secadmin", "安全管理员", .securityAdmin, DemoDistrict.districtCode),
         ("auditor", "审计管理员", .auditAdmin, DemoDistrict.districtCode),
@@ -117,6 +118,20 @@ enum DemoAccounts {
             lines.append(line)
         }
         say(lines.joined(separator: "\n"))
+        try await linkResident(app: app)
+    }
+
+    /// The demo resident's account belongs to a household on 低保 in 寺巷社区, so that 我家的救助 shows its case.
+    static func linkResident(app: Application) async throws {
+        let linli = app.linli
+        let q = AssistanceQueries(app.db, cipher: linli.cipher, today: linli.today(), now: linli.now)
+        var filter = AssistanceFilter()
+        filter.kind = .dibao
+        filter.stage = .approved
+        guard let c = try await q.cases(in: RegistryScope(validatedCode: "321271002001"), filter: filter, page: PageRequest(page: 1, perPage: 1)).items.first
+        else { return }
+        let actor = AssistanceActor(audit: .system("demo"), scope: .everything, mayWrite: true, mayReview: false, mayApprove: false)
+        try await q.linkAccount(username: "resident", to: c.applicantId, of: c.id, by: actor)
     }
 
     /// 16 characters from all four classes, without look-alikes.

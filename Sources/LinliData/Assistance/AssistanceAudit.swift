@@ -3,14 +3,14 @@ import LinliCore
 
 /// 社会救助's audit actions.
 public enum AssistanceAudit: AuditAction, Equatable {
-    case apply, viewFacts, standard, setting, objectionLodge, objectionHandle, recheck, export, demoLoad
+    case apply, attach, linkAccount, viewFacts, standard, setting, objectionLodge, objectionHandle, recheck, export, demoLoad
     /// A step on a case: `assistance.step.<action>`.
     case step(AssistanceAction)
     // MARK: Payments (救助金发放): `assistance.payroll.<action>`.
     case payroll(AssistancePayrollAction)
 
     public static var all: [AssistanceAudit] {
-        [.apply, .viewFacts, .standard, .setting, .objectionLodge, .objectionHandle, .recheck, .export, .demoLoad]
+        [.apply, .attach, .linkAccount, .viewFacts, .standard, .setting, .objectionLodge, .objectionHandle, .recheck, .export, .demoLoad]
             + AssistanceAction.allCases.map { .step($0) }
             // MARK: Payments
             + AssistancePayrollAction.allCases.map { .payroll($0) }
@@ -19,6 +19,8 @@ public enum AssistanceAudit: AuditAction, Equatable {
     public var name: String {
         switch self {
         case .apply: return "assistance.apply"
+        case .attach: return "assistance.attach"
+        case .linkAccount: return "assistance.link_account"
         case .viewFacts: return "assistance.view_facts"
         case .standard: return "assistance.standard"
         case .setting: return "assistance.setting"

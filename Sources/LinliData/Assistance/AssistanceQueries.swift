@@ -128,12 +128,39 @@ public struct AssistanceQueries: Sendable {
         return facts
     }
 
-    /// The cases of the households a resident belongs to (the portal's 我的救助).
-    public func ownCases(resident: UUID) async throws -> [AssistanceCaseRecord] {
+    /// The cases of the household of the resident linked to a portal account (the portal's 我的救助); nil when the
+    /// account is linked to no one in the registry.
+    public func ownCases(account: UUID) async throws -> [AssistanceCaseRecord]? {
+        guard let link = try await sql.select().column("resident_id").from("account_residents").where("account_id", .equal, SQLBind(account)).first()
+        else { return nil }
+        let resident = try link.decode(column: "resident_id", as: UUID.self)
         guard let row = try await sql.select().column("household_id").from(Resident.schema).where("id", .equal, SQLBind(resident)).first() else { return [] }
         let household = try row.decode(column: "household_id", as: UUID.self)
         return try await caseSelect.where(SQLColumn("household_id", table: "c"), .equal, SQLBind(household))
             .orderBy(SQLOrderBy(expression: SQLColumn("accepted_on", table: "c"), direction: SQLDirection.descending)).all().map { try $0.decodeRecord(AssistanceCaseRecord.self) }
+    }
+
+    /// Links a resident's portal account (by username) to a member of a case's household, so that they see the
+    /// household's cases on the portal. Done by the community that knows them; audited.
+    public func linkAccount(username: String?, to resident: UUID, of caseID: UUID, by actor: AssistanceActor) async throws {
+        guard actor.mayWrite else { throw RegistryError.forbidden("您没有办理救助案件的权限") }
+        let c = try await requireCase(caseID, in: actor.scope)
+        guard try await members(of: c.id).contains(where: { $0.residentId == resident }) else {
+            throw RegistryError.invalid([FieldError("resident_id", "该居民不是本案家庭成员")])
+        }
+        guard let name = username?.trimmingCharacters(in: .whitespaces), !name.isEmpty,
+              let row = try await sql.select().columns("id", "role").from("accounts").where("username", .equal, SQLBind(name)).first(),
+              try row.decode(column: "role", as: String.self) == Role.resident.rawValue
+        else { throw RegistryError.invalid([FieldError("username", "没有这个居民账号")]) }
+        let account = try row.decode(column: "id", as: UUID.self)
+        let at = nowSeconds
+        try await db.writeTransaction { db in
+            let sql = SQLHelpers.sql(db)
+            try await sql.delete(from: "account_residents").where("account_id", .equal, SQLBind(account)).run()
+            try await sql.insert(into: "account_residents").columns("account_id", "resident_id", "linked_by", "linked_at")
+                .values(SQLBind(account), SQLBind(resident), SQLBind(actor.audit.username), SQLBind(at)).run()
+            try await AuditLog.append([AuditEvent(AssistanceAudit.linkAccount, target: .account(name), detail: ["case": c.number])], by: actor.audit, on: db)
+        }
     }
 
     // MARK: 公示

@@ -121,3 +121,33 @@ extension AssistanceQueries {
             .run()
     }
 }
+
+extension AssistanceQueries {
+    /// More scans for a case in scope (a certificate that arrived later): written with the audit entry.
+    public func attach(_ files: [AttachmentUpload], to caseID: UUID, by actor: AssistanceActor) async throws -> [AssistanceAttachmentRecord] {
+        guard actor.mayWrite || actor.mayReview else { throw RegistryError.forbidden("您没有办理救助案件的权限") }
+        let c = try await requireCase(caseID, in: actor.scope)
+        guard let store = attachmentStore else { throw RegistryError.invalid([FieldError("attachments", "本系统未配置附件存储")]) }
+        if files.isEmpty { throw RegistryError.invalid([FieldError("attachments", "请选择要上传的附件")]) }
+        let errors = AssistanceAttachmentStore.check(files)
+        guard errors.isEmpty else { throw RegistryError.invalid(errors) }
+        let written = try store.write(files, caseID: c.id)
+        let at = nowSeconds
+        do {
+            try await db.writeTransaction { db in
+                let sql = SQLHelpers.sql(db)
+                for f in written {
+                    try await sql.insert(into: "assistance_attachments").columns("id", "case_id", "label", "content_type", "size", "sha256", "uploaded_by", "created_at")
+                        .values(SQLBind(f.id), SQLBind(c.id), SQLBind(f.label), SQLBind(f.contentType), SQLBind(f.size), SQLBind(f.sha256),
+                                SQLBind(actor.audit.username), SQLBind(at)).run()
+                }
+                try await AuditLog.append([AuditEvent(AssistanceAudit.attach, target: .assistanceCase(c.number), detail: ["files": String(written.count)])],
+                                          by: actor.audit, on: db)
+            }
+        } catch {
+            store.remove(written)
+            throw error
+        }
+        return written
+    }
+}

@@ -24,6 +24,8 @@ public struct KeyRotation: Sendable {
         Table(name: "accounts", columns: ["totp_cipher"]),
         Table(name: "care_assessments", columns: ["scores_cipher"]),
         Table(name: "requests", columns: ["contact_cipher"]),
+        Table(name: "assistance_cases", columns: ["facts_cipher"]),
+        Table(name: "assistance_objections", columns: ["contact_cipher"]),
     ]
 
     public enum Failure: Error, CustomStringConvertible {

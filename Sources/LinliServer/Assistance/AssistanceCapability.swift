@@ -16,20 +16,48 @@ struct AssistanceCapability: Capability {
     }
 
     func routes(_ routes: CapabilityRoutes) throws {
+        // The portal's objections and the API's count against the same limit per address.
+        let objections = RateLimiter(limit: routes.app.linli.anonymousSubmitLimit, window: 3600)
+        AssistanceAPI(objectionLimiter: objections).boot(routes.api)
+        AssistancePages().boot(routes.pages)
+        AssistanceFilePages().boot(routes.pages)
+        AssistanceAdminPages().boot(routes.pages)
+        AssistancePortalPages(objectionLimiter: objections).boot(routes.pages)
         // MARK: Payments (救助金发放)
         AssistancePayrollAPI().boot(routes.api)
         AssistancePayrollPages().boot(routes.pages)
     }
 
-    var sections: [ConsoleSection] { [] }
-
-    func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution {
-        // MARK: Payments (救助金发放): a link for the street's reviewers.
-        guard user.may(.assistanceReview) else { return HomeContribution() }
-        return HomeContribution(links: ["<li><a href=\"/console/assistance/payrolls\">救助金发放（月度名册、核对、银行文件）</a></li>"])
+    var demo: (any DemoStep)? { AssistanceDemo() }
+    var indicators: [IndicatorDefinition] {
+        AssistanceIndicators.definitions
+            // MARK: Payments (救助金发放)
+            + AssistancePaymentIndicators.definitions
+    }
+    var indicatorCounts: (any IndicatorSource)? {
+        // MARK: Payments (救助金发放): the cases' counts, then the year's paid total.
+        IndicatorSources([AssistanceIndicatorCounts(), AssistancePaymentIndicatorCounts()])
     }
 
-    // MARK: Payments (救助金发放): the payments' indicator and its count; combine with the capability's own when it has some.
-    var indicators: [IndicatorDefinition] { AssistancePaymentIndicators.definitions }
-    var indicatorCounts: (any IndicatorSource)? { AssistancePaymentIndicatorCounts() }
+    var sections: [ConsoleSection] { [ConsoleSection(label: "社会救助", href: "/console/assistance", needs: .assistanceRead)] }
+
+    func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution {
+        var home = try await AssistanceHome.contribution(req, user)
+        // MARK: Payments (救助金发放): a link for the street's reviewers.
+        if user.may(.assistanceReview) {
+            home.links.append("<li><a href=\"/console/assistance/payrolls\">救助金发放（月度名册、核对、银行文件）</a></li>")
+        }
+        return home
+    }
+}
+
+// MARK: Payments (救助金发放)
+/// Several sources counted one after another into the same tally (a capability declares one).
+struct IndicatorSources: IndicatorSource {
+    let parts: [any IndicatorSource]
+    init(_ parts: [any IndicatorSource]) { self.parts = parts }
+
+    func count(into tally: inout IndicatorTally, on db: any Database) async throws {
+        for p in parts { try await p.count(into: &tally, on: db) }
+    }
 }

@@ -145,10 +145,18 @@ public struct CreateAssistance: AsyncMigration {
             .field("created_at", .int64, .required)
             .create()
         try await database.createIndex("assistance_rechecks_case", on: "assistance_rechecks", columns: ["case_id", "done_on"])
+
+        // A resident's portal account linked to their entry in the registry, so that they see their household's cases.
+        try await database.schema("account_residents")
+            .field("account_id", .uuid, .identifier(auto: false), .references("accounts", "id"))
+            .field("resident_id", .uuid, .required, .references("residents", "id"))
+            .field("linked_by", .string, .required)
+            .field("linked_at", .int64, .required)
+            .create()
     }
 
     public func revert(on database: any Database) async throws {
-        for t in ["assistance_rechecks", "assistance_objections", "assistance_attachments", "assistance_steps", "assistance_members",
+        for t in ["account_residents", "assistance_rechecks", "assistance_objections", "assistance_attachments", "assistance_steps", "assistance_members",
                   "assistance_cases", "assistance_settings", "assistance_standards"] {
             try await database.schema(t).delete()
         }

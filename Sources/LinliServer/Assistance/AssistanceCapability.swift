@@ -1,3 +1,4 @@
+import FluentKit
 import LinliCore
 import LinliData
 import Vapor

@@ -6,6 +6,7 @@
 #   4. the same search at 1,000,000 residents
 #   5. requests: the supervision board and per-area counts with 1,000,000 requests (Benchmarks/requests.sh)
 #   6. the web console's pages as three roles at 161k (Benchmarks/pages.py); `run.sh OUT pages` runs only this
+#   7. the largest street's monthly assistance payment roll, generated and exported at 161k; `run.sh OUT payroll` runs only this
 # Usage: Benchmarks/run.sh [OUT_DIR] (default bench-out/). Needs wrk (apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -99,7 +100,14 @@ pages() {
     kill $server; wait $server 2>/dev/null || true; server=
 }
 
+payroll() {
+    echo "== 7. the largest street's monthly assistance payment roll at 161,000: generated and exported for the bank (10 runs)"
+    [ -f "$out/d161k/linli.sqlite" ] || load 161000 "$out/d161k"
+    LINLI_DATA_DIR="$out/d161k" "$bin" bench payroll --queries 10
+}
+
 if [ "$only" = mixed ]; then mixed; exit 0; fi
+if [ "$only" = payroll ]; then payroll; exit 0; fi
 if [ "$only" = pages ]; then pages; exit 0; fi
 
 echo "== 1. demo load, 161,000 residents (3 runs)"
@@ -145,6 +153,7 @@ kill $server; wait $server 2>/dev/null || true
 
 mixed
 pages
+payroll
 
 echo "== 4. search at 1,000,000"
 load 1000000 "$out/d1m"

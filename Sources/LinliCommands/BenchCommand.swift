@@ -7,15 +7,14 @@ import LinliServer
 import SQLKit
 import Vapor
 
-/// `linli bench search|ids|requests|indicators`: measurements on the database in LINLI_DATA_DIR (load it
+/// `linli bench search|ids|requests|indicators|payroll`: measurements on the database in LINLI_DATA_DIR (load it
 /// first with `linli demo --load-only --residents N`). Run on a release build; `Benchmarks/run.sh` runs them all.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "性能测试（请使用 release 构建）",
         discussion: "测的是 LINLI_DATA_DIR 中的数据库：先用 linli demo --load-only --residents N 载入。Benchmarks/run.sh 运行全部测试。",
-        subcommands: [Search.self, IDs.self, Requests.self, Indicators.self]
-            + [Findings.self] // MARK: 主动发现
+        subcommands: [Search.self, IDs.self, Requests.self, Indicators.self, Payroll.self, Findings.self]
     )
 
     struct Search: AsyncParsableCommand {

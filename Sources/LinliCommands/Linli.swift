@@ -15,6 +15,7 @@ public struct Linli: AsyncParsableCommand {
             Serve.self, Routes.self, Migrate.self, Demo.self, Stats.self, UserCommand.self, AuditCommand.self,
             BackupCommand.self, RestoreCommand.self, KeysCommand.self, Open311Command.self, RequestsCommand.self,
             ImportCommand.self, ExportCommand.self, IndicatorsCommand.self, BenchCommand.self,
+            AssistanceCommand.self,
         ],
         defaultSubcommand: Serve.self
     )

@@ -6,13 +6,16 @@ public enum AssistanceAudit: AuditAction, Equatable {
     case apply, attach, linkAccount, viewFacts, viewAttachment, standard, setting, objectionLodge, objectionHandle, recheck, export, demoLoad
     /// A step on a case: `assistance.step.<action>`.
     case step(AssistanceAction)
-    // MARK: 主动发现 — what was done about a hit (these three lines only).
+    /// What was done about a 主动发现 hit.
     case findingMark
+    /// A payment roll's step (救助金发放): `assistance.payroll.<action>`.
+    case payroll(AssistancePayrollAction)
 
     public static var all: [AssistanceAudit] {
         [.apply, .attach, .linkAccount, .viewFacts, .viewAttachment, .standard, .setting, .objectionLodge, .objectionHandle, .recheck, .export, .demoLoad]
             + AssistanceAction.allCases.map { .step($0) }
-            + [.findingMark] // MARK: 主动发现
+            + [.findingMark]
+            + AssistancePayrollAction.allCases.map { .payroll($0) }
     }
 
     public var name: String {
@@ -30,7 +33,8 @@ public enum AssistanceAudit: AuditAction, Equatable {
         case .export: return "assistance.export"
         case .demoLoad: return "demo.assistance"
         case .step(let a): return "assistance.step." + a.rawValue
-        case .findingMark: return "assistance.finding.mark" // MARK: 主动发现
+        case .findingMark: return "assistance.finding.mark"
+        case .payroll(let a): return "assistance.payroll." + a.rawValue
         }
     }
 }

@@ -15,12 +15,32 @@ public struct AssistanceDemo: DemoStep {
     public func load(_ demo: DemoContext) async throws -> String? {
         let started = Date()
         let s = try await DemoAssistance.load(on: demo.db, cipher: demo.cipher, seed: demo.seed, today: demo.today, now: demo.now)
-        return String(format: "社会救助：低保 %d 户、特困 %d 人在保，办理中 %d 件（其中公示中 %d 件），临时和医疗救助 %d 件，残疾人补贴 %d 人，用时 %.1f 秒。",
-                      s.dibao, s.tekun, s.pending, s.noticed, s.temporary, s.disability, Date().timeIntervalSince(started))
+        let rolls = try await DemoAssistance.payments(on: demo.db, cipher: demo.cipher, today: demo.today)
+        return String(format: "社会救助：低保 %d 户、特困 %d 人在保，办理中 %d 件（其中公示中 %d 件），临时和医疗救助 %d 件，残疾人补贴 %d 人，近一年发放名册 %d 份，用时 %.1f 秒。",
+                      s.dibao, s.tekun, s.pending, s.noticed, s.temporary, s.disability, rolls, Date().timeIntervalSince(started))
     }
 }
 
 public enum DemoAssistance {
+    /// A year of payments: each street's roll of the last twelve months, generated, checked and paid, and this
+    /// month's generated (waiting for the street's check). Returns the rolls made.
+    public static func payments(on db: any Database, cipher: PersonalDataCipher, today: CivilDate) async throws -> Int {
+        let q = AssistanceQueries(db, cipher: cipher, today: today)
+        let actor = AssistanceActor(audit: .system("demo"), scope: .everything, mayWrite: true, mayReview: true, mayApprove: false)
+        var made = 0
+        for street in try await q.payrollStreets(in: .everything) {
+            for back in (0...12).reversed() {
+                let month = AssistanceMonth.of(AssistanceSchedule.addingMonths(-back, to: today))
+                let roll = try await q.generateRoll(street: street.code, month: month, by: actor)
+                made += 1
+                guard back > 0 else { continue }
+                let checked = try await q.advanceRoll(roll.id, to: .checked, version: nil, by: actor)
+                _ = try await q.advanceRoll(checked.id, to: .paid, version: nil, by: actor)
+            }
+        }
+        return made
+    }
+
     public struct Summary: Sendable { public var dibao = 0, tekun = 0, pending = 0, noticed = 0, temporary = 0, disability = 0 }
 
     static let caseColumns = ["id", "number", "kind", "stage", "household_id", "applicant_id", "grid_code", "community_code", "street_code", "area",

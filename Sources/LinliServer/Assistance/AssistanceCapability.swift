@@ -1,17 +1,18 @@
+import FluentKit
 import LinliCore
 import LinliData
 import Vapor
 
 /// 社会救助: applications to payments for 低保, 特困, 临时救助, 医疗救助 and the two disability subsidies; the
-/// 公示 on the portal, re-checks, and finding people who should be helped.
+/// 公示 on the portal, re-checks, payments, and finding people who should be helped.
 struct AssistanceCapability: Capability {
     let name = "assistance"
     var grants: [Role: Set<Permission>] { AssistancePermissions.grants }
     let audit: (any AuditAction.Type)? = AssistanceAudit.self
 
     var migrations: [NumberedMigration] {
-        [NumberedMigration(11, CreateAssistance())]
-            + [NumberedMigration(13, CreateAssistanceFindings())] // MARK: 主动发现
+        [NumberedMigration(11, CreateAssistance()), NumberedMigration(12, CreateAssistancePayments()),
+         NumberedMigration(13, CreateAssistanceFindings())]
     }
 
     func routes(_ routes: CapabilityRoutes) throws {
@@ -22,20 +23,28 @@ struct AssistanceCapability: Capability {
         AssistanceFilePages().boot(routes.pages)
         AssistanceAdminPages().boot(routes.pages)
         AssistancePortalPages(objectionLimiter: objections).boot(routes.pages)
-        // MARK: 主动发现
+        // 救助金发放
+        AssistancePayrollAPI().boot(routes.api)
+        AssistancePayrollPages().boot(routes.pages)
+        // 主动发现
         AssistanceFindingsAPI().boot(routes.api)
         AssistanceFindingsPages().boot(routes.pages)
     }
 
     var demo: (any DemoStep)? { AssistanceDemo() }
-    var indicators: [IndicatorDefinition] { AssistanceIndicators.definitions + AssistanceFindingIndicators.definitions }
-    var indicatorCounts: (any IndicatorSource)? { IndicatorSources([AssistanceIndicatorCounts(), AssistanceFindingCounts()]) }
+    var indicators: [IndicatorDefinition] {
+        AssistanceIndicators.definitions + AssistancePaymentIndicators.definitions + AssistanceFindingIndicators.definitions
+    }
+    /// The cases' counts, the year's paid total, the findings handled in time.
+    var indicatorCounts: (any IndicatorSource)? {
+        IndicatorSources([AssistanceIndicatorCounts(), AssistancePaymentIndicatorCounts(), AssistanceFindingCounts()])
+    }
 
     var sections: [ConsoleSection] { [ConsoleSection(label: "社会救助", href: "/console/assistance", needs: .assistanceRead)] }
 
     func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution {
         var home = try await AssistanceHome.contribution(req, user)
-        // MARK: 主动发现 — the unhandled hits, for those who see cases.
+        // The unhandled findings, for those who see cases.
         if user.may(.assistanceRead) { home.todo.append(try await AssistanceFindingsHome.todo(req)) }
         return home
     }

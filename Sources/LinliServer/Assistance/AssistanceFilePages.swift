@@ -287,7 +287,10 @@ struct AssistanceFilePages {
     }
 }
 
-/// A case's payments on its file: empty until the payment roll is built.
+/// A case's payments on its file: every line of every roll, corrections included.
 enum AssistanceCasePayments {
-    static func section(_ req: Request, _ user: WebUser, _ c: AssistanceCaseDTO) async throws -> Markup { .empty }
+    static func section(_ req: Request, _ user: WebUser, _ c: AssistanceCaseDTO) async throws -> Markup {
+        guard c.stage == .approved || c.stage == .ended else { return .empty }
+        return AssistancePayrollPages.history(try await req.assistance.payments(ofCase: c.id, in: req.registryScope))
+    }
 }

@@ -20,6 +20,7 @@ struct AssistancePages {
     static func tabs(_ current: String, _ user: WebUser) -> Markup {
         var items = [("救助案件", "/console/assistance")]
         if user.may(.assistanceWrite) { items.append(("受理申请", "/console/assistance/new")) }
+        if user.may(.assistanceReview) { items.append(("救助金发放", "/console/assistance/payrolls")) }
         items += [("主动发现", "/console/assistance/findings"), ("公示异议", "/console/assistance/objections"), ("救助标准", "/console/assistance/standards")]
         return "<p class=\"tabs\">\(items.map { l, h -> Markup in h == current ? "<b>\(l)</b>" : "<a href=\"\(h)\">\(l)</a>" }.joined(separator: " · "))</p>"
     }

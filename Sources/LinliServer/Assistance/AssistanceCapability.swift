@@ -27,6 +27,7 @@ struct AssistanceCapability: Capability {
         AssistancePayrollAPI().boot(routes.api)
         AssistancePayrollPages().boot(routes.pages)
         // 主动发现
+        routes.app.findingCounts = FindingCountCache()
         AssistanceFindingsAPI().boot(routes.api)
         AssistanceFindingsPages().boot(routes.pages)
     }

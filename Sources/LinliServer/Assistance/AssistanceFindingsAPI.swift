@@ -79,6 +79,7 @@ struct AssistanceFindingsAPI {
         let i = try req.decodeJSON(MarkInput.self)
         let hit = try await req.assistanceFindings.mark(rule: i.rule, resident: i.residentId, outcome: i.outcome, reason: i.reason,
                                                         by: req.assistanceActor)
+        req.application.findingCounts.clear()
         return JSONBody(FindingHitDTO(hit), status: .created)
     }
 }

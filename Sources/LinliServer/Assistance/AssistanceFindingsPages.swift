@@ -1,6 +1,7 @@
 import Foundation
 import LinliCore
 import LinliData
+import NIOConcurrencyHelpers
 import Vapor
 
 /// `/console/assistance/findings`: the people the finding rules point at, rule by rule, each with why and a
@@ -70,6 +71,7 @@ struct AssistanceFindingsPages {
         try req.checkCSRF(user, f["csrf"])
         _ = try await req.assistanceFindings.mark(rule: f["rule"], resident: f["resident_id"].flatMap(UUID.init(uuidString:)),
                                                   outcome: f["outcome"], reason: f["reason"], by: req.assistanceActor)
+        req.application.findingCounts.clear()
         let back = f["back"].flatMap { $0.hasPrefix(Self.path) && !$0.contains("//") ? $0 : nil } ?? Self.path
         return req.redirect(to: back, redirectType: .normal)
     }
@@ -77,12 +79,40 @@ struct AssistanceFindingsPages {
 
 /// 主动发现's part of the home page.
 enum AssistanceFindingsHome {
-    /// The hits in the caller's scope not yet handled, with a link to them.
+    /// The hits in the caller's scope not yet handled, with a link to them. Running every rule over a district
+    /// takes tens of milliseconds, so the home page's count is kept for two minutes (the list itself is always fresh).
     static func todo(_ req: Request) async throws -> Markup {
-        let n = try await req.assistanceFindings.hits(in: req.registryScope).count
+        let scope = req.registryScope
+        let n = try await req.application.findingCounts.count(scope.prefix, now: req.application.linli.now()) {
+            try await req.assistanceFindings.hits(in: scope).count
+        }
         return """
             <section aria-labelledby="findings-h"><h2 id="findings-h">主动发现</h2>
             <div class="tiles">\(HomePage.todoTile("待处理的主动发现线索", n, AssistanceFindingsPages.path, "yellow"))</div></section>
             """
+    }
+}
+
+/// The home page's count of unhandled hits per scope, for two minutes; a recorded outcome clears it.
+final class FindingCountCache: Sendable {
+    static let lifetime: TimeInterval = 120
+    private let counts = NIOLockedValueBox<[String: (count: Int, at: Date)]>([:])
+
+    func count(_ scope: String, now: Date, compute: () async throws -> Int) async throws -> Int {
+        if let c = counts.withLockedValue({ $0[scope] }), now.timeIntervalSince(c.at) < Self.lifetime, now >= c.at { return c.count }
+        let n = try await compute()
+        counts.withLockedValue { $0[scope] = (n, now) }
+        return n
+    }
+
+    func clear() { counts.withLockedValue { $0 = [:] } }
+}
+
+extension Application {
+    struct FindingCountCacheKey: StorageKey { typealias Value = FindingCountCache }
+    /// Made when the routes are declared (before the server answers), so reads never race to create it.
+    var findingCounts: FindingCountCache {
+        get { storage[FindingCountCacheKey.self] ?? FindingCountCache() }
+        set { storage[FindingCountCacheKey.self] = newValue }
     }
 }

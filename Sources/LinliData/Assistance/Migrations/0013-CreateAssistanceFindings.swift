@@ -25,9 +25,12 @@ public struct CreateAssistanceFindings: AsyncMigration {
             .create()
         try await database.createIndex("assistance_finding_marks_grid", on: "assistance_finding_marks",
                                        columns: ["grid_code", "first_seen_on", "handled_on"])
+        // The rule 救助终止后反映困难 looks for recent requests in the buildings of ended cases.
+        try await database.createIndex("requests_building", on: "requests", columns: ["building_id", "reported_at"])
     }
 
     public func revert(on database: any Database) async throws {
+        if let sql = database as? any SQLDatabase { try await sql.drop(index: "requests_building").run() }
         try await database.schema("assistance_finding_marks").delete()
     }
 }

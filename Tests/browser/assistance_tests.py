@@ -52,7 +52,8 @@ ROLE_PAGES = {
                "/console/assistance/objections",
                "/console/assistance/standards"],
     "grid": ["/console/assistance", "/console/assistance/findings"],
-    "street": ["/console/assistance", "/console/assistance?stage=noticed", "/console/assistance/objections", "/console/assistance/standards"],
+    "street": ["/console/assistance", "/console/assistance?stage=noticed", "/console/assistance/objections", "/console/assistance/standards",
+               "/console/assistance/payrolls", "/console/assistance/findings"],
     "district": ["/console/assistance", "/console/assistance?recheck_due=true", "/console/assistance/standards"],
 }
 
@@ -76,6 +77,18 @@ def assistance_pages_as_each_role_on_desktop_and_phone():
                 except AssertionError as e:
                     problems.append(str(e))
                 shot(d, f"assistance-{role}" + page.split("?")[0].replace("/console/assistance", "").replace("/", "-"))
+            if role == "street":
+                # A month's payment roll of the street (the demo pays a year of them).
+                d.get(url("/console/assistance/payrolls"))
+                rolls = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, 'main a[href*="/console/assistance/payrolls/"]')]
+                if not rolls:
+                    problems.append("the street's payroll list has no roll to open")
+                else:
+                    try:
+                        visit(d, "/" + rolls[0].split("/", 3)[3])
+                    except AssertionError as e:
+                        problems.append(str(e))
+                    shot(d, "assistance-street-roll")
             if role == "worker":
                 d.get(url("/console/assistance?kind=dibao&stage=approved"))
                 links = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, 'main a[href*="/console/assistance/"]')]

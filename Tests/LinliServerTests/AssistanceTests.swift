@@ -360,6 +360,10 @@ struct AssistanceTests {
                 return (body, "multipart/form-data; boundary=\(boundary)")
             }
             let pdf = Data("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".utf8)
+            // A multipart body with no parts is no upload: 422 at the field, not a server error.
+            let (empty, emptyType) = multipart([])
+            let nothing = try await app.call(.POST, "/api/v1/assistance/cases/\(c.id)/attachments", data: empty, contentType: emptyType)
+            #expect(nothing.status == .unprocessableEntity && nothing.text.contains("attachments"), "\(nothing.status) \(nothing.text)")
             let (fake, fakeType) = multipart([("income.pdf", Data("just text".utf8))])
             let refused = try await app.call(.POST, "/api/v1/assistance/cases/\(c.id)/attachments", data: fake, contentType: fakeType)
             #expect(refused.status == .unprocessableEntity && refused.text.contains("不是图片或PDF"), "\(refused.text)")

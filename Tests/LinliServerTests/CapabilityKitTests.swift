@@ -65,6 +65,11 @@ struct CapabilityKitTests {
             let refs = Set(yaml.matches(of: /#\/components\/schemas\/(\w+)/).map { String($0.1) })
             #expect(refs.count > 50)
             for name in refs { #expect(yaml.contains("\n    \(name):\n"), "schema \(name) is not defined") }
+            // The Permission schema names every permission some capability grants (`/auth/me` lists them).
+            let schema = try #require(yaml.range(of: "\n    Permission:\n").map { String(yaml[$0.upperBound...].prefix(3000)) })
+            let listed = try #require(schema.firstMatch(of: /enum: \[([^\]]+)\]/)).1
+                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            #expect(Set(listed) == Set(Capabilities.permissions.map(\.rawValue)), "\(Set(Capabilities.permissions.map(\.rawValue)).subtracting(listed))")
         }
     }
 

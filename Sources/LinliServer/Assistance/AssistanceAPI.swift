@@ -65,12 +65,14 @@ struct AssistanceAPI {
     struct AttachmentForm: Decodable { var attachments: [File]? }
 
     func attach(req: Request) async throws -> JSONBody<[AssistanceAttachmentDTO]> {
+        let id = try req.pathUUID()
         guard req.headers.contentType?.type == "multipart" else {
             throw ProblemError.badRequest("attachments", "附件应以 multipart/form-data 上传，字段名 attachments[]")
         }
-        let files = (try req.content.decode(AttachmentForm.self).attachments ?? [])
+        // A body with no parts (or none readable) is no upload: the data layer says so at the field.
+        let files = ((try? req.content.decode(AttachmentForm.self))?.attachments ?? [])
             .map { AttachmentUpload(filename: $0.filename, data: Array($0.data.readableBytesView)) }
-        let written = try await req.assistance.attach(files, to: try req.pathUUID(), by: req.assistanceActor)
+        let written = try await req.assistance.attach(files, to: id, by: req.assistanceActor)
         return JSONBody(written.map(AssistanceAttachmentDTO.init), status: .created)
     }
 

@@ -84,6 +84,17 @@ for role in roles:
         # The form with a household's members filled in from the registry (the household of the profile above).
         household = hid if rid and hid else None
         pages.append((role, "assistance application 受理申请", "/console/assistance/new" + ("?kind=dibao&household=" + household if household else "")))
+    if get(role, "/console/employment")[0] == 200:
+        pages.append((role, "employment register 失业登记", "/console/employment"))
+        pages.append((role, "employment overdue 超过30天未联系", "/console/employment?overdue_contact=true"))
+        pages.append((role, "employment designated 就业困难人员", "/console/employment?designated=true"))
+        person = first(role, "/console/employment", r'href="/console/employment/([0-9A-Fa-f-]{36})"')
+        if person: pages.append((role, "employment person 失业人员档案", "/console/employment/" + person))
+        pages.append((role, "employment posts 公益性岗位", "/console/employment/posts"))
+        post = first(role, "/console/employment/posts", r'href="/console/employment/posts/([0-9A-Fa-f-]{36})"')
+        if post: pages.append((role, "employment post 岗位安置", "/console/employment/posts/" + post))
+    if get(role, "/console/employment/allowances")[0] == 200:
+        pages.append((role, "employment allowance roll 岗位补贴名册", "/console/employment/allowances"))
 pages.append(("anonymous", "portal 居民服务首页", "/"))
 pages.append(("anonymous", "assistance notices 救助公示", "/notices"))
 community = first("anonymous", "/notices", r'href="/notices/([0-9]{12})"')

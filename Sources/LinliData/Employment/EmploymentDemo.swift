@@ -66,7 +66,7 @@ public enum DemoEmployment {
                 try await regs.flush(on: db)
                 try await contacts.flush(on: db)
             }
-            for p in people where rng.chance(0.021) {
+            for p in people where rng.chance(0.036) {
                 let back = rng.int(0...730)
                 let registered = today.adding(days: -back)
                 guard EmploymentRules.checkAge(birth: p.birth, on: registered).isEmpty else { continue }
@@ -107,7 +107,7 @@ public enum DemoEmployment {
                           status.rawValue, (exitDay ?? lastContact).description, exitReason?.rawValue, exitDay?.description,
                           exitReason == .employed ? employers[rng.int(0...employers.count - 1)] : nil, String?.none,
                           exitDay.map { $0.dayNumber - registered.dayNumber }, "(demo)", 1, now, now])
-                if status == .open, designate, rng.chance(0.3) { placeable[String(p.grid.prefix(9)) + "000", default: []].append((id, p, registered)) }
+                if status == .open, designate, rng.chance(0.7) { placeable[String(p.grid.prefix(9)) + "000", default: []].append((id, p, registered)) }
                 try await flush(false)
             }
             try await flush(true)
@@ -118,11 +118,11 @@ public enum DemoEmployment {
             for c in communities where rng.chance(0.7) {
                 for _ in 0..<(rng.chance(0.25) ? 2 : 1) {
                     let (title, hours, allowance) = posts[rng.int(0...posts.count - 1)]
-                    let id = rng.uuid(), places = rng.int(2...5)
+                    let id = rng.uuid(), places = rng.int(2...4)
                     postRows.add([id, title, "社区居委会", c, String(c.prefix(9)) + "000", hours, allowance, places, "(demo)", 1, now])
                     s.posts += 1
                     let street = String(c.prefix(9)) + "000"
-                    for _ in 0..<places where rng.chance(0.85) {
+                    for _ in 0..<places where rng.chance(0.9) {
                         guard var queue = placeable[street], !queue.isEmpty else { break }
                         let next = queue.removeFirst()
                         placeable[street] = queue

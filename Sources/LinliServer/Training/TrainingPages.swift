@@ -128,13 +128,13 @@ struct TrainingPages {
             ["<a href=\"/console/training/enrolments/\(e.id)\">\(e.name)</a>", "\(e.idMasked)", "\(e.resultOn ?? "—")", "\(e.followupDueOn ?? "—")"]
         }
         let body: Markup = """
-            <h1>待回访学员</h1>
+            <h1>培训待回访学员</h1>
             \(Self.tabs("/console/training/follow-ups", user))
             <p>结业满\(TrainingRules.followUpMonths)个月尚未登记就业跟踪回访结果的学员，按到期先后排列。</p>
             <p>共 \(page.total) 人</p>
             \(Console.table(["学员", "公民身份号码", "结业日期", "回访到期"], rows, empty: "没有待回访的学员"))
             \(Console.pager(page, path: "/console/training/follow-ups", query: []))
             """
-        return Console.page(req, user, title: "待回访学员", crumbs: [Self.home, Self.root, Crumb("待回访")], body: body)
+        return Console.page(req, user, title: "培训待回访学员", crumbs: [Self.home, Self.root, Crumb("待回访")], body: body)
     }
 }

@@ -12,6 +12,7 @@ enum Capabilities {
         CareCapability(),
         AssistanceCapability(),
         EmploymentCapability(),
+        TrainingCapability(),
         IndicatorsCapability(),
         TransferCapability(),
     ]

@@ -58,6 +58,18 @@ struct EmploymentPagesTests {
             #expect(shown.status == .ok && shown.text.contains(idNumber) && shown.visibleText.contains("在岗 1 / 1"))
             let roll = try await app.page("/console/employment/allowances?street=321271002000&month=2026-06", as: .street)
             #expect(roll.status == .ok && roll.visibleText.contains("合计 1850 元"), "\(roll.visibleText.prefix(600))")
+            // Ended early on the 15th: the place is free again and June's allowance is 15 of 30 days.
+            let placement = try #require(try await app.sql().raw("SELECT id FROM employment_placements").first()?.decode(column: "id", as: UUID.self))
+            let postID = String(postPage.split(separator: "/").last ?? "")
+            let late = try await app.submit("/console/employment/placements/\(placement)/end", [("version", "1"), ("post", postID), ("ended_on", "2026-07-01"),
+                                                                                                ("ended_reason", "本人辞职")], as: .street)
+            #expect(late.status == .unprocessableEntity && late.text.contains("离岗日期不能晚于今天"), "\(late.status)")
+            let ended = try await app.submit("/console/employment/placements/\(placement)/end", [("version", "1"), ("post", postID), ("ended_on", "2026-06-15"),
+                                                                                                 ("ended_reason", "本人辞职")], as: .street)
+            #expect(ended.status == .seeOther, "\(ended.text)")
+            #expect(try await app.page(postPage, as: .street).visibleText.contains("在岗 0 / 1"))
+            let prorated = try await app.page("/console/employment/allowances?street=321271002000&month=2026-06", as: .street)
+            #expect(prorated.status == .ok && prorated.visibleText.contains("合计 925 元"), "\(prorated.visibleText.prefix(600))")
             let workerRoll = try await app.page("/console/employment/allowances", as: .worker)
             #expect(workerRoll.status == .forbidden)
             // The district sets the term.

@@ -12,6 +12,7 @@ struct EmploymentJobsPages {
         e.post("posts", needs: .permission(.employmentJobs), use: createPost)
         e.get("posts", ":id", needs: .permission(.employmentRead), use: post)
         e.post("posts", ":id", "placements", needs: .permission(.employmentJobs), use: place)
+        e.post("placements", ":id", "end", needs: .permission(.employmentJobs), use: endPlacement)
         e.get("allowances", needs: .permission(.employmentJobs), use: roll)
         e.get("allowances.xlsx", needs: .permission(.employmentJobs), use: rollExport)
         e.get("settings", needs: .permission(.employmentRead), use: settings)
@@ -99,18 +100,28 @@ struct EmploymentJobsPages {
         guard let p = try await req.employment.post(id, in: req.registryScope) else { throw RegistryError.notFound("公益性岗位") }
         let today = req.application.linli.today()
         let term = try await req.employment.termMonths().months
+        let jobs = user.may(.employmentJobs)
         let rows = try await req.employment.placements(ofPost: id).map { x -> [Markup] in
-            [Markup.text(Masking.name(x.name ?? "")), Markup.text(x.idMasked ?? ""), Markup.text(x.startOn), Markup.text(x.untilOn),
-             CivilDate(x.untilOn).map { $0 < today } ?? false ? "<span class=\"badge\">已结束</span>" : "<span class=\"badge yellow\">在岗</span>"]
+            let holding = !(CivilDate(x.untilOn).map { $0 < today } ?? false)
+            // 提前离岗: the place is free from the next day.
+            let end: Markup = jobs && holding ? """
+                <form method="post" action="/console/employment/placements/\(x.id)/end" class="inline">\(Console.csrfField(user))
+                <input type="hidden" name="version" value="\(x.version)"><input type="hidden" name="post" value="\(p.id.uuidString)">
+                <label>离岗日期 <input type="date" name="ended_on" value="\(today.description)" required></label>
+                <label>原因 <input name="ended_reason" maxlength="200" required></label> <button type="submit">提前离岗</button></form>
+                """ : Markup.text(x.endedReason ?? "")
+            return [Markup.text(Masking.name(x.name ?? "")), Markup.text(x.idMasked ?? ""), Markup.text(x.startOn), Markup.text(x.untilOn),
+                    holding ? "<span class=\"badge yellow\">在岗</span>" : "<span class=\"badge\">已结束</span>", end]
         }
         var parts: [Markup] = ["""
             <h1>\(p.title)</h1>
             <p>\(p.employer) · \(p.communityName ?? p.communityCode) · 每周\(p.hoursPerWeek)小时 · 每月补贴\(p.monthlyAllowance)元 · 在岗 \(p.filled ?? 0) / \(p.places)</p>
-            \(Console.table(["姓名", "公民身份号码", "上岗日期", "安置至", "状态"], rows, empty: "尚无安置"))
+            \(Console.formErrors(errors.filter { $0.field.hasPrefix("ended_") }))
+            \(Console.table(["姓名", "公民身份号码", "上岗日期", "安置至", "状态", jobs ? "提前离岗" : "离岗原因"], rows, empty: "尚无安置"))
             """]
         if user.may(.employmentJobs) {
             parts.append("""
-                <h2 id="place">安置就业困难人员</h2>\(Console.formErrors(errors))
+                <h2 id="place">安置就业困难人员</h2>\(Console.formErrors(errors.filter { !$0.field.hasPrefix("ended_") }))
                 <form method="post" action="/console/employment/posts/\(p.id)/placements">\(Console.csrfField(user))
                 \(Console.field("公民身份号码", name: "resident", value: form.resident, error: err("resident_id") ?? err("post_id"), required: true,
                                 hint: "须为已认定的就业困难人员，且有在册失业登记", extra: "maxlength=\"36\" autocomplete=\"off\""))
@@ -137,6 +148,22 @@ struct EmploymentJobsPages {
             return try await renderPost(req, user, id: id, form: form, errors: errors, status: .unprocessableEntity)
         } catch RegistryError.conflict(let error) {
             return try await renderPost(req, user, id: id, form: form, errors: [error], status: .conflict)
+        }
+    }
+
+    struct EndForm: Content { var csrf: String?; var version: Int?; var post: String?; var ended_on: String?; var ended_reason: String? }
+
+    func endPlacement(req: Request) async throws -> Response {
+        let user = try req.webUser(.employmentJobs)
+        let form = try req.content.decode(EndForm.self)
+        try req.checkCSRF(user, form.csrf)
+        guard let post = form.post.flatMap(UUID.init(uuidString:)) else { throw RegistryError.notFound("公益性岗位") }
+        do {
+            _ = try await req.employment.endPlacement(try req.pathUUID(), on: form.ended_on, reason: form.ended_reason,
+                                                      version: try requireVersion(form.version), by: req.employmentActor)
+            return req.redirect(to: "/console/employment/posts/\(post)", redirectType: .normal)
+        } catch RegistryError.invalid(let errors) {
+            return try await renderPost(req, user, id: post, form: PlaceForm(), errors: errors, status: .unprocessableEntity)
         }
     }
 

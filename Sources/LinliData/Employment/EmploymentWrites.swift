@@ -52,8 +52,7 @@ extension EmploymentQueries {
             if required { errors.add(field, "请填写\(label)") }
             return nil
         }
-        if t.count > max { errors.add(field, "\(label)最多\(max)个字")
-        }
+        if t.count > max { errors.add(field, "\(label)最多\(max)个字") }
         return t
     }
 

@@ -101,23 +101,29 @@ struct EmploymentJobsPages {
         let today = req.application.linli.today()
         let term = try await req.employment.termMonths().months
         let jobs = user.may(.employmentJobs)
-        let rows = try await req.employment.placements(ofPost: id).map { x -> [Markup] in
-            let holding = !(CivilDate(x.untilOn).map { $0 < today } ?? false)
-            // 提前离岗: the place is free from the next day.
-            let end: Markup = jobs && holding ? """
-                <form method="post" action="/console/employment/placements/\(x.id)/end" class="inline">\(Console.csrfField(user))
-                <input type="hidden" name="version" value="\(x.version)"><input type="hidden" name="post" value="\(p.id.uuidString)">
-                <label>离岗日期 <input type="date" name="ended_on" value="\(today.description)" required></label>
-                <label>原因 <input name="ended_reason" maxlength="200" required></label> <button type="submit">提前离岗</button></form>
-                """ : Markup.text(x.endedReason ?? "")
-            return [Markup.text(Masking.name(x.name ?? "")), Markup.text(x.idMasked ?? ""), Markup.text(x.startOn), Markup.text(x.untilOn),
-                    holding ? "<span class=\"badge yellow\">在岗</span>" : "<span class=\"badge\">已结束</span>", end]
+        let placements = try await req.employment.placements(ofPost: id)
+        func holding(_ x: EmploymentPlacementRecord) -> Bool { !(CivilDate(x.untilOn).map { $0 < today } ?? false) }
+        let rows = placements.map { x -> [Markup] in
+            [Markup.text(Masking.name(x.name ?? "")), Markup.text(x.idMasked ?? ""), Markup.text(x.startOn), Markup.text(x.untilOn),
+             holding(x) ? "<span class=\"badge yellow\">在岗</span>" : "<span class=\"badge\">已结束</span>", Markup.text(x.endedReason ?? "—")]
         }
+        // 提前离岗, one small form per placement still holding its place: the place is free from the next day.
+        let endForms = jobs ? placements.filter(holding).map { x -> Markup in
+            """
+            <details><summary>提前离岗：\(Masking.name(x.name ?? ""))（\(x.startOn)上岗）</summary>
+            <form method="post" action="/console/employment/placements/\(x.id)/end">\(Console.csrfField(user))
+            <input type="hidden" name="version" value="\(x.version)"><input type="hidden" name="post" value="\(p.id.uuidString)">
+            <div class="field"><label for="end-on-\(x.id)">离岗日期</label><input id="end-on-\(x.id)" name="ended_on" type="date" value="\(today.description)" required></div>
+            <div class="field"><label for="end-why-\(x.id)">离岗原因</label><input id="end-why-\(x.id)" name="ended_reason" maxlength="200" required></div>
+            <button type="submit">提前离岗</button></form></details>
+            """
+        } : []
         var parts: [Markup] = ["""
             <h1>\(p.title)</h1>
             <p>\(p.employer) · \(p.communityName ?? p.communityCode) · 每周\(p.hoursPerWeek)小时 · 每月补贴\(p.monthlyAllowance)元 · 在岗 \(p.filled ?? 0) / \(p.places)</p>
             \(Console.formErrors(errors.filter { $0.field.hasPrefix("ended_") }))
-            \(Console.table(["姓名", "公民身份号码", "上岗日期", "安置至", "状态", jobs ? "提前离岗" : "离岗原因"], rows, empty: "尚无安置"))
+            \(Console.table(["姓名", "公民身份号码", "上岗日期", "安置至", "状态", "离岗原因"], rows, empty: "尚无安置"))
+            \(endForms)
             """]
         if user.may(.employmentJobs) {
             parts.append("""

@@ -82,4 +82,25 @@ struct EmploymentPagesTests {
             #expect(try await app.page("/console/employment/settings", as: .worker).text.contains("<b>24</b>个月"))
         }
     }
+
+    @Test("the street places a designated person from their own page: the street's posts with a free place, the term at its field")
+    func placeFromPerson() async throws {
+        try await withTestApp(residents: 600) { app in
+            let post = try await app.employmentPost(places: 1)
+            let person = try await app.designatedPerson()
+            let id = try #require(try await app.sql().raw("SELECT id FROM employment_registrations").first()?.decode(column: "id", as: UUID.self))
+            let page = try await app.page("/console/employment/\(id)", as: .street)
+            #expect(page.status == .ok && page.text.contains("value=\"\(post.uuidString)\"") && page.visibleText.contains("空余1个"), "\(page.visibleText.suffix(600))")
+            // The worker registers and contacts, but places no one: no such form for them.
+            #expect(!(try await app.page("/console/employment/\(id)", as: .worker)).text.contains("/placement\""))
+            let long = try await app.submit("/console/employment/\(id)/placement", [("post_id", post.uuidString), ("start_on", "2026-06-01"),
+                                                                                     ("end_on", "2029-06-02")], as: .street)
+            #expect(long.status == .unprocessableEntity && long.text.contains("安置期限不得超过36个月"), "\(long.status)")
+            let placed = try await app.submit("/console/employment/\(id)/placement", [("post_id", post.uuidString), ("start_on", "2026-06-01"),
+                                                                                       ("end_on", "2029-06-01")], as: .street)
+            #expect(placed.status == .seeOther && placed.location == "/console/employment/posts/\(post)", "\(placed.text)")
+            #expect(try await app.rowCount("employment_placements") == 1)
+            #expect(!(try await app.residentTags(person).contains("unemployed")))
+        }
+    }
 }

@@ -14,6 +14,7 @@ struct EmploymentPersonPages {
         e.post(":id", "referrals", needs: .permission(.employmentWrite), use: refer)
         e.post(":id", "designation", needs: .permission(.employmentWrite), use: designate)
         e.post(":id", "exit", needs: .permission(.employmentWrite), use: exit)
+        e.post(":id", "placement", needs: .permission(.employmentJobs), use: place)
     }
 
     struct Form: Content {
@@ -32,6 +33,9 @@ struct EmploymentPersonPages {
         var exit_on: String?
         var exit_employer: String?
         var exit_note: String?
+        var post_id: String?
+        var start_on: String?
+        var end_on: String?
     }
 
     func show(req: Request) async throws -> Response {
@@ -104,6 +108,22 @@ struct EmploymentPersonPages {
                 <button type="submit">退出登记</button></form>
                 """)
         }
+        if user.may(.employmentJobs), r.status == .open, r.designated {
+            // The street's posts with a free place today, to place the person from their own page.
+            let street = RegistryScope(validatedCode: String(r.gridCode.prefix(9)) + "000")
+            let open = try await req.employment.posts(in: street, page: PageRequest(page: 1, perPage: 100)).items.filter { ($0.filled ?? 0) < $0.places }
+            let term = try await req.employment.termMonths().months
+            parts.append(open.isEmpty ? "<h2 id=\"placement\">安置公益性岗位</h2><p class=\"muted\">本街道暂无空余的公益性岗位。</p>" : """
+                <h2 id="placement">安置公益性岗位</h2>\(alert("placement"))
+                <form method="post" action="/console/employment/\(r.id)/placement">\(Console.csrfField(user))
+                \(Console.select("岗位", name: "post_id", options: open.map { ($0.id.uuidString, "\($0.title)（\($0.communityName ?? $0.communityCode)，空余\($0.places - ($0.filled ?? 0))个）") },
+                                 selected: form.post_id, error: which == "placement" ? (err("post_id") ?? err("resident_id")) : nil))
+                \(Console.field("上岗日期", name: "start_on", value: form.start_on ?? today, error: which == "placement" ? err("start_on") : nil, type: "date", required: true))
+                \(Console.field("安置结束日期", name: "end_on", value: form.end_on, error: which == "placement" ? err("end_on") : nil, type: "date", required: true,
+                                hint: "安置期限不超过\(term)个月"))
+                <button type="submit">安置</button></form>
+                """)
+        }
         return Console.page(req, user, title: "失业登记 · \(r.name)", crumbs: EmploymentPages.crumbs + [Crumb(r.name)], body: parts.joined(separator: "\n"), status: status)
     }
 
@@ -118,6 +138,23 @@ struct EmploymentPersonPages {
             return req.redirect(to: "/console/employment/\(id)", redirectType: .normal)
         } catch RegistryError.invalid(let errors) {
             return try await render(req, user, id: id, form: form, errors: errors, which: which, status: .unprocessableEntity)
+        }
+    }
+
+    func place(req: Request) async throws -> Response {
+        let user = try req.webUser(.employmentJobs)
+        let form = try req.content.decode(Form.self)
+        try req.checkCSRF(user, form.csrf)
+        let id = try req.pathUUID()
+        guard let r = try await req.employment.registration(id, in: req.registryScope) else { throw RegistryError.notFound("失业登记") }
+        do {
+            guard let post = form.post_id.flatMap(UUID.init(uuidString:)) else { throw RegistryError.invalid([FieldError("post_id", "请选择岗位")]) }
+            _ = try await EmploymentService.place(req, post: post, resident: r.residentId, start: form.start_on, end: form.end_on)
+            return req.redirect(to: "/console/employment/posts/\(post)", redirectType: .normal)
+        } catch RegistryError.invalid(let errors) {
+            return try await render(req, user, id: id, form: form, errors: errors, which: "placement", status: .unprocessableEntity)
+        } catch RegistryError.conflict(let error) {
+            return try await render(req, user, id: id, form: form, errors: [error], which: "placement", status: .conflict)
         }
     }
 

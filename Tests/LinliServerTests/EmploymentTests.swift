@@ -179,4 +179,27 @@ struct EmploymentTests {
             #expect(page.visibleText.contains("最低生活保障") && page.visibleText.contains("已批准"), "\(page.visibleText)")
         }
     }
+
+    @Test("零就业家庭: only when every working-age member of the household is registered, the one registering included")
+    func zeroEmployment() async throws {
+        try await withTestApp { app in
+            let household = try #require(try await app.sql().raw("""
+                SELECT household_id FROM residents WHERE grid_code LIKE '321271002001%' AND life_status = 'active'
+                AND birth_date <= '2010-06-30' AND birth_date > '1966-06-30' GROUP BY household_id HAVING COUNT(*) >= 2 ORDER BY household_id LIMIT 1
+                """).first()?.decode(column: "household_id", as: UUID.self), "no household with two members of working age")
+            let members = try await app.sql().raw("""
+                SELECT id FROM residents WHERE household_id = \(bind: household) AND life_status = 'active'
+                AND birth_date <= '2010-06-30' AND birth_date > '1966-06-30' ORDER BY id
+                """).all().map { try $0.decode(column: "id", as: UUID.self) }
+            let early = try await app.registerUnemployed(members[0], categories: ["zero_employment"])
+            #expect(early.status == .unprocessableEntity && early.json["errors"][0]["field"].string == "categories", "\(early.text)")
+            let first = try await app.registerUnemployed(members[0]).decode(RegistrationAnswer.self)
+            for m in members.dropFirst().dropLast() { _ = try await app.registerUnemployed(m) }
+            let last = try await app.registerUnemployed(try #require(members.last), categories: ["zero_employment"])
+            #expect(last.status == .created, "\(last.text)")
+            let designated = try await app.call(.POST, "/api/v1/employment/registrations/\(first.id)/designation",
+                                                json: ["categories": ["zero_employment"], "version": first.version])
+            #expect(designated.status == .ok, "\(designated.text)")
+        }
+    }
 }

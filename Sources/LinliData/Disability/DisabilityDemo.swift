@@ -141,7 +141,7 @@ public enum DemoDisability {
                 try await flush(false)
             }
             try await flush(true)
-            try await DisabilityTag.addBulk(holders.map(\.id), db: db)
+            try await FollowedTags.addBulk(.disabled, to: holders.map(\.id), on: db)
             try await AuditLog.append([AuditEvent(DisabilityAudit.demoLoad, detail: ["cards": String(s.cards)])], by: .system("demo"), on: db)
             return s
         }

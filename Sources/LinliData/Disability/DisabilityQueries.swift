@@ -11,11 +11,15 @@ public struct DisabilityQueries: Sendable {
     let cipher: PersonalDataCipher
     let today: CivilDate
     let now: @Sendable () -> Date
+    /// The registry's cache of residents: a holder whose tag changed is dropped from it after the write commits.
+    let residentCache: RecordCache<UUID, ResidentRecord>?
 
-    public init(_ db: any Database, cipher: PersonalDataCipher, today: CivilDate, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(_ db: any Database, cipher: PersonalDataCipher, today: CivilDate, residentCache: RecordCache<UUID, ResidentRecord>? = nil,
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.db = db
         self.cipher = cipher
         self.today = today
+        self.residentCache = residentCache
         self.now = now
     }
 

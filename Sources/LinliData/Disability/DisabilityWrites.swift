@@ -46,10 +46,11 @@ extension DisabilityQueries {
                         SQLBind(day.description), SQLBind(DisabilityCardStatus.active.rawValue), SQLBind(1), SQLBind(actor.audit.username),
                         SQLBind(at), SQLBind(at))
                 .run()
-            try await DisabilityTag.follow(true, residentID, today: day, db: db)
+            try await FollowedTags.set(.disabled, present: true, on: residentID, today: day, on: db)
             try await AuditLog.append([AuditEvent(DisabilityAudit.register, target: .disabilityCard(id),
                                                   detail: ["category": category.rawValue, "grade": String(grade.rawValue)])], by: actor.audit, on: db)
         }
+        residentCache?.remove(residentID)
         return try await requireCard(id, in: actor.scope)
     }
 
@@ -102,9 +103,10 @@ extension DisabilityQueries {
                 .set("version", to: SQLBind(version + 1)).set("updated_by", to: SQLBind(actor.audit.username)).set("updated_at", to: SQLBind(at))
                 .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(version)).returning("id").all()
             if updated.isEmpty { throw RegistryError.staleVersion(current: c.version) }
-            try await DisabilityTag.follow(false, c.residentId, today: dayNow, db: db)
+            try await FollowedTags.set(.disabled, present: false, on: c.residentId, today: dayNow, on: db)
             try await AuditLog.append([AuditEvent(DisabilityAudit.end, target: .disabilityCard(id))], by: actor.audit, on: db)
         }
+        residentCache?.remove(c.residentId)
         return try await requireCard(id, in: actor.scope)
     }
 

@@ -7,7 +7,7 @@ extension Request {
     /// 助残康复's queries for this request.
     var disability: DisabilityQueries {
         let linli = application.linli
-        return DisabilityQueries(db, cipher: linli.cipher, today: linli.today(), now: linli.now)
+        return DisabilityQueries(db, cipher: linli.cipher, today: linli.today(), residentCache: linli.residentCache, now: linli.now)
     }
 
     var disabilityActor: DisabilityActor { DisabilityActor(audit: auditActor, scope: registryScope) }

@@ -91,7 +91,9 @@ public struct DisabilityQueries: Sendable {
         let row = try await sql.select().column("number_cipher").from("disability_cards").where("id", .equal, SQLBind(id)).first()
         guard let sealed = try row?.decode(column: "number_cipher", as: Data.self) else { throw RegistryError.notFound("残疾人证") }
         let number = try cipher.open(sealed)
-        try await AuditLog.append([AuditEvent(DisabilityAudit.viewCard, target: .disabilityCard(id))], by: actor, on: db)
+        try await db.writeTransaction { db in
+            try await AuditLog.append([AuditEvent(DisabilityAudit.viewCard, target: .disabilityCard(id))], by: actor, on: db)
+        }
         return (c, number)
     }
 

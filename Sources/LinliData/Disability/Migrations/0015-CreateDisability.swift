@@ -34,7 +34,13 @@ public struct CreateDisability: AsyncMigration {
             .field("updated_at", .int64, .required)
             .unique(on: "resident_id")
             .create()
-        try await database.createIndex("disability_cards_grid", on: "disability_cards", columns: ["grid_code", "status", "category", "grade"])
+        if let sql = database as? any SQLDatabase {
+            // The roll in its order (grid, newest registration first): a page is read from the index and stops after it.
+            try await sql.raw("CREATE INDEX disability_cards_roll ON disability_cards (status, grid_code, registered_on DESC, id)").run()
+        }
+        // The figures and the indicators' grouped counts, answered from the index alone.
+        try await database.createIndex("disability_cards_figures", on: "disability_cards",
+                                       columns: ["status", "grid_code", "last_assessed_on", "rehab_until", "registered_on"])
         try await database.createIndex("disability_cards_overdue", on: "disability_cards", columns: ["status", "last_assessed_on", "registered_on", "grid_code"])
         try await database.createIndex("disability_cards_number", on: "disability_cards", columns: ["number_index"])
 

@@ -38,6 +38,7 @@ def disability_pages_as_each_role_on_desktop_and_phone():
                     problems.append(str(e))
                 shot(d, f"disability-{role}" + page.split("?")[0].replace("/console/disability", "").replace("/", "-"))
             if role == "worker":
+                visit(d, "/console/disability")
                 links = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, 'main a[href*="/console/disability/"]')]
                 links = [h for h in links if h and len(h.rsplit("/", 1)[1]) == 36]
                 if not links:
@@ -65,7 +66,7 @@ def a_resident_without_card() -> tuple[str, str]:
 
 
 @test
-def a_card_from_the_form_to_an_assessment_and_a_service():
+def a_disability_card_from_the_form_to_an_assessment_and_a_service():
     """The worker registers a card from the resident's link: a number with the wrong grade digit is refused at
     its field with the input kept; fixed, the holder's page opens; an assessment and a community service are
     recorded there, and the overdue badge is gone."""

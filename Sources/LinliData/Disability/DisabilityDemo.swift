@@ -62,7 +62,15 @@ public enum DemoDisability {
             }
         guard !people.isEmpty else { return Summary() }
         let scale = 0.06 * Double(people.count) / people.reduce(0) { $0 + weight($1.age) }
-        let holders = people.filter { pick.chance(min(1, weight($0.age) * scale)) }
+        var chosen = people.filter { pick.chance(min(1, weight($0.age) * scale)) }
+        // 寺巷社区, where the demo accounts work, always has a few holders, the first of them overdue for assessment,
+        // however small the district.
+        let showcase = "321271002001"
+        let shown = Set(chosen.filter { $0.grid.hasPrefix(showcase) }.map(\.id))
+        let extra = people.filter { $0.grid.hasPrefix(showcase) && !shown.contains($0.id) }.prefix(max(0, 6 - shown.count))
+        chosen += extra
+        let holders = chosen
+        let overdueShown = extra.first?.id ?? holders.first { $0.grid.hasPrefix(showcase) }?.id
         var idNumbers: [UUID: String] = [:]
         for start in stride(from: 0, to: holders.count, by: 500) {
             let chunk = holders[start..<min(start + 500, holders.count)].map(\.id)
@@ -95,9 +103,10 @@ public enum DemoDisability {
                 let number = DisabilityCardNumber.expected(idNumber: idNumber, category: category, grade: grade)
                 // About 2 % were registered in the last 90 days; the rest over the last ten years.
                 let recent = rng.chance(0.02)
-                let registered = today.adding(days: -(recent ? rng.int(1...90) : rng.int(91...3650)))
+                let registered = p.id == overdueShown ? today.adding(days: -40) : today.adding(days: -(recent ? rng.int(1...90) : rng.int(91...3650)))
                 let issued = registered.adding(days: -rng.int(0...20))
                 let assessed: CivilDate? = {
+                    if p.id == overdueShown { return nil }
                     if recent && rng.chance(0.4) { return nil }
                     if !recent && rng.chance(0.004) { return nil }
                     let d = registered.adding(days: rng.int(2...28))

@@ -12,6 +12,7 @@ enum Capabilities {
         CareCapability(),
         DisabilityCapability(),
         AssistanceCapability(),
+        TrainingCapability(),
         IndicatorsCapability(),
         TransferCapability(),
     ]

@@ -139,6 +139,15 @@ struct DisabilityTests {
             let list = try await app.call(.GET, "/api/v1/disability/cards")
             #expect(list.status == .ok)
             #expect(list.json["total"].int == 0)
+            // A holder who died: the card says so until it is ended.
+            let q = try await app.disabilityResident(skip: 2)
+            let d = try (try await app.registerCard(q.id, number: q.idNumber + "52", category: "intellectual", grade: 2)).decode(DisabilityCardAnswer.self)
+            try await app.sql().raw("UPDATE residents SET life_status = 'deceased' WHERE id = \(bind: q.id)").run()
+            let gone = try await app.call(.GET, "/api/v1/disability/cards/\(d.id)")
+            #expect(gone.status == .ok)
+            #expect(gone.json["card"]["holder_active"].raw as? Bool == false)
+            let page = try await app.page("/console/disability/\(d.id)")
+            #expect(page.status == .ok && page.text.contains("持证人已死亡或迁出，请注销残疾人证"))
         }
     }
 

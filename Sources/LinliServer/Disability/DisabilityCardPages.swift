@@ -216,6 +216,7 @@ struct DisabilityCardPages {
         let body: Markup = """
             <h1>\(c.name) · \(c.categoryLabel)\(c.gradeLabel)</h1>
             <p class="muted">本页显示完整的残疾人证号和康复信息，每次查看均记入审计日志。</p>
+            \(c.status == .active && !c.holderActive ? "<p class=\"error\" role=\"alert\">持证人已死亡或迁出，请注销残疾人证（“残疾人”标记随之去掉）。</p>" as Markup : .empty)
             \(cardTable)
             \(subsidyPanel)
             <section aria-labelledby="assessments-h"><h2 id="assessments-h">需求评估</h2>

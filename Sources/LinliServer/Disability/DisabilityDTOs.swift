@@ -22,6 +22,8 @@ struct DisabilityCardDTO: Encodable, Sendable {
     var lastAssessedOn: String?
     var assessmentOverdue: Bool
     var inRehab: Bool
+    /// False once the holder died or moved out: the card is still to be ended (注销).
+    var holderActive: Bool
     var version: Int
 
     init(_ c: DisabilityCardRecord, today: CivilDate, fullName: Bool = false) {
@@ -42,6 +44,7 @@ struct DisabilityCardDTO: Encodable, Sendable {
         lastAssessedOn = c.lastAssessedOn
         assessmentOverdue = c.overdue(today: today)
         inRehab = c.inRehab(today: today)
+        holderActive = c.lifeStatus == LifeStatus.active.rawValue
         version = c.version
     }
 }

@@ -25,6 +25,7 @@ struct DisabilityPages {
 
     static func badges(_ c: DisabilityCardDTO) -> Markup {
         if c.status == .ended { return "<span class=\"badge\">已注销</span>" }
+        if !c.holderActive { return "<span class=\"badge red\">持证人已离册，待注销</span>" }
         let assess: Markup = c.assessmentOverdue ? "<span class=\"badge red\">逾期未评估</span>"
             : c.lastAssessedOn == nil ? "<span class=\"badge yellow\">待评估</span>" : "<span class=\"badge\">已评估</span>"
         let rehab: Markup = c.inRehab ? " <span class=\"badge green\">康复中</span>" : .empty

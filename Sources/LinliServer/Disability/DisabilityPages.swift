@@ -128,8 +128,8 @@ struct DisabilityPages {
 
     func renderForm(_ req: Request, _ user: WebUser, form: CardForm, errors: [FieldError], status: HTTPResponseStatus) async throws -> Response {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
-        var holder: Markup = Console.field("持证人（不选时按残疾人证号前18位查找）", name: "resident", value: form.resident, error: err("resident_id"),
-                                           hint: "从居民档案页进入时自动带出")
+        var holder: Markup = Console.field("持证人编号（可不填）", name: "resident", value: form.resident, error: err("resident_id"),
+                                           hint: "不填时按残疾人证号前18位（公民身份号码）在本辖区查找在册居民")
         if let id = form.resident.flatMap({ UUID(uuidString: $0) }), let r = try await req.residents.find(id: id, in: req.registryScope) {
             holder = """
                 <p>持证人：<a href="/console/residents/\(r.id)">\(r.name)</a>（\(r.idMasked)）</p>

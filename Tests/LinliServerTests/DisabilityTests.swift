@@ -212,9 +212,21 @@ struct DisabilityTests {
             #expect(try await app.call(.GET, "/api/v1/disability/cards/\(c.id)", as: .street).status == .ok)
             #expect(try await app.registerCard(p.id, number: p.idNumber + "11", as: .street).status == .forbidden)
 
+            // The indicators: a second holder, unassessed and registered 40 days ago, is overdue and lowers the shares.
+            let q = try await app.disabilityResident(skip: 3)
+            let second = try (try await app.registerCard(q.id, number: q.idNumber + "34", category: "speech", grade: 4)).decode(DisabilityCardAnswer.self)
+            try await app.sql().raw("UPDATE disability_cards SET registered_on = '2026-05-21' WHERE id = \(bind: second.id)").run()
+            let indicators = try await app.call(.GET, "/api/v1/indicators", as: .district)
+            #expect(indicators.status == .ok)
+            func reading(_ code: String) -> JSONValue { JSONValue(indicators.json["indicators"].array.first { $0["indicator"]["code"].string == code }?.raw) }
+            #expect(reading("disability.holders")["value"].double == 2, "\(reading("disability.holders"))")
+            #expect(reading("disability.assessed")["value"].double == 50)
+            #expect(reading("disability.in_rehab")["numerator"].int == 1 && reading("disability.in_rehab")["denominator"].int == 2)
+            #expect(reading("disability.assessment_overdue")["value"].double == 1)
+            try await app.sql().raw("UPDATE disability_cards SET registered_on = '2026-06-30' WHERE id = \(bind: second.id)").run()
             let figures = try await app.call(.GET, "/api/v1/disability/figures", as: .district)
             #expect(figures.status == .ok)
-            #expect(figures.json["holders"].int == 1 && figures.json["assessed"].int == 1 && figures.json["in_rehab"].int == 1
+            #expect(figures.json["holders"].int == 2 && figures.json["assessed"].int == 1 && figures.json["in_rehab"].int == 1
                     && figures.json["assessment_overdue"].int == 0)
         }
     }

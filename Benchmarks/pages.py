@@ -84,6 +84,14 @@ for role in roles:
         # The form with a household's members filled in from the registry (the household of the profile above).
         household = hid if rid and hid else None
         pages.append((role, "assistance application 受理申请", "/console/assistance/new" + ("?kind=dibao&household=" + household if household else "")))
+    if get(role, "/console/disability")[0] == 200:
+        pages.append((role, "disability roll 持证残疾人", "/console/disability"))
+        pages.append((role, "disability overdue 逾期未评估", "/console/disability?overdue=true"))
+        pages.append((role, "disability physical 4 肢体四级", "/console/disability?category=physical&grade=4"))
+        card = first(role, "/console/disability", r'href="/console/disability/([0-9A-Fa-f-]{36})"')
+        if card: pages.append((role, "disability card 残疾人证", "/console/disability/" + card))
+    if get(role, "/console/disability/new")[0] == 200:
+        pages.append((role, "disability register 登记残疾人证", "/console/disability/new"))
     if get(role, "/console/employment")[0] == 200:
         pages.append((role, "employment register 失业登记", "/console/employment"))
         pages.append((role, "employment overdue 超过30天未联系", "/console/employment?overdue_contact=true"))

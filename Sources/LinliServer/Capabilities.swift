@@ -10,6 +10,7 @@ enum Capabilities {
         RegistryCapability(),
         RequestsCapability(),
         CareCapability(),
+        DisabilityCapability(),
         AssistanceCapability(),
         EmploymentCapability(),
         TrainingCapability(),

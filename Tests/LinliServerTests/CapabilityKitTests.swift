@@ -23,8 +23,8 @@ struct CapabilityKitTests {
     func declarations() {
         let names = Capabilities.all.map(\.name)
         #expect(Set(names).count == names.count)
-        #expect(Array(Console.sections.map(\.href).prefix(11)) == ["/console", "/console/residents", "/console/divisions", "/console/requests",
-                                                                 "/console/requests/board", "/console/care", "/console/assistance",
+        #expect(Array(Console.sections.map(\.href).prefix(12)) == ["/console", "/console/residents", "/console/divisions", "/console/requests",
+                                                                 "/console/requests/board", "/console/care", "/console/disability", "/console/assistance",
                                                                  "/console/employment", "/console/training",
                                                                  "/console/indicators", "/console/import"])
         for name in names {

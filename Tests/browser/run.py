@@ -64,6 +64,7 @@ def main() -> int:
     import flow_tests  # noqa: F401
     import assistance_tests  # noqa: F401
     import employment_tests  # noqa: F401
+    import disability_tests  # noqa: F401
     import training_tests  # noqa: F401
 
     tests = [(n, f) for n, f in harness.TESTS if not args.only or any(o in n for o in args.only)]

@@ -173,7 +173,7 @@ public enum TrainingRules {
             errors.add("result", "出勤率\(rate)%，未达到\(attendanceToComplete)%，不能结业")
         }
         var certificate: TrainingCertificate?
-        if let c = rawCert.flatMap { $0.isEmpty ? nil : $0 } {
+        if let c = rawCert?.trainingTrimmed {
             certificate = TrainingCertificate(rawValue: c)
             if certificate == nil { errors.add("certificate", "证书类别无效，可选：\(TrainingCertificate.allCases.map(\.rawValue).joined(separator: "、"))") }
             if result == .dropped { errors.add("certificate", "中途退出的学员没有证书") }

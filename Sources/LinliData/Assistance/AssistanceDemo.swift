@@ -88,6 +88,12 @@ public enum DemoAssistance {
             }
         }
         let households = members
+        // The grade on each holder's 残疾人证 (助残康复's demo runs first): the subsidies follow it.
+        var cardGrades: [UUID: Int] = [:]
+        for row in try await sql.select().columns("resident_id", "grade").from("disability_cards").where("status", .equal, SQLBind("active")).all() {
+            cardGrades[try row.decode(column: "resident_id", as: UUID.self)] = try row.decode(column: "grade", as: Int.self)
+        }
+        let grades = cardGrades
         return try await db.writeTransaction { db in
             let members = households
             var rng = SeededRandom(seed: seed ^ 0x4153_5349_5354)
@@ -258,8 +264,9 @@ public enum DemoAssistance {
                               endReason: stage == .ended ? rng.weighted([("家庭收入超过低保标准", 0.6), ("户籍迁出本区", 0.2), ("家庭成员就业", 0.2)]) : nil)
                 // Disabled members of an assisted household may have a subsidy.
                 for p in household where p.tags.contains("disabled") && stage == .approved && rng.chance(0.6) {
-                    let severe = rng.chance(0.35)
-                    let sub = facts(household, perHead: perHead, grade: { $0.id == p.id ? (severe ? rng.int(1...2) : rng.int(3...4)) : nil })
+                    guard let grade = grades[p.id] else { continue }
+                    let severe = grade <= 2
+                    let sub = facts(household, perHead: perHead, grade: { $0.id == p.id ? grade : nil })
                     try await add(severe ? .disabilityCare : .disabilityLiving, household, applicant: p, stage: .approved,
                                   accepted: today.adding(days: -rng.int(60...700)), facts: sub)
                 }
@@ -277,9 +284,9 @@ public enum DemoAssistance {
                 try await add(.tekun, household, applicant: p, stage: .approved, accepted: today.adding(days: -rng.int(60...1500)), facts: f)
             }
             // 重度残疾人护理补贴 is not means-tested: severely disabled people of other households too.
-            for p in people where p.tags.contains("disabled") && rng.chance(0.12) {
-                guard let household = members[p.household] else { continue }
-                let f = facts(household, perHead: rng.int(10...30) * 10_000, grade: { $0.id == p.id ? rng.int(1...2) : nil })
+            for p in people where p.tags.contains("disabled") && (grades[p.id] ?? 9) <= 2 && rng.chance(0.4) {
+                guard let household = members[p.household], let grade = grades[p.id] else { continue }
+                let f = facts(household, perHead: rng.int(10...30) * 10_000, grade: { $0.id == p.id ? grade : nil })
                 try await add(.disabilityCare, household, applicant: p, stage: .approved, accepted: today.adding(days: -rng.int(30...900)), facts: f)
             }
             // 临时救助 and 医疗救助 through the year, for other households with a tagged member.

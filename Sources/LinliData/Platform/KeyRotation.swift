@@ -26,6 +26,7 @@ public struct KeyRotation: Sendable {
         Table(name: "requests", columns: ["contact_cipher"]),
         Table(name: "assistance_cases", columns: ["facts_cipher"]),
         Table(name: "assistance_objections", columns: ["contact_cipher"]),
+        Table(name: "disability_cards", columns: ["number_cipher"], indexed: ["number_cipher": "number_index"]),
     ]
 
     public enum Failure: Error, CustomStringConvertible {

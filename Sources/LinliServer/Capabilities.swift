@@ -11,6 +11,7 @@ enum Capabilities {
         RequestsCapability(),
         CareCapability(),
         AssistanceCapability(),
+        DonationsCapability(),
         IndicatorsCapability(),
         TransferCapability(),
     ]

@@ -26,6 +26,7 @@ public struct KeyRotation: Sendable {
         Table(name: "requests", columns: ["contact_cipher"]),
         Table(name: "assistance_cases", columns: ["facts_cipher"]),
         Table(name: "assistance_objections", columns: ["contact_cipher"]),
+        Table(name: "donation_points", columns: ["keeper_phone_cipher"]),
     ]
 
     public enum Failure: Error, CustomStringConvertible {

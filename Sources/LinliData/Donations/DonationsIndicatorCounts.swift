@@ -13,11 +13,11 @@ public struct DonationsIndicatorCounts: IndicatorSource {
         typealias K = DonationsIndicators.Key
         // A grid's scope counts nothing here: points and movements are per community.
         let prefix = tally.scope.prefix.count > 12 ? "~" : tally.scope.prefix
-        let since = DonationRules.activitySince(tally.today).description, today = tally.today.description
+        let today = tally.today.description
         for row in try await sql.select().columns("community_code", "open", "last_activity_on").from("donation_points")
             .wherePrefix("community_code", prefix, sqlite: sqlite).all() {
             let open = try row.decode(column: "open", as: Bool.self), last = try row.decode(column: "last_activity_on", as: String?.self)
-            let working = open && (last.map { $0 >= since && $0 <= today } ?? false)
+            let working = DonationRules.isWorking(open: open, lastActivity: last.flatMap(CivilDate.init), today: tally.today)
             tally.add(try row.decode(column: "community_code", as: String.self)) { $0.more = [K.points: 1, K.workingPoints: working ? 1 : 0] }
         }
         func when(_ condition: String) -> SQLRaw { SQLRaw("CAST(sum(CASE WHEN \(condition) THEN 1 ELSE 0 END) AS BIGINT)") }

@@ -11,6 +11,7 @@ enum Capabilities {
         RequestsCapability(),
         CareCapability(),
         AssistanceCapability(),
+        TrainingCapability(),
         DonationsCapability(),
         IndicatorsCapability(),
         TransferCapability(),

@@ -63,6 +63,7 @@ def main() -> int:
     import console_tests  # noqa: F401  (registers its tests)
     import flow_tests  # noqa: F401
     import assistance_tests  # noqa: F401
+    import training_tests  # noqa: F401
     import donations_tests  # noqa: F401
 
     tests = [(n, f) for n, f in harness.TESTS if not args.only or any(o in n for o in args.only)]

@@ -92,6 +92,25 @@ public enum ResidentTag: String, Codable, Sendable, CaseIterable {
 
     public static var recorded: [ResidentTag] { allCases.filter { !$0.isDerived } }
 
+    /// The record a tag follows, when a capability's register decides it (失业人员 follows the unemployment
+    /// register, 残疾人 the disability card): stored, but never set or cleared by hand, so it cannot drift from the record.
+    public var followedRecord: String? {
+        switch self {
+        case .unemployed: return "失业登记"
+        case .disabled: return "残疾人证登记"
+        default: return nil
+        }
+    }
+
+    /// Tags a worker types: neither derived from age nor following a register.
+    public var isHandTyped: Bool { !isDerived && followedRecord == nil }
+    public static var handTyped: [ResidentTag] { allCases.filter(\.isHandTyped) }
+
+    /// The stored tags after a hand edit: the typed ones replaced, the ones a register decides kept as they were.
+    public static func afterHandEdit(typed: [ResidentTag], current: [ResidentTag]) -> [ResidentTag] {
+        recorded.filter { $0.isHandTyped ? typed.contains($0) : current.contains($0) }
+    }
+
     /// The tags a person has on `today`: the recorded ones plus those that follow from age.
     public static func effective(recorded: [ResidentTag], birthDate: CivilDate, today: CivilDate) -> [ResidentTag] {
         let age = birthDate.age(on: today)

@@ -70,7 +70,7 @@ public enum ResidentColumn: String, CaseIterable, Sendable {
         case .grid: return "网格名称（与网格编码二选一）"
         case .gridCode: return "15位网格编码（与网格名称二选一）"
         case .residenceStatus: return "可空（默认户籍）：户籍、常住、流动"
-        case .tags: return "可空，用顿号分隔：" + ResidentTag.recorded.map(\.label).joined(separator: "、")
+        case .tags: return "可空，用顿号分隔：" + ResidentTag.handTyped.map(\.label).joined(separator: "、")
         case .lifeStatus: return "可空（默认在册）：在册、已死亡、已迁出"
         }
     }
@@ -202,11 +202,12 @@ public struct ResidentSheet: Sendable {
         var tags: [ResidentTag] = []
         for t in ResidentSheet.splitTags(cell(.tags)) {
             guard let tag = ResidentTag.allCases.first(where: { $0.label == t || $0.rawValue == t }) else {
-                fail(.tags, "未知标签“\(t)”，可选：\(ResidentTag.recorded.map(\.label).joined(separator: "、"))")
+                fail(.tags, "未知标签“\(t)”，可选：\(ResidentTag.handTyped.map(\.label).joined(separator: "、"))")
                 continue
             }
-            // 60岁以上/80岁以上 follow from the birth date: accepted and not stored.
-            if !tag.isDerived && !tags.contains(tag) { tags.append(tag) }
+            // 60岁以上/80岁以上 follow from the birth date, 失业人员/残疾人 from their registers: accepted (an export
+            // re-imports) and not stored.
+            if tag.isHandTyped && !tags.contains(tag) { tags.append(tag) }
         }
         let lifeText = cell(.lifeStatus)
         let life = lifeText.isEmpty ? .active : LifeStatus.allCases.first { $0.label == lifeText || $0.rawValue == lifeText }

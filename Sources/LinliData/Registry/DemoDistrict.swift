@@ -306,8 +306,10 @@ struct DemoGenerator {
             if poor { members[i].tags.append(.lowIncome) }
             if p.age >= 18 && rng.chance(0.085) { members[i].tags.append(.partyMember) }
             if p.sex == .male && p.age >= 35 && rng.chance(0.07) { members[i].tags.append(.veteran) }
-            if rng.chance(p.age >= 60 ? 0.10 : 0.02) { members[i].tags.append(.disabled) }
-            if (18...59).contains(p.age) && p.status == .registered && rng.chance(0.04) { members[i].tags.append(.unemployed) }
+            // 残疾人 and 失业人员 follow the disability card and the unemployment register, which their own demo steps
+            // fill; the draws stay so that the rest of the district comes out as before.
+            _ = rng.chance(p.age >= 60 ? 0.10 : 0.02)
+            if (18...59).contains(p.age) && p.status == .registered { _ = rng.chance(0.04) }
             if p.tags.contains(.livingAlone) && rng.chance(0.03) { members[i].tags.append(.extremeHardship) }
         }
         return members

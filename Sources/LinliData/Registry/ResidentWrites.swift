@@ -25,7 +25,7 @@ extension ResidentQueries {
         let relation = parse(HouseholdRelation.self, draft.relation, field: "relation", label: "与户主关系", errors: &errors)
         let status = parse(ResidenceStatus.self, draft.residenceStatus ?? ResidenceStatus.registered.rawValue,
                            field: "residence_status", label: "户籍类型", errors: &errors)
-        let tags = parseTags(draft.tags ?? [], errors: &errors)
+        let tags = parseTags(draft.tags ?? [], keeping: [], errors: &errors)
         let origin = draft.origin ?? ResidentEventKind.registered.rawValue
         let kind = ResidentEventKind(rawValue: origin)
         if kind == nil || ![.registered, .birth, .moveIn].contains(kind!) {
@@ -141,7 +141,8 @@ extension ResidentQueries {
         }
         var newTags: [ResidentTag]?
         if let raw = patch.tags {
-            let tags = parseTags(raw, errors: &errors)
+            let tags = ResidentTag.afterHandEdit(typed: parseTags(raw, keeping: current.recordedTags, errors: &errors),
+                                                 current: current.recordedTags)
             let joined = tags.map(\.rawValue).joined(separator: ",")
             if joined != current.tags {
                 newTags = tags
@@ -260,14 +261,20 @@ extension ResidentQueries {
         return value
     }
 
-    private func parseTags(_ raw: [String], errors: inout FieldErrors) -> [ResidentTag] {
+    /// The typed tags of a draft or patch. A tag a register decides may be sent back unchanged (`keeping` holds
+    /// the person's); adding it by hand is refused.
+    private func parseTags(_ raw: [String], keeping: [ResidentTag], errors: inout FieldErrors) -> [ResidentTag] {
         var tags: [ResidentTag] = []
         for t in raw {
             guard let tag = ResidentTag(rawValue: t) else {
-                errors.add("tags", "未知标签“\(t)”，可选：\(ResidentTag.recorded.map(\.rawValue).joined(separator: "、"))")
+                errors.add("tags", "未知标签“\(t)”，可选：\(ResidentTag.handTyped.map(\.rawValue).joined(separator: "、"))")
                 continue
             }
             if tag.isDerived { errors.add("tags", "“\(tag.label)”由出生日期自动得出，不能手工设置"); continue }
+            if let record = tag.followedRecord {
+                if !keeping.contains(tag) { errors.add("tags", "“\(tag.label)”随\(record)自动更新，不能手工设置") }
+                continue
+            }
             if !tags.contains(tag) { tags.append(tag) }
         }
         return ResidentTag.recorded.filter(tags.contains)

@@ -404,7 +404,7 @@ struct RegistryPages {
             return messages.isEmpty ? nil : messages.joined(separator: "；")
         }
         let chosen = Set(form.tags ?? [])
-        let tagBoxes = ResidentTag.recorded.map { (t: ResidentTag) -> Markup in
+        let tagBoxes = ResidentTag.handTyped.map { (t: ResidentTag) -> Markup in
             "<label class=\"check\"><input type=\"checkbox\" name=\"tags[]\" value=\"\(t.rawValue)\"\(chosen.contains(t.rawValue) ? " checked" : "")> \(t.label)</label>"
         }.joined()
         let action = editing.map { "/console/residents/\($0.id)/edit" } ?? "/console/residents"

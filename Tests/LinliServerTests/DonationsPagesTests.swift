@@ -47,16 +47,16 @@ struct DonationsPagesTests {
             let choose = try await app.page("\(location)?household=\(number)")
             #expect(choose.status == .ok && choose.text.contains("低保（已受理）") && choose.text.contains("大米（现有5袋）"), "\(choose.status)")
             let item = "大米｜袋"
-            let tooMany = try await app.submit("\(location)/handouts", [("household_id", household.id.uuidString), ("item", item), ("quantity", "6"),
-                                                                         ("date", "2026-06-30"), ("note", "")])
-            #expect(tooMany.status == .unprocessableEntity && tooMany.text.contains("库存不足：大米现有5袋"), "\(tooMany.status)")
+            let tooMany = try await app.submit("\(location)/handouts", [("household_id", household.id.uuidString), ("item", item), ("give_quantity", "6"),
+                                                                         ("give_date", "2026-06-30"), ("note", "")])
+            #expect(tooMany.status == .unprocessableEntity && tooMany.text.contains("库存不足：大米现有5袋") && tooMany.text.contains("id=\"f-give_quantity-err\""), "\(tooMany.status)")
             let elsewhere = try await app.household(in: "321271002002")
-            let outside = try await app.submit("\(location)/handouts", [("household_id", elsewhere.uuidString), ("item", item), ("quantity", "1"),
-                                                                         ("date", "2026-06-30"), ("note", "")])
+            let outside = try await app.submit("\(location)/handouts", [("household_id", elsewhere.uuidString), ("item", item), ("give_quantity", "1"),
+                                                                         ("give_date", "2026-06-30"), ("note", "")])
             #expect(outside.status == .unprocessableEntity && outside.text.contains("不在本接收点所在的村/社区"))
             #expect(try await app.rowCount("donation_movements") == 1)
-            let given = try await app.submit("\(location)/handouts", [("household_id", household.id.uuidString), ("item", item), ("quantity", "2"),
-                                                                       ("date", "2026-06-30"), ("note", "春节慰问")])
+            let given = try await app.submit("\(location)/handouts", [("household_id", household.id.uuidString), ("item", item), ("give_quantity", "2"),
+                                                                       ("give_date", "2026-06-30"), ("note", "春节慰问")])
             #expect(given.status == .seeOther)
             let page = try await app.page(location, as: .district)
             #expect(page.status == .ok && page.text.contains("<td>3</td>") && page.text.contains("户号 \(number)") && page.text.contains("低保（已受理）"))

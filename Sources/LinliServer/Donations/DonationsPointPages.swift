@@ -25,12 +25,13 @@ struct DonationsPointPages {
         var date: String?
     }
 
+    /// The hand-out's fields are named apart from the receipt's (`give_…`): both forms are on one page.
     struct HandOutForm: Content {
         var csrf: String?
         var household_id: String?
         var item: String?
-        var quantity: String?
-        var date: String?
+        var give_quantity: String?
+        var give_date: String?
         var note: String?
     }
 
@@ -149,9 +150,9 @@ struct DonationsPointPages {
             <form method="post" action="/console/donations/\(p.id)/handouts">\(Console.csrfField(user))
             <input type="hidden" name="household_id" value="\(h.id)">
             \(Console.select("物资", name: "item", options: [("", "请选择")] + items, selected: refused?.values["item"], error: err("goods"), required: true))
-            \(Console.field("数量", name: "quantity", value: refused?.values["quantity"], error: err("quantity"), type: "number", required: true,
+            \(Console.field("数量", name: "give_quantity", value: refused?.values["quantity"], error: err("quantity"), type: "number", required: true,
                             extra: "min=\"1\" step=\"1\" inputmode=\"numeric\""))
-            \(Console.field("发放日期", name: "date", value: refused?.values["date"] ?? today.description, error: err("date"), type: "date", required: true,
+            \(Console.field("发放日期", name: "give_date", value: refused?.values["date"] ?? today.description, error: err("date"), type: "date", required: true,
                             extra: "max=\"\(today.description)\""))
             \(Console.field("备注", name: "note", value: refused?.values["note"], error: err("note"), extra: "maxlength=\"200\""))
             <button type="submit">登记发放</button></form></section>
@@ -179,16 +180,16 @@ struct DonationsPointPages {
         let user = try req.webUser(.donationsWrite)
         let f = (try? req.content.decode(HandOutForm.self)) ?? HandOutForm()
         try req.checkCSRF(user, f.csrf)
-        let values = ["household_id": f.household_id, "item": f.item, "quantity": f.quantity, "date": f.date, "note": f.note].compactMapValues { $0 }
+        let values = ["household_id": f.household_id, "item": f.item, "quantity": f.give_quantity, "date": f.give_date, "note": f.note].compactMapValues { $0 }
         do {
-            let (n, bad) = Self.quantity(f.quantity)
+            let (n, bad) = Self.quantity(f.give_quantity)
             if let bad { throw RegistryError.invalid([bad]) }
             let item = f.item ?? ""
             guard let cut = item.lastIndex(of: Self.separator) else { throw RegistryError.invalid([FieldError("goods", "请选择要发放的物资")]) }
             let parts = [String(item[..<cut]), String(item[item.index(after: cut)...])]
             let m = try await DonationsService.handOut(req, point: try req.pathUUID(),
                                                        DonationsService.HandOutBody(householdId: f.household_id.flatMap { UUID(uuidString: $0) }, goods: parts[0],
-                                                                                    unit: parts[1], quantity: n, date: f.date, note: f.note))
+                                                                                    unit: parts[1], quantity: n, date: f.give_date, note: f.note))
             return req.redirect(to: "/console/donations/\(m.pointId)?done=handed_out", redirectType: .normal)
         } catch RegistryError.invalid(let errors) {
             return try await render(req, refused: Refused(form: "handout", values: values, errors: errors), message: nil, status: .unprocessableEntity)

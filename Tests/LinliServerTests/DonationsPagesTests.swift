@@ -17,6 +17,9 @@ struct DonationsPagesTests {
             let number = try #require(try await app.sql().raw("SELECT number FROM households WHERE id = \(bind: household.id)").first()?
                 .decode(column: "number", as: String.self))
 
+            let before = try await app.page("/console", as: .district)
+            let communities = try await app.rowCount("divisions WHERE level = 'community'")
+            #expect(before.status == .ok && before.text.contains("<b>0 / \(communities)</b>") && before.text.contains("href=\"/console/donations\""))
             let empty = try await app.page("/console/donations", as: .district)
             #expect(empty.status == .ok && empty.text.contains("尚未登记接收点的村/社区") && empty.text.contains("寺巷社区"), "\(empty.status)")
             let form = try await app.page("/console/donations/new")
@@ -66,6 +69,8 @@ struct DonationsPagesTests {
             let export = try await app.page("\(location)/ledger.xlsx", as: .district)
             #expect(export.status == .ok && export.body.prefix(2) == Data("PK".utf8))
             #expect(try await app.rowCount("audit_log WHERE action = 'donations.export'") == 1)
+            let home = try await app.page("/console")
+            #expect(home.status == .ok && home.text.contains("<b>1 / 1</b>"), "\(home.status)")
             let list = try await app.page("/console/donations", as: .street)
             #expect(list.status == .ok && list.text.contains("在运行"))
             #expect(try await app.page(location, as: .otherWorker).status == .notFound)

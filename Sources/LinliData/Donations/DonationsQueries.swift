@@ -62,6 +62,20 @@ public struct DonationsQueries: Sendable {
             .map { (try $0.decode(column: "code", as: String.self), try $0.decode(column: "name", as: String.self)) }
     }
 
+    /// The communities of the scope, those with a point and those with a working one: the home page's figure.
+    public func coverage(in scope: RegistryScope) async throws -> (communities: Int, points: Int, working: Int) {
+        let prefix = scope.prefix.count > 12 ? String(scope.prefix.prefix(12)) : scope.prefix
+        let communities = try await SQLHelpers.count(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Division.schema)
+            .where("level", .equal, SQLBind(DivisionLevel.community.rawValue)).wherePrefix("code", prefix, sqlite: sqlite))
+        let points = try await sql.select().columns("open", "last_activity_on").from("donation_points")
+            .wherePrefix("community_code", prefix, sqlite: sqlite).all()
+        let working = try points.filter {
+            DonationRules.isWorking(open: try $0.decode(column: "open", as: Bool.self),
+                                    lastActivity: try $0.decode(column: "last_activity_on", as: String?.self).flatMap(CivilDate.init), today: today)
+        }.count
+        return (communities, points.count, working)
+    }
+
     /// Every point, for the portal (nothing personal: the phone is masked, no recipient is read).
     public func publicPoints() async throws -> [DonationPointRecord] {
         try await pointSelect.orderBy(SQLColumn("community_code", table: "p")).all().map { try $0.decodeRecord(DonationPointRecord.self) }

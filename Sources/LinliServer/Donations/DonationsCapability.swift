@@ -25,4 +25,6 @@ struct DonationsCapability: Capability {
     var indicatorCounts: (any IndicatorSource)? { DonationsIndicatorCounts() }
 
     var sections: [ConsoleSection] { [ConsoleSection(label: "捐赠物资", href: "/console/donations", needs: .donationsRead)] }
+
+    func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution { try await DonationsHome.contribution(req, user) }
 }

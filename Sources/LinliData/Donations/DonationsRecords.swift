@@ -22,6 +22,9 @@ public struct DonationPointRecord: Codable, Sendable, Equatable {
 
     public var needsList: [String] { DonationRules.needs(fromLines: needs) }
 
+    /// 寺巷社区捐赠物资接收点, or 寺巷社区 · 东院 when the name does not say the community.
+    public var title: String { communityName.map { name.hasPrefix($0) ? name : $0 + " · " + name } ?? name }
+
     public func working(today: CivilDate) -> Bool {
         DonationRules.isWorking(open: open, lastActivity: lastActivityOn.flatMap(CivilDate.init), today: today)
     }

@@ -106,7 +106,7 @@ struct DonationsPointPages {
         if user.may(.donationsPoints) || keeps, let full = try await q.keeperPhone(of: p.id) { phone = full }
         let map: Markup = p.latitude.map { lat -> Markup in "<br>地图位置：北纬 \(String(format: "%.4f", lat))，东经 \(String(format: "%.4f", p.longitude ?? 0))" }.orEmpty
         let body: Markup = """
-            <h1>\(p.communityName ?? p.communityCode) · \(p.name) \(DonationsPages.badges(p, today: today))</h1>
+            <h1>\(p.title) \(DonationsPages.badges(p, today: today))</h1>
             \(message.map { "<p class=\"notice\" role=\"status\">\($0)</p>" }.orEmpty)
             \(refused.map { Console.formErrors($0.errors) }.orEmpty)
             <p>地点：\(p.address)<br>开放时间：\(p.openingHours)<br>管理人：\(p.keeperName)（\(phone)）\(map)<br>最近接收或发放：\(p.lastActivityOn ?? "尚无")</p>

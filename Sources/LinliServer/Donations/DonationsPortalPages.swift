@@ -42,7 +42,7 @@ struct DonationsPortalPages {
             "<p>地图位置：北纬 \(String(format: "%.4f", lat))，东经 \(String(format: "%.4f", p.longitude ?? 0))</p>"
         }.orEmpty
         let body: Markup = """
-            <h1>\(p.communityName ?? p.communityCode) · \(p.name)</h1>
+            <h1>\(p.title)</h1>
             <p>\(Self.status(p))</p>
             <p>地点：\(p.address)<br>开放时间：\(p.openingHours)<br>联系人：\(Masking.name(p.keeperName))（\(p.keeperPhoneMasked)）</p>
             \(map)

@@ -107,6 +107,10 @@ struct DonationsTests {
             let category = try await app.receive(point.id, category: "gold")
             #expect(category.status == .unprocessableEntity && category.json.errorFields == ["category"])
             #expect(try await app.receive(point.id, quantity: "ten").status == .badRequest)
+            for path in ["donations", "handouts"] {
+                let plain = try await app.call(.POST, "/api/v1/donations/points/\(point.id)/\(path)", rawBody: "goods=x", contentType: "text/plain")
+                #expect(plain.status == .unsupportedMediaType, "\(path)")
+            }
             #expect(try await app.rowCount("donation_movements") == 1)
 
             let given = try await app.handOut(point.id, household: household.id.uuidString, quantity: 4)
@@ -142,6 +146,11 @@ struct DonationsTests {
             let found = try await app.call(.GET, "/api/v1/donations/points/\(point.id)/households?number=\(number)")
             #expect(found.status == .ok && found.json["assistance_label"].string == "低保（已受理）" && found.json["members"].int == household.members.count, "\(found.text)")
 
+            // A household of another community is not found from this point.
+            let otherNumber = try #require(try await app.sql().raw("SELECT number FROM households WHERE id = \(bind: elsewhere)").first()?
+                .decode(column: "number", as: String.self))
+            #expect(try await app.call(.GET, "/api/v1/donations/points/\(point.id)/households?number=\(otherNumber)").status == .notFound)
+            #expect(try await app.call(.GET, "/api/v1/donations/points/\(point.id)/households").status == .badRequest)
             let export = try await app.call(.GET, "/api/v1/donations/points/\(point.id)/ledger.xlsx", as: .street)
             #expect(export.status == .ok && export.body.prefix(2) == Data("PK".utf8))
             #expect(export.headers.contentType?.subType.contains("spreadsheetml") == true)

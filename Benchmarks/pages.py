@@ -103,10 +103,18 @@ for role in roles:
         if post: pages.append((role, "employment post 岗位安置", "/console/employment/posts/" + post))
     if get(role, "/console/employment/allowances")[0] == 200:
         pages.append((role, "employment allowance roll 岗位补贴名册", "/console/employment/allowances"))
+    if get(role, "/console/donations")[0] == 200:
+        pages.append((role, "donation points 捐赠物资接收点", "/console/donations"))
+        point = first(role, "/console/donations", r'href="/console/donations/([0-9A-Fa-f-]{36})"')
+        if point:
+            pages.append((role, "donation point 接收点台账", "/console/donations/" + point))
+            pages.append((role, "donation hand-outs 发放台账", "/console/donations/" + point + "?kind=handed_out"))
 pages.append(("anonymous", "portal 居民服务首页", "/"))
 pages.append(("anonymous", "assistance notices 救助公示", "/notices"))
 community = first("anonymous", "/notices", r'href="/notices/([0-9]{12})"')
 if community: pages.append(("anonymous", "community notice 社区救助公示", "/notices/" + community))
+pages.append(("anonymous", "donation points 捐赠接收点", "/notices/donations"))
+pages.append(("anonymous", "donation point 社区捐赠接收点", "/notices/donations/321271002001"))
 pages.append(("anonymous", "track form 查询进度", "/track"))
 # The tracking page needs a number and its code: report one request on the portal (by typed address).
 c = http.client.HTTPConnection(url.hostname, url.port)

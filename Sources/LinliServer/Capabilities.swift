@@ -14,6 +14,7 @@ enum Capabilities {
         AssistanceCapability(),
         EmploymentCapability(),
         TrainingCapability(),
+        DonationsCapability(),
         IndicatorsCapability(),
         TransferCapability(),
     ]

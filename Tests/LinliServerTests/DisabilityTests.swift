@@ -38,7 +38,7 @@ extension Application {
                                                                  "grade": grade, "issued_on": issuedOn, "valid_until": "2036-06-01"], as: user)
     }
 
-    func residentTags(_ id: UUID) async throws -> String {
+    fileprivate func residentTags(_ id: UUID) async throws -> String {
         try #require(try await sql().raw("SELECT tags FROM residents WHERE id = \(bind: id)").first()).decode(column: "tags", as: String.self)
     }
 }

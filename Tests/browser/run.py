@@ -66,6 +66,7 @@ def main() -> int:
     import employment_tests  # noqa: F401
     import disability_tests  # noqa: F401
     import training_tests  # noqa: F401
+    import donations_tests  # noqa: F401
 
     tests = [(n, f) for n, f in harness.TESTS if not args.only or any(o in n for o in args.only)]
     todos = [(n, r) for n, r in harness.TODOS if not args.only or any(o in n for o in args.only)]

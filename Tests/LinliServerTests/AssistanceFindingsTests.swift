@@ -15,17 +15,7 @@ extension Application {
     }
 
     func findingPerson(born: String, sequence: Int, tags: [String], in household: String) async throws -> (id: String, household: String) {
-        // 残疾人 and 失业人员 follow their registers: set the way those registers set them.
-        let followed = tags.compactMap(ResidentTag.init(rawValue:)).filter { $0.followedRecord != nil }
-        let r = try await call(.POST, "/api/v1/residents", json: [
-            "name": "线索测试", "id_number": newID(born, sequence: sequence), "household_id": household, "relation": "other",
-            "tags": tags.filter { t in !followed.contains { $0.rawValue == t } },
-        ])
-        #expect(r.status == .created, "\(r.text)")
-        let id = try #require(r.json["id"].string, "\(r.text)")
-        let uuid = try #require(UUID(uuidString: id))
-        for tag in followed { try await FollowedTags.set(tag, present: true, on: uuid, today: linli.today(), on: db) }
-        return (id, household)
+        (try await registerPerson("线索测试", idNumber: newID(born, sequence: sequence), household: household, tags: tags), household)
     }
 
     /// `n` households of the worker's community, each moved to a building of its own (the demo puts many in one).

@@ -313,6 +313,8 @@ struct AssistanceTests {
     @Test("the demo: cases of every kind and stage whose declarations fit their kind, some under notice, some re-checks overdue")
     func demo() async throws {
         try await withTestApp(residents: 6000) { app in
+            // As `linli demo` runs them: the disability cards (and the 残疾人 tag) first.
+            _ = try await DemoDisability.load(on: app.db, cipher: testCipher, seed: 7, today: testToday, now: Int64(testToday.dayNumber) * 86400 + 12 * 3600)
             let s = try await DemoAssistance.load(on: app.db, cipher: testCipher, seed: 7, today: testToday, now: Int64(testToday.dayNumber) * 86400 + 12 * 3600)
             #expect(s.dibao > 10 && s.pending > 0, "\(s)")
             let kinds = try await app.sql().raw("SELECT DISTINCT kind FROM assistance_cases").all().map { try $0.decode(column: "kind", as: String.self) }

@@ -26,11 +26,7 @@ extension Application {
     /// Registers a person in the worker's community; returns their id.
     func newPerson(born: String, sequence: Int, tags: [String] = []) async throws -> String {
         let household = try await anyHousehold()
-        let r = try await call(.POST, "/api/v1/residents", json: [
-            "name": "测试老人", "id_number": newID(born, sequence: sequence), "household_id": household.id, "relation": "other", "tags": tags,
-        ])
-        #expect(r.status == .created, "\(r.text)")
-        return try #require(r.json["id"].string)
+        return try await registerPerson("测试老人", idNumber: newID(born, sequence: sequence), household: household.id, tags: tags)
     }
 
     func rollTotal(_ query: String = "", as user: TestUser = .worker) async throws -> Int {

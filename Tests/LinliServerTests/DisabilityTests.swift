@@ -38,7 +38,7 @@ extension Application {
                                                                  "grade": grade, "issued_on": issuedOn, "valid_until": "2036-06-01"], as: user)
     }
 
-    fileprivate func residentTags(_ id: UUID) async throws -> String {
+    fileprivate func storedTags(_ id: UUID) async throws -> String {
         try #require(try await sql().raw("SELECT tags FROM residents WHERE id = \(bind: id)").first()).decode(column: "tags", as: String.self)
     }
 }
@@ -60,7 +60,7 @@ struct DisabilityTests {
             #expect(c.category == "physical" && c.grade == 3 && c.status == "active")
             #expect(c.numberMasked == String(p.idNumber.prefix(6)) + "**********" + String(p.idNumber.suffix(2)) + "43")
             #expect(!c.name.isEmpty && c.name.contains("*"))
-            #expect(try await app.residentTags(p.id) == "disabled")
+            #expect(try await app.storedTags(p.id) == "disabled")
             #expect(try await app.rowCount("resident_tags WHERE tag = 'disabled'") >= 1)
             #expect(try await app.rowCount("audit_log WHERE action = 'disability.card.register'") == 1)
             // The full number is nowhere in the clear.
@@ -79,7 +79,7 @@ struct DisabilityTests {
     func refused() async throws {
         try await withTestApp { app in
             let p = try await app.disabilityResident(), other = try await app.disabilityResident(skip: 1)
-            let tagsBefore = try await app.residentTags(p.id)
+            let tagsBefore = try await app.storedTags(p.id)
             let cases: [(String, String, String)] = [
                 ("card_number", other.idNumber + "43", "another person's ID number"),
                 ("card_number", p.idNumber + "4", "19 characters"),
@@ -107,7 +107,7 @@ struct DisabilityTests {
             r = try await app.call(.POST, "/api/v1/disability/cards", rawBody: "resident_id=x", contentType: "application/x-www-form-urlencoded")
             #expect(r.status == .unsupportedMediaType)
             #expect(try await app.rowCount("disability_cards") == 0)
-            #expect(try await app.residentTags(p.id) == tagsBefore)
+            #expect(try await app.storedTags(p.id) == tagsBefore)
         }
     }
 
@@ -135,7 +135,7 @@ struct DisabilityTests {
             r = try await app.call(.POST, "/api/v1/disability/cards/\(c.id)/end", json: ["version": updated.version, "ended_on": "2026-06-29", "reason": "迁出本区"])
             #expect(r.status == .ok, "\(r.text)")
             #expect(try r.decode(DisabilityCardAnswer.self).status == "ended")
-            #expect(!(try await app.residentTags(p.id)).contains("disabled"))
+            #expect(!(try await app.storedTags(p.id)).contains("disabled"))
             let list = try await app.call(.GET, "/api/v1/disability/cards")
             #expect(list.status == .ok)
             #expect(list.json["total"].int == 0)

@@ -17,10 +17,10 @@ extension Application {
         return try #require(UUID(uuidString: r.json["id"].string ?? ""), "\(r.text)")
     }
 
-    /// A woman over 40 registered and designated 大龄 (by the worker).
+    /// Someone registered and designated 就业困难人员 (其他, with the reason) by the worker; `skip` 0 is left for a plain registration.
     func designatedPerson(skip: Int = 0) async throws -> UUID {
-        let person = try await employable(minAge: 41, maxAge: 55, sex: "female", skip: skip)
-        let r = try await registerUnemployed(person, on: "2026-03-01", categories: ["older"])
+        let person = try await employable(minAge: 18, maxAge: 39, skip: skip + 1)
+        let r = try await registerUnemployed(person, on: "2026-03-01", categories: ["other"], note: "刑满释放人员")
         #expect(r.status == .created, "\(r.text)")
         return person
     }
@@ -44,7 +44,8 @@ struct EmploymentJobsTests {
             #expect(!(try await app.residentTags(person).contains("unemployed")))
 
             // Held already: registered again, designated, and placed a second time is refused at the person.
-            _ = try await app.registerUnemployed(person, on: "2026-06-20", categories: ["older"])
+            let again = try await app.registerUnemployed(person, on: "2026-06-20", categories: ["other"], note: "刑满释放人员")
+            #expect(again.status == .created, "\(again.text)")
             let twice = try await app.placeInPost(post, person, start: "2026-06-25", end: "2027-06-24")
             #expect(twice.status == .conflict && twice.json["errors"][0]["field"].string == "resident_id", "\(twice.text)")
 
@@ -67,7 +68,7 @@ struct EmploymentJobsTests {
             let full = try await app.placeInPost(post, third, start: "2026-06-16", end: "2027-06-15")
             #expect(full.status == .conflict && full.json["errors"][0]["field"].string == "post_id", "\(full.text)")
             // Not designated: refused at the person.
-            let plain = try await app.employable(skip: 3)
+            let plain = try await app.employable(minAge: 18, maxAge: 39)
             _ = try await app.registerUnemployed(plain)
             let other = try await app.employmentPost(places: 1)
             let notDesignated = try await app.placeInPost(other, plain)

@@ -20,10 +20,10 @@ struct RegistrationAnswer: Decodable {
 
 extension Application {
     /// A resident of the worker's community (寺巷社区) of working age, aged between `minAge` and `maxAge` on the tests' day.
-    func employable(minAge: Int = 20, maxAge: Int = 35, sex: String? = nil, skip: Int = 0) async throws -> UUID {
+    func employable(minAge: Int = 20, maxAge: Int = 35, sex: String? = nil, skip: Int = 0, area: String = "321271002001") async throws -> UUID {
         let oldest = testToday.yearsEarlier(maxAge + 1).description, youngest = testToday.yearsEarlier(minAge).description
         let row = try #require(try await sql().raw("""
-            SELECT id FROM residents WHERE grid_code LIKE '321271002001%' AND life_status = 'active' AND birth_date > \(bind: oldest)
+            SELECT id FROM residents WHERE grid_code LIKE \(bind: area + "%") AND life_status = 'active' AND birth_date > \(bind: oldest)
             AND birth_date <= \(bind: youngest) \(unsafeRaw: sex.map { "AND sex = '\($0)'" } ?? "") ORDER BY id LIMIT 1 OFFSET \(unsafeRaw: String(skip))
             """).first(), "no resident aged \(minAge)–\(maxAge)")
         return try row.decode(column: "id", as: UUID.self)
@@ -50,7 +50,8 @@ struct EmploymentTests {
     @Test("a registration from start to exit: the tag follows, one open registration per person, 30 days without contact is overdue")
     func lifecycle() async throws {
         try await withTestApp { app in
-            let person = try await app.employable()
+            // In the grid worker's grid, who records a contact below.
+            let person = try await app.employable(minAge: 18, maxAge: 59, area: "321271002001001")
             let created = try await app.registerUnemployed(person, on: "2026-05-01")
             #expect(created.status == .created, "\(created.text)")
             var r = try created.decode(RegistrationAnswer.self)
@@ -163,7 +164,8 @@ struct EmploymentTests {
             let approved = try await app.assistanceStep(c, "approve", as: .district)
             #expect(approved.status == .ok, "\(approved.text)")
             let member = try #require(try await app.sql().raw("""
-                SELECT id FROM residents WHERE household_id = \(bind: household.id) AND birth_date <= '2010-06-30' AND birth_date > '1966-06-30' ORDER BY id LIMIT 1
+                SELECT id FROM residents WHERE household_id = \(bind: household.id) AND birth_date <= '2010-06-30' AND birth_date > '1966-06-30'
+                AND id NOT IN (SELECT resident_id FROM employment_registrations) ORDER BY id LIMIT 1
                 """).first()?.decode(column: "id", as: UUID.self), "no working-age member")
             let plain = try await app.registerUnemployed(member).decode(RegistrationAnswer.self)
             let designated = try await app.call(.POST, "/api/v1/employment/registrations/\(plain.id)/designation",

@@ -5,6 +5,24 @@ import LinliData
 import Testing
 import Vapor
 
+extension Application {
+    /// Registers a person through the API with the typed tags, and sets those a register decides (残疾人, 失业人员)
+    /// the way the register does; returns the person's id.
+    func registerPerson(_ name: String, idNumber: String, household: String, tags: [String]) async throws -> String {
+        let followed = tags.compactMap(ResidentTag.init(rawValue:)).filter { $0.followedRecord != nil }
+        let r = try await call(.POST, "/api/v1/residents", json: [
+            "name": name, "id_number": idNumber, "household_id": household, "relation": "other",
+            "tags": tags.filter { t in !followed.contains { $0.rawValue == t } },
+        ])
+        #expect(r.status == .created, "\(r.text)")
+        let id = try #require(r.json["id"].string, "\(r.text)")
+        let uuid = try #require(UUID(uuidString: id))
+        for tag in followed { try await FollowedTags.set(tag, present: true, on: uuid, today: linli.today(), on: db) }
+        linli.residentCache?.remove(uuid)
+        return id
+    }
+}
+
 /// 失业人员 and 残疾人 follow their registers: nobody types them, an edit keeps them, the register sets them.
 @Suite("Tags that follow a register", .serialized)
 struct FollowedTagsTests {

@@ -198,4 +198,23 @@ struct TrainingTests {
             #expect(trainee.visibleText.contains("1/1 次（100%）"), "\(trainee.visibleText.suffix(600))")
         }
     }
+
+    @Test("the unemployment register's page of a person shows their courses")
+    func registerShowsCourses() async throws {
+        try await withTestApp { app in
+            let course = try await app.openCourse(starts: "2026-06-01", ends: "2026-07-31")
+            let person = try #require(UUID(uuidString: try await app.trainees(1)[0]))
+            let registered = try await app.registerUnemployed(person)
+            #expect(registered.status == .created, "\(registered.text)")
+            let registration = try #require(registered.json["id"].string)
+            let before = try await app.page("/console/employment/\(registration)")
+            #expect(before.status == .ok)
+            #expect(before.visibleText.contains("没有参加培训"))
+            let e = try await app.call(.POST, "/api/v1/training/courses/\(course)/enrolments", json: ["resident_id": person.uuidString.lowercased()])
+            #expect(e.status == .created, "\(e.text)")
+            let after = try await app.page("/console/employment/\(registration)")
+            #expect(after.status == .ok)
+            #expect(after.visibleText.contains("养老护理员培训班") && after.visibleText.contains("在训"), "\(after.visibleText.suffix(800))")
+        }
+    }
 }

@@ -117,7 +117,7 @@ public enum TrainingRules {
         if provider.isEmpty || provider.count > 60 { errors.add("provider", "请填写培训机构（不超过60个字）") }
         let kind = d.kind.flatMap(TrainingKind.init(rawValue:))
         if kind == nil { errors.add("kind", "请选择培训类别：\(TrainingKind.allCases.map(\.label).joined(separator: "、"))") }
-        let trade = d.trade?.trainingTrimmed
+        let trade = d.trade?.trimmedOrNil
         if let trade, trade.count > 40 { errors.add("trade", "工种不能超过40个字") }
         let starts = date(d.startsOn, "starts_on", "开班日期", &errors), ends = date(d.endsOn, "ends_on", "结业日期", &errors)
         if let starts, starts > today.adding(days: planAheadDays) { errors.add("starts_on", "开班日期不能晚于一年以后") }
@@ -173,12 +173,12 @@ public enum TrainingRules {
             errors.add("result", "出勤率\(rate)%，未达到\(attendanceToComplete)%，不能结业")
         }
         var certificate: TrainingCertificate?
-        if let c = rawCert?.trainingTrimmed {
+        if let c = rawCert?.trimmedOrNil {
             certificate = TrainingCertificate(rawValue: c)
             if certificate == nil { errors.add("certificate", "证书类别无效，可选：\(TrainingCertificate.allCases.map(\.rawValue).joined(separator: "、"))") }
             if result == .dropped { errors.add("certificate", "中途退出的学员没有证书") }
         }
-        let number = rawNumber?.trainingTrimmed
+        let number = rawNumber?.trimmedOrNil
         if certificate != nil && number == nil { errors.add("certificate_number", "请填写证书编号") }
         if certificate == nil && number != nil { errors.add("certificate", "填写了证书编号，请选择证书类别") }
         if let number, number.count > 40 { errors.add("certificate_number", "证书编号不能超过40个字") }
@@ -198,18 +198,10 @@ public enum TrainingRules {
         let due = followUpDue(completedOn: completedOn)
         if let on, on < due { errors.add("on", "结业满\(followUpMonths)个月（\(due)）后才能登记回访结果") }
         if employed == nil { errors.add("employed", "请选择是否已就业") }
-        let employer = rawEmployer?.trainingTrimmed
+        let employer = rawEmployer?.trimmedOrNil
         if employed == true && employer == nil { errors.add("employer", "请填写就业单位（自主创业填“自主创业”）") }
         if let employer, employer.count > 60 { errors.add("employer", "就业单位不能超过60个字") }
         guard errors.isEmpty, let on, let employed else { return .failure(ValidationFailure(errors.errors)) }
         return .success((on, employed, employed ? employer : nil))
-    }
-}
-
-extension String {
-    /// Trimmed of spaces and line breaks; nil when nothing is left.
-    var trainingTrimmed: String? {
-        let t = trimmingCharacters(in: .whitespacesAndNewlines)
-        return t.isEmpty ? nil : t
     }
 }

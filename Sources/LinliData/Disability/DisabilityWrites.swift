@@ -181,11 +181,3 @@ extension DisabilityQueries {
         return record
     }
 }
-
-extension String {
-    /// Trimmed; nil when nothing is left.
-    var trimmedOrNil: String? {
-        let t = trimmingCharacters(in: .whitespacesAndNewlines)
-        return t.isEmpty ? nil : t
-    }
-}

@@ -185,5 +185,4 @@ extension DonationsQueries {
 
 extension String {
     var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
-    var trimmedOrNil: String? { let t = trimmed; return t.isEmpty ? nil : t }
 }

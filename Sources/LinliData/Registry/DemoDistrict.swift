@@ -244,6 +244,8 @@ struct DemoGenerator {
         var surname: String?
         var tags: [ResidentTag] = []
         var status: ResidenceStatus = .registered
+        /// 残疾人 and 失业人员 as the district once drew them: no longer stored here, but their draws still made.
+        var formerTags = 0
     }
 
     /// A household of a common kind, sized so that about 18.7 % of people are 60 or older (2020 census)
@@ -308,8 +310,8 @@ struct DemoGenerator {
             if p.sex == .male && p.age >= 35 && rng.chance(0.07) { members[i].tags.append(.veteran) }
             // 残疾人 and 失业人员 follow the disability card and the unemployment register, which their own demo steps
             // fill; the draws stay so that the rest of the district comes out as before.
-            _ = rng.chance(p.age >= 60 ? 0.10 : 0.02)
-            if (18...59).contains(p.age) && p.status == .registered { _ = rng.chance(0.04) }
+            if rng.chance(p.age >= 60 ? 0.10 : 0.02) { members[i].formerTags += 1 }
+            if (18...59).contains(p.age) && p.status == .registered && rng.chance(0.04) { members[i].formerTags += 1 }
             if p.tags.contains(.livingAlone) && rng.chance(0.03) { members[i].tags.append(.extremeHardship) }
         }
         return members
@@ -363,6 +365,7 @@ struct DemoGenerator {
         for tag in ResidentTag.recorded where p.tags.contains(tag) {
             tags.add([rng.uuid(), id, tag.rawValue])
         }
+        for _ in 0..<p.formerTags { _ = rng.uuid() }
         let registeredOn = max(birthDate, CivilDate(year: 2016, month: 1, day: 1)!.adding(days: rng.int(0...1800)))
         let firstKind: ResidentEventKind = birthDate >= CivilDate(year: 2016, month: 1, day: 1)! && p.status == .registered ? .birth : .registered
         events.add([rng.uuid(), id, firstKind.rawValue, (firstKind == .birth ? birthDate : registeredOn).description,

@@ -116,12 +116,15 @@ extension TrainingQueries {
         return scope.contains(code: e.gridCode) ? e : nil
     }
 
-    /// A person's courses, newest first (their profile and the unemployment register show them).
-    public func enrolments(ofResident id: UUID, in scope: RegistryScope) async throws -> [TrainingEnrolmentRecord] {
-        try await enrolmentSelect.where(SQLColumn("resident_id", table: "e"), .equal, SQLBind(id))
+    /// A person's courses with their names, newest first (the unemployment register's page shows them).
+    public func enrolments(ofResident id: UUID, in scope: RegistryScope) async throws -> [(enrolment: TrainingEnrolmentRecord, course: String)] {
+        try await enrolmentSelect.column(SQLColumn("name", table: "c"), as: "course_name")
+            .join(SQLAlias(SQLIdentifier("training_courses"), as: SQLIdentifier("c")), method: SQLJoinMethod.inner,
+                  on: SQLColumn("id", table: "c"), .equal, SQLColumn("course_id", table: "e"))
+            .where(SQLColumn("resident_id", table: "e"), .equal, SQLBind(id))
             .wherePrefix("e.grid_code", scope.prefix, sqlite: sqlite)
             .orderBy(SQLOrderBy(expression: SQLColumn("enrolled_on", table: "e"), direction: SQLDirection.descending)).all()
-            .map { try $0.decodeRecord(TrainingEnrolmentRecord.self) }
+            .map { (try $0.decodeRecord(TrainingEnrolmentRecord.self), try $0.decode(column: "course_name", as: String.self)) }
     }
 
     /// 待回访: trainees who completed six months ago or more and have not been followed up, oldest first.

@@ -26,14 +26,6 @@ extension AppConfig {
     }
 }
 
-extension String {
-    /// Trimmed of spaces and line breaks; nil when nothing is left.
-    var trimmedOrNil: String? {
-        let t = trimmingCharacters(in: .whitespacesAndNewlines)
-        return t.isEmpty ? nil : t
-    }
-}
-
 /// What the API and the console pages share: inputs as typed, turned into the data layer's calls.
 enum AssistanceService {
     struct ApplicationInput: Decodable {

@@ -56,6 +56,14 @@ struct EmploymentPersonPages {
         let placements = file.placements.map { p -> [Markup] in
             [Markup.text(p.postTitle ?? ""), Markup.text(p.startOn), Markup.text(p.untilOn), "\(p.monthlyAllowance)元/月", Markup.text(p.endedReason ?? "—")]
         }
+        // The person's re-employment courses, for those who may see training.
+        let taken = user.may(.trainingRead) ? try await req.training.enrolments(ofResident: r.residentId, in: req.registryScope) : []
+        let courses = taken.map { t, name -> [Markup] in
+            let e = t
+            return ["<a href=\"/console/training/enrolments/\(e.id)\">\(name)</a>", Markup.text(e.enrolledOn),
+                    Markup.text(e.result.map { "\($0.label) \(e.resultOn ?? "")" } ?? "在训"),
+                    Markup.text(e.followupOn == nil ? "—" : e.followupEmployed == true ? "已就业" : "未就业")]
+        }
         var parts: [Markup] = ["""
             <h1>\(r.name)</h1>
             <p>\(r.sex.label)，\(r.birthDate)出生，\(r.idNumberMasked) · 失业登记 \(r.registeredOn) ·
@@ -71,6 +79,7 @@ struct EmploymentPersonPages {
             <h2>联系记录</h2>\(Console.table(["日期", "方式", "内容", "记录人"], contacts, empty: "尚无联系记录"))
             <h2>推荐就业</h2>\(Console.table(["日期", "用人单位", "岗位", "结果"], referrals, empty: "尚无推荐记录"))
             <h2>公益性岗位安置</h2>\(Console.table(["岗位", "上岗日期", "安置至", "补贴", "离岗原因"], placements, empty: "没有安置记录"))
+            <h2>再就业培训</h2>\(Console.table(["培训班", "报名日期", "结业情况", "就业跟踪"], courses, empty: "没有参加培训"))
             """]
         if user.may(.employmentWrite), r.status == .open {
             let base = "/console/employment/\(r.id)"

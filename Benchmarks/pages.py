@@ -103,6 +103,14 @@ for role in roles:
         if post: pages.append((role, "employment post 岗位安置", "/console/employment/posts/" + post))
     if get(role, "/console/employment/allowances")[0] == 200:
         pages.append((role, "employment allowance roll 岗位补贴名册", "/console/employment/allowances"))
+    if get(role, "/console/training")[0] == 200:
+        pages.append((role, "training courses 再就业培训", "/console/training"))
+        pages.append((role, "training finished 已结业培训班", "/console/training?phase=finished"))
+        pages.append((role, "training follow-ups 培训待回访", "/console/training/follow-ups"))
+        course = first(role, "/console/training?phase=finished", r'href="/console/training/([0-9A-Fa-f-]{36})"')
+        if course: pages.append((role, "training course 培训班", "/console/training/" + course))
+        trainee = first(role, "/console/training/follow-ups", r'href="/console/training/enrolments/([0-9A-Fa-f-]{36})"')
+        if trainee: pages.append((role, "training trainee 学员", "/console/training/enrolments/" + trainee))
     if get(role, "/console/donations")[0] == 200:
         pages.append((role, "donation points 捐赠物资接收点", "/console/donations"))
         point = first(role, "/console/donations", r'href="/console/donations/([0-9A-Fa-f-]{36})"')

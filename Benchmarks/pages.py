@@ -13,8 +13,17 @@ base, runs, roles = sys.argv[1], int(sys.argv[2]), dict(a.split("=", 1) for a in
 url = urllib.parse.urlparse(base)
 conn = {}
 
-def get(role, path, form=None, cookie=None):
-    """GET the page as the role, or POST `form` (a dict) with `cookie` (the portal's CSRF cookie)."""
+def get(role, path, form=None, cookie=None, retry=True):
+    """GET the page as the role, or POST `form` (a dict) with `cookie` (the portal's CSRF cookie). A connection
+    left idle while other roles were timed may have been closed by the server: it is opened again once."""
+    try:
+        return send(role, path, form, cookie)
+    except (http.client.RemoteDisconnected, ConnectionError):
+        if not retry: raise
+        conn.pop(role, None).close()
+        return get(role, path, form, cookie, retry=False)
+
+def send(role, path, form, cookie):
     c = conn.setdefault(role, http.client.HTTPConnection(url.hostname, url.port))
     headers = {"Cookie": "linli_session=" + roles[role]} if role in roles else {}
     if cookie: headers["Cookie"] = cookie

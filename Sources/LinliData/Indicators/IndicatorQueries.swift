@@ -69,8 +69,21 @@ public struct IndicatorQueries: Sendable {
                                          level: level, kind: try row.decode(column: "kind", as: String?.self))
             }
             .sorted { ($0.level, $0.code) < ($1.level, $1.code) }
+        // Each capability counts into a tally of its own, all at once (each query on a connection of its own), and
+        // the tallies are summed: the dashboard waits for the slowest source, not for all of them in turn.
+        let db = self.db
+        let parts = try await withThrowingTaskGroup(of: IndicatorTally.self) { group in
+            for source in sources {
+                group.addTask {
+                    var part = IndicatorTally(scope: scope, today: today, divisions: divisions)
+                    try await source.count(into: &part, on: db)
+                    return part
+                }
+            }
+            return try await group.reduce(into: [IndicatorTally]()) { $0.append($1) }
+        }
         var tally = IndicatorTally(scope: scope, today: today, divisions: divisions)
-        for source in sources { try await source.count(into: &tally, on: db) }
+        for part in parts { tally.merge(part) }
         return IndicatorTable(today: today, divisions: divisions, counts: tally.counts, catalog: catalog)
     }
 

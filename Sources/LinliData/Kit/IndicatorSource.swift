@@ -27,6 +27,11 @@ public struct IndicatorTally: Sendable {
         }
     }
 
+    /// Adds another tally of the same divisions, division by division (each already summed up its tree).
+    public mutating func merge(_ other: IndicatorTally) {
+        for (code, c) in other.counts { counts[code]?.add(c) }
+    }
+
     /// Adds to the division `code` and to each enclosing division, as far as the scope reaches.
     public mutating func add(_ code: String, _ change: (inout IndicatorCounts) -> Void) {
         var delta = IndicatorCounts()

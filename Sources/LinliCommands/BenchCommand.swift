@@ -162,6 +162,9 @@ struct BenchWork {
         ms.sort()
         report.append(String(format: "all indicators, whole district (%d divisions): p50 %.1f ms, p99 %.1f ms, max %.1f ms",
                              table?.divisions.count ?? 0, ms[ms.count / 2], ms[min(ms.count - 1, ms.count * 99 / 100)], ms.last!))
+        for (name, t) in try await q.sourceTimes(in: .everything, today: today, runs: 5) {
+            report.append(String(format: "  counted alone, best of 5: %@ %.1f ms", name, t))
+        }
         if let t = table, let top = t.divisions.first, let share = t.reading("population.age_60_plus", for: top.code) {
             report.append(String(format: "check: residents aged 60+ %.0f of %.0f (%.2f %%)", share.numerator, share.denominator ?? 0, share.value))
         }

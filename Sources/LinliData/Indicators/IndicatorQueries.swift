@@ -87,6 +87,24 @@ public struct IndicatorQueries: Sendable {
         return IndicatorTable(today: today, divisions: divisions, counts: tally.counts, catalog: catalog)
     }
 
+    /// Each named source counted alone over `scope`, best of `runs`, in milliseconds.
+    public func sourceTimes(in scope: RegistryScope, today: CivilDate, runs: Int,
+                            sources: [(String, any IndicatorSource)]) async throws -> [(name: String, ms: Double)] {
+        let divisions = try await compute(in: scope, today: today, catalog: IndicatorCatalog([]), sources: []).divisions
+        var out: [(name: String, ms: Double)] = []
+        for (name, source) in sources {
+            var best = Double.infinity
+            for _ in 0..<max(1, runs) {
+                var tally = IndicatorTally(scope: scope, today: today, divisions: divisions)
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                try await source.count(into: &tally, on: db)
+                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1_000_000)
+            }
+            out.append((name, best))
+        }
+        return out
+    }
+
     /// A district, street, community or grid by its code.
     public func division(_ code: String) async throws -> IndicatorDivision? {
         guard let row = try await sql.select().columns("code", "name", "level", "kind").from(Division.schema)

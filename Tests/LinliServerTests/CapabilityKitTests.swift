@@ -32,6 +32,24 @@ struct CapabilityKitTests {
         }
     }
 
+    @Test("the navigation bar: sections gathered into the plan's menus; a menu the role holds one section of is that link")
+    func navigation() throws {
+        let all = Console.navigation(Console.sections, path: "/console/care").description
+        #expect(all.contains("<summary>基础信息</summary>"))
+        #expect(all.contains("<summary class=\"here\">社区服务</summary>"))
+        #expect(all.contains("<a href=\"/console/care\" aria-current=\"page\">居家养老</a>"))
+        // 导入 comes last in the list but sits in the registry's menu, before 网上受理.
+        let registry = try #require(all.range(of: "<summary>基础信息</summary>"))
+        let importLink = try #require(all.range(of: "href=\"/console/import\""))
+        let requests = try #require(all.range(of: "<summary>网上受理</summary>"))
+        #expect(registry.upperBound < importLink.lowerBound && importLink.upperBound < requests.lowerBound)
+        // A requests menu that would hold 诉求事项 alone is a plain link.
+        let one = Console.navigation(Console.sections.filter { $0.href != "/console/requests/board" }, path: "/console").description
+        #expect(!one.contains("网上受理"))
+        #expect(one.contains("<a href=\"/console/requests\">诉求事项</a>"))
+        #expect(one.contains("<a href=\"/console\" aria-current=\"page\">工作台</a>"))
+    }
+
     @Test("indicators: every capability's, codes unique, every plan target of the mission listed")
     func indicators() throws {
         let catalog = Capabilities.indicatorCatalog

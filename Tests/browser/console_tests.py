@@ -68,7 +68,7 @@ def signin_worker_greeting():
     text = text_of(d)
     for link in ("查找居民", "登记居民", "诉求事项", "规划指标", "导入居民信息", "修改密码"):
         assert link in text, f"/console lacks the link {link}"
-    nav = [a.text for a in d.find_elements(By.CSS_SELECTOR, "header nav a")]
+    nav = [a.get_attribute("textContent") for a in d.find_elements(By.CSS_SELECTOR, "header nav a")]
     assert "督办" not in nav and "工作台" in nav and "居民" in nav, nav
     shot(d, "console")
 
@@ -115,7 +115,7 @@ def officer_signin_with_totp():
     # From a sign-in page asked to go on to another site afterwards: it stays on this one.
     signin(d, a.username, a.password, a.totp_secret, page="/login?next=//example.org/x")
     assert_home(d, "寺巷街道 街道干部", "街道干部", "寺巷街道")
-    nav = [a.text for a in d.find_elements(By.CSS_SELECTOR, "header nav a")]
+    nav = [a.get_attribute("textContent") for a in d.find_elements(By.CSS_SELECTOR, "header nav a")]
     assert "督办" in nav and "导入" not in nav, f"a street officer's sections: {nav}"
     shot(d, "console-street-officer")
 
@@ -401,6 +401,38 @@ def keyboard_skip_link_and_navigation():
     el.send_keys(Keys.ENTER)
     wait_for(d, lambda x: path_of(x).startswith("/console/indicators"), message="Enter on 规划指标 did not open it")
     check_page(d)
+
+
+@test
+def navigation_menus_open_on_click_and_by_keyboard():
+    """The bar gathers the sections into the plan's menus: on a desktop and on a phone a click on 社区服务 shows
+    its sections (hidden before) and one opens; the menu of the page one is on is marked; Enter opens a menu."""
+    for make in (desktop_driver, phone_driver):
+        d = make()
+        use_session(d, "district")
+        visit(d, "/console")
+        menu = d.find_element(By.XPATH, "//header//details[summary[normalize-space()='社区服务']]")
+        link = menu.find_element(By.CSS_SELECTOR, "a[href='/console/assistance']")
+        assert not link.is_displayed(), "a closed menu shows its sections"
+        menu.find_element(By.TAG_NAME, "summary").click()
+        wait_for(d, lambda x: link.is_displayed(), message="a click on 社区服务 did not show 社会救助")
+        box = link.rect
+        assert box["x"] >= 0 and box["x"] + box["width"] <= d.execute_script("return innerWidth"), f"the menu runs off the screen: {box}"
+        shot(d, "console-menu-open")
+        link.click()
+        wait_for(d, lambda x: path_of(x) == "/console/assistance", message="the menu's link did not open")
+        here = d.find_element(By.XPATH, "//header//details/summary[normalize-space()='社区服务']")
+        assert "here" in (here.get_attribute("class") or ""), "the menu of the current page is not marked"
+    d = desktop_driver()
+    use_session(d, "district")
+    visit(d, "/console")
+    summary = d.find_element(By.XPATH, "//header//summary[normalize-space()='基础信息']")
+    d.execute_script("arguments[0].focus()", summary)
+    summary.send_keys(Keys.ENTER)
+    residents = d.find_element(By.CSS_SELECTOR, "header a[href='/console/residents']")
+    wait_for(d, lambda x: residents.is_displayed(), message="Enter on 基础信息 did not open the menu")
+    residents.send_keys(Keys.ENTER)
+    wait_for(d, lambda x: path_of(x).startswith("/console/residents"), message="Enter on 居民 did not open it")
 
 
 @test

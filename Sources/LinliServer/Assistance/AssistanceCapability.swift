@@ -41,7 +41,7 @@ struct AssistanceCapability: Capability {
         IndicatorSources([AssistanceIndicatorCounts(), AssistancePaymentIndicatorCounts(), AssistanceFindingCounts()])
     }
 
-    var sections: [ConsoleSection] { [ConsoleSection(label: "社会救助", href: "/console/assistance", needs: .assistanceRead)] }
+    var sections: [ConsoleSection] { [ConsoleSection(label: "社会救助", href: "/console/assistance", needs: .assistanceRead, group: .services)] }
 
     func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution {
         var home = try await AssistanceHome.contribution(req, user)

@@ -17,7 +17,7 @@ struct CareCapability: Capability {
         CarePages().boot(routes.pages)
     }
 
-    var sections: [ConsoleSection] { [ConsoleSection(label: "居家养老", href: "/console/care", needs: .careRead)] }
+    var sections: [ConsoleSection] { [ConsoleSection(label: "居家养老", href: "/console/care", needs: .careRead, group: .services)] }
 
     func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution {
         guard user.may(.careRead) else { return HomeContribution() }

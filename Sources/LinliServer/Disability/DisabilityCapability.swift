@@ -20,7 +20,7 @@ struct DisabilityCapability: Capability {
     var demo: (any DemoStep)? { DisabilityDemo() }
     var indicators: [IndicatorDefinition] { DisabilityIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { DisabilityIndicatorCounts() }
-    var sections: [ConsoleSection] { [ConsoleSection(label: "助残康复", href: "/console/disability", needs: .disabilityRead)] }
+    var sections: [ConsoleSection] { [ConsoleSection(label: "助残康复", href: "/console/disability", needs: .disabilityRead, group: .services)] }
 
     func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution { try await DisabilityHome.contribution(req, user) }
 }

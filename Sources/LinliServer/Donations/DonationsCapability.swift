@@ -24,7 +24,7 @@ struct DonationsCapability: Capability {
     var indicators: [IndicatorDefinition] { DonationsIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { DonationsIndicatorCounts() }
 
-    var sections: [ConsoleSection] { [ConsoleSection(label: "捐赠物资", href: "/console/donations", needs: .donationsRead)] }
+    var sections: [ConsoleSection] { [ConsoleSection(label: "捐赠物资", href: "/console/donations", needs: .donationsRead, group: .services)] }
 
     func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution { try await DonationsHome.contribution(req, user) }
 }

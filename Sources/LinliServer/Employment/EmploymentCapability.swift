@@ -21,7 +21,7 @@ struct EmploymentCapability: Capability {
     var demo: (any DemoStep)? { EmploymentDemo() }
     var indicators: [IndicatorDefinition] { EmploymentIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { EmploymentIndicatorCounts() }
-    var sections: [ConsoleSection] { [ConsoleSection(label: "就业援助", href: "/console/employment", needs: .employmentRead)] }
+    var sections: [ConsoleSection] { [ConsoleSection(label: "就业援助", href: "/console/employment", needs: .employmentRead, group: .services)] }
 
     /// Those who keep in touch (grid and community workers) see who is overdue for a contact.
     func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution {

@@ -45,6 +45,19 @@ struct ConsoleSection: Sendable {
     let label: String
     let href: String
     let needs: Permission?
+    /// The navigation bar's menu it sits in; nil: a link of its own on the bar.
+    var group: NavGroup? = nil
+}
+
+/// The navigation bar's menus, named after the plan's tasks, so the bar stays one line as capabilities are added.
+/// A menu with one section the role may use shows as that section's link.
+enum NavGroup: String, Sendable, CaseIterable {
+    case registry = "基础信息"
+    case requests = "网上受理"
+    /// 深化社区服务: care, assistance, employment and the like.
+    case services = "社区服务"
+    /// 完善多元参与机制: social organizations, volunteers.
+    case participation = "多元参与"
 }
 
 /// A capability's part of a user's home page: to-do tiles first, then the area's figures, then links.

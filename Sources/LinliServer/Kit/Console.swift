@@ -53,10 +53,7 @@ enum Console {
         let path = req.url.path
         var header = Markup.empty
         if let user {
-            let links = sections.filter { $0.needs.map(user.may) ?? true }.map { (s: Section) -> Markup in
-                let current = path == s.href || (s.href != "/console" && path.hasPrefix(s.href + "/") && !sections.contains { $0.href != s.href && $0.href.hasPrefix(s.href) && path.hasPrefix($0.href) })
-                return "<a href=\"\(s.href)\"\(current ? " aria-current=\"page\"" : "")>\(s.label)</a>"
-            }
+            let links = navigation(sections.filter { $0.needs.map(user.may) ?? true }, path: path)
             header = """
                 <header class="top">
                   <a class="brand" href="/console">邻里</a>
@@ -80,6 +77,27 @@ enum Console {
             \(body)
             </main>
             """, status: status, head: head)
+    }
+
+    /// The bar's entries: sections without a menu as links, the others gathered into their menu at the place of
+    /// the menu's first section (a `details`, so it opens without script and by keyboard).
+    static func navigation(_ visible: [Section], path: String) -> Markup {
+        func isCurrent(_ s: Section) -> Bool {
+            path == s.href || (s.href != "/console" && path.hasPrefix(s.href + "/")
+                && !visible.contains { $0.href != s.href && $0.href.hasPrefix(s.href) && path.hasPrefix($0.href) })
+        }
+        func link(_ s: Section) -> Markup { "<a href=\"\(s.href)\"\(isCurrent(s) ? " aria-current=\"page\"" : "")>\(s.label)</a>" }
+        var entries: [Markup] = []
+        var shown = Set<NavGroup>()
+        for section in visible {
+            guard let group = section.group else { entries.append(link(section)); continue }
+            guard shown.insert(group).inserted else { continue }
+            let members = visible.filter { $0.group == group }
+            if members.count == 1 { entries.append(link(section)); continue }
+            let here = members.contains(where: isCurrent)
+            entries.append("<details class=\"menu\"><summary\(here ? " class=\"here\"" : "")>\(group.rawValue)</summary><div>\(members.map(link))</div></details>")
+        }
+        return entries.joined()
     }
 
     /// An error as a page (the API answers problem+json; people get words and a way back).

@@ -20,8 +20,8 @@ struct RegistryCapability: Capability {
     }
 
     var sections: [ConsoleSection] {
-        [ConsoleSection(label: "居民", href: "/console/residents", needs: .registryRead),
-         ConsoleSection(label: "区划楼栋", href: "/console/divisions", needs: .registryRead)]
+        [ConsoleSection(label: "居民", href: "/console/residents", needs: .registryRead, group: .registry),
+         ConsoleSection(label: "区划楼栋", href: "/console/divisions", needs: .registryRead, group: .registry)]
     }
 
     func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution { try await RegistryHome.contribution(req, user) }

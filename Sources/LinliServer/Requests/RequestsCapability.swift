@@ -23,8 +23,8 @@ struct RequestsCapability: Capability {
     }
 
     var sections: [ConsoleSection] {
-        [ConsoleSection(label: "诉求事项", href: "/console/requests", needs: .requestsRead),
-         ConsoleSection(label: "督办", href: "/console/requests/board", needs: .requestsSupervise)]
+        [ConsoleSection(label: "诉求事项", href: "/console/requests", needs: .requestsRead, group: .requests),
+         ConsoleSection(label: "督办", href: "/console/requests/board", needs: .requestsSupervise, group: .requests)]
     }
 
     func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution { try await RequestsHome.contribution(req, user) }

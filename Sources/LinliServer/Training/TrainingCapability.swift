@@ -19,7 +19,7 @@ struct TrainingCapability: Capability {
     var demo: (any DemoStep)? { TrainingDemo() }
     var indicators: [IndicatorDefinition] { TrainingIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { TrainingIndicatorCounts() }
-    var sections: [ConsoleSection] { [ConsoleSection(label: "再就业培训", href: "/console/training", needs: .trainingRead)] }
+    var sections: [ConsoleSection] { [ConsoleSection(label: "再就业培训", href: "/console/training", needs: .trainingRead, group: .services)] }
 
     func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution {
         guard user.may(.trainingWrite) else { return HomeContribution() }

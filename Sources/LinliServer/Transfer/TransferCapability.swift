@@ -15,5 +15,5 @@ struct TransferCapability: Capability {
         user.may(.registryWrite) ? HomeContribution(links: ["<li><a href=\"/console/import\">导入居民信息（Excel / CSV）</a></li>"]) : HomeContribution()
     }
 
-    var sections: [ConsoleSection] { [ConsoleSection(label: "导入", href: "/console/import", needs: .registryWrite)] }
+    var sections: [ConsoleSection] { [ConsoleSection(label: "导入", href: "/console/import", needs: .registryWrite, group: .registry)] }
 }

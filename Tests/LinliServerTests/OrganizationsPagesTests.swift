@@ -45,9 +45,20 @@ struct OrganizationsPagesTests {
             let after = try await app.page(location, as: .worker)
             #expect(after.status == .ok && after.visibleText.contains("5000元") && after.text.contains("泰高民〔2026〕8号"))
 
+            // The edit form comes filled (the full phone read for it is audited); a refused edit names its field.
+            let edit = try await app.page("\(location)/edit")
+            #expect(edit.status == .ok && edit.text.contains("value=\"寺巷社区邻里调解会\"") && edit.text.contains("name=\"version\""), "\(edit.status)")
+            #expect(try await app.rowCount("audit_log WHERE action = 'organizations.view'") == 2)
+            let version = try #require(edit.text.firstMatch(of: /name="version" value="(\d+)"/).map { String($0.1) })
+            let badEdit = try await app.submit("\(location)/edit", fields.filter { $0.0 != "registered_on" } + [("version", version), ("registered_on", "2030-01-01")])
+            #expect(badEdit.status == .unprocessableEntity && badEdit.text.contains("备案日期不能晚于今天"), "\(badEdit.status)")
+            let renamed = try await app.submit("\(location)/edit", fields.filter { $0.0 != "name" } + [("name", "寺巷社区邻里和谐调解会"), ("version", version)])
+            #expect(renamed.status == .seeOther, "\(renamed.text)")
+            #expect(try await app.page(location).text.contains("寺巷社区邻里和谐调解会"))
+
             let id = String(location.split(separator: "/").last ?? "")
             let projectForm = try await app.page("/console/organizations/projects/new?organization_id=\(id)", as: .district)
-            #expect(projectForm.status == .ok && projectForm.text.contains("寺巷社区邻里调解会"))
+            #expect(projectForm.status == .ok && projectForm.text.contains("寺巷社区邻里和谐调解会"))
             let project = try await app.submit("/console/organizations/projects/new", [
                 ("organization_id", id), ("title", "社区矛盾纠纷调解"), ("mode", "outsourcing"), ("buyer", "区司法局"), ("contract", "1000"),
                 ("signed_on", "2026-01-05"), ("starts_on", "2026-02-01"), ("ends_on", "2026-12-31"), ("deliverables", "全年调解纠纷")], as: .district)
@@ -66,7 +77,7 @@ struct OrganizationsPagesTests {
             let list = try await app.page("/console/organizations/projects", as: .district)
             #expect(list.status == .ok && list.text.contains("社区矛盾纠纷调解"))
             let search = try await app.page("/console/organizations?q=sxsq", as: .district)
-            #expect(search.status == .ok && search.text.contains("寺巷社区邻里调解会"))
+            #expect(search.status == .ok && search.text.contains("寺巷社区邻里和谐调解会"))
             let xlsx = try await app.page("/console/organizations/export.xlsx", as: .district)
             #expect(xlsx.status == .ok && xlsx.body.prefix(2) == Data("PK".utf8))
         }

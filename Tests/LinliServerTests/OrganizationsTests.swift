@@ -96,6 +96,21 @@ struct OrganizationsTests {
             #expect(try await app.call(.GET, "/api/v1/organizations?q=协会", as: .district).json["total"].int == 1)
             #expect(try await app.call(.GET, "/api/v1/organizations?kind=nope", as: .district).status == .badRequest)
 
+            // Edits carry the version read; a code used by another organization is 409; a worker does not edit a registered one.
+            var body: [String: Any] = ["name": "寺巷社区夕阳红志愿服务队", "kind": "community", "field": "elderly", "legal_person": "王建国", "phone": "13912345678",
+                                       "founded_on": "2020-03-01", "registered_on": "2020-04-01", "division_code": "321271002001", "version": filed.version]
+            let edited = try await app.call(.PATCH, "/api/v1/organizations/\(filed.id)", json: body)
+            #expect(edited.status == .ok && edited.json["field"].string == "elderly" && edited.json["version"].int == filed.version + 1, "\(edited.text)")
+            let stale = try await app.call(.PATCH, "/api/v1/organizations/\(filed.id)", json: body)
+            #expect(stale.status == .conflict, "\(stale.text)")
+            let street = try #require(registered.json["id"].string)
+            #expect(try await app.call(.PATCH, "/api/v1/organizations/\(street)", json: body).status == .forbidden)
+            body["kind"] = "social_service"
+            body["credit_code"] = "5132129153MEA76YF9"
+            body["version"] = filed.version + 1
+            let taken = try await app.call(.PATCH, "/api/v1/organizations/\(filed.id)", json: body, as: .street)
+            #expect(taken.status == .conflict && taken.json.errorFields == ["credit_code"], "\(taken.text)")
+
             // The full phone is a full view, audited.
             let phone = try await app.call(.GET, "/api/v1/organizations/\(filed.id)/phone", as: .worker)
             #expect(phone.status == .ok && phone.json["phone"].string == "13912345678")

@@ -101,6 +101,7 @@ struct OrganizationPages {
             <p>类型：\(o.kind.label)（\(o.registration.label)）<br>统一社会信用代码：\(o.creditCode ?? "—（备案）")<br>服务领域：\(o.field.label)<br>
             所在（服务）区划：\(o.divisionName ?? o.divisionCode)<br>法定代表人（负责人）：\(o.legalPerson) · \(phoneLine)<br>
             成立日期：\(o.foundedOn) · \(o.registration.label)日期：\(o.registeredOn)\(o.statusOn.map { d -> Markup in "<br>状态变更日期：\(d)" }.orEmpty)</p>
+            \(mayEdit ? "<p><a href=\"/console/organizations/\(o.id)/edit\">修改组织信息</a></p>" : Markup.empty)
             <h2>年度报告</h2>
             \(reports.isEmpty ? "<p class=\"empty\">尚无年度报告</p>" : "<p>\(reports.map { r -> Markup in "\(r.year)年度（\(r.receivedOn)收到）" }.joined(separator: "；"))</p>")
             <h2>孵化</h2>

@@ -13,6 +13,8 @@ struct OrganizationsPages {
         o.get("export.xlsx", needs: .permission(.organizationsRead), use: export)
         o.get("new", needs: .permission(.organizationsWrite), use: newForm)
         o.post("new", needs: .permission(.organizationsWrite), use: create)
+        o.get(":id", "edit", needs: .permission(.organizationsWrite), use: editForm)
+        o.post(":id", "edit", needs: .permission(.organizationsWrite), use: update)
     }
 
     static let crumbs = [Crumb("工作台", "/console"), Crumb("社会组织", "/console/organizations")]
@@ -79,10 +81,11 @@ struct OrganizationsPages {
         var founded_on: String?
         var registered_on: String?
         var division_code: String?
+        var version: String?
 
         var body: OrganizationsService.OrganizationBody {
             .init(name: name, kind: kind, field: field, creditCode: credit_code, legalPerson: legal_person, phone: phone, foundedOn: founded_on,
-                  registeredOn: registered_on, divisionCode: division_code, version: nil)
+                  registeredOn: registered_on, divisionCode: division_code, version: version.flatMap { Int($0) })
         }
     }
 
@@ -93,7 +96,9 @@ struct OrganizationsPages {
                                 errors: [], status: .ok)
     }
 
-    func render(_ req: Request, _ user: WebUser, _ v: OrgForm, errors: [FieldError], status: HTTPResponseStatus) async throws -> Response {
+    /// The form of a new organization, or of `editing` (with its version).
+    func render(_ req: Request, _ user: WebUser, _ v: OrgForm, errors: [FieldError], status: HTTPResponseStatus,
+                editing: OrganizationRecord? = nil) async throws -> Response {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
         let today = req.application.linli.today().description
         let kinds = OrganizationKind.allCases.filter { user.may(.organizationsRegister) || $0 == .community }
@@ -101,11 +106,14 @@ struct OrganizationsPages {
         let dq = DivisionQueries(req.db)
         let divisions = (try await dq.all(in: req.registryScope, level: .street) + (try await dq.all(in: req.registryScope, level: .community)))
             .sorted { $0.code < $1.code }
+        let title = editing == nil ? "登记或备案社会组织" : "修改社会组织信息"
+        let action = editing.map { "/console/organizations/\($0.id)/edit" } ?? "/console/organizations/new"
         let body: Markup = """
-            <h1>登记或备案社会组织</h1>
+            <h1>\(title)</h1>
             <p class="muted">社会团体、民办非企业单位（社会服务机构）、基金会在民政部门登记，填写统一社会信用代码；社区社会组织在所在村（社区）备案，不填代码。</p>
             \(Console.formErrors(errors))
-            <form method="post" action="/console/organizations/new">\(Console.csrfField(user))
+            <form method="post" action="\(action)">\(Console.csrfField(user))
+            \(editing.map { _ -> Markup in "<input type=\"hidden\" name=\"version\" value=\"\(v.version ?? "")\">" }.orEmpty)
             \(Console.field("组织名称", name: "name", value: v.name, error: err("name"), required: true, extra: "maxlength=\"60\""))
             \(Console.select("类型", name: "kind", options: [("", "请选择")] + kinds.map { ($0.rawValue, $0.label) }, selected: v.kind, error: err("kind"), required: true))
             \(Console.field("统一社会信用代码", name: "credit_code", value: v.credit_code, error: err("credit_code"), hint: "登记的组织填写18位代码（见登记证书）；备案的社区社会组织不填",
@@ -122,7 +130,33 @@ struct OrganizationsPages {
                             extra: "max=\"\(today)\""))
             <button type="submit">保存</button></form>
             """
-        return Console.page(req, user, title: "登记或备案社会组织", crumbs: Self.crumbs + [Crumb("登记或备案")], body: body, status: status, wide: false)
+        let crumbs = Self.crumbs + (editing.map { [Crumb($0.name, "/console/organizations/\($0.id)")] } ?? []) + [Crumb(editing == nil ? "登记或备案" : "修改")]
+        return Console.page(req, user, title: title, crumbs: crumbs, body: body, status: status, wide: false)
+    }
+
+    /// The edit form, filled from the entry; the full phone is read for it (an audited view).
+    func editForm(req: Request) async throws -> Response {
+        let user = try req.webUser(.organizationsWrite)
+        let o = try await OrganizationsService.find(req, id: try req.pathUUID())
+        let phone = try await req.organizations.phone(of: o.id, by: req.organizationsActor)
+        let v = OrgForm(name: o.name, kind: o.kind.rawValue, field: o.field.rawValue, credit_code: o.creditCode, legal_person: o.legalPerson, phone: phone,
+                        founded_on: o.foundedOn, registered_on: o.registeredOn, division_code: o.divisionCode, version: String(o.version))
+        return try await render(req, user, v, errors: [], status: .ok, editing: o)
+    }
+
+    func update(req: Request) async throws -> Response {
+        let user = try req.webUser(.organizationsWrite)
+        let form = (try? req.content.decode(OrgForm.self)) ?? OrgForm()
+        try req.checkCSRF(user, form.csrf)
+        let o = try await OrganizationsService.find(req, id: try req.pathUUID())
+        do {
+            _ = try await OrganizationsService.update(req, id: o.id, form.body)
+            return req.redirect(to: "/console/organizations/\(o.id)?done=1", redirectType: .normal)
+        } catch RegistryError.invalid(let errors) {
+            return try await render(req, user, form, errors: errors, status: .unprocessableEntity, editing: o)
+        } catch RegistryError.conflict(let e) {
+            return try await render(req, user, form, errors: [e], status: .conflict, editing: o)
+        }
     }
 
     func create(req: Request) async throws -> Response {

@@ -45,6 +45,22 @@ struct OrganizationsPagesTests {
             let after = try await app.page(location, as: .worker)
             #expect(after.status == .ok && after.visibleText.contains("5000元") && after.text.contains("泰高民〔2026〕8号"))
 
+            // Annual report, status and the incubation base through their forms; refusals at their fields.
+            let futureReport = try await app.submit("\(location)/reports", [("year", "2025"), ("received_on", "2026-07-01")])
+            #expect(futureReport.status == .unprocessableEntity && futureReport.text.contains("收到日期不能晚于今天") && futureReport.text.contains("f-received_on-err"))
+            #expect(try await app.submit("\(location)/reports", [("year", "2025"), ("received_on", "2026-03-01")]).status == .seeOther)
+            let early = try await app.submit("\(location)/incubation", [("entered_on", "2026-01-10")], as: .street)
+            #expect(early.status == .seeOther, "\(early.text)")
+            let sameDay = try await app.submit("\(location)/incubation", [("graduated_on", "2026-01-10")], as: .street)
+            #expect(sameDay.status == .unprocessableEntity && sameDay.text.contains("出壳日期应晚于入驻日期"), "\(sameDay.status)")
+            let incubated = try await app.page(location, as: .street)
+            #expect(incubated.text.contains("在孵") && incubated.text.contains("2025年度（2026-03-01收到）") && incubated.text.contains("登记出壳"))
+            let dormant = try await app.submit("\(location)/status", [("action", "mark_dormant"), ("date", "2026-06-01"), ("version", "1")])
+            #expect(dormant.status == .seeOther, "\(dormant.text)")
+            #expect(try await app.page(location).text.contains("休眠"))
+            let revived = try await app.submit("\(location)/status", [("action", "revive"), ("date", "2026-06-02"), ("version", "2")])
+            #expect(revived.status == .seeOther, "\(revived.text)")
+
             // The edit form comes filled (the full phone read for it is audited); a refused edit names its field.
             let edit = try await app.page("\(location)/edit")
             #expect(edit.status == .ok && edit.text.contains("value=\"寺巷社区邻里调解会\"") && edit.text.contains("name=\"version\""), "\(edit.status)")

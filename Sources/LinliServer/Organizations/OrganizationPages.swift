@@ -47,13 +47,14 @@ struct OrganizationPages {
         let own = req.registryScope.contains(code: o.divisionCode)
         let mayEdit = own && (o.registration == .filed ? user.may(.organizationsWrite) : user.may(.organizationsRegister))
         let csrf = Console.csrfField(user)
+        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
 
         var forms: Markup = .empty
         if own && user.may(.organizationsWrite) {
             forms += """
                 <section><h2>登记年度报告</h2><form method="post" action="/console/organizations/\(o.id)/reports" class="filters">\(csrf)
-                \(Console.field("报告年度", name: "year", value: String(req.application.linli.today().year - 1), type: "number", required: true, extra: "min=\"2000\" step=\"1\""))
-                \(Console.field("收到日期", name: "received_on", value: today, type: "date", required: true, extra: "max=\"\(today)\""))
+                \(Console.field("报告年度", name: "year", value: String(req.application.linli.today().year - 1), error: err("year"), type: "number", required: true, extra: "min=\"2000\" step=\"1\""))
+                \(Console.field("收到日期", name: "received_on", value: today, error: err("received_on"), type: "date", required: true, extra: "max=\"\(today)\""))
                 <button type="submit">登记</button></form></section>
                 """
         }
@@ -63,21 +64,21 @@ struct OrganizationPages {
                 <section><h2>变更状态</h2><form method="post" action="/console/organizations/\(o.id)/status" class="filters">\(csrf)
                 <input type="hidden" name="version" value="\(o.version)">
                 \(Console.select("变更为", name: "action", options: actions.map { ($0.rawValue, $0.label) }, required: true))
-                \(Console.field("日期", name: "date", value: today, type: "date", required: true, extra: "max=\"\(today)\""))
+                \(Console.field("日期", name: "date", value: today, error: err("date"), type: "date", required: true, extra: "max=\"\(today)\""))
                 <button type="submit">确认变更</button></form></section>
                 """
         }
         if own && user.may(.organizationsSupport) && o.status != .deregistered {
             let incubationForm: Markup = o.incubating
-                ? "\(Console.field("出壳日期", name: "graduated_on", value: today, type: "date", required: true, extra: "max=\"\(today)\""))<button type=\"submit\">登记出壳</button>"
-                : "\(Console.field("入驻日期", name: "entered_on", value: today, type: "date", required: true, extra: "max=\"\(today)\""))\(Console.field("说明", name: "note", extra: "maxlength=\"200\""))<button type=\"submit\">入驻孵化基地</button>"
+                ? "\(Console.field("出壳日期", name: "graduated_on", value: today, error: err("graduated_on"), type: "date", required: true, extra: "max=\"\(today)\""))<button type=\"submit\">登记出壳</button>"
+                : "\(Console.field("入驻日期", name: "entered_on", value: today, error: err("entered_on"), type: "date", required: true, extra: "max=\"\(today)\""))\(Console.field("说明", name: "note", extra: "maxlength=\"200\""))<button type=\"submit\">入驻孵化基地</button>"
             forms += """
                 <section><h2>社会组织孵化基地</h2><form method="post" action="/console/organizations/\(o.id)/incubation" class="filters">\(csrf)\(incubationForm)</form></section>
                 <section><h2>登记扶持（培育、补贴、奖励）</h2><form method="post" action="/console/organizations/\(o.id)/support">\(csrf)
-                \(Console.select("方式", name: "kind", options: [("", "请选择")] + SupportKind.allCases.map { ($0.rawValue, $0.label) }, required: true))
-                \(Console.field("金额（元）", name: "amount", hint: "资金、补贴、奖励须填写；场地、培训可不填", extra: "inputmode=\"decimal\" maxlength=\"12\""))
-                \(Console.field("日期", name: "on_date", value: today, type: "date", required: true, extra: "max=\"\(today)\""))
-                \(Console.field("给予单位", name: "giver", required: true, extra: "maxlength=\"60\""))
+                \(Console.select("方式", name: "kind", options: [("", "请选择")] + SupportKind.allCases.map { ($0.rawValue, $0.label) }, error: err("kind"), required: true))
+                \(Console.field("金额（元）", name: "amount", error: err("amount_fen"), hint: "资金、补贴、奖励须填写；场地、培训可不填", extra: "inputmode=\"decimal\" maxlength=\"12\""))
+                \(Console.field("日期", name: "on_date", value: today, error: err("on_date"), type: "date", required: true, extra: "max=\"\(today)\""))
+                \(Console.field("给予单位", name: "giver", error: err("giver"), required: true, extra: "maxlength=\"60\""))
                 \(Console.field("文号", name: "document_no", extra: "maxlength=\"60\""))
                 \(Console.field("说明", name: "note", extra: "maxlength=\"300\""))
                 <button type="submit">登记</button></form></section>

@@ -133,11 +133,13 @@ struct OrganizationsTests {
             let back = try await app.call(.POST, "/api/v1/organizations/\(o.id)/status", json: ["action": "revive", "date": "2026-06-03", "version": o.version + 2])
             #expect(back.status == .conflict, "\(back.text)")
 
-            let report = try await app.call(.POST, "/api/v1/organizations/\(o.id)/reports", json: ["year": 2025, "received_on": "2026-03-15"])
+            #expect(try await app.call(.POST, "/api/v1/organizations/\(o.id)/reports", json: ["year": 2025, "received_on": "2026-03-15"]).status == .conflict)
+            let live = try await app.filedOrganization(name: "寺巷社区读书会")
+            let report = try await app.call(.POST, "/api/v1/organizations/\(live.id)/reports", json: ["year": 2025, "received_on": "2026-03-15"])
             #expect(report.status == .created && report.json[0]["year"].int == 2025, "\(report.text)")
-            let again = try await app.call(.POST, "/api/v1/organizations/\(o.id)/reports", json: ["year": 2025, "received_on": "2026-03-16"])
+            let again = try await app.call(.POST, "/api/v1/organizations/\(live.id)/reports", json: ["year": 2025, "received_on": "2026-03-16"])
             #expect(again.status == .conflict && again.json.errorFields == ["year"])
-            let bad = try await app.call(.POST, "/api/v1/organizations/\(o.id)/reports", json: ["year": 2027, "received_on": "2026-07-16"])
+            let bad = try await app.call(.POST, "/api/v1/organizations/\(live.id)/reports", json: ["year": 2027, "received_on": "2026-07-16"])
             #expect(bad.status == .unprocessableEntity && Set(bad.json.errorFields) == ["year", "received_on"], "\(bad.text)")
             #expect(try await app.rowCount("organization_reports") == 1)
         }

@@ -123,6 +123,7 @@ extension OrganizationsQueries {
         guard actor.mayWrite else { throw RegistryError.forbidden("您没有登记年度报告的权限") }
         let o = try await require(id, in: actor.scope)
         guard actor.scope.contains(code: o.divisionCode) else { throw RegistryError.forbidden("只能为本辖区的社会组织登记年度报告") }
+        guard o.status != .deregistered else { throw RegistryError.conflictingState("“\(o.name)”已注销，不再登记年度报告") }
         var errors: [FieldError] = []
         let founded = CivilDate(o.foundedOn)?.year ?? 1900
         if let year { if year < founded || year > today.year { errors.append(FieldError("year", "年度应在\(founded)到\(today.year)之间")) }

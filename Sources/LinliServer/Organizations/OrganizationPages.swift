@@ -50,7 +50,7 @@ struct OrganizationPages {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
 
         var forms: Markup = .empty
-        if own && user.may(.organizationsWrite) {
+        if own && user.may(.organizationsWrite) && o.status != .deregistered {
             forms += """
                 <section><h2>登记年度报告</h2><form method="post" action="/console/organizations/\(o.id)/reports" class="filters">\(csrf)
                 \(Console.field("报告年度", name: "year", value: String(req.application.linli.today().year - 1), error: err("year"), type: "number", required: true, extra: "min=\"2000\" step=\"1\""))

@@ -185,7 +185,14 @@ struct OrganizationsTests {
             #expect(unknown.status == .unprocessableEntity && unknown.json.errorFields == ["organization_id"])
             let backwards = try await app.orgProject(o.id, starts: "2026-03-01", ends: "2026-02-01")
             #expect(backwards.status == .unprocessableEntity && backwards.json.errorFields == ["ends_on"], "\(backwards.text)")
-            let p = try #require(try await app.orgProject(o.id, as: .dept).json["id"].string)
+            let created = try await app.orgProject(o.id, as: .dept)
+            #expect(created.status == .created && created.json["buyer"].string == "区民政局" && created.json["buyer_code"].raw == nil, "\(created.text)")
+            let p = try #require(created.json["id"].string)
+            // A department's code as the buyer is kept with the department's name.
+            let byCode = try await app.call(.POST, "/api/v1/organizations/projects", json: [
+                "organization_id": o.id, "title": "社区助餐", "mode": "grant", "buyer": "mz", "contract_fen": 5000,
+                "signed_on": "2026-01-05", "starts_on": "2026-02-01", "ends_on": "2026-12-31", "deliverables": "助餐"], as: .district)
+            #expect(byCode.status == .created && byCode.json["buyer"].string == "区民政局" && byCode.json["buyer_code"].string == "MZ", "\(byCode.text)")
             #expect(try await app.payment(p, fen: 60_000).status == .created)
             let over = try await app.payment(p, fen: 50_000)
             #expect(over.status == .unprocessableEntity && over.json.errorFields == ["payment_fen"], "\(over.text)")
@@ -210,7 +217,7 @@ struct OrganizationsTests {
             #expect(try await app.call(.POST, "/api/v1/organizations/projects/\(ended)/evaluation", json: ["score": 90, "version": 2], as: .district).status == .conflict)
             #expect(try await app.payment(ended, fen: 1).status == .conflict)
             #expect(try await app.call(.GET, "/api/v1/organizations/projects/\(ended)", as: .otherWorker).status == .notFound)
-            #expect(try await app.call(.GET, "/api/v1/organizations/projects?organization_id=\(o.id)", as: .district).json["total"].int == 2)
+            #expect(try await app.call(.GET, "/api/v1/organizations/projects?organization_id=\(o.id)", as: .district).json["total"].int == 3)
             #expect(try await app.rowCount("organization_milestones") == 2)
             #expect(try await app.rowCount("audit_log WHERE action = 'organizations.project.milestone'") == 2)
         }

@@ -8,7 +8,7 @@ import SQLKit
 /// (`paid_fen = paid_fen + n … WHERE paid_fen + n <= contract_fen`), so two payments at once cannot pass the
 /// contract amount, on SQLite or PostgreSQL. The same statement adds the milestone's beneficiaries and takes its number.
 extension OrganizationsQueries {
-    static let projectColumns = ["id", "organization_id", "division_code", "title", "mode", "buyer", "contract_fen", "paid_fen", "signed_on", "starts_on",
+    static let projectColumns = ["id", "organization_id", "division_code", "title", "mode", "buyer", "buyer_code", "contract_fen", "paid_fen", "signed_on", "starts_on",
                                  "ends_on", "deliverables", "beneficiaries", "milestones", "score", "evaluated_on", "evaluation_note", "version"]
 
     var projectSelect: SQLSelectBuilder {
@@ -45,6 +45,12 @@ extension OrganizationsQueries {
         return p
     }
 
+    /// The district's departments, which may be buying units (their codes typed as the buyer).
+    public func departments() async throws -> [DepartmentDefinition] {
+        try await sql.select().columns("code", "name").from("departments").orderBy("code").all()
+            .map { DepartmentDefinition(code: try $0.decode(column: "code", as: String.self), name: try $0.decode(column: "name", as: String.self)) }
+    }
+
     public func milestones(of project: UUID) async throws -> [MilestoneRecord] {
         try await sql.select().columns("id", "project_id", "seq", "on_date", "description", "payment_fen", "paid_after_fen", "beneficiaries", "recorded_by")
             .from("organization_milestones").where("project_id", .equal, SQLBind(project)).orderBy("seq").all()
@@ -62,13 +68,19 @@ extension OrganizationsQueries {
         let errors = OrganizationRules.check(input, today: today)
         guard errors.isEmpty, let mode = input.mode, let fen = input.contractFen, let signed = input.signedOn, let starts = input.startsOn,
               let ends = input.endsOn else { throw RegistryError.invalid(errors) }
+        // A department's code typed as the buyer is kept with the department's name.
+        var buyer = input.buyer!.trimmed, buyerCode: String?
+        if let row = try await sql.select().columns("code", "name").from("departments").where("code", .equal, SQLBind(buyer.uppercased())).first() {
+            buyerCode = try row.decode(column: "code", as: String.self)
+            buyer = try row.decode(column: "name", as: String.self)
+        }
         let id = UUID(), at = nowSeconds
-        try await db.writeTransaction { db in
+        try await db.writeTransaction { [buyer, buyerCode] db in
             try await SQLHelpers.sql(db).insert(into: "organization_projects")
-                .columns("id", "organization_id", "division_code", "title", "mode", "buyer", "contract_fen", "paid_fen", "signed_on", "starts_on", "ends_on",
+                .columns("id", "organization_id", "division_code", "title", "mode", "buyer", "buyer_code", "contract_fen", "paid_fen", "signed_on", "starts_on", "ends_on",
                          "deliverables", "beneficiaries", "milestones", "score", "evaluated_on", "evaluation_note", "version", "created_by", "created_at", "updated_at")
-                .values(SQLBind(id), SQLBind(o.id), SQLBind(o.divisionCode), SQLBind(input.title!.trimmed), SQLBind(mode.rawValue), SQLBind(input.buyer!.trimmed),
-                        SQLBind(fen), SQLBind(0), SQLBind(signed.description), SQLBind(starts.description), SQLBind(ends.description),
+                .values(SQLBind(id), SQLBind(o.id), SQLBind(o.divisionCode), SQLBind(input.title!.trimmed), SQLBind(mode.rawValue), SQLBind(buyer),
+                        SQLBind(buyerCode), SQLBind(fen), SQLBind(0), SQLBind(signed.description), SQLBind(starts.description), SQLBind(ends.description),
                         SQLBind(input.deliverables!.trimmed), SQLBind(0), SQLBind(0), SQLBind(Int?.none), SQLBind(String?.none), SQLBind(String?.none),
                         SQLBind(1), SQLBind(actor.audit.username), SQLBind(at), SQLBind(at))
                 .run()

@@ -73,6 +73,7 @@ public struct ProjectRecord: Codable, Sendable, Equatable {
     public var title: String
     public var mode: ProjectMode
     public var buyer: String
+    public var buyerCode: String?
     public var contractFen: Int
     public var paidFen: Int
     public var signedOn: String

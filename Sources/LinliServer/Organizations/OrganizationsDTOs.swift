@@ -86,6 +86,8 @@ struct ProjectDTO: Encodable, Sendable {
     var mode: ProjectMode
     var modeLabel: String
     var buyer: String
+    /// The department's code when the buyer is a district department.
+    var buyerCode: String?
     var contractFen: Int
     var paidFen: Int
     var signedOn: String
@@ -101,7 +103,7 @@ struct ProjectDTO: Encodable, Sendable {
 
     init(_ p: ProjectRecord) {
         id = p.id; organizationId = p.organizationId; organizationName = p.organizationName; title = p.title; mode = p.mode; modeLabel = p.mode.label
-        buyer = p.buyer; contractFen = p.contractFen; paidFen = p.paidFen; signedOn = p.signedOn; startsOn = p.startsOn; endsOn = p.endsOn
+        buyer = p.buyer; buyerCode = p.buyerCode; contractFen = p.contractFen; paidFen = p.paidFen; signedOn = p.signedOn; startsOn = p.startsOn; endsOn = p.endsOn
         deliverables = p.deliverables; beneficiaries = p.beneficiaries; milestones = p.milestones; score = p.score; evaluatedOn = p.evaluatedOn
         evaluationNote = p.evaluationNote; version = p.version
     }

@@ -58,6 +58,7 @@ struct OrganizationsProjectPages {
     func renderForm(_ req: Request, _ user: WebUser, _ v: ProjectForm, errors: [FieldError], status: HTTPResponseStatus) async throws -> Response {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
         let today = req.application.linli.today().description
+        let departments = try await req.organizations.departments()
         let org = try await v.organization_id.flatMap(UUID.init(uuidString:)).asyncMap { try await req.organizations.organization($0, in: req.registryScope) } ?? nil
         let pick: Markup = org.map { o -> Markup in "<p>承接组织：<b>\(o.name)</b></p><input type=\"hidden\" name=\"organization_id\" value=\"\(o.id)\">" }
             ?? "\(Console.field("承接组织编号", name: "organization_id", value: v.organization_id, error: err("organization_id"), required: true, hint: "请从社会组织页面的“为该组织登记项目”进入"))"
@@ -68,7 +69,8 @@ struct OrganizationsProjectPages {
             \(pick)
             \(Console.field("项目名称", name: "title", value: v.title, error: err("title"), required: true, extra: "maxlength=\"80\""))
             \(Console.select("方式", name: "mode", options: [("", "请选择")] + ProjectMode.allCases.map { ($0.rawValue, $0.label) }, selected: v.mode, error: err("mode"), required: true))
-            \(Console.field("购买（资助）单位", name: "buyer", value: v.buyer, error: err("buyer"), required: true, hint: "如 区民政局、寺巷街道办事处", extra: "maxlength=\"60\""))
+            \(Console.field("购买（资助）单位", name: "buyer", value: v.buyer, error: err("buyer"), required: true, hint: "区级部门可填部门代码（如 MZ 区民政局），街道填办事处名称", extra: "maxlength=\"60\" list=\"departments\""))
+            <datalist id="departments">\(departments.map { d -> Markup in "<option value=\"\(d.code)\">\(d.name)</option>" })</datalist>
             \(Console.field("合同金额（元）", name: "contract", value: v.contract, error: err("contract_fen"), required: true, extra: "inputmode=\"decimal\" maxlength=\"12\""))
             \(Console.field("签订日期", name: "signed_on", value: v.signed_on ?? today, error: err("signed_on"), type: "date", required: true, extra: "max=\"\(today.description)\""))
             \(Console.field("服务期开始", name: "starts_on", value: v.starts_on, error: err("starts_on"), type: "date", required: true))

@@ -81,6 +81,8 @@ public struct CreateOrganizations: AsyncMigration {
             .field("title", .string, .required)
             .field("mode", .string, .required)
             .field("buyer", .string, .required)
+            // The department's code when the buying unit is one of the district's departments (`departments`).
+            .field("buyer_code", .string)
             .field("contract_fen", .int64, .required)
             .field("paid_fen", .int64, .required)
             .field("signed_on", .string, .required)

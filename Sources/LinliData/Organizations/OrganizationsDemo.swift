@@ -58,12 +58,13 @@ public enum DemoOrganizations {
         var stays = BulkInsert("organization_incubations", ["id", "organization_id", "entered_on", "graduated_on", "note", "recorded_by", "created_at"])
         var support = BulkInsert("organization_support", ["id", "organization_id", "division_code", "kind", "amount_fen", "on_date", "giver", "document_no", "note",
                                                           "recorded_by", "created_at"])
-        var projects = BulkInsert("organization_projects", ["id", "organization_id", "division_code", "title", "mode", "buyer", "contract_fen", "paid_fen", "signed_on",
+        var projects = BulkInsert("organization_projects", ["id", "organization_id", "division_code", "title", "mode", "buyer", "buyer_code", "contract_fen", "paid_fen", "signed_on",
                                                             "starts_on", "ends_on", "deliverables", "beneficiaries", "milestones", "score", "evaluated_on",
                                                             "evaluation_note", "version", "created_by", "created_at", "updated_at"])
         var milestones = BulkInsert("organization_milestones", ["id", "project_id", "seq", "on_date", "description", "payment_fen", "paid_after_fen", "beneficiaries",
                                                                 "recorded_by", "created_at"])
         var codes = Set<String>()
+        let departmentCodes = Dictionary(uniqueKeysWithValues: DefaultRequestCategories.departments.map { ($0.name, $0.code) })
         var active: [(id: UUID, division: String, name: String, founded: CivilDate)] = []
         let firstDay = CivilDate(year: 2010, month: 1, day: 1)!.dayNumber, span = today.dayNumber - firstDay
         func day(after d: CivilDate) -> CivilDate { d.adding(days: rng.int(0...max(0, today.dayNumber - d.dayNumber))) }
@@ -85,15 +86,17 @@ public enum DemoOrganizations {
             let roll = rng.int(0...99)
             let status: OrganizationStatus = roll < 4 ? .deregistered : roll < 12 ? .dormant : .active
             let id = rng.uuid(), phone = "13" + String(format: "%09d", rng.int(0...999_999_999))
+            // A dormant or deregistered organization's reports stop the year its status changed.
+            let statusOn = status == .active ? nil : day(after: registered)
             orgs.add(values: [.uuid(id), .text(name), .text(Pinyin.reading(ofName: name).initials), .text(kind.registration.rawValue), .text(kind.rawValue),
                                   .text(field.rawValue), .text(code), .text(person()), .blob(try cipher.seal(phone)), .text(Masking.phone(phone)),
                                   .text(founded.description), .text(registered.description), .text(division), .text(String(division.prefix(9))),
-                                  .text(status.rawValue), .text(status == .active ? nil : day(after: registered).description), .bool(false),
+                                  .text(status.rawValue), .text(statusOn?.description), .bool(false),
                                   .integer(1), .text("demo"), .integer(Int(now)), .integer(Int(now))])
             s.organizations += 1
             if code != nil {
                 s.registered += 1
-                for y in max(registered.year, today.year - 3)..<today.year where rng.chance(0.85) {
+                for y in stride(from: max(registered.year, today.year - 3), to: min(today.year, statusOn?.year ?? today.year), by: 1) where rng.chance(0.85) {
                     reports.add(values: [.uuid(id), .integer(y), .text(min(today, CivilDate(year: y + 1, month: rng.int(3...5), day: rng.int(1...28))!).description), .text("demo")])
                 }
             }
@@ -139,6 +142,7 @@ public enum DemoOrganizations {
         // Projects: signed over the last two years, paid by milestones within the contract, scored once ended.
         for o in pick(active, count: min(active.count, 32), &rng) {
             let (title, mode) = projectNames[rng.int(0...(projectNames.count - 1))]
+            let buyer = buyers[rng.int(0...(buyers.count - 1))]
             let id = rng.uuid(), contract = rng.int(5...50) * 1_000_000
             let signed = today.adding(days: -rng.int(20...720)), starts = signed.adding(days: rng.int(5...30)), ends = starts.adding(days: rng.int(180...365))
             var paid = 0, people = 0, seq = 0
@@ -154,7 +158,7 @@ public enum DemoOrganizations {
             }
             let scored = ends < today && rng.chance(0.85)
             projects.add(values: [.uuid(id), .uuid(o.id), .text(o.division), .text(o.name.count > 12 ? title : o.name + title), .text(mode.rawValue),
-                                  .text(buyers[rng.int(0...(buyers.count - 1))]), .integer(contract), .integer(paid), .text(signed.description),
+                                  .text(buyer), .text(departmentCodes[buyer]), .integer(contract), .integer(paid), .text(signed.description),
                                   .text(starts.description), .text(ends.description), .text("按合同约定提供\(title)，每季度提交服务台账和满意度调查"),
                                   .integer(people), .integer(seq), scored ? .integer(rng.int(68...98)) : .null, .text(scored ? day(after: ends).description : nil),
                                   .text(scored ? "按期完成服务内容，台账完整" : nil), .integer(1), .text("demo"), .integer(Int(now)), .integer(Int(now))])

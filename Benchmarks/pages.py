@@ -126,12 +126,22 @@ for role in roles:
         if point:
             pages.append((role, "donation point 接收点台账", "/console/donations/" + point))
             pages.append((role, "donation hand-outs 发放台账", "/console/donations/" + point + "?kind=handed_out"))
+    if get(role, "/console/organizations")[0] == 200:
+        pages.append((role, "organizations 社会组织名录", "/console/organizations"))
+        pages.append((role, "organizations search 社会组织拼音检索", "/console/organizations?q=sq"))
+        pages.append((role, "organizations incubating 在孵组织", "/console/organizations?incubating=true"))
+        org = first(role, "/console/organizations", r'href="/console/organizations/([0-9A-Fa-f-]{36})"')
+        if org: pages.append((role, "organization 社会组织档案", "/console/organizations/" + org))
+        pages.append((role, "organization projects 购买服务项目", "/console/organizations/projects"))
+        project = first(role, "/console/organizations/projects", r'href="/console/organizations/projects/([0-9A-Fa-f-]{36})"')
+        if project: pages.append((role, "organization project 项目", "/console/organizations/projects/" + project))
 pages.append(("anonymous", "portal 居民服务首页", "/"))
 pages.append(("anonymous", "assistance notices 救助公示", "/notices"))
 community = first("anonymous", "/notices", r'href="/notices/([0-9]{12})"')
 if community: pages.append(("anonymous", "community notice 社区救助公示", "/notices/" + community))
 pages.append(("anonymous", "donation points 捐赠接收点", "/notices/donations"))
 pages.append(("anonymous", "donation point 社区捐赠接收点", "/notices/donations/321271002001"))
+pages.append(("anonymous", "social organizations 社区社会组织", "/notices/organizations"))
 pages.append(("anonymous", "track form 查询进度", "/track"))
 # The tracking page needs a number and its code: report one request on the portal (by typed address).
 c = http.client.HTTPConnection(url.hostname, url.port)

@@ -137,7 +137,7 @@ struct IndicatorsTests {
             #expect(try await app.call(.GET, "/api/v1/indicators/no.such/series").status == .notFound)
             await #expect(throws: RegistryError.self) { try await q.snapshot(period: "2026-13", today: testToday, now: Date(), by: .system()) }
             // Not-measured targets are never stored.
-            let stored = try #require(try await app.sql().raw("SELECT count(*) AS n FROM indicator_snapshots WHERE indicator_code IN ('plan.volunteer_rate', 'plan.social_orgs', 'plan.wireless')").first())
+            let stored = try #require(try await app.sql().raw("SELECT count(*) AS n FROM indicator_snapshots WHERE indicator_code IN ('plan.volunteer_rate', 'plan.harmonious', 'plan.wireless')").first())
             #expect(try stored.decode(column: "n", as: Int.self) == 0)
         }
     }

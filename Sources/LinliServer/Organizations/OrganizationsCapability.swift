@@ -25,7 +25,7 @@ struct OrganizationsCapability: Capability {
     var indicators: [IndicatorDefinition] { OrganizationsIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { OrganizationsIndicatorCounts() }
 
-    var sections: [ConsoleSection] { [ConsoleSection(label: "社会组织", href: "/console/organizations", needs: .organizationsRead)] }
+    var sections: [ConsoleSection] { [ConsoleSection(label: "社会组织", href: "/console/organizations", needs: .organizationsRead, group: .participation)] }
 
     func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution { try await OrganizationsHome.contribution(req, user) }
 }

@@ -55,7 +55,7 @@ def supermarket_pages_as_each_role_on_desktop_and_phone():
                     assert "超市" in h1 or "积分" in h1, f"{role} {page}: {h1}"
                 except AssertionError as e:
                     problems.append(f"{kind}: {e}")
-                shot(d, f"supermarket-{kind}-{role}" + page.replace("/console/supermarket", "").replace("/", "-"))
+                shot(d, f"supermarket-{kind}-{role}" + page.replace(market, "-market").replace("/console/supermarket", "").replace("/", "-"))
         d.delete_all_cookies()
         for page, name in [("/notices/supermarkets", "portal-list"), ("/notices/supermarkets/321271002000", "portal-market")]:
             try:
@@ -69,7 +69,7 @@ def supermarket_pages_as_each_role_on_desktop_and_phone():
 
 
 @test
-def a_redemption_at_the_counter():
+def a_supermarket_redemption_at_the_counter():
     """The worker types an ID number not in the registry (refused at its field), then a holder's: the balance
     shows; far more than the points or the stock is refused with nothing taken; one of the cheapest good is
     redeemed and the receipt shows the balance after it."""

@@ -25,6 +25,14 @@ struct SupermarketPagesTests {
             let created = try await app.submit("/console/supermarket/new", fields + [("keeper_phone", "13912345678")], as: .street)
             #expect(created.status == .seeOther, "\(created.text)")
             let location = try #require(created.location)
+            let edit = try await app.page("\(location)/edit", as: .street)
+            #expect(edit.status == .ok && edit.text.contains("value=\"周建华\"") && edit.text.contains("name=\"version\" value=\"1\""), "\(edit.status)")
+            let others = fields.filter { $0.0 != "keeper_name" }
+            let renamed = try await app.submit("\(location)/edit", others + [("keeper_name", "吴秀兰"), ("keeper_phone", "13912345678"), ("version", "1")], as: .street)
+            #expect(renamed.status == .seeOther, "\(renamed.text)")
+            let stale = try await app.submit("\(location)/edit", fields + [("keeper_phone", "13912345678"), ("version", "1")], as: .street)
+            #expect(stale.status == .conflict)
+            #expect(try await app.page(location).text.contains("吴秀兰"))
 
             let negative = try await app.submit("\(location)/goods", [("name", "大米"), ("category", "grain_oil"), ("unit", "袋"), ("price", "-3")], as: .street)
             #expect(negative.status == .unprocessableEntity && negative.text.contains("兑换积分应为正整数") && negative.text.contains("aria-invalid"), "\(negative.status)")

@@ -117,7 +117,7 @@ struct SupermarketMarketPages {
             \(message.map { "<p class=\"notice\" role=\"status\">\($0)</p>" }.orEmpty)
             \(refused.map { Console.formErrors($0.errors) }.orEmpty)
             <p>地点：\(m.address)<br>开放时间：\(m.openingHours)<br>负责人：\(m.keeperName)（\(m.keeperPhone)）</p>
-            <p>\(counter ? "<a class=\"button\" href=\"/console/supermarket/\(m.id)/counter\">柜台兑换</a> · " : Markup.empty)<a href="/notices/supermarkets/\(m.streetDivision)">门户上的公开信息</a></p>
+            <p>\(counter ? "<a class=\"button\" href=\"/console/supermarket/\(m.id)/counter\">柜台兑换</a> · " : Markup.empty)\(keeps ? "<a href=\"/console/supermarket/\(m.id)/edit\">修改超市信息、开放状态</a> · " : Markup.empty)<a href="/notices/supermarkets/\(m.streetDivision)">门户上的公开信息</a></p>
             <h2>物品和库存</h2>
             \(Console.table(["物品", "类别", "兑换积分", "库存", "单位"], goodsRows, empty: "尚未添加物品"))
             \(forms)

@@ -13,6 +13,8 @@ struct SupermarketPages {
         s.get(needs: .permission(.supermarketRead), use: list)
         s.get("new", needs: .permission(.supermarketGoods), use: newMarket)
         s.post("new", needs: .permission(.supermarketGoods), use: create)
+        s.get(":id", "edit", needs: .permission(.supermarketGoods), use: edit)
+        s.post(":id", "edit", needs: .permission(.supermarketGoods), use: update)
         s.get("config", needs: .permission(.supermarketConfigure), use: config)
         s.post("config", "rates", needs: .permission(.supermarketConfigure), use: setRate)
         s.post("config", "allowance", needs: .permission(.supermarketConfigure), use: allowance)
@@ -53,6 +55,7 @@ struct SupermarketPages {
         var keeper_name: String?
         var keeper_phone: String?
         var open: String?
+        var version: String?
 
         var input: SupermarketInput {
             SupermarketInput(name: name, address: address, openingHours: opening_hours, keeperName: keeper_name, keeperPhone: keeper_phone, open: open == "true")
@@ -61,18 +64,34 @@ struct SupermarketPages {
 
     func newMarket(req: Request) async throws -> Response {
         let user = try req.webUser(.supermarketGoods)
-        return try await renderForm(req, user, values: MarketForm(opening_hours: "周一至周五 8:30-17:00", open: "true"), errors: [], status: .ok)
+        return try await renderForm(req, user, market: nil, values: MarketForm(opening_hours: "周一至周五 8:30-17:00", open: "true"), errors: [], status: .ok)
     }
 
-    func renderForm(_ req: Request, _ user: WebUser, values v: MarketForm, errors: [FieldError], status: HTTPResponseStatus) async throws -> Response {
+    func edit(req: Request) async throws -> Response {
+        let user = try req.webUser(.supermarketGoods)
+        let m = try await req.supermarket.requireMarket(try req.pathUUID(), in: req.registryScope)
+        let values = MarketForm(street_code: m.streetDivision, name: m.name, address: m.address, opening_hours: m.openingHours, keeper_name: m.keeperName,
+                                keeper_phone: m.keeperPhone, open: m.open ? "true" : nil, version: String(m.version))
+        return try await renderForm(req, user, market: m, values: values, errors: [], status: .ok)
+    }
+
+    func renderForm(_ req: Request, _ user: WebUser, market: SupermarketRecord?, values v: MarketForm, errors: [FieldError],
+                    status: HTTPResponseStatus) async throws -> Response {
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
-        let options = try await req.supermarket.streetsWithout(in: req.registryScope).map { ($0.code, $0.name) }
-        let place: Markup = options.isEmpty ? "<p class=\"notice\">辖区内每个镇/街道都已设爱心超市。</p>"
-            : Console.select("镇/街道", name: "street_code", options: options, selected: v.street_code, error: err("street_code"), required: true)
+        let place: Markup
+        if let market {
+            place = "<p>镇/街道：<b>\(market.streetName ?? market.streetCode)</b></p><input type=\"hidden\" name=\"version\" value=\"\(v.version ?? "")\">"
+        } else {
+            let options = try await req.supermarket.streetsWithout(in: req.registryScope).map { ($0.code, $0.name) }
+            place = options.isEmpty ? "<p class=\"notice\">辖区内每个镇/街道都已设爱心超市。</p>"
+                : Console.select("镇/街道", name: "street_code", options: options, selected: v.street_code, error: err("street_code"), required: true)
+        }
+        let title = market == nil ? "登记爱心超市" : "修改爱心超市信息"
+        let action = market.map { "/console/supermarket/\($0.id)/edit" } ?? "/console/supermarket/new"
         let body: Markup = """
-            <h1>登记爱心超市</h1>
+            <h1>\(title)</h1>
             \(Console.formErrors(errors))
-            <form method="post" action="/console/supermarket/new">\(Console.csrfField(user))
+            <form method="post" action="\(action)">\(Console.csrfField(user))
             \(place)
             \(Console.field("超市名称", name: "name", value: v.name, error: err("name"), required: true, extra: "maxlength=\"60\""))
             \(Console.field("地点", name: "address", value: v.address, error: err("address"), required: true, extra: "maxlength=\"120\""))
@@ -83,7 +102,8 @@ struct SupermarketPages {
             <div class="field"><label><input type="checkbox" name="open" value="true"\(v.open == "true" ? " checked" : "")> 开放</label></div>
             <button type="submit">保存</button></form>
             """
-        return Console.page(req, user, title: "登记爱心超市", crumbs: Self.crumbs + [Crumb("登记爱心超市")], body: body, status: status, wide: false)
+        let crumbs = Self.crumbs + (market.map { [Crumb($0.streetName ?? $0.name, "/console/supermarket/\($0.id)")] } ?? []) + [Crumb(title)]
+        return Console.page(req, user, title: title, crumbs: crumbs, body: body, status: status, wide: false)
     }
 
     func create(req: Request) async throws -> Response {
@@ -94,9 +114,22 @@ struct SupermarketPages {
             let m = try await req.supermarket.createMarket(street: form.street_code, form.input, by: req.supermarketActor)
             return req.redirect(to: "/console/supermarket/\(m.id)", redirectType: .normal)
         } catch RegistryError.invalid(let errors) {
-            return try await renderForm(req, user, values: form, errors: errors, status: .unprocessableEntity)
+            return try await renderForm(req, user, market: nil, values: form, errors: errors, status: .unprocessableEntity)
         } catch RegistryError.conflict(let e) {
-            return try await renderForm(req, user, values: form, errors: [e], status: .conflict)
+            return try await renderForm(req, user, market: nil, values: form, errors: [e], status: .conflict)
+        }
+    }
+
+    func update(req: Request) async throws -> Response {
+        let user = try req.webUser(.supermarketGoods)
+        let form = (try? req.content.decode(MarketForm.self)) ?? MarketForm()
+        try req.checkCSRF(user, form.csrf)
+        let m = try await req.supermarket.requireMarket(try req.pathUUID(), in: req.registryScope)
+        do {
+            _ = try await req.supermarket.updateMarket(m.id, form.input, version: try requireVersion(form.version.flatMap { Int($0) }), by: req.supermarketActor)
+            return req.redirect(to: "/console/supermarket/\(m.id)", redirectType: .normal)
+        } catch RegistryError.invalid(let errors) {
+            return try await renderForm(req, user, market: m, values: form, errors: errors, status: .unprocessableEntity)
         }
     }
 

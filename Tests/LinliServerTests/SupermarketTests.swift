@@ -275,6 +275,47 @@ struct SupermarketTests {
             #expect(try await reading("supermarket.points_redeemed_year") == 60)
             #expect(try await reading("supermarket.redemptions_year") == 1)
             #expect(try await reading("supermarket.assisted_households_year") == 1)
+            // A void takes the redemption off the year's figures (the household stays counted: it came).
+            let id = try #require(try await app.sql().raw("SELECT id FROM supermarket_redemptions").first()?.decode(column: "id", as: UUID.self))
+            #expect(try await app.call(.POST, "/api/v1/supermarket/redemptions/\(id)/void", json: ["reason": "点错"]).status == .ok)
+            #expect(try await reading("supermarket.points_redeemed_year") ?? 0 == 0)
+            #expect(try await reading("supermarket.redemptions_year") ?? 0 == 0)
+            #expect(try await reading("supermarket.assisted_households_year") == 1)
+        }
+    }
+
+    @Test("the demo: a supermarket per street, balances and stock as their ledgers sum, tallies as the ledger counts, never below zero")
+    func demo() async throws {
+        try await withTestApp(residents: 600) { app in
+            for skip in 0..<4 {
+                let h = try await app.assistanceHousehold(members: 1, skip: skip)
+                let number = try await app.insertCase(household: h.id.uuidString, applicant: h.members[0].uuidString, kind: skip % 2 == 0 ? .dibao : .tekun,
+                                                      stage: .approved)
+                try await app.sql().raw("UPDATE assistance_cases SET first_month = '2025-09' WHERE number = \(bind: number)").run()
+            }
+            let s = try await DemoSupermarket.load(on: app.db, seed: 42, today: testToday, now: 1_782_777_600)
+            let streets = try await app.rowCount("divisions WHERE level = 'street'")
+            #expect(s.markets == streets && s.allowances == 4 * 10 && s.redemptions > 0, "\(s)")
+            #expect(try await app.rowCount("supermarkets") == streets)
+            #expect(try await app.rowCount("supermarket_goods") == streets * 30)
+            let sql = try app.sql()
+            #expect(try await sql.raw("""
+                SELECT b.resident_id FROM love_point_balances b
+                WHERE b.balance <> (SELECT CAST(sum(points) AS BIGINT) FROM love_point_entries e WHERE e.resident_id = b.resident_id)
+                   OR b.entries <> (SELECT count(*) FROM love_point_entries e WHERE e.resident_id = b.resident_id) OR b.balance < 0
+                """).all().isEmpty)
+            #expect(try await sql.raw("""
+                SELECT g.id FROM supermarket_goods g
+                WHERE g.stock <> (SELECT CAST(sum(quantity) AS BIGINT) FROM supermarket_stock_moves m WHERE m.goods_id = g.id) OR g.stock < 0
+                """).all().isEmpty)
+            let redeemed = try #require(try await sql.raw("SELECT CAST(sum(points) AS BIGINT) AS n FROM supermarket_redemptions WHERE on_date >= '2026-01-01'").first())
+                .decode(column: "n", as: Int.self)
+            let tallied = try #require(try await sql.raw("SELECT CAST(sum(redeemed) AS BIGINT) AS n FROM love_point_tallies WHERE year = 2026").first())
+                .decode(column: "n", as: Int.self)
+            #expect(redeemed == tallied && redeemed > 0)
+            let earned = try #require(try await sql.raw("SELECT CAST(sum(points) AS BIGINT) AS n FROM love_point_entries WHERE kind = 'allowance' AND on_date >= '2026-01-01'").first())
+                .decode(column: "n", as: Int.self)
+            #expect(try await sql.raw("SELECT CAST(sum(earned) AS BIGINT) AS n FROM love_point_tallies WHERE year = 2026").first()?.decode(column: "n", as: Int.self) == earned)
         }
     }
 }

@@ -71,6 +71,7 @@ public enum LovePoints {
                 WHERE resident_id = \(bind: residentID)
                 """).run()
         }
+        if change > 0 && SupermarketTally.earns(kind) { try await SupermarketTally.add(grid: grid, day: day, earned: change, sql: sql) }
         let id = UUID()
         try await insertEntry(id, residentID, seq: seq, grid: grid, kind: kind, points: change, balance: before + change, shortfall: shortfall,
                               day: day, reference: reference, note: note, recordedBy: recordedBy, now: now, sql: sql)

@@ -104,6 +104,8 @@ extension SupermarketQueries {
                 moves.append((g, q, try row.decode(column: "stock", as: Int.self)))
             }
             let assistance = try await Self.assistanceInPayment(household: person.household, sql: sql)
+            try await SupermarketTally.add(grid: person.grid, day: day, redeemed: total, redemptions: 1, sql: sql)
+            if assistance != nil { try await SupermarketTally.assisted(household: person.household, grid: person.grid, day: day, sql: sql) }
             try await sql.insert(into: "supermarket_redemptions")
                 .columns("id", "supermarket_id", "street_code", "balance_after", "resident_id", "grid_code", "household_id", "assistance_kind", "points", "lines",
                          "on_date", "status", "recorded_by", "created_at")
@@ -193,6 +195,7 @@ extension SupermarketQueries {
                             SQLBind(try row?.decode(column: "stock", as: Int.self) ?? 0), SQLBind(why), SQLBind(id), SQLBind(day), SQLBind(who), SQLBind(at))
                     .run()
             }
+            try await SupermarketTally.add(grid: r.gridCode, day: r.onDate, redeemed: -r.points, redemptions: -1, sql: sql)
             _ = try await LovePoints.giveBack(residentID: r.residentId, points: r.points, on: day, reference: id.uuidString, recordedBy: who, now: at, sql: sql)
             try await AuditLog.append([AuditEvent(SupermarketAudit.void, target: .supermarket(r.supermarketId),
                                                   detail: ["redemption": id.uuidString, "points": String(r.points)])], by: actor.audit, on: db)

@@ -79,6 +79,8 @@ public enum DemoSupermarket {
         var allowances = BulkInsert("love_point_allowances", ["household_id", "month", "resident_id", "case_id", "kind", "points", "created_at"])
         var redemptions = BulkInsert("supermarket_redemptions", ["id", "supermarket_id", "street_code", "balance_after", "resident_id", "grid_code", "household_id",
                                                                  "assistance_kind", "points", "lines", "on_date", "status", "recorded_by", "created_at"])
+        var tallies: [String: (earned: Int, redeemed: Int, redemptions: Int)] = [:]
+        var assistedYears: [String: (household: UUID, year: Int, grid: String)] = [:]
         var batches: [BulkInsert.Batch] = []
         func spill(_ b: inout BulkInsert) { if b.isFull, let x = b.take() { batches.append(x) } }
 
@@ -154,6 +156,7 @@ public enum DemoSupermarket {
                 var b = balance[c.resident] ?? (0, 0, 0, 0)
                 b.points += c.points; b.earned += c.points; b.seq += 1
                 balance[c.resident] = b
+                if c.points > 0 && SupermarketTally.earns(c.kind) { tallies["\(h.grid) \(day.year)", default: (0, 0, 0)].earned += c.points }
                 entries.add(values: [.uuid(rng.uuid()), .uuid(c.resident), .integer(b.seq), .text(h.grid), .text(c.kind.rawValue), .integer(c.points),
                                      .integer(b.points), .integer(0), .text(day.description), .text(c.reference), .text(c.note), .text("demo"), .integer(t)])
                 spill(&entries)
@@ -173,6 +176,9 @@ public enum DemoSupermarket {
                 let rid = rng.uuid(), street = String(h.grid.prefix(9))
                 b.points -= total; b.spent += total; b.seq += 1
                 balance[r] = b
+                tallies["\(h.grid) \(day.year)", default: (0, 0, 0)].redeemed += total
+                tallies["\(h.grid) \(day.year)", default: (0, 0, 0)].redemptions += 1
+                if h.assistance != nil { assistedYears["\(h.household) \(day.year)"] = (h.household, day.year, h.grid) }
                 for (i, n) in lines {
                     q[i] -= n
                     moves.add(values: [.uuid(rng.uuid()), .uuid(ids[i]), .uuid(market), .text(StockMoveKind.redeemed.rawValue), .integer(-n), .integer(q[i]),
@@ -201,6 +207,17 @@ public enum DemoSupermarket {
             balances.add(values: [.uuid(r), .text(h.grid), .integer(b.points), .integer(b.earned), .integer(b.spent), .integer(b.seq), .integer(Int(now))])
             spill(&balances)
         }
+        var tallyRows = BulkInsert("love_point_tallies", ["grid_code", "year", "earned", "redeemed", "redemptions"])
+        for (key, t) in tallies.sorted(by: { $0.key < $1.key }) {
+            let parts = key.split(separator: " ")
+            tallyRows.add(values: [.text(String(parts[0])), .integer(Int(parts[1]) ?? 0), .integer(t.earned), .integer(t.redeemed), .integer(t.redemptions)])
+            spill(&tallyRows)
+        }
+        var assistedRows = BulkInsert("supermarket_assisted_years", ["household_id", "year", "grid_code"])
+        for (_, a) in assistedYears.sorted(by: { $0.key < $1.key }) {
+            assistedRows.add(values: [.uuid(a.household), .integer(a.year), .text(a.grid)])
+            spill(&assistedRows)
+        }
         for s in streets {
             guard let ids = goodsIDs[s.code], let q = stock[s.code], let market = marketIDs[s.code] else { continue }
             for (i, item) in items.enumerated() {
@@ -208,9 +225,9 @@ public enum DemoSupermarket {
                                        .integer(q[i]), .integer(1), .integer(Int(now))])
             }
         }
-        try await db.writeTransaction(bulk: true) { [markets, goodsRows, moves, entries, balances, allowances, redemptions, batches] db in
+        try await db.writeTransaction(bulk: true) { [markets, goodsRows, moves, entries, balances, allowances, redemptions, tallyRows, assistedRows, batches] db in
             var markets = markets, goodsRows = goodsRows, moves = moves, entries = entries, balances = balances
-            var allowances = allowances, redemptions = redemptions
+            var allowances = allowances, redemptions = redemptions, tallyRows = tallyRows, assistedRows = assistedRows
             try await markets.flush(on: db)
             try await goodsRows.flush(on: db)
             try await balances.flush(on: db)
@@ -220,6 +237,8 @@ public enum DemoSupermarket {
             try await entries.flush(on: db)
             try await allowances.flush(on: db)
             try await redemptions.flush(on: db)
+            try await tallyRows.flush(on: db)
+            try await assistedRows.flush(on: db)
             try await AuditLog.append([AuditEvent(SupermarketAudit.demoLoad, target: .table("supermarkets"))], by: .system("demo"), on: db)
         }
         return summary

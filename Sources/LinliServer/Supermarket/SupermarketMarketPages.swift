@@ -107,7 +107,8 @@ struct SupermarketMarketPages {
             let action: Markup = counter && !r.voided && r.onDate == today.description ? """
                 <form method="post" action="/console/supermarket/redemptions/\(r.id)/void" class="inline">\(csrf)<input name="reason" placeholder="作废原因" required maxlength="100" aria-label="作废原因"> <button type="submit">作废</button></form>
                 """ : Markup.empty
-            let holder: Markup = user.may(.supermarketFullView) ? "<a href=\"/console/supermarket/people/\(r.residentId)\">\(r.holderName ?? "—")</a>" : Markup.text(r.holderName ?? "—")
+            // The ledger only of those the user may see in full: a worker sees the street's redemptions, names masked.
+            let holder: Markup = user.may(.supermarketFullView) && req.registryScope.contains(code: r.gridCode) ? "<a href=\"/console/supermarket/people/\(r.residentId)\">\(r.holderName ?? "—")</a>" : Markup.text(r.holderName ?? "—")
             return [Markup.text(r.onDate), holder, r.assistanceKind.map { k -> Markup in "<span class=\"badge yellow\">\(k.shortLabel)</span>" } ?? "—",
                     Markup.text(r.lines), "\(r.points)", state, action]
         }

@@ -9,7 +9,8 @@ import SQLKit
 /// conditional UPDATE, never below zero) and the count of entries (the ledger's sequence, taken with the row
 /// lock); `love_point_entries` every entry with the balance after it. Rates are effective-dated rows, so a
 /// change does not rewrite history; `love_point_allowances` makes the monthly allowance once per household and
-/// month. Days 'YYYY-MM-DD', times Unix seconds.
+/// month. `love_point_tallies` and `supermarket_assisted_years` keep the year's figures per grid for the indicators.
+/// Days 'YYYY-MM-DD', times Unix seconds.
 public struct CreateSupermarket: AsyncMigration {
     public init() {}
 
@@ -137,6 +138,24 @@ public struct CreateSupermarket: AsyncMigration {
         try await database.createIndex("supermarket_redemptions_day", on: "supermarket_redemptions", columns: ["on_date", "street_code"])
         try await database.createIndex("supermarket_redemptions_person", on: "supermarket_redemptions", columns: ["resident_id", "on_date"])
 
+        // The year's figures per grid, kept in the transactions that write the entries and redemptions, so that the
+        // indicators read one row per grid instead of the year's ledger.
+        try await database.schema("love_point_tallies")
+            .field("grid_code", .string, .required)
+            .field("year", .int, .required)
+            .field("earned", .int64, .required)
+            .field("redeemed", .int64, .required)
+            .field("redemptions", .int64, .required)
+            .unique(on: "grid_code", "year")
+            .create()
+        // Households that redeemed in a year while on assistance: one row each (a later void leaves it).
+        try await database.schema("supermarket_assisted_years")
+            .field("household_id", .uuid, .required)
+            .field("year", .int, .required)
+            .field("grid_code", .string, .required)
+            .unique(on: "household_id", "year")
+            .create()
+
         // The district's starting rates (changed later by new effective-dated rows): ten points an hour of
         // verified volunteer service; a month on 低保 100 points, on 特困 150.
         let sql = SQLHelpers.sql(database)
@@ -147,7 +166,7 @@ public struct CreateSupermarket: AsyncMigration {
     }
 
     public func revert(on database: any Database) async throws {
-        for t in ["supermarket_redemptions", "love_point_allowances", "love_point_entries", "love_point_balances", "love_point_rates",
+        for t in ["supermarket_assisted_years", "love_point_tallies", "supermarket_redemptions", "love_point_allowances", "love_point_entries", "love_point_balances", "love_point_rates",
                   "supermarket_stock_moves", "supermarket_goods", "supermarkets"] { try await database.schema(t).delete() }
     }
 }

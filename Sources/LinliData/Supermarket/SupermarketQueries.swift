@@ -74,11 +74,13 @@ public struct SupermarketQueries: Sendable {
             .map { (try $0.decode(column: "code", as: String.self), try $0.decode(column: "name", as: String.self)) }
     }
 
-    /// A supermarket's goods (all of them; `inStock` for those with stock).
+    /// A supermarket's goods, all of them, by category in the order of the form (粮油 first), then by name.
     public func goods(of marketID: UUID) async throws -> [SupermarketGoodsRecord] {
-        try await sql.select().columns("id", "supermarket_id", "name", "category", "unit", "price", "stock", "version").from("supermarket_goods")
-            .where("supermarket_id", .equal, SQLBind(marketID)).orderBy("category").orderBy("name").all()
+        let order = Dictionary(uniqueKeysWithValues: SupermarketCategory.allCases.enumerated().map { ($1, $0) })
+        return try await sql.select().columns("id", "supermarket_id", "name", "category", "unit", "price", "stock", "version").from("supermarket_goods")
+            .where("supermarket_id", .equal, SQLBind(marketID)).all()
             .map { try $0.decodeRecord(SupermarketGoodsRecord.self) }
+            .sorted { (order[$0.category] ?? 0, $0.name) < (order[$1.category] ?? 0, $1.name) }
     }
 
     public func goodsItem(_ id: UUID) async throws -> SupermarketGoodsRecord? {

@@ -214,6 +214,23 @@ struct SupermarketTests {
             #expect(past.status == .unprocessableEntity && past.json.errorFields == ["effective_from"])
             #expect(try await app.call(.POST, "/api/v1/supermarket/rates", json: ["kind": "volunteer_hour", "points": 12, "effective_from": "2026-07-01"]).status == .forbidden)
             await #expect(throws: RegistryError.self) { try await app.creditHours(person.id, 1, on: try #require(CivilDate("2015-06-01"))) }
+
+            // The street's own corrections: a reason, never below zero, audited.
+            func adjust(_ body: [String: Any], as user: TestUser = .street) async throws -> APIResponse {
+                try await app.call(.POST, "/api/v1/supermarket/people/\(person.id)/adjustments", json: body, as: user)
+            }
+            #expect(try await app.balance(person.id) == 30)
+            let noReason = try await adjust(["points": 5])
+            #expect(noReason.status == .unprocessableEntity && noReason.json.errorFields == ["reason"], "\(noReason.text)")
+            let below = try await adjust(["points": -31, "reason": "重复记入"])
+            #expect(below.status == .unprocessableEntity && below.json.errorFields == ["points"], "\(below.text)")
+            #expect(try await adjust(["points": 0, "reason": "x"]).json.errorFields == ["points"])
+            #expect(try await adjust(["points": 5, "reason": "x"], as: .worker).status == .forbidden)
+            let down = try await adjust(["points": -30, "reason": "重复记入"])
+            #expect(down.status == .created && down.json["balance"].int == 0 && down.json["kind"].string == "adjustment", "\(down.text)")
+            let up = try await adjust(["points": 8, "reason": "补记"])
+            #expect(up.status == .created && up.json["balance"].int == 8)
+            #expect(try await app.rowCount("audit_log WHERE action = 'supermarket.adjust'") == 2)
             await #expect(throws: RegistryError.self) { try await app.creditHours(UUID(), 1) }
         }
     }

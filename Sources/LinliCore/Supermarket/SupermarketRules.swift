@@ -187,6 +187,18 @@ public enum SupermarketRules {
         return e
     }
 
+    /// A correction of a person's points by the street: not zero, within bounds, with its reason.
+    public static func checkAdjustment(points: Int?, reason: String?) -> [FieldError] {
+        var e: [FieldError] = []
+        if let p = points {
+            if p == 0 { e.append(FieldError("points", "调整积分不能为0（减少填负数）")) } else if abs(p) > maxRate { e.append(FieldError("points", "调整积分过大（一次最多\(maxRate)）")) }
+        } else {
+            e.append(FieldError("points", "请填写调整的积分"))
+        }
+        text(reason, "reason", "调整原因", max: 100, required: true, into: &e)
+        return e
+    }
+
     /// The allowance's month: 'YYYY-MM', not after the current month.
     public static func checkMonth(_ month: String?, today: CivilDate) -> [FieldError] {
         guard let m = month, m.count == 7, let y = Int(m.prefix(4)), m.dropFirst(4).first == "-", let mm = Int(m.suffix(2)),

@@ -82,7 +82,7 @@ public enum LovePoints {
     static func debit(residentID: UUID, grid: String, points: Int, kind: LovePointKind, on day: String, reference: String?, note: String?,
                       recordedBy: String, now: Int64, sql: any SQLDatabase) async throws -> Posted? {
         guard let row = try await sql.raw("""
-            UPDATE love_point_balances SET balance = balance - \(bind: points), spent = spent + \(bind: points), entries = entries + 1,
+            UPDATE love_point_balances SET balance = balance - \(bind: points), spent = spent + \(bind: kind == .redemption ? points : 0), entries = entries + 1,
                 grid_code = \(bind: grid), updated_at = \(bind: now)
             WHERE resident_id = \(bind: residentID) AND balance >= \(bind: points)
             RETURNING balance, entries

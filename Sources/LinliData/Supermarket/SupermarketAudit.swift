@@ -9,6 +9,7 @@ public enum SupermarketAudit: String, AuditAction, CaseIterable {
     case stock = "supermarket.stock"
     case redeem = "supermarket.redeem"
     case void = "supermarket.void"
+    case adjust = "supermarket.adjust"
     case ledgerView = "supermarket.ledger_view"
     case export = "supermarket.export"
     case rate = "supermarket.rate"

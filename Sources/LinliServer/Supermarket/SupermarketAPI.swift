@@ -22,6 +22,7 @@ struct SupermarketAPI {
         s.get("markets", ":id", "redemptions.xlsx", needs: .permission(.supermarketRead), use: export)
         s.post("redemptions", ":id", "void", needs: .permission(.supermarketRedeem), use: void)
         s.get("people", ":id", "ledger", needs: .permission(.supermarketFullView), use: ledger)
+        s.post("people", ":id", "adjustments", needs: .permission(.supermarketGoods), use: adjust)
         s.get("rates", needs: .permission(.supermarketRead), use: rates)
         s.post("rates", needs: .permission(.supermarketConfigure), use: setRate)
         s.post("allowances", needs: .permission(.supermarketConfigure), use: allowance)
@@ -104,6 +105,12 @@ struct SupermarketAPI {
     func ledger(req: Request) async throws -> JSONBody<LedgerDTO> {
         let l = try await req.supermarket.ledger(of: try req.pathUUID(), page: try req.pageRequest(), by: req.supermarketActor)
         return JSONBody(LedgerDTO(holder: HolderDTO(l.holder), entries: PageDTO(l.entries, LedgerEntryDTO.init)))
+    }
+
+    func adjust(req: Request) async throws -> JSONBody<LedgerEntryDTO> {
+        let b = try req.decodeJSON(SupermarketService.AdjustBody.self)
+        return JSONBody(LedgerEntryDTO(try await req.supermarket.adjust(try req.pathUUID(), points: b.points, reason: b.reason, by: req.supermarketActor)),
+                        status: .created)
     }
 
     func rates(req: Request) async throws -> JSONBody<[RateDTO]> {

@@ -73,6 +73,11 @@ enum SupermarketService {
         var effectiveFrom: String?
     }
 
+    struct AdjustBody: Decodable {
+        var points: Int?
+        var reason: String?
+    }
+
     struct AllowanceBody: Decodable {
         var month: String?
     }

@@ -70,11 +70,19 @@ struct SupermarketPagesTests {
             let ledger = try await app.page("/console/supermarket/people/\(person.id)")
             #expect(ledger.status == .ok && ledger.text.contains("兑换物品") && ledger.text.contains("-90"), "\(ledger.status)")
             #expect(try await app.rowCount("audit_log WHERE action = 'supermarket.ledger_view'") == 1)
+            #expect(!ledger.text.contains("调整积分"))
+            let people = "/console/supermarket/people/\(person.id)"
+            let tooMuch = try await app.submit("\(people)/adjust", [("adj_points", "-11"), ("reason", "重复记入")], as: .street)
+            #expect(tooMuch.status == .unprocessableEntity && tooMuch.text.contains("积分不足：现有10分") && tooMuch.text.contains("id=\"f-adj_points-err\""), "\(tooMuch.status)")
+            #expect(try await app.submit("\(people)/adjust", [("adj_points", "5"), ("reason", "补记")]).status == .forbidden)
+            let adjusted = try await app.submit("\(people)/adjust", [("adj_points", "5"), ("reason", "补记")], as: .street)
+            #expect(adjusted.status == .seeOther)
+            #expect(try await app.balance(person.id) == 15)
 
             let redemption = try #require(try await app.sql().raw("SELECT id FROM supermarket_redemptions").first()?.decode(column: "id", as: UUID.self))
             let void = try await app.submit("/console/supermarket/redemptions/\(redemption)/void", [("reason", "点错了")])
             #expect(void.status == .seeOther)
-            #expect(try await app.balance(person.id) == 100)
+            #expect(try await app.balance(person.id) == 105)
         }
     }
 

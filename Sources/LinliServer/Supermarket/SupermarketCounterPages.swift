@@ -14,6 +14,7 @@ struct SupermarketCounterPages {
         s.post(":id", "counter", needs: .permission(.supermarketRedeem), use: lookup)
         s.post(":id", "redeem", needs: .permission(.supermarketRedeem), use: redeem)
         s.get("people", ":id", needs: .permission(.supermarketFullView), use: ledger)
+        s.post("people", ":id", "adjust", needs: .permission(.supermarketGoods), use: adjust)
     }
 
     struct LookupForm: Content {
@@ -101,7 +102,33 @@ struct SupermarketCounterPages {
         }
     }
 
+    struct AdjustForm: Content {
+        var csrf: String?
+        var adj_points: String?
+        var reason: String?
+    }
+
     func ledger(req: Request) async throws -> Response {
+        try await renderLedger(req, errors: [], values: AdjustForm(), message: req.formQuery("done") == "adjusted" ? "积分已调整。" : nil, status: .ok)
+    }
+
+    func adjust(req: Request) async throws -> Response {
+        let user = try req.webUser(.supermarketGoods)
+        let f = (try? req.content.decode(AdjustForm.self)) ?? AdjustForm()
+        try req.checkCSRF(user, f.csrf)
+        let id = try req.pathUUID()
+        do {
+            let raw = f.adj_points?.trimmingCharacters(in: .whitespaces) ?? ""
+            let points = raw.isEmpty ? nil : Int(raw)
+            if !raw.isEmpty && points == nil { throw RegistryError.invalid([FieldError("points", "调整积分应为整数（减少填负数）")]) }
+            _ = try await req.supermarket.adjust(id, points: points, reason: f.reason, by: req.supermarketActor)
+            return req.redirect(to: "/console/supermarket/people/\(id)?done=adjusted", redirectType: .normal)
+        } catch RegistryError.invalid(let errors) {
+            return try await renderLedger(req, errors: errors, values: f, message: nil, status: .unprocessableEntity)
+        }
+    }
+
+    func renderLedger(_ req: Request, errors: [FieldError], values: AdjustForm, message: String?, status: HTTPResponseStatus) async throws -> Response {
         let user = try req.webUser(.supermarketFullView)
         let id = try req.pathUUID()
         let l = try await req.supermarket.ledger(of: id, page: req.consolePage(perPage: 30), by: req.supermarketActor)
@@ -111,14 +138,26 @@ struct SupermarketCounterPages {
              Markup.text((e.note ?? "") + (e.shortfall > 0 ? "（余额不足，\(e.shortfall)分未扣回）" : ""))]
         }
         let assistance: Markup = h.assistanceKind.map { k -> Markup in "<span class=\"badge yellow\">\(k.label)（在保）</span>" } ?? "无在保的社会救助"
+        func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
+        let form: Markup = user.may(.supermarketGoods) ? """
+            <section><h2>调整积分</h2>
+            <form method="post" action="/console/supermarket/people/\(id)/adjust">\(Console.csrfField(user))
+            \(Console.field("调整积分", name: "adj_points", value: values.adj_points, error: err("points"), type: "number", required: true,
+                            hint: "增加填正数，减少填负数；减少不能超过余额", extra: "step=\"1\" inputmode=\"numeric\""))
+            \(Console.field("调整原因", name: "reason", value: values.reason, error: err("reason"), required: true, extra: "maxlength=\"100\""))
+            <button type="submit">调整</button></form></section>
+            """ : Markup.empty
         let body: Markup = """
             <h1>爱心积分明细</h1>
+            \(message.map { "<p class=\"notice\" role=\"status\">\($0)</p>" }.orEmpty)
+            \(Console.formErrors(errors))
             <p class="muted">个人积分明细含救助情况，每次查看都记入审计日志。</p>
             <p>\(h.nameMasked)（\(h.idMasked)）· 户号 \(h.householdNumber)<br>救助情况：\(assistance)</p>
             <p>余额 <b>\(h.balance)</b> 分 · 累计获得 \(h.earned) 分 · 累计兑换 \(h.spent) 分</p>
             \(Console.table(["日期", "类型", "积分", "余额", "说明"], rows, empty: "尚无积分记录"))
             \(Console.pager(l.entries, path: "/console/supermarket/people/\(id)", query: []))
+            \(form)
             """
-        return Console.page(req, user, title: "爱心积分明细", crumbs: SupermarketPages.crumbs + [Crumb("爱心积分明细")], body: body)
+        return Console.page(req, user, title: "爱心积分明细", crumbs: SupermarketPages.crumbs + [Crumb("爱心积分明细")], body: body, status: status)
     }
 }

@@ -93,6 +93,19 @@ for role in roles:
         # The form with a household's members filled in from the registry (the household of the profile above).
         household = hid if rid and hid else None
         pages.append((role, "assistance application 受理申请", "/console/assistance/new" + ("?kind=dibao&household=" + household if household else "")))
+    if get(role, "/console/supermarket")[0] == 200:
+        pages.append((role, "supermarkets 爱心超市", "/console/supermarket"))
+        market = first(role, "/console/supermarket", r'href="/console/supermarket/([0-9A-Fa-f-]{36})"')
+        if market:
+            pages.append((role, "supermarket 爱心超市物品和兑换", "/console/supermarket/" + market))
+            month = time.strftime("%Y-%m")
+            pages.append((role, "supermarket month 爱心超市本月兑换", "/console/supermarket/" + market + "?day=" + month))
+            if get(role, "/console/supermarket/" + market + "/counter")[0] == 200:
+                pages.append((role, "supermarket counter 柜台兑换", "/console/supermarket/" + market + "/counter"))
+            person = first(role, "/console/supermarket/" + market + "?day=" + month, r'href="/console/supermarket/people/([0-9A-Fa-f-]{36})"')
+            if person: pages.append((role, "love points ledger 爱心积分明细", "/console/supermarket/people/" + person))
+    if get(role, "/console/supermarket/config")[0] == 200:
+        pages.append((role, "supermarket rates 积分标准", "/console/supermarket/config"))
     if get(role, "/console/disability")[0] == 200:
         pages.append((role, "disability roll 持证残疾人", "/console/disability"))
         pages.append((role, "disability overdue 逾期未评估", "/console/disability?overdue=true"))
@@ -142,6 +155,8 @@ if community: pages.append(("anonymous", "community notice 社区救助公示", 
 pages.append(("anonymous", "donation points 捐赠接收点", "/notices/donations"))
 pages.append(("anonymous", "donation point 社区捐赠接收点", "/notices/donations/321271002001"))
 pages.append(("anonymous", "social organizations 社区社会组织", "/notices/organizations"))
+pages.append(("anonymous", "supermarkets 爱心超市", "/notices/supermarkets"))
+pages.append(("anonymous", "supermarket 街道爱心超市", "/notices/supermarkets/321271002000"))
 pages.append(("anonymous", "track form 查询进度", "/track"))
 # The tracking page needs a number and its code: report one request on the portal (by typed address).
 c = http.client.HTTPConnection(url.hostname, url.port)

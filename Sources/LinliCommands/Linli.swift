@@ -16,6 +16,7 @@ public struct Linli: AsyncParsableCommand {
             BackupCommand.self, RestoreCommand.self, KeysCommand.self, Open311Command.self, RequestsCommand.self,
             ImportCommand.self, ExportCommand.self, IndicatorsCommand.self, BenchCommand.self,
             AssistanceCommand.self,
+            SupermarketCommand.self,
         ],
         defaultSubcommand: Serve.self
     )

@@ -126,12 +126,23 @@ for role in roles:
         if point:
             pages.append((role, "donation point 接收点台账", "/console/donations/" + point))
             pages.append((role, "donation hand-outs 发放台账", "/console/donations/" + point + "?kind=handed_out"))
+    if get(role, "/console/volunteers")[0] == 200:
+        pages.append((role, "volunteers roll 志愿者名册", "/console/volunteers"))
+        pages.append((role, "volunteers signed 已签约志愿者", "/console/volunteers?state=signed"))
+        pages.append((role, "volunteers pinyin search 拼音首字母", "/console/volunteers?q=wx"))
+        volunteer = first(role, "/console/volunteers?state=signed", r'href="/console/volunteers/([0-9A-Fa-f-]{36})"')
+        if volunteer: pages.append((role, "volunteer file 志愿者档案", "/console/volunteers/" + volunteer))
+        pages.append((role, "volunteer activities 志愿活动", "/console/volunteers/activities"))
+        activity = first(role, "/console/volunteers/activities", r'href="/console/volunteers/activities/([0-9A-Fa-f-]{36})"')
+        if activity: pages.append((role, "volunteer activity 活动报名和时长", "/console/volunteers/activities/" + activity))
+        pages.append((role, "volunteer performance 志愿服务绩效", "/console/volunteers/performance"))
 pages.append(("anonymous", "portal 居民服务首页", "/"))
 pages.append(("anonymous", "assistance notices 救助公示", "/notices"))
 community = first("anonymous", "/notices", r'href="/notices/([0-9]{12})"')
 if community: pages.append(("anonymous", "community notice 社区救助公示", "/notices/" + community))
 pages.append(("anonymous", "donation points 捐赠接收点", "/notices/donations"))
 pages.append(("anonymous", "donation point 社区捐赠接收点", "/notices/donations/321271002001"))
+pages.append(("anonymous", "volunteer certificate check 证明查验", "/volunteer/certificate?code=NOSUCHCODE1"))
 pages.append(("anonymous", "track form 查询进度", "/track"))
 # The tracking page needs a number and its code: report one request on the portal (by typed address).
 c = http.client.HTTPConnection(url.hostname, url.port)

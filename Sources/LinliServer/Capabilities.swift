@@ -15,6 +15,7 @@ enum Capabilities {
         EmploymentCapability(),
         TrainingCapability(),
         DonationsCapability(),
+        VolunteersCapability(),
         IndicatorsCapability(),
         TransferCapability(),
     ]

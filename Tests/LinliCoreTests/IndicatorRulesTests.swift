@@ -28,7 +28,8 @@ struct IndicatorRulesTests {
     func catalog() throws {
         // The capabilities' parts, as the server joins them (`Capabilities.indicatorCatalog`).
         let catalog = IndicatorCatalog(RegistryIndicators.definitions + RequestIndicators.definitions + CareIndicators.definitions
-                                       + PlanTargets.definitions + DonationsIndicators.definitions)
+                                       + PlanTargets.definitions + DonationsIndicators.definitions
+                                       + VolunteersIndicators.definitions)
         let codes = catalog.all.map(\.code)
         #expect(Set(codes).count == codes.count)
         var counts = IndicatorCounts()

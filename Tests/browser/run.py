@@ -67,6 +67,7 @@ def main() -> int:
     import disability_tests  # noqa: F401
     import training_tests  # noqa: F401
     import donations_tests  # noqa: F401
+    import volunteers_tests  # noqa: F401
 
     tests = [(n, f) for n, f in harness.TESTS if not args.only or any(o in n for o in args.only)]
     todos = [(n, r) for n, r in harness.TODOS if not args.only or any(o in n for o in args.only)]

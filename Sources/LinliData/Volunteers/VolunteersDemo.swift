@@ -7,7 +7,8 @@ import SQLKit
 /// 10 % and 19 %, so some communities meet the plan's 15 % and some do not), most signed, a few minors with their
 /// guardian's consent; two teams per community; a year of activities (and two weeks ahead) with sign-ups,
 /// check-ins and verified hours, those of the last seven days still to verify, a few corrections; earlier years'
-/// service of the long-standing volunteers, so that some have stars. The totals (each volunteer's, each team's,
+/// service of the long-standing volunteers, so that some have stars; 寺巷社区's 低保 recipients serve (the demo's
+/// resident account is one of them). The totals (each volunteer's, each team's,
 /// each community's month) are computed as the writes would keep them. Deterministic from the seed; multi-row
 /// INSERTs in one transaction.
 public struct VolunteersDemo: DemoStep {
@@ -47,6 +48,10 @@ public enum DemoVolunteers {
             guard (14...78).contains(age) else { continue }
             people[String(try row.decode(column: "grid_code", as: String.self).prefix(12)), default: []].append(Person(id: try row.decode(column: "id", as: UUID.self), born: born))
         }
+        // 低保 recipients of 寺巷社区 serve in the community (社区公益服务): the demo's resident account is one of them.
+        let recipients = Set(try await sql.raw("""
+            SELECT applicant_id FROM assistance_cases WHERE community_code = '321271002001' AND kind = 'dibao' AND stage = 'approved'
+            """).all().map { try $0.decode(column: "applicant_id", as: UUID.self) })
         var population: [String: Int] = [:]
         for row in try await sql.raw("SELECT SUBSTR(grid_code, 1, 12) AS c, CAST(COUNT(*) AS BIGINT) AS n FROM residents WHERE life_status = 'active' GROUP BY SUBSTR(grid_code, 1, 12)").all() {
             population[try row.decode(column: "c", as: String.self)] = try row.decode(column: "n", as: Int.self)
@@ -75,19 +80,23 @@ public enum DemoVolunteers {
         let offset: Int64 = 8 * 3600
         for community in people.keys.sorted() {
             var pool = people[community] ?? []
+            let first = pool.filter { recipients.contains($0.id) }
+            pool = first + pool.filter { !recipients.contains($0.id) }
             let rate = community == "321271002001" ? 0.16 : 0.10 + Double(rng.int(0...90)) / 1000
             let wanted = min(pool.count, Int(Double(population[community] ?? 0) * rate))
             var vols: [Vol] = []
-            for _ in 0..<wanted {
-                let p = pool.remove(at: rng.int(0...(pool.count - 1)))
+            for k in 0..<wanted {
+                let recipient = k < first.count
+                let p = pool.remove(at: recipient ? 0 : rng.int(0...(pool.count - 1)))
                 let id = rng.uuid()
                 let registered = today.adding(days: -rng.int(20...1500))
-                let state: VolunteerState = rng.weighted([(.signed, 0.86), (.confirmed, 0.06), (.applied, 0.05), (.withdrawn, 0.03)])
+                let drawn: VolunteerState = rng.weighted([(.signed, 0.86), (.confirmed, 0.06), (.applied, 0.05), (.withdrawn, 0.03)])
+                let state = recipient ? .signed : drawn
                 let minor = VolunteerRules.isMinor(born: p.born, on: registered)
                 let day = registered.description
                 let confirmed = state == .applied ? nil : registered.adding(days: rng.int(1...10))
                 let signed = state == .signed || state == .withdrawn ? confirmed.map { $0.adding(days: rng.int(0...14)) } : nil
-                let core = state == .signed && rng.chance(0.25)
+                let core = state == .signed && (rng.chance(0.25) || recipient)
                 var prior = 0
                 if core && registered.year < today.year && rng.chance(0.5) {
                     // Earlier years' service: one entry a year, up to a long-standing volunteer's 1,600 hours.
@@ -141,8 +150,9 @@ public enum DemoVolunteers {
                 flushIfFull(&teamRows)
             }
 
-            // About one activity a week for a year, and the next two weeks.
-            for day in stride(from: -364, through: 14, by: 1) where rng.chance(0.16) {
+            // About one activity a week for a year and the next two weeks, more where more volunteers serve.
+            let perDay = 0.16 * max(1, Double(serving.count) / 250)
+            for day in stride(from: -364, through: 14, by: 1) where rng.chance(perDay) {
                 let date = today.adding(days: day)
                 let (title, skill) = titles[rng.int(0...(titles.count - 1))]
                 let hour = [9, 14, 19][rng.int(0...2)], length = rng.int(1...4)
@@ -154,7 +164,7 @@ public enum DemoVolunteers {
                 var taken = Set<Int>()
                 let want = ended ? rng.int(places / 2...places) : rng.int(0...places)
                 for _ in 0..<want {
-                    let v = !core.isEmpty && rng.chance(0.6) ? core[rng.int(0...(core.count - 1))] : serving[rng.int(0...(serving.count - 1))]
+                    let v = !core.isEmpty && rng.chance(0.45) ? core[rng.int(0...(core.count - 1))] : serving[rng.int(0...(serving.count - 1))]
                     taken.insert(v)
                 }
                 for v in taken.sorted() {

@@ -53,18 +53,21 @@ extension VolunteersQueries {
             }
     }
 
-    /// Signed volunteers with no verified service since `since` (or never), oldest registration first.
+    /// Signed volunteers with no verified service since `since` (or never), by community, oldest registration first.
     public func inactive(in scope: RegistryScope, since: CivilDate, page: PageRequest) async throws -> ResultPage<VolunteerRecord> {
         func filtered(_ q: SQLSelectBuilder) -> SQLSelectBuilder {
             scoped(q, scope).where(SQLColumn("state", table: "v"), .equal, SQLBind(VolunteerState.signed.rawValue))
                 .where { $0.where(SQLColumn("last_served_on", table: "v"), .is, SQLLiteral.null)
                     .orWhere(SQLColumn("last_served_on", table: "v"), .lessThan, SQLBind(since.description)) }
         }
-        let items = try await filtered(volunteerSelect).orderBy(SQLColumn("registered_on", table: "v")).orderBy(SQLColumn("id", table: "v"))
+        let items = try await filtered(volunteerSelect).orderBy(SQLColumn("community_code", table: "v")).orderBy(SQLColumn("registered_on", table: "v"))
+            .orderBy(SQLColumn("id", table: "v"))
             .limit(page.perPage).offset(page.offset).all().map { try $0.decodeRecord(VolunteerRecord.self) }
-        let total = try await SQLHelpers.count(filtered(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(SQLAlias(SQLIdentifier("volunteers"), as: SQLIdentifier("v")))
-            .join(SQLAlias(SQLIdentifier(Resident.schema), as: SQLIdentifier("r")), on: SQLColumn("resident_id", table: "v"), .equal, SQLColumn("id", table: "r"))))
+        var count = sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(SQLAlias(SQLIdentifier("volunteers"), as: SQLIdentifier("v")))
+        if scope.prefix.count > 12 {
+            count = count.join(SQLAlias(SQLIdentifier(Resident.schema), as: SQLIdentifier("r")), on: SQLColumn("resident_id", table: "v"), .equal, SQLColumn("id", table: "r"))
+        }
+        let total = try await SQLHelpers.count(filtered(count))
         return ResultPage(items: items, total: total, page: page.page, perPage: page.perPage)
     }
 }

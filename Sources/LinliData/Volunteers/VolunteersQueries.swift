@@ -68,7 +68,10 @@ public struct VolunteersQueries: Sendable {
             }
             if let s = filter.search?.trimmingCharacters(in: .whitespaces), !s.isEmpty {
                 if s.allSatisfy({ $0.isASCII && $0.isLetter }) {
-                    q = q.wherePrefix("r.name_pinyin", s.lowercased(), sqlite: sqlite)
+                    let sqlite = sqlite, letters = s.lowercased()
+                    q = q.where { g in
+                        g.where { $0.wherePrefix("r.name_initials", letters, sqlite: sqlite) }.orWhere { $0.wherePrefix("r.name_pinyin", letters, sqlite: sqlite) }
+                    }
                 } else {
                     q = q.wherePrefix("r.name", s, sqlite: sqlite)
                 }
@@ -77,9 +80,12 @@ public struct VolunteersQueries: Sendable {
         }
         let items = try await filtered(volunteerSelect).orderBy(SQLColumn("community_code", table: "v")).orderBy(SQLColumn("registered_on", table: "v"))
             .orderBy(SQLColumn("id", table: "v")).limit(page.perPage).offset(page.offset).all().map { try $0.decodeRecord(VolunteerRecord.self) }
-        let total = try await SQLHelpers.count(filtered(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(SQLAlias(SQLIdentifier("volunteers"), as: SQLIdentifier("v")))
-            .join(SQLAlias(SQLIdentifier(Resident.schema), as: SQLIdentifier("r")), on: SQLColumn("resident_id", table: "v"), .equal, SQLColumn("id", table: "r"))))
+        // The registry is joined for the count only when a grid's scope or a search needs it.
+        var count = sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(SQLAlias(SQLIdentifier("volunteers"), as: SQLIdentifier("v")))
+        if scope.prefix.count > 12 || filter.search?.trimmedOrNil != nil {
+            count = count.join(SQLAlias(SQLIdentifier(Resident.schema), as: SQLIdentifier("r")), on: SQLColumn("resident_id", table: "v"), .equal, SQLColumn("id", table: "r"))
+        }
+        let total = try await SQLHelpers.count(filtered(count))
         return ResultPage(items: items, total: total, page: page.page, perPage: page.perPage)
     }
 

@@ -40,7 +40,11 @@ public struct CreateVolunteers: AsyncMigration {
             .field("updated_at", .int64, .required)
             .unique(on: "resident_id")
             .create()
-        try await database.createIndex("volunteers_community", on: "volunteers", columns: ["community_code", "state", "registered_on"])
+        // The roll's order (community, registration) and the same within a state, so a page of the district reads 30 index entries.
+        try await database.createIndex("volunteers_community", on: "volunteers", columns: ["community_code", "registered_on", "id"])
+        try await database.createIndex("volunteers_state", on: "volunteers", columns: ["community_code", "state", "registered_on", "id"])
+        // Signed volunteers with no service since a day (绩效), counted from the index alone.
+        try await database.createIndex("volunteers_served", on: "volunteers", columns: ["community_code", "state", "last_served_on"])
         try await database.createIndex("volunteers_minutes", on: "volunteers", columns: ["community_code", "minutes"])
 
         try await database.schema("volunteer_teams")

@@ -30,8 +30,10 @@ struct VolunteersPerformancePages {
         let communityRows = communities.map { c -> [Markup] in
             [Markup.text(c.name), Markup.text(String(c.registrations)), Markup.text(String(c.activities)), Markup.text(VolunteerRules.hoursText(c.minutes))]
         }
+        let names = Dictionary(communities.map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
         let teams = try await q.teams(in: scope, page: PageRequest(page: 1, perPage: 10)).items.map { t -> [Markup] in
-            [Markup.text(t.name), Markup.text(t.kind.label), Markup.text(String(t.members)), Markup.text(VolunteerRules.hoursText(t.minutes))]
+            [Markup.text(t.name), Markup.text(names[t.communityCode] ?? t.communityCode), Markup.text(t.kind.label), Markup.text(String(t.members)),
+             Markup.text(VolunteerRules.hoursText(t.minutes))]
         }
         let inactive = try await q.inactive(in: scope, since: today.adding(days: -365), page: req.consolePage(perPage: 20))
         let inactiveRows = inactive.items.map { v -> [Markup] in
@@ -41,12 +43,11 @@ struct VolunteersPerformancePages {
         let body: Markup = """
             <h1>志愿者服务绩效</h1>
             <p class="muted">强化志愿者服务绩效管理：服务时长为组织者核实（含更正）的时长，按服务日期计入月份。</p>
-            <h2>近12个月服务时长（小时）</h2>
             \(SVGChart.bar(title: "近12个月服务时长", items: bars, unit: "小时"))
             <h2>本年各村/社区</h2>
             \(Console.table(["村/社区", "新注册", "活动", "服务时长"], communityRows, empty: "本年尚无记录"))
             <h2>服务队（按累计时长）</h2>
-            \(Console.table(["服务队", "类型", "队员", "累计时长"], teams, empty: "尚无服务队"))
+            \(Console.table(["服务队", "村/社区", "类型", "队员", "累计时长"], teams, empty: "尚无服务队"))
             <h2>近12个月未参加服务的已签约志愿者（\(inactive.total)人）</h2>
             \(Console.table(["姓名", "村/社区", "签约日期", "最近服务"], inactiveRows, empty: "没有"))
             \(Console.pager(inactive, path: "/console/volunteers/performance", query: [("division", req.formQuery("division"))]))

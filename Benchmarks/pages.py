@@ -135,6 +135,7 @@ for role in roles:
         pages.append((role, "volunteer activities 志愿活动", "/console/volunteers/activities"))
         activity = first(role, "/console/volunteers/activities", r'href="/console/volunteers/activities/([0-9A-Fa-f-]{36})"')
         if activity: pages.append((role, "volunteer activity 活动报名和时长", "/console/volunteers/activities/" + activity))
+        pages.append((role, "volunteer teams 志愿服务队", "/console/volunteers/teams"))
         pages.append((role, "volunteer performance 志愿服务绩效", "/console/volunteers/performance"))
 pages.append(("anonymous", "portal 居民服务首页", "/"))
 pages.append(("anonymous", "assistance notices 救助公示", "/notices"))

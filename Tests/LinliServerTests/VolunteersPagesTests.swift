@@ -68,6 +68,41 @@ struct VolunteersPagesTests {
         }
     }
 
+    @Test("teams: formed with a signed leader by ID number, a skill team needs its skill, names unique in the community, members added once")
+    func teams() async throws {
+        try await withTestApp(residents: 800) { app in
+            let residents = try await app.volunteerResidents(3)
+            for r in residents.prefix(2) { _ = try await app.signedVolunteer(r) }
+            _ = try await app.registerVolunteer(residents[2])
+            let leader = try await app.resident(residents[0]), member = try await app.resident(residents[1]), applied = try await app.resident(residents[2])
+            let noSkill = try await app.submit("/console/volunteers/teams", [("name", "医疗护理志愿服务队"), ("kind", "skill"), ("skill", ""), ("leader_id_number", "")])
+            #expect(noSkill.status == .unprocessableEntity && noSkill.text.contains("专业技能服务队请选择技能"), "\(noSkill.status)")
+            let notSigned = try await app.submit("/console/volunteers/teams", [("name", "寺巷社区志愿服务队"), ("kind", "community"), ("skill", ""),
+                                                                             ("leader_id_number", applied.idNumber)])
+            #expect(notSigned.status == .unprocessableEntity && notSigned.text.contains("队长应为本社区已签约的志愿者"), "\(notSigned.status)")
+            #expect(try await app.rowCount("volunteer_teams") == 0)
+            #expect(try await app.submit("/console/volunteers/teams", [("name", "x"), ("kind", "community")], as: .street).status == .forbidden)
+            let formed = try await app.submit("/console/volunteers/teams", [("name", "寺巷社区志愿服务队"), ("kind", "community"), ("skill", ""),
+                                                                          ("leader_id_number", leader.idNumber)])
+            #expect(formed.status == .seeOther, "\(formed.text)")
+            let again = try await app.submit("/console/volunteers/teams", [("name", "寺巷社区志愿服务队"), ("kind", "community"), ("skill", ""), ("leader_id_number", "")])
+            #expect(again.status == .conflict && again.text.contains("本社区已有同名的服务队"))
+            let team = try #require(try await app.call(.GET, "/api/v1/volunteers/teams").json["items"][0]["id"].string)
+            let added = try await app.submit("/console/volunteers/teams/\(team)/members", [("id_number", member.idNumber)])
+            #expect(added.status == .seeOther, "\(added.text)")
+            let twice = try await app.submit("/console/volunteers/teams/\(team)/members", [("id_number", member.idNumber)])
+            #expect(twice.status == .conflict && twice.text.contains("已是本队队员"))
+            let stranger = try await app.submit("/console/volunteers/teams/\(team)/members", [("id_number", "110101199003074518")])
+            #expect(stranger.status == .unprocessableEntity && stranger.text.contains("aria-invalid"))
+            let list = try await app.call(.GET, "/api/v1/volunteers/teams", as: .street)
+            #expect(list.status == .ok && list.json["items"][0]["members"].int == 2 && list.json["total"].int == 1, "\(list.text)")
+            #expect(try await app.rowCount("volunteer_team_members") == 2)
+            #expect(try await app.rowCount("audit_log WHERE action = 'volunteers.team.member'") == 1)
+            let page = try await app.page("/console/volunteers/teams", as: .district)
+            #expect(page.status == .ok && page.text.contains("寺巷社区志愿服务队") && !page.text.contains("组建服务队"))
+        }
+    }
+
     @Test("the portal: a resident links, registers (a minor needs the guardian), signs; anyone checks a certificate's code")
     func portal() async throws {
         try await withTestApp(residents: 600) { app in

@@ -17,7 +17,8 @@ def a_volunteer() -> dict:
 
 
 ROLE_PAGES = {
-    "worker": ["/console/volunteers", "/console/volunteers/activities", "/console/volunteers/new", "/console/volunteers/performance"],
+    "worker": ["/console/volunteers", "/console/volunteers/activities", "/console/volunteers/new", "/console/volunteers/teams",
+               "/console/volunteers/performance"],
     "grid": ["/console/volunteers", "/console/volunteers/activities"],
     "street": ["/console/volunteers", "/console/volunteers/performance"],
     "district": ["/console/volunteers", "/console/volunteers?page=2", "/console/volunteers/performance"],

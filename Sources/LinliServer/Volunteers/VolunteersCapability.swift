@@ -18,6 +18,7 @@ struct VolunteersCapability: Capability {
         VolunteersPages().boot(routes.pages)
         VolunteerActivityPages().boot(routes.pages)
         VolunteersPerformancePages().boot(routes.pages)
+        VolunteerTeamPages().boot(routes.pages)
         VolunteersPortalPages().boot(routes.pages)
     }
 

@@ -47,7 +47,7 @@ struct VolunteersPages {
         let body: Markup = """
             <h1>志愿者</h1>
             <p class="muted">实行社区志愿者注册和签约制度，强化志愿者服务绩效管理。名单中的姓名、身份号码均已脱敏。</p>
-            <p>\(user.may(.volunteersWrite) ? "<a class=\"button\" href=\"/console/volunteers/new\">登记志愿者</a> <a href=\"/console/volunteers/roll.xlsx\">导出志愿者名册（.xlsx）</a> " : Markup.empty)<a href="/console/volunteers/activities">志愿活动</a> <a href="/console/volunteers/performance">服务绩效</a></p>
+            <p>\(user.may(.volunteersWrite) ? "<a class=\"button\" href=\"/console/volunteers/new\">登记志愿者</a> <a href=\"/console/volunteers/roll.xlsx\">导出志愿者名册（.xlsx）</a> " : Markup.empty)<a href="/console/volunteers/activities">志愿活动</a> <a href="/console/volunteers/teams">志愿服务队</a> <a href="/console/volunteers/performance">服务绩效</a></p>
             <form method="get" action="/console/volunteers" class="inline">
             \(Console.field("姓名或拼音首字母", name: "q", value: f.search, extra: "maxlength=\"20\""))
             \(Console.select("状态", name: "state", options: states, selected: f.state?.rawValue))

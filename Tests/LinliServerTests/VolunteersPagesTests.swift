@@ -38,6 +38,8 @@ struct VolunteersPagesTests {
             }
             let signed = try await app.page(location)
             #expect(signed.text.contains("已签约") && signed.text.contains("纸质签署"))
+            let home = try await app.page("/console", as: .street)
+            #expect(home.status == .ok && home.text.contains("<span>注册志愿者</span><b>1</b>"), "\(home.status)")
 
             let bad = try await app.submit("/console/volunteers/activities", [("title", "社区环境清洁日"), ("place", "小区广场"), ("starts_at", "2026-07-01T09:00"),
                                                                             ("ends_at", "2026-07-01T08:00"), ("places", "0")])

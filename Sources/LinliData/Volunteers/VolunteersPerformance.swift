@@ -53,6 +53,13 @@ extension VolunteersQueries {
             }
     }
 
+    /// Volunteers of the scope confirmed by their community (已确认, 已签约): the home page's figure, read from the index.
+    public func registeredCount(in scope: RegistryScope) async throws -> Int {
+        try await SQLHelpers.count(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("volunteers")
+            .wherePrefix("community_code", communityPrefix(scope), sqlite: sqlite)
+            .where("state", .in, SQLBind.group([VolunteerState.confirmed.rawValue, VolunteerState.signed.rawValue])))
+    }
+
     /// Signed volunteers with no verified service since `since` (or never), by community, oldest registration first.
     public func inactive(in scope: RegistryScope, since: CivilDate, page: PageRequest) async throws -> ResultPage<VolunteerRecord> {
         func filtered(_ q: SQLSelectBuilder) -> SQLSelectBuilder {

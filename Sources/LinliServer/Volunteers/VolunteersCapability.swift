@@ -31,6 +31,9 @@ struct VolunteersCapability: Capability {
     func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution {
         if user.role == .resident { return HomeContribution(links: ["<li><a href=\"/volunteer\">我的志愿服务</a></li>"]) }
         guard user.may(.volunteersRead) else { return HomeContribution() }
-        return HomeContribution(links: ["<li><a href=\"/console/volunteers\">志愿者（注册签约、活动、服务时长）</a></li>"])
+        let registered = try await req.volunteers.registeredCount(in: req.registryScope)
+        return HomeContribution(figures: ["<div class=\"tile\"><span>注册志愿者</span><b>\(registered)</b></div>"],
+                                links: ["<li><a href=\"/console/volunteers\">志愿者（注册签约、活动、服务时长）</a></li>",
+                                        "<li><a href=\"/console/volunteers/performance\">志愿者服务绩效</a></li>"])
     }
 }

@@ -121,7 +121,7 @@ struct VolunteerActivityPages {
                 """ : Markup.empty
             let verifyCell: Markup = run && VolunteerRules.mayVerify(end: a.endsAt, now: now) && now >= a.startsAt ? """
                 <form method="post" action="/console/volunteers/signups/\(s.id)/verify" class="inline">\(Console.csrfField(user))
-                <label class="sr-only" for="h-\(s.id)">核实时长（小时）</label><input id="h-\(s.id)" name="hours" size="4" inputmode="decimal" value="\(s.verifiedMinutes.map { String(format: "%.1f", Double($0) / 60) } ?? s.proposedMinutes.map { String(format: "%.1f", Double($0) / 60) } ?? "")">
+                <input id="h-\(s.id)" aria-label="核实时长（小时）" name="hours" size="4" inputmode="decimal" value="\(s.verifiedMinutes.map { String(format: "%.1f", Double($0) / 60) } ?? s.proposedMinutes.map { String(format: "%.1f", Double($0) / 60) } ?? "")">
                 <button type="submit">核实</button></form>
                 """ : Markup.text(s.verifiedMinutes == nil ? "未核实" : "已确定")
             return [Markup.text(Masking.name(s.name)), Markup.text(s.via == "portal" ? "网上报名" : "组织者添加"),

@@ -33,14 +33,16 @@ struct VolunteerTeamPages {
         func err(_ n: String) -> String? { errors.first { $0.field == n }?.message }
         let page = try await req.volunteers.teams(in: try req.narrowedScope(), page: req.consolePage(perPage: 30))
         let write = user.may(.volunteersWrite)
+        var names: [String: String] = [:]
+        for code in Set(page.items.map(\.communityCode)) { names[code] = try await DivisionQueries(req.db).find(code: code)?.name }
         let rows = page.items.map { t -> [Markup] in
             let invalid: Markup = memberTeam == t.id.uuidString ? " aria-invalid=\"true\"" : Markup.empty
             let add: Markup = write ? """
                 <form method="post" action="/console/volunteers/teams/\(t.id)/members" class="inline">\(Console.csrfField(user))
-                <label class="sr-only" for="m-\(t.id)">新队员公民身份号码</label><input id="m-\(t.id)" name="id_number" size="18" maxlength="18" autocomplete="off"\(invalid)>
+                <input id="m-\(t.id)" aria-label="新队员公民身份号码" name="id_number" size="18" maxlength="18" autocomplete="off"\(invalid)>
                 <button type="submit">加入</button></form>
                 """ : Markup.empty
-            return [Markup.text(t.name), Markup.text(t.communityCode), Markup.text(t.kind.label + (t.skill.map { "（\($0.label)）" } ?? "")),
+            return [Markup.text(t.name), Markup.text(names[t.communityCode] ?? t.communityCode), Markup.text(t.kind.label + (t.skill.map { "（\($0.label)）" } ?? "")),
                     Markup.text(String(t.members)), Markup.text(VolunteerRules.hoursText(t.minutes)), add]
         }
         let form: Markup = write ? """

@@ -27,7 +27,7 @@ struct VolunteerRulesTests {
         #expect(VolunteerStar.five.label == "五星志愿者")
     }
 
-    @Test("the state table: confirm from 申请, sign from 已确认, withdraw from any but 退出")
+    @Test("the state table: confirm from 申请, sign from 已确认, withdraw from any but 退出, rejoin from 退出 only")
     func states() {
         #expect(VolunteerStep.confirm.next(from: .applied) == .confirmed)
         #expect(VolunteerStep.confirm.next(from: .confirmed) == nil)
@@ -35,6 +35,8 @@ struct VolunteerRulesTests {
         #expect(VolunteerStep.sign.next(from: .applied) == nil)
         #expect(VolunteerStep.withdraw.next(from: .signed) == .withdrawn)
         #expect(VolunteerStep.withdraw.next(from: .withdrawn) == nil)
+        #expect(VolunteerStep.rejoin.next(from: .withdrawn) == .applied)
+        #expect(VolunteerStep.rejoin.next(from: .signed) == nil)
         #expect(VolunteerState.allCases.filter(\.serves) == [.signed])
     }
 

@@ -102,6 +102,15 @@ struct VolunteersTests {
             #expect(try await app.call(.POST, "/api/v1/volunteers/\(id)/steps", json: ["step": "sign", "version": 1]).status == .conflict)
             let signed = try await app.call(.POST, "/api/v1/volunteers/\(id)/steps", json: ["step": "sign", "version": 2])
             #expect(signed.status == .ok && signed.json["signature"].string == "paper" && signed.json["terms_version"].string == VolunteerRules.currentTermsVersion)
+            // Withdrawn and back: the same registration applies again (never a second copy), to be confirmed and signed anew.
+            #expect(try await app.call(.POST, "/api/v1/volunteers/\(id)/steps", json: ["step": "rejoin", "version": 3]).status == .conflict)
+            let out = try await app.call(.POST, "/api/v1/volunteers/\(id)/steps", json: ["step": "withdraw", "version": 3])
+            #expect(out.status == .ok && out.json["state"].string == "withdrawn" && out.json["withdrawn_on"].string == "2026-06-30", "\(out.text)")
+            let back = try await app.call(.POST, "/api/v1/volunteers/\(id)/steps", json: ["step": "rejoin", "version": 4])
+            #expect(back.status == .ok && back.json["state"].string == "applied" && back.json["signed_on"].raw == nil && back.json["withdrawn_on"].raw == nil, "\(back.text)")
+            for (step, version) in [("confirm", 5), ("sign", 6)] {
+                #expect(try await app.call(.POST, "/api/v1/volunteers/\(id)/steps", json: ["step": step, "version": version]).status == .ok)
+            }
 
             // Read by the grid, the street and the district; the list searches by pinyin initials.
             for user in [TestUser.grid, .street, .district] {

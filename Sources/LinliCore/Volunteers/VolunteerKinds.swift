@@ -68,7 +68,7 @@ public enum VolunteerTeamKind: String, Codable, Sendable, CaseIterable {
     }
 }
 
-/// 注册和签约: 申请 → 已确认 → 已签约; 退出 from any of them.
+/// 注册和签约: 申请 → 已确认 → 已签约; 退出 from any of them; 重新申请 from 退出 back to 申请.
 public enum VolunteerState: String, Codable, Sendable, CaseIterable {
     case applied, confirmed, signed, withdrawn
 
@@ -88,12 +88,15 @@ public enum VolunteerState: String, Codable, Sendable, CaseIterable {
 /// The steps of a registration, as a table: which state each starts from and where it leads.
 public enum VolunteerStep: String, Codable, Sendable, CaseIterable {
     case confirm, sign, withdraw
+    /// Back after withdrawing: the same registration (one per person) applies again, to be confirmed and signed anew.
+    case rejoin
 
     public var label: String {
         switch self {
         case .confirm: return "社区确认"
         case .sign: return "签订服务协议"
         case .withdraw: return "退出"
+        case .rejoin: return "重新申请"
         }
     }
 
@@ -101,6 +104,7 @@ public enum VolunteerStep: String, Codable, Sendable, CaseIterable {
         .confirm: ([.applied], .confirmed),
         .sign: ([.confirmed], .signed),
         .withdraw: ([.applied, .confirmed, .signed], .withdrawn),
+        .rejoin: ([.withdrawn], .applied),
     ]
 
     /// The state after this step from `state`, or nil when the step is not allowed there.

@@ -9,6 +9,7 @@ public enum VolunteersAudit: String, AuditAction, CaseIterable {
     case confirm = "volunteers.confirm"
     case sign = "volunteers.sign"
     case withdraw = "volunteers.withdraw"
+    case rejoin = "volunteers.rejoin"
     case teamCreate = "volunteers.team.create"
     case teamMember = "volunteers.team.member"
     case activityCreate = "volunteers.activity.create"

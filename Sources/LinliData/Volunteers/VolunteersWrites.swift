@@ -72,7 +72,7 @@ extension VolunteersQueries {
                      by actor: VolunteersActor, ownResident: UUID? = nil) async throws -> VolunteerRecord {
         let v = try await requireVolunteer(id, in: ownResident == nil ? actor.scope : .everything)
         if let ownResident {
-            guard v.residentId == ownResident, step != .confirm else { throw RegistryError.forbidden("只能办理本人的志愿者注册") }
+            guard v.residentId == ownResident, step == .sign || step == .withdraw else { throw RegistryError.forbidden("只能办理本人的志愿者注册") }
         } else if !actor.mayWrite {
             throw RegistryError.forbidden("您没有办理志愿者注册的权限")
         }
@@ -91,11 +91,20 @@ extension VolunteersQueries {
                 u = u.set("signed_on", to: SQLBind(date.description)).set("terms_version", to: SQLBind(VolunteerRules.currentTermsVersion))
                     .set("signature", to: SQLBind(signature.rawValue))
             case .withdraw: u = u.set("withdrawn_on", to: SQLBind(date.description))
+            // The agreement is signed anew; the earlier dates stay in the audit log.
+            case .rejoin:
+                u = u.set("withdrawn_on", to: SQLBind(String?.none)).set("confirmed_on", to: SQLBind(String?.none)).set("signed_on", to: SQLBind(String?.none))
+                    .set("terms_version", to: SQLBind(String?.none)).set("signature", to: SQLBind(String?.none))
             }
             let changed = try await u.set("version", to: SQLBind(version + 1)).set("updated_at", to: SQLBind(at))
                 .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(version)).returning("id").all()
             if changed.isEmpty { throw RegistryError.staleVersion(current: v.version) }
-            let action: VolunteersAudit = step == .confirm ? .confirm : step == .sign ? .sign : .withdraw
+            let action: VolunteersAudit = switch step {
+            case .confirm: .confirm
+            case .sign: .sign
+            case .withdraw: .withdraw
+            case .rejoin: .rejoin
+            }
             var detail = ["state": next.rawValue]
             if step == .sign { detail["terms"] = VolunteerRules.currentTermsVersion; detail["signature"] = signature.rawValue }
             try await AuditLog.append([AuditEvent(action, target: .volunteer(id), detail: detail)], by: actor.audit, on: db)

@@ -114,7 +114,7 @@ enum VolunteersService {
 
     static func step(_ raw: String?) throws -> VolunteerStep {
         guard let raw, let s = VolunteerStep(rawValue: raw) else {
-            throw RegistryError.invalid([FieldError("step", "步骤可选：confirm（社区确认）、sign（签订协议）、withdraw（退出）")])
+            throw RegistryError.invalid([FieldError("step", "步骤可选：confirm（社区确认）、sign（签订协议）、withdraw（退出）、rejoin（退出后重新申请）")])
         }
         return s
     }

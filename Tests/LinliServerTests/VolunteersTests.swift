@@ -160,11 +160,15 @@ struct VolunteersTests {
             app.test.clock.advance(1200 + 2 * 3600 + 1800)
             let checkOut = try await app.call(.POST, "/api/v1/volunteers/signups/\(signup)/check")
             #expect(checkOut.status == .ok && checkOut.json["proposed_hours"].double == 2, "\(checkOut.text)")
+            // Checked out, not verified: the organizer's home page counts it.
+            let todo = try await app.page("/console")
+            #expect(todo.status == .ok && todo.text.contains("<span>待核实的服务时长（活动结束7天内）</span><b>1</b>"), "\(todo.status)")
             let over = try await app.call(.POST, "/api/v1/volunteers/signups/\(signup)/verify", json: ["hours": 2.5])
             #expect(over.status == .unprocessableEntity && over.json.errorFields == ["hours"], "\(over.text)")
             let verified = try await app.call(.POST, "/api/v1/volunteers/signups/\(signup)/verify", json: [:] as [String: Any])
             #expect(verified.status == .ok && verified.json["change"].double == 2 && verified.json["signup"]["verified_hours"].double == 2, "\(verified.text)")
             // A second verification within the period records the difference, never an edit of the first entry.
+            #expect(try await app.page("/console").text.contains("<span>待核实的服务时长（活动结束7天内）</span><b>0</b>"))
             let lower = try await app.call(.POST, "/api/v1/volunteers/signups/\(signup)/verify", json: ["hours": 1.5])
             #expect(lower.status == .ok && lower.json["change"].double == -0.5, "\(lower.text)")
             #expect(try await app.rowCount("volunteer_hours WHERE kind = 'verified'") == 2)

@@ -60,6 +60,20 @@ extension VolunteersQueries {
             .where("state", .in, SQLBind.group([VolunteerState.confirmed.rawValue, VolunteerState.signed.rawValue])))
     }
 
+    /// Sign-ups checked out and not yet verified, of activities of the scope still in their 7 days: the organizer's to-do.
+    public func toVerify(in scope: RegistryScope) async throws -> Int {
+        let now = nowSeconds, since = now - Int64(VolunteerRules.verifyDays) * 86_400
+        // Activities last at most a day: those that started in the period (one index range on `starts_at`).
+        return try await SQLHelpers.count(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(SQLAlias(SQLIdentifier("volunteer_activities"), as: SQLIdentifier("a")))
+            .join(SQLAlias(SQLIdentifier("volunteer_signups"), as: SQLIdentifier("s")), on: SQLColumn("activity_id", table: "s"), .equal, SQLColumn("id", table: "a"))
+            .where(SQLColumn("starts_at", table: "a"), .greaterThanOrEqual, SQLBind(since - 86_400))
+            .where(SQLColumn("ends_at", table: "a"), .greaterThanOrEqual, SQLBind(since))
+            .wherePrefix("a.community_code", communityPrefix(scope), sqlite: sqlite)
+            .where(SQLColumn("check_out_at", table: "s"), .isNot, SQLLiteral.null)
+            .where(SQLColumn("verified_minutes", table: "s"), .is, SQLLiteral.null))
+    }
+
     /// Signed volunteers with no verified service since `since` (or never), by community, oldest registration first.
     public func inactive(in scope: RegistryScope, since: CivilDate, page: PageRequest) async throws -> ResultPage<VolunteerRecord> {
         func filtered(_ q: SQLSelectBuilder) -> SQLSelectBuilder {

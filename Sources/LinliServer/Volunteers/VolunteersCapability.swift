@@ -32,7 +32,15 @@ struct VolunteersCapability: Capability {
         if user.role == .resident { return HomeContribution(links: ["<li><a href=\"/volunteer\">我的志愿服务</a></li>"]) }
         guard user.may(.volunteersRead) else { return HomeContribution() }
         let registered = try await req.volunteers.registeredCount(in: req.registryScope)
-        return HomeContribution(figures: ["<div class=\"tile\"><span>注册志愿者</span><b>\(registered)</b></div>"],
+        var todo: [Markup] = []
+        if user.may(.volunteersActivities) {
+            let pending = try await req.volunteers.toVerify(in: req.registryScope)
+            todo.append("""
+                <section aria-labelledby="volunteers-h"><h2 id="volunteers-h">志愿者</h2>
+                <div class="tiles">\(HomePage.todoTile("待核实的服务时长（活动结束7天内）", pending, "/console/volunteers/activities", "yellow"))</div></section>
+                """)
+        }
+        return HomeContribution(todo: todo, figures: ["<div class=\"tile\"><span>注册志愿者</span><b>\(registered)</b></div>"],
                                 links: ["<li><a href=\"/console/volunteers\">志愿者（注册签约、活动、服务时长）</a></li>",
                                         "<li><a href=\"/console/volunteers/performance\">志愿者服务绩效</a></li>"])
     }

@@ -16,6 +16,7 @@ enum Capabilities {
         TrainingCapability(),
         DonationsCapability(),
         OrganizationsCapability(),
+        VolunteersCapability(),
         SupermarketCapability(),
         IndicatorsCapability(),
         TransferCapability(),

@@ -29,7 +29,8 @@ struct IndicatorRulesTests {
         // The capabilities' parts, as the server joins them (`Capabilities.indicatorCatalog`).
         let catalog = IndicatorCatalog(RegistryIndicators.definitions + RequestIndicators.definitions + CareIndicators.definitions
                                        + PlanTargets.definitions + DonationsIndicators.definitions
-                                       + OrganizationsIndicators.definitions)
+                                       + OrganizationsIndicators.definitions
+                                       + VolunteersIndicators.definitions)
         let codes = catalog.all.map(\.code)
         #expect(Set(codes).count == codes.count)
         var counts = IndicatorCounts()

@@ -61,16 +61,19 @@ struct IndicatorsTests {
             let figures = try await app.call(.GET, "/api/v1/requests/figures", as: .district).json
             #expect(indicator(body, "requests.volume")["value"].int == figures["total"].int)
             // Targets the platform has no data for: listed, with what they need, and no number at all.
-            let volunteers = indicator(body, "plan.volunteer_rate")
-            #expect(volunteers["indicator"]["measured"].raw as? Bool == false)
-            let volunteerReading = try volunteers.decode(Reading.self)
-            #expect(volunteerReading.value == nil && volunteerReading.numerator == nil && volunteerReading.status == "not_measured")
-            #expect(volunteers["indicator"]["needs"].string?.contains("志愿者") == true)
+            let wireless = indicator(body, "plan.wireless")
+            #expect(wireless["indicator"]["measured"].raw as? Bool == false)
+            let wirelessReading = try wireless.decode(Reading.self)
+            #expect(wirelessReading.value == nil && wirelessReading.numerator == nil && wirelessReading.status == "not_measured")
+            #expect(wireless["indicator"]["needs"].string?.contains("无线网络") == true)
             // Care is measured: no one assessed yet in a bare district, so coverage is 0 of every elder.
             let care = indicator(body, "plan.care_coverage")
             #expect(care["indicator"]["measured"].raw as? Bool == true)
             let careReading = try care.decode(Reading.self)
             #expect(careReading.numerator == 0 && careReading.denominator == Double(expected.aged60) && careReading.status == "behind")
+            // The volunteers' rate is measured: no one registered in a bare district, 0 of every resident.
+            let volunteers = try indicator(body, "plan.volunteer_rate").decode(Reading.self)
+            #expect(volunteers.numerator == 0 && volunteers.denominator == Double(expected.total) && volunteers.status == "behind")
             #expect(indicator(body, "plan.volunteer_rate")["indicator"]["target"].double == 15)
             // Five streets below the district, ranked on the page.
             #expect(body["children"].array.count == 5)
@@ -137,7 +140,7 @@ struct IndicatorsTests {
             #expect(try await app.call(.GET, "/api/v1/indicators/no.such/series").status == .notFound)
             await #expect(throws: RegistryError.self) { try await q.snapshot(period: "2026-13", today: testToday, now: Date(), by: .system()) }
             // Not-measured targets are never stored.
-            let stored = try #require(try await app.sql().raw("SELECT count(*) AS n FROM indicator_snapshots WHERE indicator_code IN ('plan.volunteer_rate', 'plan.harmonious', 'plan.wireless')").first())
+            let stored = try #require(try await app.sql().raw("SELECT count(*) AS n FROM indicator_snapshots WHERE indicator_code IN ('plan.harmonious', 'plan.wireless')").first())
             #expect(try stored.decode(column: "n", as: Int.self) == 0)
         }
     }
@@ -196,7 +199,7 @@ struct IndicatorsTests {
             #expect(HTML.css.contains("@media print") && HTML.css.contains(".chip.st-behind"))
             #expect(html.contains("村/社区排名：受理事项数") && html.contains("年龄结构") && html.contains("80岁以上"))
             #expect(html.components(separatedBy: "<svg").count >= 5)
-            #expect(html.contains("尚未测量的规划目标") && html.contains("社区志愿者注册率"))
+            #expect(html.contains("尚未测量的规划目标") && html.contains("社区无线网络覆盖率"))
             #expect(html.contains("/console/indicators.xlsx?division=321271002000"))
             #expect(!html.contains("src=\"http") && !html.contains("href=\"http"))
             #expect(try await web("/console/indicators?division=321271003000", .street).status == .notFound)

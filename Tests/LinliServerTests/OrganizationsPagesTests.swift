@@ -87,8 +87,8 @@ struct OrganizationsPagesTests {
                                                                        ("beneficiaries", "30")], as: .district).status == .seeOther)
             let shown = try await app.page(projectPage, as: .worker)
             #expect(shown.status == .ok && shown.visibleText.contains("已拨付：400元") && shown.visibleText.contains("累计服务人次：30"), "\(shown.status)")
-            // The volunteer activities done under the project come with the volunteers' register: empty by design until then.
-            #expect(shown.text.contains("id=\"project-activities\"") && shown.text.contains("将在志愿者模块启用后显示"))
+            // No volunteer activity was done under the project yet.
+            #expect(shown.text.contains("id=\"project-activities\"") && shown.text.contains("本项目下尚无志愿服务活动"))
             #expect(shown.text.contains("期满后可进行结项评估") == false)   // a worker has no evaluation form
             let list = try await app.page("/console/organizations/projects", as: .district)
             #expect(list.status == .ok && list.text.contains("社区矛盾纠纷调解"))

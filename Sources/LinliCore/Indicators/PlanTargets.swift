@@ -17,8 +17,6 @@ public enum PlanTargets {
                     .init(.atLeast, 100), "村(居)委会换届选举率和一次性成功率均达100%", needs: "选举模块：选民名册、候选人、投票与计票记录"),
         notMeasured("plan.election_first_ballot", "换届选举一次性成功率", "第一次投票即选举成功的村(居)委会数", "完成换届选举的村(居)委会数", "%",
                     .init(.atLeast, 100), "村(居)委会换届选举率和一次性成功率均达100%", needs: "选举模块：每次投票的有效性与当选结果"),
-        notMeasured("plan.volunteer_rate", "社区志愿者注册率", "注册的社区志愿者人数", "在册居民数", "%", .init(.atLeast, 15),
-                    "社区志愿者注册率占居民总人口比例达15%以上", needs: "志愿者模块：志愿者注册（MZ/T 061 字段）与居民的对应"),
         notMeasured("plan.wireless", "社区无线网络覆盖率", "无线网络覆盖的村/社区数", "村/社区数", "%", .init(.atLeast, 100),
                     "力争无线网络覆盖所有社区", needs: "设施模块：各村/社区服务场所的无线网络登记"),
     ]

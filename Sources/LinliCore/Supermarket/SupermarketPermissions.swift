@@ -10,6 +10,8 @@ extension Permission {
     public static let supermarketFullView = Permission("supermarket.full_view")
     /// The district's rates: points per volunteer hour, the monthly allowance per assistance kind; the allowance run.
     public static let supermarketConfigure = Permission("supermarket.configure")
+    /// A resident's own points: balance and ledger, once their account is linked to the registry (实名核验).
+    public static let supermarketOwn = Permission("supermarket.own")
 }
 
 public enum SupermarketPermissions {
@@ -19,5 +21,6 @@ public enum SupermarketPermissions {
         .communityWorker: [.supermarketRead, .supermarketRedeem, .supermarketFullView],
         .streetOfficer: [.supermarketRead, .supermarketRedeem, .supermarketGoods, .supermarketFullView],
         .districtOfficer: [.supermarketRead, .supermarketFullView, .supermarketConfigure],
+        .resident: [.supermarketOwn],
     ]
 }

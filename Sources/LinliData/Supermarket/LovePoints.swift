@@ -37,6 +37,19 @@ public enum LovePoints {
                               note: note, recordedBy: recordedBy, now: now, sql: sql)
     }
 
+    /// The volunteers' verification and correction call this inside their write transaction: `minutes` of verified
+    /// service (negative for a correction) earn points at the rate of the day served. Hours served before any rate
+    /// was in force earn none (nil, nothing written), so a verification never waits on the supermarket's settings.
+    @discardableResult
+    public static func creditVerifiedMinutes(residentID: UUID, minutes: Int, servedOn day: CivilDate, reference: UUID, recordedBy: String,
+                                             now: Int64, sql: any SQLDatabase) async throws -> Posted? {
+        guard minutes != 0, let rate = try await rate(LovePointRateKind.volunteerHour, on: day.description, sql: sql) else { return nil }
+        let hours = Double(minutes) / 60
+        return try await post(residentID: residentID, points: SupermarketRules.points(hours: hours, rate: rate), kind: .volunteerHours,
+                              on: day.description, reference: reference.uuidString, note: String(format: "%g 小时 × %d 分/小时", hours, rate),
+                              recordedBy: recordedBy, now: now, sql: sql)
+    }
+
     /// The rate of `kind` in force on `day` (the row with the latest `effective_from` not after it).
     public static func rate(_ kind: String, on day: String, sql: any SQLDatabase) async throws -> Int? {
         let rates = try await sql.select().columns("effective_from", "points").from("love_point_rates").where("kind", .equal, SQLBind(kind)).all()

@@ -220,6 +220,19 @@ extension SupermarketQueries {
         return (holder, ResultPage(items: items, total: total, page: page.page, perPage: page.perPage))
     }
 
+    /// The person's own points on the portal (their account linked to them): balance and latest entries, no
+    /// assistance status and no one else's data, so no full view to audit.
+    public func ownPoints(of residentID: UUID, limit: Int = 50) async throws -> (balance: Int, entries: [LovePointEntryRecord]) {
+        let balance = try await sql.select().column("balance").from("love_point_balances").where("resident_id", .equal, SQLBind(residentID)).first()?
+            .decode(column: "balance", as: Int.self) ?? 0
+        let entries = try await sql.select().columns("id", "resident_id", "seq", "kind", "points", "balance", "shortfall", "on_date", "reference", "note",
+                                                     "recorded_by", "created_at")
+            .from("love_point_entries").where("resident_id", .equal, SQLBind(residentID))
+            .orderBy(SQLOrderBy(expression: SQLColumn("seq"), direction: SQLDirection.descending)).limit(limit).all()
+            .map { try $0.decodeRecord(LovePointEntryRecord.self) }
+        return (balance, entries)
+    }
+
     /// A month's redemptions of a supermarket as .xlsx at `path`, oldest first, names masked. Audited.
     @discardableResult
     public func exportMonth(_ marketID: UUID, month: String?, to path: String, by actor: SupermarketActor) async throws -> Int {

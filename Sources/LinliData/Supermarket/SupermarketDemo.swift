@@ -12,9 +12,11 @@ public struct SupermarketDemo: DemoStep {
 
     public func load(_ demo: DemoContext) async throws -> String? {
         let started = Date()
-        let s = try await DemoSupermarket.load(on: demo.db, seed: demo.seed, today: demo.today, now: demo.now)
-        return String(format: "爱心超市：%d 个镇/街道各一个，近12个月救助家庭月度积分 %d 笔（%d 分），兑换 %d 笔，用时 %.1f 秒。",
-                      s.markets, s.allowances, s.points, s.redemptions, Date().timeIntervalSince(started))
+        let earned = try await DemoSupermarket.volunteerCredits(from: demo.today.adding(days: -364), through: demo.today, sql: SQLHelpers.sql(demo.db))
+        let s = try await DemoSupermarket.load(on: demo.db, seed: demo.seed, today: demo.today, now: demo.now,
+                                               extraHolders: earned.holders, extraCredits: earned.credits)
+        return String(format: "爱心超市：%d 个镇/街道各一个，近12个月救助家庭月度积分 %d 笔（%d 分），志愿服务积分 %d 笔，兑换 %d 笔，用时 %.1f 秒。",
+                      s.markets, s.allowances, s.points, earned.credits.count, s.redemptions, Date().timeIntervalSince(started))
     }
 }
 
@@ -154,16 +156,19 @@ public enum DemoSupermarket {
             for c in byDay[day.dayNumber] ?? [] {
                 guard let h = holders[c.resident] else { continue }
                 var b = balance[c.resident] ?? (0, 0, 0, 0)
-                b.points += c.points; b.earned += c.points; b.seq += 1
+                // A correction takes back at most the balance, the rest kept as its shortfall (as LovePoints.post does).
+                let change = c.points >= 0 ? c.points : -min(b.points, -c.points), shortfall = change - c.points
+                b.points += change; b.earned += max(change, 0); b.seq += 1
                 balance[c.resident] = b
-                if c.points > 0 && SupermarketTally.earns(c.kind) { tallies["\(h.grid) \(day.year)", default: (0, 0, 0)].earned += c.points }
-                entries.add(values: [.uuid(rng.uuid()), .uuid(c.resident), .integer(b.seq), .text(h.grid), .text(c.kind.rawValue), .integer(c.points),
-                                     .integer(b.points), .integer(0), .text(day.description), .text(c.reference), .text(c.note), .text("demo"), .integer(t)])
+                if change > 0 && SupermarketTally.earns(c.kind) { tallies["\(h.grid) \(day.year)", default: (0, 0, 0)].earned += change }
+                entries.add(values: [.uuid(rng.uuid()), .uuid(c.resident), .integer(b.seq), .text(h.grid), .text(c.kind.rawValue), .integer(change),
+                                     .integer(b.points), .integer(shortfall), .text(day.description), .text(c.reference), .text(c.note), .text("demo"), .integer(t)])
                 spill(&entries)
             }
             // About one visit a holder a month, on the market's days; weekends shut.
             guard day.dayNumber % 7 != 3 else { continue }
-            for r in order where rng.chance(0.04) {
+            // Households on assistance come about monthly; volunteers now and then (about twice a year).
+            for r in order where rng.chance(holders[r]?.assistance != nil ? 0.04 : 0.006) {
                 guard let h = holders[r], var b = balance[r], b.points > 0, let market = marketIDs[String(h.grid.prefix(9))],
                       var q = stock[String(h.grid.prefix(9))], let ids = goodsIDs[String(h.grid.prefix(9))] else { continue }
                 var lines: [(Int, Int)] = [], total = 0

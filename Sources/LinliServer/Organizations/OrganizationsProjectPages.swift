@@ -119,6 +119,7 @@ struct OrganizationsProjectPages {
         let user = try req.webUser(.organizationsRead)
         let p = try await OrganizationsService.findProject(req, id: try req.pathUUID())
         let steps = try await req.organizations.milestones(of: p.id)
+        let activities = try await req.volunteers.activities(ofProject: p.id, in: req.registryScope)
         let today = req.application.linli.today()
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
         let rows = steps.map { m -> [Markup] in
@@ -150,6 +151,11 @@ struct OrganizationsProjectPages {
                 forms += "<p class=\"muted\">服务期至\(p.endsOn)结束，期满后可进行结项评估。</p>"
             }
         }
+        // The volunteers' activities done under the project (published with its project_id), in the viewer's area.
+        let activityRows = activities.map { a -> [Markup] in
+            [user.may(.volunteersRead) ? "<a href=\"/console/volunteers/activities/\(a.id)\">\(a.title)</a>" : Markup.text(a.title),
+             Markup.text(VolunteerActivityPages.time(a.startsAt)), Markup.text(a.place), "\(a.taken) / \(a.places)"]
+        }
         let body: Markup = """
             <h1>\(p.title)</h1>
             \(message.map { "<p class=\"notice\" role=\"status\">\($0)</p>" }.orEmpty)
@@ -161,7 +167,7 @@ struct OrganizationsProjectPages {
             <h2>阶段成果和拨付</h2>
             \(Console.table(["序号", "日期", "阶段成果", "拨付", "累计拨付", "服务人次"], rows, empty: "尚无阶段成果"))
             <section id="project-activities"><h2>志愿服务活动</h2>
-            <p class="empty">本项目下开展的志愿服务活动将在志愿者模块启用后显示在这里。</p></section>
+            \(Console.table(["活动", "开始时间", "地点", "已报名/名额"], activityRows, empty: "本项目下尚无志愿服务活动"))</section>
             \(forms)
             """
         return Console.page(req, user, title: p.title, crumbs: Self.crumbs + [Crumb(p.title)], body: body, status: status)

@@ -5,7 +5,7 @@ import Vapor
 
 /// The console's 志愿服务队 pages: the teams of one's area by hours, the form that forms one (by community or by
 /// skill; a leader named by their ID number must be a signed volunteer of the community), and adding a member.
-/// Teams of a social organization are formed through the API (`organization_id`) until 社会组织 is wired in.
+/// Teams of a social organization are formed through the API (`organization_id`, checked in the area).
 struct VolunteerTeamPages {
     func boot(_ routes: Routes) {
         let v = routes.grouped("console", "volunteers", "teams")

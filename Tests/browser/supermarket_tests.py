@@ -65,6 +65,16 @@ def supermarket_pages_as_each_role_on_desktop_and_phone():
             except AssertionError as e:
                 problems.append(f"{kind}: {e}")
             shot(d, f"supermarket-{kind}-{name}")
+        # The demo's resident account is linked to a 低保 recipient who volunteers: their own points.
+        use_session(d, "resident")
+        try:
+            visit(d, "/points")
+            assert path_of(d) == "/points" and "爱心积分余额" in text_of(d), f"/points: {text_of(d)[:200]}"
+            assert "救助家庭月度积分" in text_of(d) or "志愿服务" in text_of(d), "the resident's ledger shows no entry"
+        except AssertionError as e:
+            problems.append(f"{kind}: {e}")
+        shot(d, f"supermarket-{kind}-resident-points")
+        d.delete_all_cookies()
     assert not problems, "\n".join(problems)
 
 

@@ -45,6 +45,14 @@ struct VolunteersSeamsTests {
             // The console's form offers the project in its term.
             let form = try await app.page("/console/volunteers/activities")
             #expect(form.status == .ok && form.text.contains("name=\"project_id\"") && form.text.contains("value=\"\(project.uppercased())\""), "\(form.status)")
+            #expect(form.text.contains("name=\"organization_id\"") && form.text.contains("寺巷社区夕阳红志愿服务队"))
+            // A team of the organization through the console; without the organization it is refused at its field.
+            let missing = try await app.submit("/console/volunteers/teams", [("name", "夕阳红助老服务队"), ("kind", "organization"), ("organization_id", "")])
+            #expect(missing.status == .unprocessableEntity && missing.text.contains("社会组织服务队请选择所属社会组织"), "\(missing.status)")
+            let team = try await app.submit("/console/volunteers/teams", [("name", "夕阳红助老服务队"), ("kind", "organization"), ("organization_id", org.id)])
+            #expect(team.status == .seeOther, "\(team.text)")
+            let teamRow = try #require(try await app.sql().raw("SELECT organization_id FROM volunteer_teams WHERE name = '夕阳红助老服务队'").first())
+            #expect(try teamRow.decode(column: "organization_id", as: UUID.self).uuidString == org.id.uppercased())
         }
     }
 

@@ -51,7 +51,10 @@ struct VolunteerActivityPages {
         var ends_at: String?
         var places: String?
         var skills: [String]?
-        /// 政府购买服务: the project of a social organization the activity is done under (optional).
+        /// Who publishes it besides the community: one of its teams, a social organization, or a project of one
+        /// (政府购买服务) the activity is done under — each optional.
+        var team_id: String?
+        var organization_id: String?
         var project_id: String?
     }
 
@@ -62,12 +65,9 @@ struct VolunteerActivityPages {
             ["<a href=\"/console/volunteers/activities/\(a.id)\">\(a.title)</a>", Markup.text(Self.time(a.startsAt)), Markup.text(a.place),
              Markup.text("\(a.taken) / \(a.places)"), Markup.text(a.teamName ?? "—")]
         }
-        // Projects of social organizations in the area still in their term: an activity may be done under one.
-        let today = req.application.linli.today().description
-        let projects = user.may(.volunteersActivities)
-            ? try await req.organizations.projects(in: req.registryScope, page: PageRequest(page: 1, perPage: 100)).items
-                .filter { $0.endsOn >= today && $0.score == nil }.map { ($0.id.uuidString, "\($0.title)（\($0.organizationName ?? "")）") }
-            : []
+        let run = user.may(.volunteersActivities)
+        let teams = run ? try await VolunteerFormOptions.teams(req) : [], organizations = run ? try await VolunteerFormOptions.organizations(req) : []
+        let projects = run ? try await VolunteerFormOptions.projects(req) : []
         let form: Markup = user.may(.volunteersActivities) ? """
             <h2>发布志愿活动</h2>
             \(Console.formErrors(errors))
@@ -79,8 +79,12 @@ struct VolunteerActivityPages {
             \(Console.field("名额", name: "places", value: f.places, error: err("places"), type: "number", required: true, extra: "min=\"1\" max=\"10000\""))
             \(VolunteersPages.checkboxes("需要的技能", name: "skills", VolunteerSkill.self, checked: f.skills ?? [], error: err("skills"), label: \.label))
             \(Console.textarea("活动内容", name: "detail", value: f.detail, maxLength: 1000))
+            \(teams.isEmpty ? Markup.empty : Console.select("发布的服务队（可不填）", name: "team_id", options: [("", "（本社区）")] + teams,
+                                                          selected: f.team_id, error: err("team_id")))
+            \(organizations.isEmpty ? Markup.empty : Console.select("发布的社会组织（可不填）", name: "organization_id", options: [("", "—")] + organizations,
+                                                                  selected: f.organization_id, error: err("organization_id")))
             \(projects.isEmpty ? Markup.empty : Console.select("所属购买服务项目（可不填）", name: "project_id", options: [("", "—")] + projects,
-                                                             selected: f.project_id, error: err("project_id") ?? err("organization_id")))
+                                                             selected: f.project_id, error: err("project_id")))
             <button type="submit">发布</button></form>
             """ : Markup.empty
         let body: Markup = """
@@ -107,10 +111,9 @@ struct VolunteerActivityPages {
             var input = VolunteerActivityInput(title: form.title, place: form.place, detail: form.detail,
                                                skills: try VolunteersService.values(form.skills, VolunteerSkill.self, field: "skills", label: \.label),
                                                startsAt: start, endsAt: end, places: places)
-            if let raw = form.project_id?.trimmedOrNil {
-                guard let id = UUID(uuidString: raw) else { throw RegistryError.invalid([FieldError("project_id", "请选择购买服务项目")]) }
-                input.projectId = id
-            }
+            input.teamId = try VolunteerFormOptions.id(form.team_id, field: "team_id", label: "服务队")
+            input.organizationId = try VolunteerFormOptions.id(form.organization_id, field: "organization_id", label: "社会组织")
+            input.projectId = try VolunteerFormOptions.id(form.project_id, field: "project_id", label: "购买服务项目")
             let a = try await req.volunteers.createActivity(input, by: req.volunteersActor)
             return req.redirect(to: "/console/volunteers/activities/\(a.id)", redirectType: .normal)
         } catch RegistryError.invalid(let errors) {

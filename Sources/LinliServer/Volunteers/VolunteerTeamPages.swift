@@ -5,7 +5,7 @@ import Vapor
 
 /// The console's 志愿服务队 pages: the teams of one's area by hours, the form that forms one (by community or by
 /// skill; a leader named by their ID number must be a signed volunteer of the community), and adding a member.
-/// Teams of a social organization are formed through the API (`organization_id`, checked in the area).
+/// A team of a social organization names one of the area's organizations on the books.
 struct VolunteerTeamPages {
     func boot(_ routes: Routes) {
         let v = routes.grouped("console", "volunteers", "teams")
@@ -20,6 +20,7 @@ struct VolunteerTeamPages {
         var kind: String?
         var skill: String?
         var leader_id_number: String?
+        var organization_id: String?
         var team_id: String?
         var id_number: String?
     }
@@ -45,14 +46,17 @@ struct VolunteerTeamPages {
             return [Markup.text(t.name), Markup.text(names[t.communityCode] ?? t.communityCode), Markup.text(t.kind.label + (t.skill.map { "（\($0.label)）" } ?? "")),
                     Markup.text(String(t.members)), Markup.text(VolunteerRules.hoursText(t.minutes)), add]
         }
+        let organizations = write ? try await VolunteerFormOptions.organizations(req) : []
         let form: Markup = write ? """
             <h2>组建服务队</h2>
             <form method="post" action="/console/volunteers/teams">\(Console.csrfField(user))
             \(Console.field("服务队名称", name: "name", value: f.name, error: err("name"), required: true, extra: "maxlength=\"60\""))
-            \(Console.select("类型", name: "kind", options: [("", "请选择")] + [VolunteerTeamKind.community, .skill].map { ($0.rawValue, $0.label) }, selected: f.kind,
+            \(Console.select("类型", name: "kind", options: [("", "请选择")] + VolunteerTeamKind.allCases.map { ($0.rawValue, $0.label) }, selected: f.kind,
                              error: err("kind"), required: true))
             \(Console.select("技能（专业技能服务队）", name: "skill", options: [("", "（不限）")] + VolunteerSkill.allCases.map { ($0.rawValue, $0.label) },
                              selected: f.skill, error: err("skill")))
+            \(Console.select("所属社会组织（社会组织服务队）", name: "organization_id", options: [("", "（无）")] + organizations,
+                             selected: f.organization_id, error: err("organization_id")))
             \(Console.field("队长公民身份号码", name: "leader_id_number", error: err("leader_id"), hint: "队长须为本社区已签约的志愿者，可不填",
                             extra: "maxlength=\"18\" autocomplete=\"off\""))
             <button type="submit">组建</button></form>
@@ -88,7 +92,7 @@ struct VolunteerTeamPages {
                 leader = v.id
             }
             _ = try await req.volunteers.createTeam(name: form.name, kind: form.kind.flatMap(VolunteerTeamKind.init(rawValue:)),
-                                                    skill: form.skill.flatMap(VolunteerSkill.init(rawValue:)), organizationID: nil, leader: leader,
+                                                    skill: form.skill.flatMap(VolunteerSkill.init(rawValue:)), organizationID: try VolunteerFormOptions.id(form.organization_id, field: "organization_id", label: "社会组织"), leader: leader,
                                                     community: nil, by: req.volunteersActor)
             return req.redirect(to: "/console/volunteers/teams", redirectType: .normal)
         } catch RegistryError.invalid(let errors) {

@@ -139,6 +139,10 @@ struct VolunteersPagesTests {
             #expect(invalid.status == .notFound && invalid.text.contains("没有这个验证码的证明"))
             let printable = try await app.page("/console/volunteers/certificates/\(code)")
             #expect(printable.status == .ok && printable.text.contains("志愿服务记录证明") && printable.text.contains(person.name) && printable.text.contains(code))
+            // The resident leaves on the portal: the page says so and offers no 退出 any more.
+            let left = try await app.submit("/volunteer/withdraw", [("version", "3")], as: .resident)
+            #expect(left.status == .ok && left.text.contains("您已退出志愿者队伍") && !left.text.contains("action=\"/volunteer/withdraw\""), "\(left.status)")
+            #expect(try await app.sql().raw("SELECT state FROM volunteers").first()?.decode(column: "state", as: String.self) == "withdrawn")
         }
     }
 }

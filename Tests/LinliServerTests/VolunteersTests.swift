@@ -258,6 +258,14 @@ struct VolunteersTests {
             let late = try await app.call(.POST, "/api/v1/volunteers/me/check", json: ["code": a.code], as: .resident)
             #expect(late.status == .unprocessableEntity && late.json.errorFields == ["time"], "\(late.status) \(late.text)")
             #expect(try await app.rowCount("volunteer_signups WHERE check_out_at IS NOT NULL") == 0)
+            // The resident withdraws themself: at a stale version 409, then 退出 with the hours kept; a second time 409.
+            let stale = try await app.call(.POST, "/api/v1/volunteers/me/withdraw", json: ["version": 1], as: .resident)
+            #expect(stale.status == .conflict, "\(stale.text)")
+            let current = try #require(try await app.call(.GET, "/api/v1/volunteers/me", as: .resident).json["volunteer"]["version"].int)
+            let left = try await app.call(.POST, "/api/v1/volunteers/me/withdraw", json: ["version": current], as: .resident)
+            #expect(left.status == .ok && left.json["state"].string == "withdrawn", "\(left.text)")
+            #expect(try await app.call(.POST, "/api/v1/volunteers/me/withdraw", json: ["version": current + 1], as: .resident).status == .conflict)
+            #expect(try await app.rowCount("volunteer_signups") == 1)
         }
     }
 }

@@ -29,6 +29,7 @@ struct VolunteersAPI {
         v.post("me", "link", needs: .permission(.volunteersRegister), use: link)
         v.post("me", needs: .permission(.volunteersRegister), use: registerSelf)
         v.post("me", "sign", needs: .permission(.volunteersRegister), use: signSelf)
+        v.post("me", "withdraw", needs: .permission(.volunteersRegister), use: withdrawSelf)
         v.post("me", "signups", needs: .permission(.volunteersRegister), use: signUpSelf)
         v.post("me", "check", needs: .permission(.volunteersRegister), use: checkSelf)
         v.get("certificates", ":code", needs: .open, use: publicCertificate)
@@ -195,6 +196,14 @@ struct VolunteersAPI {
         let signed = try await req.volunteers.step(v.id, .sign, version: try requireVersion(b.version), signature: .portal, by: req.volunteersActor,
                                                    ownResident: v.residentId)
         return JSONBody(VolunteerDTO(signed))
+    }
+
+    /// 退出: the resident leaves the volunteers themself (their hours and certificates stay on the record).
+    func withdrawSelf(req: Request) async throws -> JSONBody<VolunteerDTO> {
+        let b = try req.decodeJSON(VolunteersService.StepBody.self)
+        let v = try await Self.ownVolunteer(req)
+        let left = try await req.volunteers.step(v.id, .withdraw, version: try requireVersion(b.version), by: req.volunteersActor, ownResident: v.residentId)
+        return JSONBody(VolunteerDTO(left))
     }
 
     struct SignUpBody: Decodable { var activityId: UUID? }

@@ -12,6 +12,7 @@ struct VolunteersPortalPages {
         routes.post("volunteer", "link", needs: .permission(.volunteersRegister), use: link)
         routes.post("volunteer", "register", needs: .permission(.volunteersRegister), use: register)
         routes.post("volunteer", "sign", needs: .permission(.volunteersRegister), use: sign)
+        routes.post("volunteer", "withdraw", needs: .permission(.volunteersRegister), use: withdraw)
         routes.post("volunteer", "signup", needs: .permission(.volunteersRegister), use: signUp)
         routes.post("volunteer", "check", needs: .permission(.volunteersRegister), use: check)
         routes.get("volunteer", "certificate", needs: .open, use: certificate)
@@ -110,6 +111,13 @@ struct VolunteersPortalPages {
             \(Console.table(["年度", "时长"], years, empty: "尚无核实的服务时长"))
             <p class="muted">需要志愿服务记录证明的，请到社区开具；任何人可在<a href="/volunteer/certificate">证明查验</a>页面输入验证码查验。</p>
             """
+        if v.state != .withdrawn {
+            body += """
+                <h2>退出志愿者队伍</h2>
+                <p class="muted">退出后不再报名活动；已核实的服务时长和出具的证明保留。如需重新加入，请联系社区。</p>
+                <form method="post" action="/volunteer/withdraw">\(csrf)<input type="hidden" name="version" value="\(v.version)"><button type="submit" class="secondary">退出</button></form>
+                """
+        }
         return PortalPages.page(req, title: "我的志愿服务", body: body, status: status)
     }
 
@@ -157,6 +165,14 @@ struct VolunteersPortalPages {
             let v = try await VolunteersAPI.ownVolunteer(req)
             _ = try await req.volunteers.step(v.id, .sign, version: try requireVersion(form.version.flatMap { Int($0) }), signature: .portal,
                                               by: req.volunteersActor, ownResident: v.residentId)
+        }
+    }
+
+    func withdraw(req: Request) async throws -> Response {
+        try await act(req, message: "您已退出志愿者队伍。") { _, form in
+            let v = try await VolunteersAPI.ownVolunteer(req)
+            _ = try await req.volunteers.step(v.id, .withdraw, version: try requireVersion(form.version.flatMap { Int($0) }), by: req.volunteersActor,
+                                              ownResident: v.residentId)
         }
     }
 

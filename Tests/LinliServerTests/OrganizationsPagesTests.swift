@@ -60,6 +60,9 @@ struct OrganizationsPagesTests {
             #expect(try await app.page(location).text.contains("休眠"))
             let revived = try await app.submit("\(location)/status", [("action", "revive"), ("date", "2026-06-02"), ("version", "2")])
             #expect(revived.status == .seeOther, "\(revived.text)")
+            // A form sent at an old version: the page again with the message, at the version it shows now.
+            let stale = try await app.submit("\(location)/status", [("action", "mark_dormant"), ("date", "2026-06-03"), ("version", "1")])
+            #expect(stale.status == .conflict && stale.text.contains("该记录已被他人修改") && stale.text.contains("value=\"3\""), "\(stale.status)")
 
             // The edit form comes filled (the full phone read for it is audited); a refused edit names its field.
             let edit = try await app.page("\(location)/edit")
@@ -70,6 +73,8 @@ struct OrganizationsPagesTests {
             #expect(badEdit.status == .unprocessableEntity && badEdit.text.contains("备案日期不能晚于今天"), "\(badEdit.status)")
             let renamed = try await app.submit("\(location)/edit", fields.filter { $0.0 != "name" } + [("name", "寺巷社区邻里和谐调解会"), ("version", version)])
             #expect(renamed.status == .seeOther, "\(renamed.text)")
+            let staleEdit = try await app.submit("\(location)/edit", fields.filter { $0.0 != "name" } + [("name", "又一个名字"), ("version", version)])
+            #expect(staleEdit.status == .conflict && staleEdit.text.contains("请重新打开编辑页后再改") && staleEdit.text.contains("value=\"又一个名字\""), "\(staleEdit.status)")
             #expect(try await app.page(location).text.contains("寺巷社区邻里和谐调解会"))
 
             let id = String(location.split(separator: "/").last ?? "")

@@ -138,6 +138,8 @@ struct OrganizationPages {
             return try await render(req, errors: errors, message: nil, status: .unprocessableEntity)
         } catch RegistryError.conflict(let e) {
             return try await render(req, errors: [e], message: nil, status: .conflict)
+        } catch RegistryError.staleVersion {
+            return try await render(req, errors: [OrganizationsService.stale], message: nil, status: .conflict)
         }
     }
 

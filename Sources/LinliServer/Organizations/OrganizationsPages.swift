@@ -156,6 +156,10 @@ struct OrganizationsPages {
             return try await render(req, user, form, errors: errors, status: .unprocessableEntity, editing: o)
         } catch RegistryError.conflict(let e) {
             return try await render(req, user, form, errors: [e], status: .conflict, editing: o)
+        } catch RegistryError.staleVersion {
+            // The form keeps what was typed at the old version, so the way on is to reopen it.
+            return try await render(req, user, form, errors: [FieldError("version", "该社会组织的信息已被他人修改，请重新打开编辑页后再改")],
+                                    status: .conflict, editing: o)
         }
     }
 

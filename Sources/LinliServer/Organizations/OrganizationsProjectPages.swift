@@ -212,6 +212,8 @@ struct OrganizationsProjectPages {
             return req.redirect(to: "/console/organizations/projects/\(id)?done=1", redirectType: .normal)
         } catch RegistryError.invalid(let errors) {
             return try await render(req, errors: errors, values: f, message: nil, status: .unprocessableEntity)
+        } catch RegistryError.staleVersion {
+            return try await render(req, errors: [OrganizationsService.stale], values: f, message: nil, status: .conflict)
         }
     }
 }

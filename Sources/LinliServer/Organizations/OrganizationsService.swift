@@ -19,6 +19,9 @@ extension Request {
 
 /// What the API and the console pages share: inputs as typed (text, as forms send them), turned into the data layer's calls.
 enum OrganizationsService {
+    /// A form sent at a version someone else has since changed: the page again, with the message at `version`.
+    static let stale = FieldError("version", "该记录已被他人修改，页面已显示最新内容，请核对后重新提交")
+
     struct OrganizationBody: Decodable {
         var name: String?
         var kind: String?

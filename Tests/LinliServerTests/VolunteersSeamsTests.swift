@@ -79,3 +79,39 @@ struct VolunteersSeamsTests {
         }
     }
 }
+
+@Suite("志愿者: an activity called off", .serialized)
+struct VolunteerActivityCancelTests {
+    @Test("cancelled before it starts with a reason: no more sign-ups or check-ins, the month no longer counts it; started or twice: 409")
+    func cancel() async throws {
+        try await withTestApp(residents: 800, adjust: RequestsAPITests.longSessions) { app in
+            let residents = try await app.volunteerResidents(2)
+            let first = try await app.signedVolunteer(residents[0]), second = try await app.signedVolunteer(residents[1])
+            let a = try await app.volunteerActivity(start: 3600, hours: 2, places: 5)
+            #expect(try await app.call(.POST, "/api/v1/volunteers/activities/\(a.id)/signups", json: ["volunteer_id": first]).status == .created)
+            let counted = "volunteer_monthly WHERE activities = 1"
+            #expect(try await app.rowCount(counted) == 1)
+            let noReason = try await app.call(.POST, "/api/v1/volunteers/activities/\(a.id)/cancel", json: ["reason": "  "])
+            #expect(noReason.status == .unprocessableEntity && noReason.json.errorFields == ["reason"], "\(noReason.text)")
+            #expect(try await app.call(.POST, "/api/v1/volunteers/activities/\(a.id)/cancel", json: ["reason": "暴雨预警"], as: .otherWorker).status == .notFound)
+            // Through the console's form.
+            let done = try await app.submit("/console/volunteers/activities/\(a.id)/cancel", [("reason", "暴雨预警，改期举行")])
+            #expect(done.status == .seeOther, "\(done.text)")
+            let page = try await app.page("/console/volunteers/activities/\(a.id)")
+            #expect(page.status == .ok && page.text.contains("取消：暴雨预警，改期举行") && !page.text.contains("id=\"activity-code\""), "\(page.status)")
+            #expect(try await app.rowCount(counted) == 0)
+            #expect(try await app.rowCount("audit_log WHERE action = 'volunteers.activity.cancel'") == 1)
+            let again = try await app.call(.POST, "/api/v1/volunteers/activities/\(a.id)/cancel", json: ["reason": "重复"])
+            #expect(again.status == .conflict, "\(again.text)")
+            let late = try await app.call(.POST, "/api/v1/volunteers/activities/\(a.id)/signups", json: ["volunteer_id": second])
+            #expect(late.status == .conflict, "\(late.text)")
+            app.test.clock.advance(3600)
+            let signup = try #require(try await app.sql().raw("SELECT id FROM volunteer_signups").first()?.decode(column: "id", as: UUID.self))
+            #expect(try await app.call(.POST, "/api/v1/volunteers/signups/\(signup)/check").status == .conflict)
+            // One that has started cannot be called off.
+            let b = try await app.volunteerActivity(start: 60, hours: 1, places: 5)
+            app.test.clock.advance(120)
+            #expect(try await app.call(.POST, "/api/v1/volunteers/activities/\(b.id)/cancel", json: ["reason": "人数不足"]).status == .conflict)
+        }
+    }
+}

@@ -41,6 +41,29 @@ extension VolunteersQueries {
         return try await requireActivity(id, in: .everything)
     }
 
+    /// Calls an activity off before it starts, with the reason: no more sign-ups or check-ins; the sign-ups stay on
+    /// record and the community's month no longer counts it. Started, or cancelled already: 409.
+    public func cancel(activity activityID: UUID, reason: String?, by actor: VolunteersActor) async throws -> VolunteerActivityRecord {
+        guard actor.mayRun else { throw RegistryError.forbidden("您没有取消志愿活动的权限") }
+        let a = try await requireActivity(activityID, in: actor.scope)
+        let why = reason?.trimmedOrNil
+        guard let why, why.count <= 200 else { throw RegistryError.invalid([FieldError("reason", "请填写取消原因（不超过200字）")]) }
+        let at = nowSeconds
+        if at >= a.startsAt { throw RegistryError.conflictingState("活动已开始，不能取消") }
+        let month = String(CivilDate(dayNumber: Int(a.startsAt / 86_400)).description.prefix(7)), day = today.description
+        try await db.writeTransaction { db in
+            let sql = SQLHelpers.sql(db)
+            guard try await sql.raw("""
+                UPDATE volunteer_activities SET cancelled_on = \(bind: day), cancel_reason = \(bind: why)
+                WHERE id = \(bind: activityID) AND cancelled_on IS NULL RETURNING id
+                """).first() != nil else { throw RegistryError.conflictingState("活动已取消") }
+            try await Self.bump(a.communityCode, month: month, activities: -1, sql: sql)
+            try await AuditLog.append([AuditEvent(VolunteersAudit.activityCancel, target: .volunteerActivity(activityID), detail: ["reason": why])],
+                                      by: actor.audit, on: db)
+        }
+        return try await requireActivity(activityID, in: .everything)
+    }
+
     /// Signs a volunteer up: a signed volunteer, once per activity (409 at `volunteer_id`), before the end, while a
     /// place is left (422 at `places`). `own`: the resident signing themself up on the portal.
     public func signUp(activity activityID: UUID, volunteer volunteerID: UUID?, own: Bool = false, by actor: VolunteersActor) async throws -> VolunteerSignupRecord {
@@ -50,6 +73,7 @@ extension VolunteersQueries {
             throw RegistryError.invalid([FieldError("volunteer_id", "请选择本辖区登记的志愿者")])
         }
         guard v.state.serves else { throw RegistryError.invalid([FieldError("volunteer_id", "\(own ? "您" : v.name)尚未签订志愿服务协议，签约后才能报名活动")]) }
+        if a.cancelledOn != nil { throw RegistryError.conflictingState("活动已取消，不能报名") }
         if nowSeconds >= a.endsAt { throw RegistryError.invalid([FieldError("time", "活动已结束，不能报名")]) }
         let id = UUID(), at = nowSeconds
         try await db.writeTransaction { db in
@@ -73,6 +97,7 @@ extension VolunteersQueries {
     /// Check-in (first) or check-out (second) of a signed-up volunteer at `now`, within the activity's window.
     func clock(_ s: VolunteerSignupRecord, _ a: VolunteerActivityRecord, by actor: VolunteersActor) async throws -> VolunteerSignupRecord {
         let at = nowSeconds
+        if a.cancelledOn != nil { throw RegistryError.conflictingState("活动已取消，不能签到、签退") }
         guard VolunteerRules.codeWindow(start: a.startsAt, end: a.endsAt).contains(at) else {
             throw RegistryError.invalid([FieldError("time", "只能在活动开始前30分钟至结束后30分钟内签到、签退")])
         }

@@ -13,6 +13,7 @@ public enum VolunteersAudit: String, AuditAction, CaseIterable {
     case teamCreate = "volunteers.team.create"
     case teamMember = "volunteers.team.member"
     case activityCreate = "volunteers.activity.create"
+    case activityCancel = "volunteers.activity.cancel"
     case signUp = "volunteers.sign_up"
     case checkIn = "volunteers.check_in"
     case checkOut = "volunteers.check_out"

@@ -107,7 +107,7 @@ public struct VolunteersQueries: Sendable {
     var activitySelect: SQLSelectBuilder {
         var q = sql.select()
         for c in ["id", "community_code", "team_id", "organization_id", "project_id", "title", "place", "detail", "skills", "starts_at", "ends_at",
-                  "places", "taken", "code", "created_by"] { q = q.column(SQLColumn(c, table: "a")) }
+                  "places", "taken", "code", "created_by", "cancelled_on", "cancel_reason"] { q = q.column(SQLColumn(c, table: "a")) }
         return q.column(SQLColumn("name", table: "t"), as: "team_name")
             .from(SQLAlias(SQLIdentifier("volunteer_activities"), as: SQLIdentifier("a")))
             .join(SQLAlias(SQLIdentifier("volunteer_teams"), as: SQLIdentifier("t")), method: SQLJoinMethod.left,
@@ -124,7 +124,7 @@ public struct VolunteersQueries: Sendable {
     public func activities(in scope: RegistryScope, upcoming: Bool = false, page: PageRequest) async throws -> ResultPage<VolunteerActivityRecord> {
         func filtered(_ q: SQLSelectBuilder) -> SQLSelectBuilder {
             let q = scopedActivities(q, scope)
-            return upcoming ? q.where(SQLColumn("ends_at", table: "a"), .greaterThan, SQLBind(nowSeconds)) : q
+            return upcoming ? q.where(SQLColumn("ends_at", table: "a"), .greaterThan, SQLBind(nowSeconds)).where(SQLColumn("cancelled_on", table: "a"), .is, SQLLiteral.null) : q
         }
         let items = try await filtered(activitySelect).orderBy(SQLColumn("starts_at", table: "a"), upcoming ? SQLDirection.ascending : SQLDirection.descending)
             .orderBy(SQLColumn("id", table: "a")).limit(page.perPage).offset(page.offset).all().map { try $0.decodeRecord(VolunteerActivityRecord.self) }

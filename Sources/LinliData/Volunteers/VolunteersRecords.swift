@@ -68,6 +68,8 @@ public struct VolunteerActivityRecord: Codable, Sendable, Equatable {
     public var code: String
     public var createdBy: String
     public var teamName: String?
+    public var cancelledOn: String?
+    public var cancelReason: String?
 
     public var skillList: [VolunteerSkill] { skills.split(separator: ",").compactMap { VolunteerSkill(rawValue: String($0)) } }
     public var lengthMinutes: Int { VolunteerRules.length(start: startsAt, end: endsAt) }

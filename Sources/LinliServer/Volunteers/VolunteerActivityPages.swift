@@ -13,6 +13,7 @@ struct VolunteerActivityPages {
         v.post("activities", needs: .permission(.volunteersActivities), use: create)
         v.get("activities", ":id", needs: .permission(.volunteersRead), use: activity)
         v.post("activities", ":id", "add", needs: .permission(.volunteersActivities), use: add)
+        v.post("activities", ":id", "cancel", needs: .permission(.volunteersActivities), use: cancel)
         v.post("signups", ":id", "check", needs: .permission(.volunteersActivities), use: check)
         v.post("signups", ":id", "verify", needs: .permission(.volunteersActivities), use: verify)
         v.get("certificates", ":code", needs: .permission(.volunteersRead), use: certificate)
@@ -62,7 +63,7 @@ struct VolunteerActivityPages {
         func err(_ n: String) -> String? { errors.first { $0.field == n }?.message }
         let page = try await req.volunteers.activities(in: try req.narrowedScope(), page: req.consolePage(perPage: 30))
         let rows = page.items.map { a -> [Markup] in
-            ["<a href=\"/console/volunteers/activities/\(a.id)\">\(a.title)</a>", Markup.text(Self.time(a.startsAt)), Markup.text(a.place),
+            ["<a href=\"/console/volunteers/activities/\(a.id)\">\(a.title)</a>\(a.cancelledOn == nil ? Markup.empty : "（已取消）")", Markup.text(Self.time(a.startsAt)), Markup.text(a.place),
              Markup.text("\(a.taken) / \(a.places)"), Markup.text(a.teamName ?? "—")]
         }
         let run = user.may(.volunteersActivities)
@@ -129,7 +130,8 @@ struct VolunteerActivityPages {
     func renderActivity(_ req: Request, _ user: WebUser, id: UUID, errors: [FieldError], status: HTTPResponseStatus) async throws -> Response {
         let q = req.volunteers
         guard let a = try await q.activity(id, in: req.registryScope) else { throw RegistryError.notFound("志愿活动") }
-        let run = user.may(.volunteersActivities)
+        let cancelled = a.cancelledOn != nil
+        let run = user.may(.volunteersActivities) && !cancelled
         let now = req.nowSeconds
         let signups = try await q.signups(of: a.id).map { s -> [Markup] in
             let checkLabel = s.checkInAt == nil ? "签到" : "签退"
@@ -154,17 +156,27 @@ struct VolunteerActivityPages {
                             required: true, extra: "maxlength=\"18\" autocomplete=\"off\""))
             <button type="submit">添加</button></form>
             """ : Markup.empty
+        let cancel: Markup = run && now < a.startsAt ? """
+            <h2>取消活动</h2>
+            <form method="post" action="/console/volunteers/activities/\(a.id)/cancel">\(Console.csrfField(user))
+            \(Console.field("取消原因", name: "reason", error: errors.first { $0.field == "reason" }?.message, required: true, extra: "maxlength=\"200\""))
+            <button type="submit" class="secondary">取消活动</button></form>
+            """ : Markup.empty
+        let state: Markup = a.cancelledOn.map { "<p class=\"error\" role=\"status\">本活动已于\($0)取消：\(a.cancelReason ?? "")</p>" }.orEmpty
         let code: Markup = run ? "<p class=\"notice\">现场签到码：<b id=\"activity-code\">\(a.code)</b>（活动开始前30分钟至结束后30分钟内有效，志愿者在“我的志愿服务”中输入）</p>" : Markup.empty
         let body: Markup = """
             <h1>\(a.title)</h1>
             <p>\(Self.time(a.startsAt)) 至 \(Self.time(a.endsAt)) · \(a.place) · 名额 \(a.taken) / \(a.places)\(a.teamName.map { " · \($0)" } ?? "")</p>
             \(a.skillList.isEmpty ? Markup.empty : "<p>需要的技能：\(a.skillList.map(\.label).joined(separator: "、"))</p>")
             \(a.detail.map { "<p>\($0)</p>" }.orEmpty)
+            \(state)
+            \(run ? Markup.empty : Console.formErrors(errors))
             \(code)
             <h2>报名和服务时长</h2>
             <p class="muted">时长按签到签退计算，不超过活动时长；活动结束后7天内核实，之后即确定。</p>
             \(Console.table(["姓名", "报名方式", "签到", "签退", "建议时长", "核实时长", "操作"], signups, empty: "尚无人报名"))
             \(add)
+            \(cancel)
             """
         return Console.page(req, user, title: a.title, crumbs: Self.crumbs + [Crumb(a.title)], body: body, status: status)
     }
@@ -173,6 +185,22 @@ struct VolunteerActivityPages {
         var csrf: String?
         var id_number: String?
         var hours: String?
+        var reason: String?
+    }
+
+    func cancel(req: Request) async throws -> Response {
+        let user = try req.webUser(.volunteersActivities)
+        let form = (try? req.content.decode(AddForm.self)) ?? AddForm()
+        try req.checkCSRF(user, form.csrf)
+        let id = try req.pathUUID()
+        do {
+            _ = try await req.volunteers.cancel(activity: id, reason: form.reason, by: req.volunteersActor)
+            return req.redirect(to: "/console/volunteers/activities/\(id)", redirectType: .normal)
+        } catch RegistryError.invalid(let errors) {
+            return try await renderActivity(req, user, id: id, errors: errors, status: .unprocessableEntity)
+        } catch RegistryError.conflictingState(let m) {
+            return try await renderActivity(req, user, id: id, errors: [FieldError("reason", m)], status: .conflict)
+        }
     }
 
     func add(req: Request) async throws -> Response {

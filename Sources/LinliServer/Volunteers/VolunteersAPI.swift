@@ -23,6 +23,7 @@ struct VolunteersAPI {
         v.post("activities", needs: .permission(.volunteersActivities), use: createActivity)
         v.get("activities", ":id", needs: .permission(.volunteersRead), use: activity)
         v.post("activities", ":id", "signups", needs: .permission(.volunteersActivities), use: signUp)
+        v.post("activities", ":id", "cancel", needs: .permission(.volunteersActivities), use: cancelActivity)
         v.post("signups", ":id", "check", needs: .permission(.volunteersActivities), use: check)
         v.post("signups", ":id", "verify", needs: .permission(.volunteersActivities), use: verify)
         v.get("me", needs: .permission(.volunteersRegister), use: me)
@@ -118,6 +119,14 @@ struct VolunteersAPI {
         guard let a = try await q.activity(try req.pathUUID(), in: req.registryScope) else { throw RegistryError.notFound("志愿活动") }
         return JSONBody(VolunteerActivityFileDTO(activity: VolunteerActivityDTO(a, showCode: req.volunteersActor.mayRun),
                                                  signups: try await q.signups(of: a.id).map(VolunteerSignupDTO.init)))
+    }
+
+    struct CancelBody: Decodable { var reason: String? }
+
+    func cancelActivity(req: Request) async throws -> JSONBody<VolunteerActivityDTO> {
+        let b = try req.decodeJSON(CancelBody.self)
+        let a = try await req.volunteers.cancel(activity: try req.pathUUID(), reason: b.reason, by: req.volunteersActor)
+        return JSONBody(VolunteerActivityDTO(a, showCode: true))
     }
 
     func signUp(req: Request) async throws -> JSONBody<VolunteerSignupDTO> {

@@ -60,11 +60,13 @@ struct VolunteerActivityDTO: Encodable, Sendable {
     var taken: Int
     /// The check-in code, for the organizer (shown at the activity); absent for others.
     var code: String?
+    var cancelledOn: String?
+    var cancelReason: String?
 
     init(_ a: VolunteerActivityRecord, showCode: Bool) {
         id = a.id; communityCode = a.communityCode; teamId = a.teamId; teamName = a.teamName; organizationId = a.organizationId; projectId = a.projectId
         title = a.title; place = a.place; detail = a.detail; skills = a.skillList; startsAt = a.startsAt; endsAt = a.endsAt; places = a.places
-        taken = a.taken; code = showCode ? a.code : nil
+        taken = a.taken; code = showCode ? a.code : nil; cancelledOn = a.cancelledOn; cancelReason = a.cancelReason
     }
 }
 

@@ -88,6 +88,9 @@ public struct CreateVolunteers: AsyncMigration {
             .field("places", .int, .required)
             .field("taken", .int, .required)
             .field("code", .string, .required)
+            // 取消: the day an activity was called off before it started, and why.
+            .field("cancelled_on", .string)
+            .field("cancel_reason", .string)
             .field("created_by", .string, .required)
             .field("created_at", .int64, .required)
             .create()

@@ -104,6 +104,8 @@ for role in roles:
                 pages.append((role, "supermarket counter 柜台兑换", "/console/supermarket/" + market + "/counter"))
             person = first(role, "/console/supermarket/" + market + "?day=" + month, r'href="/console/supermarket/people/([0-9A-Fa-f-]{36})"')
             if person: pages.append((role, "love points ledger 爱心积分明细", "/console/supermarket/people/" + person))
+            goods = first(role, "/console/supermarket/" + market, r'href="/console/supermarket/[0-9A-Fa-f-]{36}/goods/([0-9A-Fa-f-]{36})"')
+            if goods: pages.append((role, "goods stock ledger 库存台账", "/console/supermarket/" + market + "/goods/" + goods))
     if get(role, "/console/supermarket/config")[0] == 200:
         pages.append((role, "supermarket rates 积分标准", "/console/supermarket/config"))
     if get(role, "/console/disability")[0] == 200:

@@ -45,6 +45,12 @@ struct SupermarketPagesTests {
             let page = try await app.page(location)
             #expect(page.status == .ok && page.text.contains("柜台兑换") && page.text.contains(">4<") && !page.text.contains("添加物品"), "\(page.status)")
             #expect(try await app.page(location, as: .street).text.contains("添加物品"))
+            // The good's stock ledger, linked from the market page; a good of no market here is 404.
+            #expect(page.text.contains("href=\"\(location)/goods/\(goods.uuidString)\""))
+            let stockLedger = try await app.page("\(location)/goods/\(goods.uuidString)")
+            #expect(stockLedger.status == .ok && stockLedger.text.contains("库存台账") && stockLedger.text.contains("入库") && stockLedger.text.contains("+4"),
+                    "\(stockLedger.status)")
+            #expect(try await app.page("\(location)/goods/\(UUID().uuidString)").status == .notFound)
 
             let person = try await app.disabilityResident()
             try await app.creditHours(person.id, 10)

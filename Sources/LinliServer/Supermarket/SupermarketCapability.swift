@@ -18,6 +18,7 @@ struct SupermarketCapability: Capability {
         SupermarketPages().boot(routes.pages)
         SupermarketMarketPages().boot(routes.pages)
         SupermarketCounterPages().boot(routes.pages)
+        SupermarketGoodsPages().boot(routes.pages)
         SupermarketPortalPages().boot(routes.pages)
     }
 

@@ -75,7 +75,7 @@ struct SupermarketMarketPages {
         let counter = user.may(.supermarketRedeem)
 
         let goodsRows = goods.map { g -> [Markup] in
-            [Markup.text(g.name), Markup.text(g.category.label), "\(g.price)", g.stock > 0 ? "\(g.stock)" : "<span class=\"badge red\">0</span>", Markup.text(g.unit)]
+            ["<a href=\"/console/supermarket/\(m.id)/goods/\(g.id)\">\(g.name)</a>", Markup.text(g.category.label), "\(g.price)", g.stock > 0 ? "\(g.stock)" : "<span class=\"badge red\">0</span>", Markup.text(g.unit)]
         }
         var forms: Markup = .empty
         if keeps {

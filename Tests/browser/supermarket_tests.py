@@ -56,6 +56,16 @@ def supermarket_pages_as_each_role_on_desktop_and_phone():
                 except AssertionError as e:
                     problems.append(f"{kind}: {e}")
                 shot(d, f"supermarket-{kind}-{role}" + page.replace(market, "-market").replace("/console/supermarket", "").replace("/", "-"))
+        # A good's stock ledger, from the supermarket's goods list.
+        use_session(d, "worker")
+        visit(d, market)
+        goods = d.find_element(By.CSS_SELECTOR, "a[href*='/goods/']").get_attribute("pathname")
+        try:
+            visit(d, goods)
+            assert "库存台账" in d.find_element(By.TAG_NAME, "h1").text and "入库" in text_of(d), f"{goods}: {text_of(d)[:200]}"
+        except AssertionError as e:
+            problems.append(f"{kind}: {e}")
+        shot(d, f"supermarket-{kind}-worker-goods-ledger")
         d.delete_all_cookies()
         for page, name in [("/notices/supermarkets", "portal-list"), ("/notices/supermarkets/321271002000", "portal-market")]:
             try:

@@ -80,6 +80,12 @@ struct BadInputTests {
             // The upload address of imports is shadowed for GET by the job's address: still 405 with Allow.
             let upload = try await app.call(.GET, "/api/v1/imports/residents")
             #expect(upload.status == .methodNotAllowed && upload.isProblem && upload.headers.first(name: .allow) == "POST")
+            // So is any literal path under a parameter route asked with the parameter route's method.
+            for path in ["/api/v1/organizations/public", "/api/v1/organizations/projects", "/api/v1/organizations/export.xlsx"] {
+                let patch = try await app.call(.PATCH, path, json: [String: String](), as: .district)
+                #expect(patch.status == .methodNotAllowed && patch.isProblem, "\(path): \(patch.status) \(patch.text)")
+            }
+            #expect(try await app.call(.PATCH, "/api/v1/organizations/not-an-id", json: [String: String](), as: .district).status == .badRequest)
         }
     }
 }

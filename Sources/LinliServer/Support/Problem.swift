@@ -86,6 +86,25 @@ struct ProblemMiddleware: Middleware {
     }
 
     /// The methods registered for the request's path (parameters match any segment).
+    /// The methods of the routes that have `segment` as a constant where the request has it (and match the rest).
+    static func literalMethods(for request: Request, segment: String) -> [String] {
+        let segments = request.url.path.split(separator: "/").map(String.init)
+        var methods: [String] = []
+        for route in request.application.routes.all where route.path.count == segments.count {
+            var literal = false
+            let matches = zip(route.path, segments).allSatisfy { component, s in
+                switch component {
+                case .constant(let c):
+                    if c == segment && s == segment { literal = true }
+                    return c == s
+                default: return true
+                }
+            }
+            if matches, literal, !methods.contains(route.method.rawValue) { methods.append(route.method.rawValue) }
+        }
+        return methods
+    }
+
     static func methods(for request: Request) -> [String] {
         let segments = request.url.path.split(separator: "/").map(String.init)
         var methods: [String] = []

@@ -62,6 +62,12 @@ extension Request {
 
     func pathUUID(_ name: String = "id") throws -> UUID {
         guard let raw = parameters.get(name), let v = UUID(fastString: raw) else {
+            // A literal path shadowed by this parameter route (`/organizations/public` under `/organizations/:id`)
+            // asked with a method it does not have: 405, as for any known path.
+            let literal = ProblemMiddleware.literalMethods(for: self, segment: parameters.get(name) ?? "")
+            if !literal.isEmpty, !literal.contains(method.rawValue) {
+                throw ProblemError(status: .methodNotAllowed, detail: "该地址不支持 \(method.rawValue) 请求，可用：\(literal.joined(separator: "、"))")
+            }
             throw ProblemError.badRequest(name, "路径中的 \(name) 应为 UUID")
         }
         return v

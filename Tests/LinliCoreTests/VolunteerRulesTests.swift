@@ -106,4 +106,13 @@ struct VolunteerRulesTests {
         #expect(VolunteerRules.minutes(fromHours: "-1") == -60)
         #expect(VolunteerRules.minutes(fromHours: "abc") == nil)
     }
+
+    @Test("numbers at the limits of their type are refused, never trapped on: times of an activity, hours, quantities")
+    func limits() {
+        let far = VolunteerRules.checkActivity(title: "a", place: "b", start: Int64.min, end: 0, places: 1)
+        #expect(far.map(\.field) == ["starts_at"])
+        #expect(VolunteerRules.checkActivity(title: "a", place: "b", start: 0, end: Int64.max, places: 1).map(\.field) == ["ends_at"])
+        #expect(VolunteerRules.minutes(fromHours: 1e300) == nil && VolunteerRules.minutes(fromHours: -.infinity) == nil)
+        #expect(SupermarketRules.checkStock(kind: .adjusted, quantity: Int.min, reason: "盘点").map(\.field) == ["quantity"])
+    }
 }

@@ -28,6 +28,11 @@ struct VolunteersSeamsTests {
                 return try await app.call(.POST, "/api/v1/volunteers/activities", json: body, as: user)
             }
             // Unknown ids, another area's organization, a project not of the organization named: refused at the field, nothing written.
+            // Times and hours at the limits of their type: refused at their fields, the server still answering.
+            let farOff = try await app.call(.POST, "/api/v1/volunteers/activities", json: ["title": "x", "place": "y", "starts_at": Int64.min, "ends_at": 0, "places": 1])
+            #expect(farOff.status == .unprocessableEntity && farOff.json.errorFields.contains("starts_at"), "\(farOff.text)")
+            let huge = try await app.call(.POST, "/api/v1/volunteers/signups/\(UUID())/verify", json: ["hours": 1e300])
+            #expect(huge.status == .unprocessableEntity && huge.json.errorFields == ["hours"], "\(huge.text)")
             let unknownProject = try await publish(["project_id": UUID().uuidString])
             #expect(unknownProject.status == .unprocessableEntity && unknownProject.json.errorFields == ["project_id"], "\(unknownProject.text)")
             let elsewhere = try await publish(["organization_id": other.id])

@@ -154,7 +154,7 @@ public enum SupermarketRules {
         if let q = quantity {
             if kind == .received && q <= 0 { e.append(FieldError("quantity", "入库数量应为正整数")) }
             if kind == .adjusted && q == 0 { e.append(FieldError("quantity", "调整数量不能为0（减少填负数）")) }
-            if abs(q) > maxQuantity { e.append(FieldError("quantity", "数量过大（一次最多\(maxQuantity)）")) }
+            if q.magnitude > UInt(maxQuantity) { e.append(FieldError("quantity", "数量过大（一次最多\(maxQuantity)）")) }
         } else {
             e.append(FieldError("quantity", "请填写数量"))
         }
@@ -191,7 +191,7 @@ public enum SupermarketRules {
     public static func checkAdjustment(points: Int?, reason: String?) -> [FieldError] {
         var e: [FieldError] = []
         if let p = points {
-            if p == 0 { e.append(FieldError("points", "调整积分不能为0（减少填负数）")) } else if abs(p) > maxRate { e.append(FieldError("points", "调整积分过大（一次最多\(maxRate)）")) }
+            if p == 0 { e.append(FieldError("points", "调整积分不能为0（减少填负数）")) } else if p.magnitude > UInt(maxRate) { e.append(FieldError("points", "调整积分过大（一次最多\(maxRate)）")) }
         } else {
             e.append(FieldError("points", "请填写调整的积分"))
         }

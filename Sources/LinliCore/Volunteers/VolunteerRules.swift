@@ -78,7 +78,11 @@ public enum VolunteerRules {
         if (place ?? "").trimmingCharacters(in: .whitespaces).isEmpty { errors.append(FieldError("place", "请填写活动地点")) }
         if start == nil { errors.append(FieldError("starts_at", "请填写开始时间")) }
         if end == nil { errors.append(FieldError("ends_at", "请填写结束时间")) }
-        if let start, let end {
+        // Times before 1970 or after 2099 are refused before any arithmetic on them (an Int64 at its limit would overflow).
+        let range: ClosedRange<Int64> = 0...4_102_444_799
+        if let start, !range.contains(start) { errors.append(FieldError("starts_at", "开始时间超出可填写的范围")) }
+        if let end, !range.contains(end) { errors.append(FieldError("ends_at", "结束时间超出可填写的范围")) }
+        if let start, let end, range.contains(start), range.contains(end) {
             if end <= start { errors.append(FieldError("ends_at", "结束时间应晚于开始时间")) }
             if end - start > Int64(maxCorrectionMinutes) * 60 { errors.append(FieldError("ends_at", "一次活动不超过24小时，多日活动请分次发布")) }
         }
@@ -130,7 +134,12 @@ public enum VolunteerRules {
 
     /// Hours as typed (a decimal, at most one place after the point) in minutes, nil when not a number.
     public static func minutes(fromHours text: String) -> Int? {
-        guard let h = Double(text.trimmingCharacters(in: .whitespaces)), h.isFinite, abs(h) < 100_000 else { return nil }
+        Double(text.trimmingCharacters(in: .whitespaces)).flatMap(minutes(fromHours:))
+    }
+
+    /// Hours as minutes, or nil when not a finite number of a sensible size (never a trap on a huge value).
+    public static func minutes(fromHours h: Double) -> Int? {
+        guard h.isFinite, abs(h) < 100_000 else { return nil }
         return Int((h * 60).rounded())
     }
 

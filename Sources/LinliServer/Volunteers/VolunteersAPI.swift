@@ -70,7 +70,7 @@ struct VolunteersAPI {
 
     func correct(req: Request) async throws -> JSONBody<VolunteerCorrectionDTO> {
         let b = try req.decodeJSON(VolunteersService.CorrectionBody.self)
-        let minutes = b.hours.map { Int(($0 * 60).rounded()) }
+        let minutes = try Self.minutes(b.hours)
         let c = try await req.volunteers.correct(volunteer: try req.pathUUID(), minutes: minutes, reason: b.reason,
                                                  servedOn: try VolunteersService.date(b.servedOn, field: "served_on"), activity: b.activityId,
                                                  by: req.volunteersActor)
@@ -123,6 +123,13 @@ struct VolunteersAPI {
 
     struct CancelBody: Decodable { var reason: String? }
 
+    /// Hours sent as a number: minutes, or 422 at `hours` for a number no one served.
+    static func minutes(_ hours: Double?) throws -> Int? {
+        guard let hours else { return nil }
+        guard let m = VolunteerRules.minutes(fromHours: hours) else { throw RegistryError.invalid([FieldError("hours", "时长应为不超过十万小时的数字")]) }
+        return m
+    }
+
     func cancelActivity(req: Request) async throws -> JSONBody<VolunteerActivityDTO> {
         let b = try req.decodeJSON(CancelBody.self)
         let a = try await req.volunteers.cancel(activity: try req.pathUUID(), reason: b.reason, by: req.volunteersActor)
@@ -143,7 +150,7 @@ struct VolunteersAPI {
 
     func verify(req: Request) async throws -> JSONBody<VolunteerVerifyDTO> {
         let b = try req.decodeJSON(VerifyBody.self)
-        let (s, credit) = try await req.volunteers.verify(signup: try req.pathUUID(), minutes: b.hours.map { Int(($0 * 60).rounded()) }, by: req.volunteersActor)
+        let (s, credit) = try await req.volunteers.verify(signup: try req.pathUUID(), minutes: try Self.minutes(b.hours), by: req.volunteersActor)
         return JSONBody(VolunteerVerifyDTO(signup: VolunteerSignupDTO(s), change: Double(credit.minutes) / 60))
     }
 

@@ -28,13 +28,15 @@ public enum LovePoints {
                                    recordedBy: String = "volunteers", now: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> Posted {
         guard hours.isFinite, hours != 0, abs(hours) <= 24 * 366 else { throw RegistryError.invalid([FieldError("hours", "志愿服务时长应为非零的小时数")]) }
         let sql = SQLHelpers.sql(db)
-        guard let rate = try await rate(LovePointRateKind.volunteerHour, on: day.description, sql: sql) else {
+        guard try await rate(LovePointRateKind.volunteerHour, on: day.description, sql: sql) != nil else {
             throw RegistryError.conflictingState("尚未配置志愿服务积分标准（\(day)）")
         }
-        let points = SupermarketRules.points(hours: hours, rate: rate)
-        let note = String(format: "%g 小时 × %d 分/小时", hours, rate)
-        return try await post(residentID: residentID, points: points, kind: .volunteerHours, on: day.description, reference: reference.uuidString,
-                              note: note, recordedBy: recordedBy, now: now, sql: sql)
+        // The same path as the volunteers' verification, so what is tested here is what they run.
+        guard let posted = try await creditVerifiedMinutes(residentID: residentID, minutes: Int((hours * 60).rounded()), servedOn: day,
+                                                           reference: reference, recordedBy: recordedBy, now: now, sql: sql) else {
+            throw RegistryError.invalid([FieldError("hours", "志愿服务时长应为非零的小时数")])
+        }
+        return posted
     }
 
     /// The volunteers' verification and correction call this inside their write transaction: `minutes` of verified

@@ -58,6 +58,8 @@ enum NavGroup: String, Sendable, CaseIterable {
     case services = "社区服务"
     /// 完善多元参与机制: social organizations, volunteers.
     case participation = "多元参与"
+    /// 健全居民自治机制: committee elections, deliberation and consultation, the four disclosures.
+    case selfGovernment = "居民自治"
 }
 
 /// A capability's part of a user's home page: to-do tiles first, then the area's figures, then links.

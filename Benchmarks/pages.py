@@ -108,6 +108,14 @@ for role in roles:
             if goods: pages.append((role, "goods stock ledger 库存台账", "/console/supermarket/" + market + "/goods/" + goods))
     if get(role, "/console/supermarket/config")[0] == 200:
         pages.append((role, "supermarket rates 积分标准", "/console/supermarket/config"))
+    if get(role, "/console/deliberation")[0] == 200:
+        pages.append((role, "deliberation meetings 议事会议", "/console/deliberation"))
+        pages.append((role, "deliberation hearings 民情恳谈会", "/console/deliberation?kind=kentan"))
+        meeting = first(role, "/console/deliberation", r'href="/console/deliberation/meetings/([0-9A-Fa-f-]{36})"')
+        if meeting: pages.append((role, "deliberation meeting 会议和决议", "/console/deliberation/meetings/" + meeting))
+        pages.append((role, "consultations 网上议事", "/console/consultations"))
+        proposal = first(role, "/console/consultations", r'href="/console/consultations/([0-9A-Fa-f-]{36})"')
+        if proposal: pages.append((role, "consultation 议题和评论", "/console/consultations/" + proposal))
     if get(role, "/console/disability")[0] == 200:
         pages.append((role, "disability roll 持证残疾人", "/console/disability"))
         pages.append((role, "disability overdue 逾期未评估", "/console/disability?overdue=true"))
@@ -169,6 +177,10 @@ pages.append(("anonymous", "donation points 捐赠接收点", "/notices/donation
 pages.append(("anonymous", "donation point 社区捐赠接收点", "/notices/donations/321271002001"))
 pages.append(("anonymous", "social organizations 社区社会组织", "/notices/organizations"))
 pages.append(("anonymous", "supermarkets 爱心超市", "/notices/supermarkets"))
+pages.append(("anonymous", "consultations 网上议事", "/consultations"))
+pages.append(("anonymous", "meeting summaries 议事会议公开", "/consultations/meetings"))
+proposal = first("anonymous", "/consultations", r'href="/consultations/([0-9A-Fa-f-]{36})"')
+if proposal: pages.append(("anonymous", "consultation 网上议事议题", "/consultations/" + proposal))
 pages.append(("anonymous", "supermarket 街道爱心超市", "/notices/supermarkets/321271002000"))
 pages.append(("anonymous", "volunteer certificate check 证明查验", "/volunteer/certificate?code=NOSUCHCODE1"))
 pages.append(("anonymous", "track form 查询进度", "/track"))

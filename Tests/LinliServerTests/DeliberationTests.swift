@@ -106,6 +106,29 @@ struct DeliberationTests {
         }
     }
 
+    @Test("a resolution turned into a request through the requests' own path: numbered, at the community, linked; twice is 409")
+    func toRequest() async throws {
+        try await withTestApp(residents: 600) { app in
+            let m = try await app.call(.POST, "/api/v1/deliberation/meetings", json: app.meetingJSON())
+            let id = try #require(m.json["id"].string)
+            let r = try await app.call(.POST, "/api/v1/deliberation/meetings/\(id)/resolutions", json: ["text": "清运楼道堆物", "owner": "物业", "due_on": "2026-07-30"])
+            let rid = try #require(r.json["id"].string)
+            let before = try await app.rowCount("requests")
+            let bad = try await app.call(.POST, "/api/v1/deliberation/resolutions/\(rid)/request", json: ["service_code": "XX9999"])
+            #expect(bad.status == .unprocessableEntity && bad.json.errorFields == ["service_code"], "\(bad.text)")
+            #expect(try await app.rowCount("requests") == before)
+            let made = try await app.call(.POST, "/api/v1/deliberation/resolutions/\(rid)/request", json: ["service_code": "SJ0101"])
+            #expect(made.status == .created, "\(made.text)")
+            let number = try #require(made.json["request_number"].string)
+            #expect(try await app.rowCount("requests") == before + 1)
+            let row = try #require(try await app.sql().raw("SELECT description, area_code FROM requests WHERE seq = \(bind: Int(number) ?? -1)").first())
+            #expect(try row.decode(column: "description", as: String.self).contains("清运楼道堆物"))
+            #expect(try row.decode(column: "area_code", as: String.self).hasPrefix("321271002001"))
+            #expect(try await app.call(.POST, "/api/v1/deliberation/resolutions/\(rid)/request", json: ["service_code": "SJ0101"]).status == .conflict)
+            #expect(try await app.rowCount("audit_log WHERE action = 'deliberation.to_request'") == 1)
+        }
+    }
+
     @Test("a proposal: residents of the community support once and comment; others read; a comment hidden with its reason; closed with a decision")
     func consultation() async throws {
         try await withTestApp(residents: 600) { app in

@@ -7,6 +7,7 @@ public enum DeliberationAudit: String, AuditAction, CaseIterable {
     case minutes = "deliberation.minutes"
     case resolution = "deliberation.resolution"
     case followUp = "deliberation.follow_up"
+    case toRequest = "deliberation.to_request"
     case propose = "deliberation.propose"
     case support = "deliberation.support"
     case comment = "deliberation.comment"

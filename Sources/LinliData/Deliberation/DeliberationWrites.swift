@@ -110,3 +110,26 @@ extension DeliberationQueries {
         return try await resolution(resolutionID, in: actor.scope)
     }
 }
+
+extension DeliberationQueries {
+    /// Turns an open resolution into a request of the requests capability, through its own write path (its number,
+    /// tally, first step and audit), located at the resolution's community; then keeps the request's number on the
+    /// resolution. Two transactions: the request stands even if the link loses a race (then 409 names the number kept).
+    public func turnIntoRequest(_ resolutionID: UUID, serviceCode: String?, requests: RequestQueries, by actor: DeliberationActor) async throws -> ResolutionRecord {
+        try writer(actor)
+        let r = try await resolution(resolutionID, in: actor.scope)
+        if let n = r.requestNumber { throw RegistryError.conflictingState("该决议已转为事项 \(n)") }
+        guard r.state == .open else { throw RegistryError.conflictingState("该决议已落实，无需转为事项") }
+        let draft = RequestDraft(categoryCode: serviceCode?.trimmedOrNil, description: "议事会议决议：\(r.text)（落实责任人：\(r.owner)，期限：\(r.dueOn)）",
+                                 address: try await communityName(r.communityCode), channel: "deliberation")
+        let submitted = try await requests.submit(draft, reporter: actor.audit, accountID: nil, now: nowSeconds)
+        let number = submitted.request.number
+        try await db.writeTransaction { db in
+            let changed = try await SQLHelpers.sql(db).update("deliberation_resolutions").set("request_number", to: SQLBind(number))
+                .where("id", .equal, SQLBind(resolutionID)).where(SQLColumn("request_number"), .is, SQLLiteral.null).returning("id").all()
+            if changed.isEmpty { throw RegistryError.conflictingState("该决议已转为其他事项") }
+            try await AuditLog.append([AuditEvent(DeliberationAudit.toRequest, target: .meeting(r.meetingId), detail: ["request": number])], by: actor.audit, on: db)
+        }
+        return try await resolution(resolutionID, in: actor.scope)
+    }
+}

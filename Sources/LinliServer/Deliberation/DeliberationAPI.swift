@@ -14,6 +14,7 @@ struct DeliberationAPI {
         d.post("meetings", ":id", "minutes", needs: .permission(.deliberationWrite), use: minutes)
         d.post("meetings", ":id", "resolutions", needs: .permission(.deliberationWrite), use: addResolution)
         d.post("resolutions", ":id", "follow-ups", needs: .permission(.deliberationWrite), use: followUp)
+        d.post("resolutions", ":id", "request", needs: .permission(.deliberationWrite), use: toRequest)
         d.get("proposals", needs: .permission(.deliberationRead), use: proposals)
         d.post("proposals", needs: .permission(.deliberationWrite), use: propose)
         d.get("proposals", ":id", needs: .permission(.deliberationRead), use: proposal)
@@ -58,6 +59,13 @@ struct DeliberationAPI {
         let b = try req.decodeJSON(DeliberationService.FollowUpBody.self)
         let r = try await req.deliberation.followUp(try req.pathUUID(), note: b.note, on: try DeliberationService.date(b.onDate, field: "on_date"), done: b.done ?? false,
                                                     version: try requireVersion(b.version), by: req.deliberationActor)
+        return JSONBody(ResolutionDTO(r, today: req.application.linli.today()), status: .created)
+    }
+
+    /// The resolution turned into a request (事项) of the given category, at the resolution's community.
+    func toRequest(req: Request) async throws -> JSONBody<ResolutionDTO> {
+        let b = try req.decodeJSON(DeliberationService.RequestBody.self)
+        let r = try await req.deliberation.turnIntoRequest(try req.pathUUID(), serviceCode: b.serviceCode, requests: req.requestQueries, by: req.deliberationActor)
         return JSONBody(ResolutionDTO(r, today: req.application.linli.today()), status: .created)
     }
 

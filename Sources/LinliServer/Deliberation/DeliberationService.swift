@@ -56,6 +56,10 @@ enum DeliberationService {
         var version: Int?
     }
 
+    struct RequestBody: Decodable {
+        var serviceCode: String?
+    }
+
     struct ProposalBody: Decodable {
         var communityCode: String?
         var title: String?

@@ -82,7 +82,7 @@ def deliberation_meeting_recorded_with_resolution_and_follow_up():
     d.execute_script("document.querySelector('input[name=due_on]').removeAttribute('required')")
     click_button(d, "添加决议")
     assert "请填写落实期限" in text_of(d)
-    d.execute_script("document.querySelector('input[name=due_on]').value = '2099-12-31'")
+    d.execute_script("document.querySelector('input[name=due_on]').value = new Date(Date.now() + 30 * 864e5).toISOString().slice(0, 10)")
     click_button(d, "添加决议")
     assert "选址公示七天" in text_of(d) and "落实中" in text_of(d)
     fill(d, "note", "已在公开栏公示")

@@ -169,8 +169,8 @@ struct DeliberationPages {
             <h1>\(m.kind.label)：\(m.title)</h1>
             <p>\(file.communityName) · \(m.heldOn) · \(m.place)</p>
             <p>议程：\(m.agenda)</p>
-            <p>参会居民 \(m.residents) 人（登记居民：\(file.participants.joined(separator: "、"))；其他 \(m.otherResidents) 人）</p>
-            <p>参会单位：\(m.unitList.joined(separator: "、"))；参会干部：\(m.officialList.joined(separator: "、"))</p>
+            <p>参会居民 \(m.residents) 人\(file.participants.isEmpty ? "" : "（登记居民：\(file.participants.joined(separator: "、"))；其他 \(m.otherResidents) 人）")</p>
+            <p>参会单位：\(m.unitList.isEmpty ? "无" : m.unitList.joined(separator: "、"))；参会干部：\(m.officialList.isEmpty ? "无" : m.officialList.joined(separator: "、"))</p>
             <h2>纪要</h2><p>\(m.minutes ?? "尚未记录")</p>
             <h2>决议（\(file.resolutions.count)项）</h2>
             \(resolutions.isEmpty ? "<p class=\"empty\">暂无决议</p>" : "<ul class=\"timeline\">\(resolutions)</ul>")

@@ -15,6 +15,7 @@ struct DeliberationPages {
         d.post("meetings", ":id", "minutes", needs: .permission(.deliberationWrite), use: minutes)
         d.post("meetings", ":id", "resolutions", needs: .permission(.deliberationWrite), use: resolution)
         d.post("resolutions", ":id", "follow-up", needs: .permission(.deliberationWrite), use: followUp)
+        d.post("resolutions", ":id", "request", needs: .permission(.deliberationWrite), use: toRequest)
     }
 
     static let crumbs = [Crumb("工作台", "/console"), Crumb("民主协商", "/console/deliberation")]
@@ -39,6 +40,7 @@ struct DeliberationPages {
         var on_date: String?
         var done: String?
         var version: String?
+        var service_code: String?
     }
 
     static func lines(_ s: String?) -> [String] { (s ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
@@ -146,6 +148,12 @@ struct DeliberationPages {
                     \(Console.field("跟进情况", name: "note", required: true))\(Console.field("跟进日期", name: "on_date", value: today.description, type: "date"))
                     <label><input type="checkbox" name="done" value="true"> 已落实</label> <button type="submit">记录跟进</button></form>
                     """
+                if r.requestNumber == nil {
+                    form += """
+                        <form method="post" action="/console/deliberation/resolutions/\(r.id)/request" class="inline">\(csrf)
+                        <input name="service_code" aria-label="事项类别代码" placeholder="事项类别代码，如 SJ0101" required> <button type="submit" class="secondary">转为诉求事项</button></form>
+                        """
+                }
             }
             return "<li><b>\(r.text)</b> \(badge)<br>责任人：\(r.owner) · 落实期限：\(r.dueOn)\(r.requestNumber.map { " · 转办事项 \($0)" } ?? "")<ul>\(follow)</ul>\(form)</li>"
         }
@@ -205,6 +213,13 @@ struct DeliberationPages {
         try await act(req, meeting: { _ in try req.pathUUID() }) { f in
             let input = ResolutionInput(text: f.text, owner: f.owner, dueOn: try DeliberationService.date(f.due_on, field: "due_on"))
             _ = try await req.deliberation.addResolution(try req.pathUUID(), input, by: req.deliberationActor)
+        }
+    }
+
+    /// The resolution turned into a request of the requests capability (its category by code).
+    func toRequest(req: Request) async throws -> Response {
+        try await act(req, meeting: { _ in try await req.deliberation.resolution(try req.pathUUID(), in: req.registryScope).meetingId }) { f in
+            _ = try await req.deliberation.turnIntoRequest(try req.pathUUID(), serviceCode: f.service_code, requests: req.requestQueries, by: req.deliberationActor)
         }
     }
 

@@ -129,6 +129,19 @@ struct DeliberationTests {
         }
     }
 
+    @Test("routing: other methods are 405 with Allow, a malformed id is 400, an unknown one 404, a JSON POST without JSON 415")
+    func routing() async throws {
+        try await withTestApp(residents: 100) { app in
+            let patch = try await app.call(.PATCH, "/api/v1/deliberation/meetings", json: [String: String]())
+            #expect(patch.status == .methodNotAllowed && patch.isProblem, "\(patch.status)")
+            #expect(try await app.call(.GET, "/api/v1/deliberation/meetings/not-an-id").status == .badRequest)
+            #expect(try await app.call(.GET, "/api/v1/deliberation/proposals/\(UUID())").status == .notFound)
+            #expect(try await app.call(.POST, "/api/v1/deliberation/proposals", rawBody: "x=1", contentType: "application/x-www-form-urlencoded").status == .unsupportedMediaType)
+            #expect(try await app.page("/consultations/\(UUID())", as: .anonymous).status == .notFound)
+            #expect(try await app.page("/consultations/not-an-id", as: .anonymous).status == .badRequest)
+        }
+    }
+
     @Test("a proposal: residents of the community support once and comment; others read; a comment hidden with its reason; closed with a decision")
     func consultation() async throws {
         try await withTestApp(residents: 600) { app in

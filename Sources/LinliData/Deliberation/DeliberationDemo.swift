@@ -116,7 +116,17 @@ public struct DeliberationDemo: DemoStep {
             for var b in [meetings, participants, resolutions, followUps, proposalRows, supports, comments] { try await b.flush(on: db) }
             try await AuditLog.append([AuditEvent(DeliberationAudit.demoLoad, target: .table("deliberation_meetings"))], by: .system("demo"), on: db)
         }
-        return String(format: "民主协商：%d 个村/社区召开议事会议 %d 次，决议 %d 项（逾期未落实 %d 项），网上议事议题 %d 个，用时 %.1f 秒。",
-                      communities.count, meetingCount, resolutionCount, overdue, proposalCount, Date().timeIntervalSince(started))
+        // A few open resolutions turned into requests through the requests' own path (numbered, tallied, audited).
+        let q = DeliberationQueries(demo.db, cipher: demo.cipher, today: today, now: { Date(timeIntervalSince1970: TimeInterval(demo.now)) })
+        let actor = DeliberationActor(audit: .system("demo"), scope: .everything, mayWrite: true, mayModerate: false)
+        let requests = RequestQueries(demo.db, cipher: demo.cipher, photos: RequestPhotoStore(directory: "/nonexistent"))
+        var turned = 0
+        for row in try await sql.select().column("id").from("deliberation_resolutions").where("state", .equal, SQLBind(ResolutionState.open.rawValue))
+            .orderBy("due_on").limit(3).all() {
+            // The demo's categories include 市容环境 SJ0101; a district without it simply has no such links.
+            if (try? await q.turnIntoRequest(try row.decode(column: "id", as: UUID.self), serviceCode: "SJ0101", requests: requests, by: actor)) != nil { turned += 1 }
+        }
+        return String(format: "民主协商：%d 个村/社区召开议事会议 %d 次，决议 %d 项（逾期未落实 %d 项，%d 项转为诉求事项），网上议事议题 %d 个，用时 %.1f 秒。",
+                      communities.count, meetingCount, resolutionCount, overdue, turned, proposalCount, Date().timeIntervalSince(started))
     }
 }

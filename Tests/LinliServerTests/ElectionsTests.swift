@@ -58,6 +58,15 @@ struct ElectionsTests {
             let second = try await app.call(.POST, "/api/v1/elections", json: app.electionPlan(day: day))
             #expect(second.status == .conflict && second.json.errorFields == ["community_code"])
 
+            // Two registered residents of the community: one turning 18 on election day, one the day after.
+            let pair = try await app.sql().raw("""
+                SELECT id FROM residents WHERE life_status = 'active' AND residence_status = 'registered' AND grid_code LIKE \(bind: TestUser.worker.scope + "%")
+                ORDER BY id LIMIT 2
+                """).all().map { try $0.decode(column: "id", as: UUID.self) }
+            try #require(pair.count == 2)
+            let (eighteen, seventeen) = (pair[0], pair[1])
+            try await app.sql().raw("UPDATE residents SET birth_date = \(bind: day.yearsEarlier(18).description) WHERE id = \(bind: eighteen)").run()
+            try await app.sql().raw("UPDATE residents SET birth_date = \(bind: day.yearsEarlier(18).adding(days: 1).description) WHERE id = \(bind: seventeen)").run()
             // The roll: exactly the registered, living adults of the community on election day.
             let published = try await app.call(.POST, "/api/v1/elections/\(id)/publish-roll", json: ["version": 1])
             #expect(published.status == .ok, "\(published.text)")
@@ -67,6 +76,7 @@ struct ElectionsTests {
             let drawn = Set(try await app.sql().raw("SELECT resident_id FROM election_voters WHERE election_id = \(bind: UUID(uuidString: id)!)").all()
                 .map { try $0.decode(column: "resident_id", as: UUID.self) })
             #expect(drawn == expected)
+            #expect(drawn.contains(eighteen) && !drawn.contains(seventeen))
             #expect(try await app.call(.POST, "/api/v1/elections/\(id)/publish-roll", json: ["version": 1]).status == .conflict)
 
             // A person under 18 on election day cannot be added; nor be a candidate.

@@ -9,6 +9,11 @@ from selenium.webdriver.common.by import By
 
 from harness import (api, click_button, desktop_driver, field_error, fill, path_of, phone_driver, shot, test, text_of, token, use_session, visit)
 
+def set_date(d, name: str, value: str):
+    # A date field takes its value in the browser's own format when typed: set it as ISO.
+    d.execute_script("arguments[0].value = arguments[1]", d.find_element(By.NAME, name), value)
+
+
 ROLE_PAGES = {
     "worker": ["/console/elections", "/console/elections/board", "/console/elections/new"],
     "street": ["/console/elections", "/console/elections/board"],
@@ -62,14 +67,14 @@ def a_worker_prepares_an_election_and_publishes_the_roll():
     visit(d, "/console/elections/new")
     day = datetime.date.today() + datetime.timedelta(days=40)
     fill(d, "committee", "王建国、李红、张伟")
-    fill(d, "election_day", day.isoformat())
-    fill(d, "roll_published_on", (day - datetime.timedelta(days=10)).isoformat())
+    set_date(d, "election_day", day.isoformat())
+    set_date(d, "roll_published_on", (day - datetime.timedelta(days=10)).isoformat())
     click_button(d, "保存")
     assert "20日前" in field_error(d, "roll_published_on"), text_of(d)[:400]
     shot(d, "elections-form-refused")
-    fill(d, "roll_published_on", (day - datetime.timedelta(days=25)).isoformat())
-    fill(d, "roll_frozen_on", (day - datetime.timedelta(days=5)).isoformat())
-    fill(d, "candidates_published_on", (day - datetime.timedelta(days=5)).isoformat())
+    set_date(d, "roll_published_on", (day - datetime.timedelta(days=25)).isoformat())
+    set_date(d, "roll_frozen_on", (day - datetime.timedelta(days=5)).isoformat())
+    set_date(d, "candidates_published_on", (day - datetime.timedelta(days=5)).isoformat())
     click_button(d, "保存")
     assert "筹备中" in text_of(d), text_of(d)[:400]
     path = path_of(d)

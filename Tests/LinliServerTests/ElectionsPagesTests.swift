@@ -31,6 +31,14 @@ struct ElectionsPagesTests {
             #expect(published.status == .seeOther || published.status == .found, "\(published.text)")
             let file = try await app.page(path)
             #expect(file.status == .ok && file.text.contains("选民名单已公布"))
+            // The roll searched by pinyin initials, typed in either case: the last voter by initials is found on the first page.
+            let last = try #require(try await app.sql().raw("SELECT name, name_initials FROM election_voters ORDER BY name_initials DESC").first())
+            let initials = try last.decode(column: "name_initials", as: String.self), name = try last.decode(column: "name", as: String.self)
+            let found = try await app.page(path + "?initials=" + initials.uppercased())
+            #expect(found.status == .ok && found.text.contains(name), "\(initials)")
+            let firstVoter = try #require(try await app.sql().raw("SELECT name, name_initials FROM election_voters ORDER BY name_initials").first())
+            try #require(try firstVoter.decode(column: "name_initials", as: String.self) < initials)
+            #expect(!found.text.contains(try firstVoter.decode(column: "name", as: String.self)))
             // A worker of another community does not see it; the street and the district do, on the board too.
             #expect(try await app.page(path, as: .otherWorker).status == .notFound)
             let board = try await app.page("/console/elections/board", as: .street)

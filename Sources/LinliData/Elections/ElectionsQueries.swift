@@ -60,7 +60,7 @@ public struct ElectionsQueries: Sendable {
         var q = sql.select().columns("resident_id", "grid_code", "name", "name_initials", "birth_date", "basis", "decision").from("election_voters")
             .where("election_id", .equal, SQLBind(election))
         q = excluded ? q.where("basis", .equal, SQLBind(VoterBasis.excluded.rawValue)) : q.where("basis", .notEqual, SQLBind(VoterBasis.excluded.rawValue))
-        if let initials, !initials.isEmpty { q = q.wherePrefix("name_initials", initials.uppercased(), sqlite: sqlite) }
+        if let initials, !initials.isEmpty { q = q.wherePrefix("name_initials", initials.lowercased(), sqlite: sqlite) }
         let rows = try await q.orderBy("name_initials").orderBy("resident_id").limit(per + 1).offset(max(0, page - 1) * per).all()
             .map { try $0.decodeRecord(VoterRecord.self) }
         return (Array(rows.prefix(per)), rows.count > per)

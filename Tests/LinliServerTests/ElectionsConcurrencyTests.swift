@@ -14,7 +14,7 @@ struct ElectionsConcurrencyTests {
 
     /// An election of the worker's community with its roll, five candidates and its list published, through the data layer.
     func prepared(_ app: Application) async throws -> (ElectionsQueries, ElectionRecord, [UUID]) {
-        let q = ElectionsQueries(app.db, today: testToday)
+        let q = ElectionsQueries(app.db, cipher: testCipher, today: testToday)
         let actor = ElectionsActor(audit: .system("test"), scope: .everything, mayWrite: true, mayCount: true)
         let e = try await q.create(ElectionInput(communityCode: TestUser.worker.scope, method: .direct, seats: 5, viceChairs: 1, committee: ["王建国", "李红", "张伟"],
                                                  rollPublishedOn: day.adding(days: -20), rollFrozenOn: day.adding(days: -5),

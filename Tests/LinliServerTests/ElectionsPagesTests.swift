@@ -59,8 +59,10 @@ struct ElectionsPagesTests {
             #expect(sent.text.contains("异议已收到"))
             #expect(!sent.text.contains("13900001111"))
             #expect(try await app.rowCount("election_objections") == 1)
+            let stored = try #require(try await app.sql().raw("SELECT contact_cipher FROM election_objections").first()?.decode(column: "contact_cipher", as: Data.self))
+            #expect(!String(decoding: stored, as: UTF8.self).contains("13900001111"))
             let worker = try await app.page(path)
-            #expect(worker.status == .ok && worker.text.contains("我家老人已于上月去世"))
+            #expect(worker.status == .ok && worker.text.contains("我家老人已于上月去世") && worker.text.contains("13900001111"))
         }
     }
 }

@@ -168,7 +168,7 @@ struct ElectionsTests {
         try await withTestApp(residents: 3000) { app in
             let village = try #require(try await app.sql().raw("SELECT code FROM divisions WHERE level = 'community' AND kind = '村' ORDER BY code").first()?
                 .decode(column: "code", as: String.self))
-            let q = ElectionsQueries(app.db, today: testToday)
+            let q = ElectionsQueries(app.db, cipher: testCipher, today: testToday)
             let actor = ElectionsActor(audit: .system("test"), scope: .everything, mayWrite: true, mayCount: true)
             let e = try await q.create(ElectionInput(communityCode: village, method: .direct, seats: 3, viceChairs: 0, committee: ["王建国", "李红", "张伟"],
                                                      rollPublishedOn: day.adding(days: -20), rollFrozenOn: day.adding(days: -5),

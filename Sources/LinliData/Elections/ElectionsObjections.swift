@@ -17,10 +17,10 @@ extension ElectionsQueries {
         if c.isEmpty || c.count > 60 { errors.append(FieldError("contact", "请填写联系方式（60字以内），以便答复")) }
         if text.isEmpty || text.count > 1000 { errors.append(FieldError("body", "请填写异议的事实和理由（1000字以内）")) }
         guard errors.isEmpty else { throw RegistryError.invalid(errors) }
-        let oid = UUID(), at = nowSeconds
+        let oid = UUID(), at = nowSeconds, sealed = try cipher.seal(c)
         try await db.writeTransaction { db in
-            try await SQLHelpers.sql(db).insert(into: "election_objections").columns("id", "election_id", "name", "contact", "body", "created_at")
-                .values(SQLBind(oid), SQLBind(id), SQLBind(n), SQLBind(c), SQLBind(text), SQLBind(at)).run()
+            try await SQLHelpers.sql(db).insert(into: "election_objections").columns("id", "election_id", "name", "contact_cipher", "body", "created_at")
+                .values(SQLBind(oid), SQLBind(id), SQLBind(n), SQLBind(sealed), SQLBind(text), SQLBind(at)).run()
             try await AuditLog.append([AuditEvent(ElectionsAudit.objection, target: .election(id), detail: ["objection": oid.uuidString])], by: actor, on: db)
         }
     }

@@ -7,11 +7,13 @@ import SQLKit
 /// found. The portal reads with `.everything` and masks names itself.
 public struct ElectionsQueries: Sendable {
     let db: any Database
+    let cipher: PersonalDataCipher
     let today: CivilDate
     let now: @Sendable () -> Date
 
-    public init(_ db: any Database, today: CivilDate, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(_ db: any Database, cipher: PersonalDataCipher, today: CivilDate, now: @escaping @Sendable () -> Date = { Date() }) {
         self.db = db
+        self.cipher = cipher
         self.today = today
         self.now = now
     }
@@ -109,9 +111,14 @@ public struct ElectionsQueries: Sendable {
     }
 
     public func objections(_ election: UUID) async throws -> [ObjectionRecord] {
-        try await sql.select().columns("id", "name", "contact", "body", "answer", "answered_by", "created_at").from("election_objections")
+        try await sql.select().columns("id", "name", "contact_cipher", "body", "answer", "answered_by", "created_at").from("election_objections")
             .where("election_id", .equal, SQLBind(election)).orderBy("created_at", .descending).limit(200).all()
-            .map { try $0.decodeRecord(ObjectionRecord.self) }
+            .map { row in
+                ObjectionRecord(id: try row.decode(column: "id", as: UUID.self), name: try row.decode(column: "name", as: String.self),
+                                contact: try cipher.open(try row.decode(column: "contact_cipher", as: Data.self)),
+                                body: try row.decode(column: "body", as: String.self), answer: try row.decode(column: "answer", as: String?.self),
+                                answeredBy: try row.decode(column: "answered_by", as: String?.self), createdAt: try row.decode(column: "created_at", as: Int64.self))
+            }
     }
 }
 

@@ -7,7 +7,7 @@ extension Request {
     /// 换届选举's queries for this request.
     var elections: ElectionsQueries {
         let linli = application.linli
-        return ElectionsQueries(db, today: linli.today(), now: linli.now)
+        return ElectionsQueries(db, cipher: linli.cipher, today: linli.today(), now: linli.now)
     }
 
     var electionsActor: ElectionsActor {

@@ -115,7 +115,8 @@ public struct CreateElections: AsyncMigration {
             .id()
             .field("election_id", .uuid, .required, .references("elections", "id"))
             .field("name", .string, .required)
-            .field("contact", .string, .required)
+            // Sealed with the personal-data cipher (on `KeyRotation.tables`).
+            .field("contact_cipher", .data, .required)
             .field("body", .string, .required)
             .field("answer", .string)
             .field("answered_by", .string)

@@ -42,7 +42,12 @@ struct ElectionPages {
         }
         let steps: Markup = "\(stepButton(.publishRoll, "从人口登记生成并公布选民名单"))\(stepButton(.publishCandidates, "公布正式候选人"))\(stepButton(.closeRound, "确认本轮计票结果"))\(stepButton(.cancel, "撤销本次选举"))"
 
-        let rollRows = roll.rows.map { v -> [Markup] in [Markup.text(v.name), Markup.text(v.nameInitials), Markup.text(v.birthDate), Markup.text(v.basis.label), Markup.text(v.decision ?? "")] }
+        // The age on election day, not the birth date: enough to check the roll, less of a person's data on a list.
+        let electionDay = CivilDate(e.electionDay)
+        let rollRows = roll.rows.map { v -> [Markup] in
+            let age = CivilDate(v.birthDate).flatMap { b in electionDay.map { String(b.age(on: $0)) } } ?? "—"
+            return [Markup.text(v.name), Markup.text(v.nameInitials), Markup.text(age), Markup.text(v.basis.label), Markup.text(v.decision ?? "")]
+        }
         let more: Markup = roll.more ? "<a rel=\"next\" href=\"\(base)?page=\(page.page + 1)\(initials.map { "&initials=\($0)" } ?? "")\">下一页</a>" : Markup.empty
         let prev: Markup = page.page > 1 ? "<a rel=\"prev\" href=\"\(base)?page=\(page.page - 1)\(initials.map { "&initials=\($0)" } ?? "")\">上一页</a> " : Markup.empty
         let rollOpen = (e.status == .rollPublished || e.status == .candidatesPublished) && mayWrite
@@ -130,7 +135,7 @@ struct ElectionPages {
             \(boxForm)
             <h2>选民名单</h2>
             <form method="get" action="\(base)" class="inline"><label>姓名拼音首字母 <input name="initials" value="\(initials ?? "")" maxlength="10"></label> <button type="submit">查找</button></form>
-            \(Console.table(["姓名", "拼音首字母", "出生日期", "登记方式", "说明"], rollRows, empty: e.status == .preparing ? "选民名单尚未生成" : "没有符合条件的选民"))
+            \(Console.table(["姓名", "拼音首字母", "选举日年龄", "登记方式", "说明"], rollRows, empty: e.status == .preparing ? "选民名单尚未生成" : "没有符合条件的选民"))
             <p>\(prev)\(more)</p>
             \(rollForms)
             \(objectionSection)

@@ -93,6 +93,13 @@ for role in roles:
         # The form with a household's members filled in from the registry (the household of the profile above).
         household = hid if rid and hid else None
         pages.append((role, "assistance application 受理申请", "/console/assistance/new" + ("?kind=dibao&household=" + household if household else "")))
+    if get(role, "/console/elections")[0] == 200:
+        pages.append((role, "elections 换届选举", "/console/elections"))
+        pages.append((role, "elections board 换届选举进展", "/console/elections/board"))
+        election = first(role, "/console/elections", r'href="/console/elections/([0-9A-Fa-f-]{36})"')
+        if election:
+            pages.append((role, "election 选举（名单、票箱、结果）", "/console/elections/" + election))
+            pages.append((role, "election roll search 选民名单首字母", "/console/elections/" + election + "?initials=W"))
     if get(role, "/console/supermarket")[0] == 200:
         pages.append((role, "supermarkets 爱心超市", "/console/supermarket"))
         market = first(role, "/console/supermarket", r'href="/console/supermarket/([0-9A-Fa-f-]{36})"')
@@ -182,6 +189,9 @@ pages.append(("anonymous", "meeting summaries 议事会议公开", "/consultatio
 proposal = first("anonymous", "/consultations", r'href="/consultations/([0-9A-Fa-f-]{36})"')
 if proposal: pages.append(("anonymous", "consultation 网上议事议题", "/consultations/" + proposal))
 pages.append(("anonymous", "supermarket 街道爱心超市", "/notices/supermarkets/321271002000"))
+pages.append(("anonymous", "elections 选举公告", "/notices/elections"))
+notice = first("anonymous", "/notices/elections", r'href="/notices/elections/([0-9A-Fa-f-]{36})"')
+if notice: pages.append(("anonymous", "election notice 选举公告（名单脱敏）", "/notices/elections/" + notice))
 pages.append(("anonymous", "volunteer certificate check 证明查验", "/volunteer/certificate?code=NOSUCHCODE1"))
 pages.append(("anonymous", "track form 查询进度", "/track"))
 # The tracking page needs a number and its code: report one request on the portal (by typed address).

@@ -23,10 +23,10 @@ struct CapabilityKitTests {
     func declarations() {
         let names = Capabilities.all.map(\.name)
         #expect(Set(names).count == names.count)
-        #expect(Array(Console.sections.map(\.href).prefix(18)) == ["/console", "/console/residents", "/console/divisions", "/console/requests",
+        #expect(Array(Console.sections.map(\.href).prefix(19)) == ["/console", "/console/residents", "/console/divisions", "/console/requests",
                                                                  "/console/requests/board", "/console/care", "/console/disability", "/console/assistance",
                                                                  "/console/employment", "/console/training", "/console/donations", "/console/organizations",
-                                                                 "/console/volunteers", "/console/supermarket",
+                                                                 "/console/volunteers", "/console/supermarket", "/console/elections",
                                                                  "/console/deliberation", "/console/consultations",
                                                                  "/console/indicators", "/console/import"])
         for name in names {

@@ -70,6 +70,7 @@ def main() -> int:
     import organizations_tests  # noqa: F401
     import supermarket_tests  # noqa: F401
     import volunteers_tests  # noqa: F401
+    import elections_tests  # noqa: F401
     import deliberation_tests  # noqa: F401
 
     tests = [(n, f) for n, f in harness.TESTS if not args.only or any(o in n for o in args.only)]

@@ -29,6 +29,7 @@ public struct KeyRotation: Sendable {
         Table(name: "disability_cards", columns: ["number_cipher"], indexed: ["number_cipher": "number_index"]),
         Table(name: "donation_points", columns: ["keeper_phone_cipher"]),
         Table(name: "organizations", columns: ["phone_cipher"]),
+        Table(name: "election_objections", columns: ["contact_cipher"]),
     ]
 
     public enum Failure: Error, CustomStringConvertible {

@@ -93,6 +93,14 @@ for role in roles:
         # The form with a household's members filled in from the registry (the household of the profile above).
         household = hid if rid and hid else None
         pages.append((role, "assistance application 受理申请", "/console/assistance/new" + ("?kind=dibao&household=" + household if household else "")))
+    if get(role, "/console/disclosure")[0] == 200:
+        pages.append((role, "disclosure 居务公开", "/console/disclosure"))
+        pages.append((role, "disclosure notices 社区公告", "/console/disclosure/notices?community=321271002001"))
+        pages.append((role, "disclosure ledger 财务公开", "/console/disclosure/ledger?community=321271002001"))
+        notice = first(role, "/console/disclosure/notices?community=321271002001", r'href="/console/disclosure/notices/([0-9A-Fa-f-]{36})"')
+        if notice: pages.append((role, "disclosure notice 公告和记录", "/console/disclosure/notices/" + notice))
+    if get(role, "/console/disclosure/pending")[0] == 200:
+        pages.append((role, "disclosure pending 待审核账目", "/console/disclosure/pending"))
     if get(role, "/console/supermarket")[0] == 200:
         pages.append((role, "supermarkets 爱心超市", "/console/supermarket"))
         market = first(role, "/console/supermarket", r'href="/console/supermarket/([0-9A-Fa-f-]{36})"')
@@ -170,6 +178,9 @@ pages.append(("anonymous", "donation point 社区捐赠接收点", "/notices/don
 pages.append(("anonymous", "social organizations 社区社会组织", "/notices/organizations"))
 pages.append(("anonymous", "supermarkets 爱心超市", "/notices/supermarkets"))
 pages.append(("anonymous", "supermarket 街道爱心超市", "/notices/supermarkets/321271002000"))
+pages.append(("anonymous", "public disclosure 居务公开", "/notices/public"))
+pages.append(("anonymous", "community disclosure 社区居务公开", "/notices/public/321271002001"))
+pages.append(("anonymous", "disclosure screen 公开屏", "/notices/public/321271002001/screen"))
 pages.append(("anonymous", "volunteer certificate check 证明查验", "/volunteer/certificate?code=NOSUCHCODE1"))
 pages.append(("anonymous", "track form 查询进度", "/track"))
 # The tracking page needs a number and its code: report one request on the portal (by typed address).

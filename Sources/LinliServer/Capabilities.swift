@@ -18,6 +18,7 @@ enum Capabilities {
         OrganizationsCapability(),
         VolunteersCapability(),
         SupermarketCapability(),
+        DisclosureCapability(),
         IndicatorsCapability(),
         TransferCapability(),
     ]

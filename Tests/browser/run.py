@@ -70,6 +70,7 @@ def main() -> int:
     import organizations_tests  # noqa: F401
     import supermarket_tests  # noqa: F401
     import volunteers_tests  # noqa: F401
+    import disclosure_tests  # noqa: F401
 
     tests = [(n, f) for n, f in harness.TESTS if not args.only or any(o in n for o in args.only)]
     todos = [(n, r) for n, r in harness.TODOS if not args.only or any(o in n for o in args.only)]

@@ -201,6 +201,29 @@ struct DisclosureTests {
             #expect(affairs?["value"].double == 2, "\(ind.text.prefix(400))")
         }
     }
+
+    @Test("the demo: notices of the four kinds per community, a year of approved entries, the ended quarters' statements, one reversal")
+    func demo() async throws {
+        try await withTestApp(residents: 300) { app in
+            let s = try await DemoDisclosure.load(on: app.db, seed: 42, today: testToday, now: 1_782_777_600)
+            let communities = try await app.rowCount("divisions WHERE level = 'community'")
+            #expect(s.statements > communities * 3 && s.entries > communities * 40, "\(s)")
+            #expect(try await app.rowCount("disclosure_ledger_entries WHERE reverses_id IS NOT NULL") == 1)
+            #expect(try await app.rowCount("disclosure_statements") == s.statements)
+            #expect(try await app.rowCount("disclosure_notices WHERE statement_id IS NOT NULL") == s.statements)
+            // Each statement's closing balance is the next one's opening balance.
+            let sql = try app.sql()
+            #expect(try await sql.raw("""
+                SELECT a.id FROM disclosure_statements a JOIN disclosure_statements b ON a.community_code = b.community_code
+                WHERE b.quarter = (SELECT min(c.quarter) FROM disclosure_statements c WHERE c.community_code = a.community_code AND c.quarter > a.quarter)
+                  AND a.closing_fen <> b.opening_fen
+                """).all().isEmpty)
+            let current = try await DisclosureStanding.fourCurrent(on: app.db, prefix: "", today: testToday)
+            #expect(current.count < communities && current.count > communities / 2, "a few communities are not current: \(current.count) of \(communities)")
+            let meets = try await DisclosureStanding.communitiesMeetingStandard(on: app.db, prefix: "", today: testToday)
+            #expect(!meets.isEmpty && meets.isSubset(of: current))
+        }
+    }
 }
 
 extension Application {

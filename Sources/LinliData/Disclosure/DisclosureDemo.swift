@@ -42,6 +42,7 @@ public enum DemoDisclosure {
             .map { (code: try $0.decode(column: "code", as: String.self), name: try $0.decode(column: "name", as: String.self)) }
         var s = Summary()
         var batches: [BulkInsert.Batch] = []
+        var reversedOnce = false
         var notices = BulkInsert("disclosure_notices", DisclosureQueries.noticeColumns)
         var history = BulkInsert("disclosure_notice_history", ["id", "notice_id", "action", "title", "body", "reason", "by_user", "at"])
         var entries = BulkInsert("disclosure_ledger_entries", ["id", "community_code", "quarter", "direction", "on_date", "subject", "counterpart", "amount_fen",
@@ -95,7 +96,7 @@ public enum DemoDisclosure {
                     let status: LedgerEntryStatus = publish ? .published : (ended || rng.chance(0.6) ? .approved : .pending)
                     let id = rng.uuid()
                     var reversal: UUID? = nil
-                    if ci == 0 && i == 5 && publish { reversal = rng.uuid() }
+                    if ci == 0 && i == 5 && publish && !reversedOnce { reversal = rng.uuid(); reversedOnce = true }
                     entries.add([id, c.code, q.description, dir.rawValue, on.description, item.0, item.1, Int(amount), "\(q.year)-\(String(format: "%04d", voucher))",
                                  status.rawValue, UUID?.none, reversal, publish ? statementID as UUID? : nil, 1, "demo", now,
                                  status == .pending ? String?.none : "demo", status == .pending ? Int?.none : now])

@@ -106,6 +106,10 @@ struct DisclosureRulesTests {
         #expect(DisclosureRules.statementQuartersAccepted(today: d("2026-07-31")) == [Quarter("2026-Q2")!, Quarter("2026-Q1")!])
         #expect(DisclosureRules.statementQuartersAccepted(today: d("2026-08-01")) == [Quarter("2026-Q2")!])
         #expect(Quarter("2026-Q1")!.previous == Quarter("2025-Q4"))
+        // The ends of the calendar: no quarter outside it, no crash at its edges.
+        #expect(Quarter("0001-Q1")!.previous == Quarter("0001-Q1") && Quarter("9999-Q4")!.next == Quarter("9999-Q4"))
+        #expect(Quarter("9999-Q4")!.publishDeadline == d("9999-12-31"))
+        #expect(Quarter.of(d("0500-02-01")) == Quarter("0500-Q1"))
     }
 
     @Test("a notice keeps its kind current: published within 92 days, or still up; never when withdrawn or not yet up")

@@ -37,7 +37,12 @@ struct DisclosurePagesTests {
             #expect(zero.status == .unprocessableEntity && zero.text.contains("金额应大于0"), "\(zero.status)")
             let silly = try await app.submit("/console/disclosure/ledger", entry + [("amount", "1e300")])
             #expect(silly.status == .unprocessableEntity && silly.text.contains("金额应为元"), "\(silly.status)")
+            let ancient = try await app.submit("/console/disclosure/ledger", entry.filter { $0.0 != "on_date" } + [("on_date", "0500-01-01"), ("amount", "1")])
+            #expect(ancient.status == .unprocessableEntity && ancient.text.contains("记账日期不能早于"), "\(ancient.status)")
             #expect(try await app.rowCount("disclosure_ledger_entries") == 0)
+            for edge in ["0001-Q1", "9999-Q4"] {
+                #expect(try await app.page("/console/disclosure/ledger?community=\(disclosureCommunity)&quarter=\(edge)").status == .ok, "\(edge)")
+            }
             #expect(try await app.submit("/console/disclosure/ledger", entry + [("amount", "350.5")]).status == .seeOther)
             #expect(try await app.rowCount("disclosure_ledger_entries WHERE amount_fen = 35050") == 1)
             let pending = try await app.page("/console/disclosure/pending", as: .street)

@@ -87,8 +87,10 @@ struct DisclosureTests {
             #expect(try await app.rowCount("disclosure_notice_history") == 1)
 
             let free = try await app.disclosureNotice("service", publishOn: "2026-06-20", minimumDays: 7)
-            let stale = try await app.call(.POST, "/api/v1/disclosure/notices/\(free)/withdraw", json: ["reason": "已过期", "version": 9], as: .worker)
-            #expect(stale.status == .conflict, "\(stale.text)")
+            for version in [9, Int.max] {
+                let stale = try await app.call(.POST, "/api/v1/disclosure/notices/\(free)/withdraw", json: ["reason": "已过期", "version": version], as: .worker)
+                #expect(stale.status == .conflict, "\(stale.text)")
+            }
             let ok = try await app.call(.POST, "/api/v1/disclosure/notices/\(free)/withdraw", json: ["reason": "服务时间已调整", "version": 1], as: .worker)
             #expect(ok.status == .ok && ok.json["status"].string == "withdrawn" && ok.json["withdrawn_reason"].string == "服务时间已调整", "\(ok.text)")
             let again = try await app.call(.POST, "/api/v1/disclosure/notices/\(free)/withdraw", json: ["reason": "再撤", "version": 2], as: .worker)

@@ -80,7 +80,7 @@ public struct Quarter: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let number: Int
 
     public init?(year: Int, number: Int) {
-        guard (1900...9999).contains(year), (1...4).contains(number) else { return nil }
+        guard (1...9999).contains(year), (1...4).contains(number) else { return nil }
         self.year = year
         self.number = number
     }
@@ -101,15 +101,17 @@ public struct Quarter: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var start: CivilDate { CivilDate(year: year, month: number * 3 - 2, day: 1)! }
     public var end: CivilDate { CivilDate(year: year, month: number * 3, day: CivilDate.daysIn(month: number * 3, year: year))! }
 
-    public var previous: Quarter { number == 1 ? Quarter(year: year - 1, number: 4)! : Quarter(year: year, number: number - 1)! }
-    public var next: Quarter { number == 4 ? Quarter(year: year + 1, number: 1)! : Quarter(year: year, number: number + 1)! }
+    /// The quarter before (the first quarter of year 1 is its own: dates end there).
+    public var previous: Quarter { (number == 1 ? Quarter(year: year - 1, number: 4) : Quarter(year: year, number: number - 1)) ?? self }
+    /// The quarter after (the last of year 9999 is its own).
+    public var next: Quarter { (number == 4 ? Quarter(year: year + 1, number: 1) : Quarter(year: year, number: number + 1)) ?? self }
 
     /// The last day on which publishing the quarter's statement is on time: the last day of the month after
     /// the quarter ends (one month's grace: the statement of Q3, ended 30 September, is due by 31 October).
     public var publishDeadline: CivilDate {
         let m = number * 3 + 1
         let (y, month) = m > 12 ? (year + 1, 1) : (year, m)
-        return CivilDate(year: y, month: month, day: CivilDate.daysIn(month: month, year: y))!
+        return CivilDate(year: y, month: month, day: CivilDate.daysIn(month: month, year: y)) ?? end
     }
 
     /// The last quarter that has ended before `today`.

@@ -54,7 +54,7 @@ extension DisclosureQueries {
             let sql = SQLHelpers.sql(db)
             let changed = try await sql.update("disclosure_notices").set("status", to: SQLBind(DisclosureNoticeStatus.withdrawn.rawValue))
                 .set("withdrawn_by", to: SQLBind(who)).set("withdrawn_at", to: SQLBind(at)).set("withdrawn_reason", to: SQLBind(reason))
-                .set("version", to: SQLBind(version + 1))
+                .set("version", to: SQLBind(n.version + 1))
                 .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(version))
                 .where("status", .equal, SQLBind(DisclosureNoticeStatus.published.rawValue)).returning("id").all()
             if changed.isEmpty { throw RegistryError.staleVersion(current: n.version) }
@@ -120,7 +120,7 @@ extension DisclosureQueries {
             let changed = try await SQLHelpers.sql(db).update("disclosure_ledger_entries")
                 .set("direction", to: SQLBind(direction.rawValue)).set("on_date", to: SQLBind(on.description)).set("quarter", to: SQLBind(q.description))
                 .set("subject", to: SQLBind(input.subject!.trimmed)).set("counterpart", to: SQLBind(input.counterpart!.trimmed))
-                .set("amount_fen", to: SQLBind(amount)).set("voucher_no", to: SQLBind(input.voucherNo!.trimmed)).set("version", to: SQLBind(version + 1))
+                .set("amount_fen", to: SQLBind(amount)).set("voucher_no", to: SQLBind(input.voucherNo!.trimmed)).set("version", to: SQLBind(x.version + 1))
                 .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(version))
                 .where("status", .equal, SQLBind(LedgerEntryStatus.pending.rawValue)).returning("id").all()
             if changed.isEmpty { throw RegistryError.staleVersion(current: x.version) }

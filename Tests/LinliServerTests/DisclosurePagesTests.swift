@@ -76,6 +76,22 @@ struct DisclosurePagesTests {
             #expect(try await app.page("/notices/public/\(disclosureCommunity)/\(future)", as: .anonymous).status == .notFound)
             #expect(try await app.page("/notices/public/321271002002/\(a)", as: .anonymous).status == .notFound)
             #expect(try await app.page("/notices/public/321271099001", as: .anonymous).status == .notFound)
+            // An attachment: a text file refused at the field, a PDF kept and downloadable from the notice's page.
+            let (txt, txtType) = multipart([], files: [(name: "attachments[]", filename: "说明.txt", type: "application/pdf", bytes: Array("not a pdf".utf8))])
+            let refused = try await app.call(.POST, "/api/v1/disclosure/notices/\(a)/attachments", data: txt, contentType: txtType, as: .worker)
+            #expect(refused.status == .unprocessableEntity && refused.json.errorFields == ["attachments"], "\(refused.text)")
+            #expect(try await app.rowCount("disclosure_attachments") == 0)
+            let pdf = Array("%PDF-1.4\n% 公示名单\n".utf8)
+            let (body, type) = multipart([], files: [(name: "attachments[]", filename: "名单.pdf", type: "application/pdf", bytes: pdf)])
+            #expect(try await app.call(.POST, "/api/v1/disclosure/notices/\(a)/attachments", data: body, contentType: type, as: .grid).status == .forbidden)
+            let up = try await app.call(.POST, "/api/v1/disclosure/notices/\(a)/attachments", data: body, contentType: type, as: .worker)
+            #expect(up.status == .created, "\(up.text)")
+            let fileID = try #require(up.json.array.first?["id"].string)
+            let withFile = try await app.page("/notices/public/\(disclosureCommunity)/\(a)", as: .anonymous)
+            #expect(withFile.text.contains("名单.pdf") && withFile.text.contains("/files/"))
+            let download = try await app.page("/notices/public/\(disclosureCommunity)/\(a)/files/\(fileID)", as: .anonymous)
+            #expect(download.status == .ok && Array(download.body) == pdf && download.headers.first(name: .contentType) == "application/pdf")
+            #expect(try await app.page("/notices/public/\(disclosureCommunity)/\(b)/files/\(fileID)", as: .anonymous).status == .notFound)
             let print = try await app.page("/notices/public/\(disclosureCommunity)/\(a)/print", as: .anonymous)
             #expect(print.status == .ok && print.text.contains("/assets/notice-board.css") && print.text.contains("class=\"board\""))
             let css = try await app.page("/assets/notice-board.css", as: .anonymous)
@@ -87,7 +103,6 @@ struct DisclosurePagesTests {
             #expect(second.text.contains("screen?i=0") && second.text.contains("2/2"), "wraps to the first")
             let wild = try await app.page("/notices/public/\(disclosureCommunity)/screen?i=-99999999999999999999", as: .anonymous)
             #expect(wild.status == .ok)
-            _ = b
         }
     }
 }

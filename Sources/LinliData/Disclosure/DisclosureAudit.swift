@@ -5,6 +5,7 @@ import LinliCore
 public enum DisclosureAudit: String, AuditAction, CaseIterable {
     case publish = "disclosure.publish"
     case withdraw = "disclosure.withdraw"
+    case attach = "disclosure.attach"
     case entry = "disclosure.entry"
     case entryEdit = "disclosure.entry_edit"
     case approve = "disclosure.approve"

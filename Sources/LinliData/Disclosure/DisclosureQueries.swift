@@ -10,10 +10,13 @@ public struct DisclosureQueries: Sendable {
     let db: any Database
     let today: CivilDate
     let now: @Sendable () -> Date
+    /// Where notices' attachments are kept (nil: no uploads).
+    public let attachmentStore: AssistanceAttachmentStore?
 
-    public init(_ db: any Database, today: CivilDate, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(_ db: any Database, today: CivilDate, attachments: AssistanceAttachmentStore? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
         self.db = db
         self.today = today
+        self.attachmentStore = attachments
         self.now = now
     }
 

@@ -13,6 +13,7 @@ struct DisclosureAPI {
         d.post("notices", needs: .permission(.disclosureWrite), use: publish)
         d.get("notices", ":id", needs: .permission(.disclosureRead), use: notice)
         d.post("notices", ":id", "withdraw", needs: .permission(.disclosureWrite), use: withdraw)
+        d.on(.POST, "notices", ":id", "attachments", needs: .permission(.disclosureWrite), body: .collect(maxSize: "110mb"), use: attach)
         d.get("ledger", needs: .permission(.disclosureRead), use: ledger)
         d.post("ledger", needs: .permission(.disclosureWrite), use: addEntry)
         d.get("ledger.xlsx", needs: .permission(.disclosureRead), use: export)
@@ -52,6 +53,19 @@ struct DisclosureAPI {
         let id = try req.pathUUID()
         let b = try req.decodeJSON(DisclosureService.WithdrawBody.self)
         return JSONBody(DisclosureNoticeDTO(try await req.disclosure.withdraw(id, reason: b.reason, version: try requireVersion(b.version), by: req.disclosureActor)))
+    }
+
+    struct AttachmentForm: Decodable { var attachments: [File]? }
+
+    func attach(req: Request) async throws -> JSONBody<[DisclosureAttachmentDTO]> {
+        let id = try req.pathUUID()
+        guard req.headers.contentType?.type == "multipart" else {
+            throw ProblemError.badRequest("attachments", "附件应以 multipart/form-data 上传，字段名 attachments[]")
+        }
+        let files = ((try? req.content.decode(AttachmentForm.self))?.attachments ?? [])
+            .map { AttachmentUpload(filename: $0.filename, data: Array($0.data.readableBytesView)) }
+        let written = try await req.disclosure.attach(files, to: id, by: req.disclosureActor)
+        return JSONBody(written.map(DisclosureAttachmentDTO.init), status: .created)
     }
 
     func quarter(_ req: Request) throws -> Quarter {

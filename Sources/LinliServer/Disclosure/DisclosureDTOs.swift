@@ -89,3 +89,12 @@ struct FinanceStatementDTO: Encodable, Sendable {
         closingFen = s.closingFen; lines = s.statementLines; entries = s.entries; noticeId = s.noticeId; publishedOn = s.publishedOn; publishedBy = s.publishedBy
     }
 }
+
+struct DisclosureAttachmentDTO: Encodable, Sendable {
+    var id: UUID
+    var label: String
+    var contentType: String
+    var size: Int
+
+    init(_ a: AssistanceAttachmentRecord) { id = a.id; label = a.label; contentType = a.contentType; size = a.size }
+}

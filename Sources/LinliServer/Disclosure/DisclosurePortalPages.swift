@@ -14,6 +14,7 @@ struct DisclosurePortalPages {
         routes.get("notices", "public", ":community", "screen", needs: .open, use: screen)
         routes.get("notices", "public", ":community", ":id", needs: .open, use: notice)
         routes.get("notices", "public", ":community", ":id", "print", needs: .open, use: printSheet)
+        routes.get("notices", "public", ":community", ":id", "files", ":file", needs: .open, use: file)
         routes.get("assets", "notice-board.css", needs: .open, use: stylesheet)
     }
 
@@ -83,6 +84,9 @@ struct DisclosurePortalPages {
     func notice(req: Request) async throws -> Response {
         let c = try await division(req)
         let n = try await publicNotice(req, c)
+        let files = try await req.disclosure.attachments(of: n.id).map { a -> Markup in
+            "<li><a href=\"/notices/public/\(c.code)/\(n.id)/files/\(a.id)\">\(a.label)</a>（\(max(1, a.size / 1024)) KB）</li>"
+        }
         let withdrawn: Markup = n.status == .withdrawn
             ? "<p class=\"notice\" role=\"status\">本公告已于\(n.withdrawnAt.map { Self.day($0) } ?? "")撤回。原因：\(n.withdrawnReason ?? "")</p>" : .empty
         let body: Markup = """
@@ -91,9 +95,26 @@ struct DisclosurePortalPages {
             \(withdrawn)
             <p class="muted">发布日期 \(n.publishOn)\(n.endOn.map { "，公开至 \($0)" } ?? "")\(n.minimumDays > 0 ? "，公示期\(n.minimumDays)天" : "")</p>
             \(Self.paragraphs(n.body))
+            \(files.isEmpty ? Markup.empty : "<h2>附件</h2><ul>\(files)</ul>")
             <p><a href="/notices/public/\(c.code)/\(n.id)/print">打印（A4 公开栏）</a> · <a href="/notices/public/\(c.code)">\(c.name)的其他公开信息</a></p>
             """
         return PortalPages.page(req, title: n.title, body: body)
+    }
+
+    /// A notice's attachment: as public as the notice (not yet up, or of another community: 404).
+    func file(req: Request) async throws -> Response {
+        let c = try await division(req)
+        let n = try await publicNotice(req, c)
+        let q = req.disclosure
+        guard let raw = req.parameters.get("file"), let fileID = UUID(fastString: raw),
+              let a = try await q.attachments(of: n.id).first(where: { $0.id == fileID }), let store = q.attachmentStore else {
+            throw RegistryError.notFound("附件")
+        }
+        let response = Response(status: .ok, body: .init(data: try store.read(a)))
+        response.headers.replaceOrAdd(name: .contentType, value: a.contentType)
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "inline")
+        response.headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
+        return response
     }
 
     static func day(_ seconds: Int64) -> String { CivilDate(dayNumber: Int((seconds + 8 * 3600) / 86_400)).description }

@@ -7,12 +7,20 @@ extension Request {
     /// 四个公开与财务公开's queries for this request.
     var disclosure: DisclosureQueries {
         let linli = application.linli
-        return DisclosureQueries(db, today: linli.today(), now: linli.now)
+        return DisclosureQueries(db, today: linli.today(), attachments: linli.disclosureAttachments, now: linli.now)
     }
 
     var disclosureActor: DisclosureActor {
         let p = principal?.role.permissions ?? []
         return DisclosureActor(audit: auditActor, scope: registryScope, mayWrite: p.contains(.disclosureWrite), mayApprove: p.contains(.disclosureApprove))
+    }
+}
+
+extension AppConfig {
+    /// Files attached to notices: a folder beside the request photos, like the assistance scans.
+    var disclosureAttachments: AssistanceAttachmentStore {
+        let photos = photoDirectory ?? (dataDirectory as NSString).appendingPathComponent("photos")
+        return AssistanceAttachmentStore(directory: ((photos as NSString).deletingLastPathComponent as NSString).appendingPathComponent("disclosure"))
     }
 }
 

@@ -47,6 +47,20 @@ public struct CreateDisclosure: AsyncMigration {
             .create()
         try await database.createIndex("disclosure_notice_history_notice", on: "disclosure_notice_history", columns: ["notice_id", "at"])
 
+        // Files attached to a notice (images or PDF, as the assistance capability keeps its scans): in the data
+        // folder under names the platform chooses; here what they are.
+        try await database.schema("disclosure_attachments")
+            .id()
+            .field("notice_id", .uuid, .required, .references("disclosure_notices", "id"))
+            .field("label", .string, .required)
+            .field("content_type", .string, .required)
+            .field("size", .int, .required)
+            .field("sha256", .string, .required)
+            .field("uploaded_by", .string, .required)
+            .field("created_at", .int64, .required)
+            .create()
+        try await database.createIndex("disclosure_attachments_notice", on: "disclosure_attachments", columns: ["notice_id"])
+
         try await database.schema("disclosure_statements")
             .id()
             .field("community_code", .string, .required)
@@ -92,7 +106,7 @@ public struct CreateDisclosure: AsyncMigration {
     }
 
     public func revert(on database: any Database) async throws {
-        for t in ["disclosure_ledger_entries", "disclosure_statements", "disclosure_notice_history", "disclosure_notices"] {
+        for t in ["disclosure_ledger_entries", "disclosure_statements", "disclosure_attachments", "disclosure_notice_history", "disclosure_notices"] {
             try await database.schema(t).delete()
         }
     }

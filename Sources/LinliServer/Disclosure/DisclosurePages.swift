@@ -15,6 +15,7 @@ struct DisclosurePages {
         d.post("notices", "new", needs: .permission(.disclosureWrite), use: publish)
         d.get("notices", ":id", needs: .permission(.disclosureRead), use: notice)
         d.post("notices", ":id", "withdraw", needs: .permission(.disclosureWrite), use: withdraw)
+        d.on(.POST, "notices", ":id", "attachments", needs: .permission(.disclosureWrite), body: .collect(maxSize: "110mb"), use: attach)
     }
 
     static let crumbs = [Crumb("工作台", "/console"), Crumb("居务公开", "/console/disclosure")]
@@ -137,6 +138,17 @@ struct DisclosurePages {
             [Markup.text(DisclosurePortalPages.day(h.at)), Markup.text(h.action == "withdraw" ? "撤回" : "发布"), Markup.text(h.byUser), Markup.text(h.reason ?? ""),
              Markup.text(h.title)]
         }
+        let files = try await q.attachments(of: n.id).map { a -> Markup in
+            "<li><a href=\"/notices/public/\(n.communityCode)/\(n.id)/files/\(a.id)\">\(a.label)</a>（\(max(1, a.size / 1024)) KB）</li>"
+        }
+        let attachError = errors.first { $0.field == "attachments" }?.message
+        let attachForm: Markup = n.status == .published && user.may(.disclosureWrite) ? """
+            <form method="post" action="/console/disclosure/notices/\(n.id)/attachments" enctype="multipart/form-data">\(Console.csrfField(user))
+            <div class="field\(attachError == nil ? "" : " invalid")"><label for="f-attachments">附件（图片或PDF，每个不超过10MB，与公告一同公开）</label>
+            <input id="f-attachments" type="file" name="attachments[]" multiple accept="image/jpeg,image/png,image/webp,application/pdf" required>
+            \(attachError.map { "<p id=\"f-attachments-err\" class=\"field-error\">\($0)</p>" as Markup }.orEmpty)</div>
+            <button type="submit">上传附件</button></form>
+            """ : .empty
         let earliest = CivilDate(n.publishOn).map { DisclosureRules.earliestWithdrawal(publishOn: $0, minimumDays: n.minimumDays).description } ?? ""
         let withdrawForm: Markup = n.status == .published && user.may(.disclosureWrite) ? """
             <h2>撤回公告</h2>
@@ -155,12 +167,34 @@ struct DisclosurePages {
             <p class="muted">发布日期 \(n.publishOn)，公开至 \(n.endOn ?? "长期")\(n.minimumDays > 0 ? "，公示期\(n.minimumDays)天" : "") · 发布人 \(n.createdBy)</p>
             \(DisclosurePortalPages.paragraphs(n.body))
             <p><a href="/notices/public/\(n.communityCode)/\(n.id)/print">打印（A4）</a></p>
+            <h2>附件</h2>
+            \(files.isEmpty ? "<p class=\"muted\">暂无附件。</p>" : "<ul>\(files)</ul>")
+            \(attachForm)
             <h2>记录</h2>
             \(Console.table(["日期", "操作", "经办人", "原因", "当时的标题"], history))
             \(withdrawForm)
             """
         return Console.page(req, user, title: n.title, crumbs: Self.crumbs + [Crumb((n.communityName ?? "") + "公告", "/console/disclosure/notices?community=\(n.communityCode)"),
                                                                              Crumb(n.title)], body: body, status: status, wide: false)
+    }
+
+    struct AttachForm: Content {
+        var csrf: String?
+        var attachments: [File]?
+    }
+
+    func attach(req: Request) async throws -> Response {
+        let user = try req.webUser(.disclosureWrite)
+        let form = (try? req.content.decode(AttachForm.self)) ?? AttachForm()
+        try req.checkCSRF(user, form.csrf)
+        let id = try req.pathUUID()
+        do {
+            let files = (form.attachments ?? []).map { AttachmentUpload(filename: $0.filename, data: Array($0.data.readableBytesView)) }
+            _ = try await req.disclosure.attach(files, to: id, by: req.disclosureActor)
+            return req.redirect(to: "/console/disclosure/notices/\(id)", redirectType: .normal)
+        } catch RegistryError.invalid(let errors) {
+            return try await renderNotice(req, errors: errors, reason: nil, status: .unprocessableEntity)
+        }
     }
 
     struct WithdrawForm: Content {

@@ -100,6 +100,14 @@ for role in roles:
         if election:
             pages.append((role, "election 选举（名单、票箱、结果）", "/console/elections/" + election))
             pages.append((role, "election roll search 选民名单首字母", "/console/elections/" + election + "?initials=W"))
+    if get(role, "/console/disclosure")[0] == 200:
+        pages.append((role, "disclosure 居务公开", "/console/disclosure"))
+        pages.append((role, "disclosure notices 社区公告", "/console/disclosure/notices?community=321271002001"))
+        pages.append((role, "disclosure ledger 财务公开", "/console/disclosure/ledger?community=321271002001"))
+        notice = first(role, "/console/disclosure/notices?community=321271002001", r'href="/console/disclosure/notices/([0-9A-Fa-f-]{36})"')
+        if notice: pages.append((role, "disclosure notice 公告和记录", "/console/disclosure/notices/" + notice))
+    if get(role, "/console/disclosure/pending")[0] == 200:
+        pages.append((role, "disclosure pending 待审核账目", "/console/disclosure/pending"))
     if get(role, "/console/supermarket")[0] == 200:
         pages.append((role, "supermarkets 爱心超市", "/console/supermarket"))
         market = first(role, "/console/supermarket", r'href="/console/supermarket/([0-9A-Fa-f-]{36})"')
@@ -192,6 +200,9 @@ pages.append(("anonymous", "supermarket 街道爱心超市", "/notices/supermark
 pages.append(("anonymous", "elections 选举公告", "/notices/elections"))
 notice = first("anonymous", "/notices/elections", r'href="/notices/elections/([0-9A-Fa-f-]{36})"')
 if notice: pages.append(("anonymous", "election notice 选举公告（名单脱敏）", "/notices/elections/" + notice))
+pages.append(("anonymous", "public disclosure 居务公开", "/notices/public"))
+pages.append(("anonymous", "community disclosure 社区居务公开", "/notices/public/321271002001"))
+pages.append(("anonymous", "disclosure screen 公开屏", "/notices/public/321271002001/screen"))
 pages.append(("anonymous", "volunteer certificate check 证明查验", "/volunteer/certificate?code=NOSUCHCODE1"))
 pages.append(("anonymous", "track form 查询进度", "/track"))
 # The tracking page needs a number and its code: report one request on the portal (by typed address).

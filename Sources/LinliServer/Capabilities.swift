@@ -20,6 +20,7 @@ enum Capabilities {
         SupermarketCapability(),
         ElectionsCapability(),
         DeliberationCapability(),
+        DisclosureCapability(),
         IndicatorsCapability(),
         TransferCapability(),
     ]

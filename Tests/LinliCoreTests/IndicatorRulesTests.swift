@@ -30,7 +30,9 @@ struct IndicatorRulesTests {
         let catalog = IndicatorCatalog(RegistryIndicators.definitions + RequestIndicators.definitions + CareIndicators.definitions
                                        + PlanTargets.definitions + DonationsIndicators.definitions
                                        + OrganizationsIndicators.definitions
-                                       + VolunteersIndicators.definitions)
+                                       + VolunteersIndicators.definitions + ElectionsIndicators.definitions
+                                       + DeliberationIndicators.definitions + DisclosureIndicators.definitions
+                                       + SelfGovernmentIndicators.definitions)
         let codes = catalog.all.map(\.code)
         #expect(Set(codes).count == codes.count)
         var counts = IndicatorCounts()

@@ -11,8 +11,6 @@ public enum PlanTargets {
     public static let definitions: [IndicatorDefinition] = [
         notMeasured("plan.harmonious", "城乡和谐社区达标率", "达到和谐社区标准的村/社区数", "村/社区数", "%", .init(.atLeast, 100),
                     "城乡和谐社区达标率达100%", needs: "每个村/社区的和谐社区达标评定记录（评定项目、结果、年度）"),
-        notMeasured("plan.self_government", "居民依法自治达标率", "民主自治达标的村/社区数", "村/社区数", "%", .init(.atLeast, 100),
-                    "居民依法自治达标率达100%", needs: "民主自治模块：居委会选举、议事会议（恳谈会/协调会/听证会/评议会）及其决议的记录"),
         notMeasured("plan.wireless", "社区无线网络覆盖率", "无线网络覆盖的村/社区数", "村/社区数", "%", .init(.atLeast, 100),
                     "力争无线网络覆盖所有社区", needs: "设施模块：各村/社区服务场所的无线网络登记"),
     ]

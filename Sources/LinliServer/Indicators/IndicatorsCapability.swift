@@ -21,6 +21,8 @@ struct IndicatorsCapability: Capability {
         user.may(.indicatorsRead) ? HomeContribution(links: ["<li><a href=\"/console/indicators\">规划指标（发展目标）</a></li>"]) : HomeContribution()
     }
 
-    /// The plan's targets no capability measures yet (each later capability moves its own out).
-    var indicators: [IndicatorDefinition] { PlanTargets.definitions }
+    /// The plan's targets no capability measures yet (each later capability moves its own out), and
+    /// 居民依法自治达标率, which the three capabilities of 居民自治 measure together.
+    var indicators: [IndicatorDefinition] { SelfGovernmentIndicators.definitions + PlanTargets.definitions }
+    var indicatorCounts: (any IndicatorSource)? { SelfGovernmentIndicatorCounts() }
 }

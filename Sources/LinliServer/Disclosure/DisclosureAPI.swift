@@ -104,8 +104,8 @@ struct DisclosureAPI {
     }
 
     func export(req: Request) async throws -> Response {
-        try await DisclosureService.export(req, community: try req.queryString("community", maxLength: 12),
-                                           quarter: try req.queryString("quarter", maxLength: 7))
+        guard let raw = try req.queryString("community", maxLength: 12) else { throw ProblemError.badRequest("community", "请给出村/社区代码（community）") }
+        return try await DisclosureService.export(req, community: raw, quarter: try req.queryString("quarter", maxLength: 7))
     }
 
     func statements(req: Request) async throws -> JSONBody<[FinanceStatementDTO]> {

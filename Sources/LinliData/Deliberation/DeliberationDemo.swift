@@ -20,6 +20,17 @@ public struct DeliberationDemo: DemoStep {
         (.stairway, "楼道堆物清理议事", "商定楼道公共空间的使用规则"),
         (.owners, "维修资金使用议事", "商议使用专项维修资金更换屋面防水"),
     ]
+    /// What each topic's meetings resolve, first and second resolution.
+    static let outcomes: [[String]] = [
+        ["划定小区临时停车泊位，试行错时停车", "与周边单位协商夜间共享停车位"],
+        ["成立加装电梯协调小组，逐栋征求住户意见", "一楼住户补偿方案在楼道公示"],
+        ["养老服务站选址原物业用房，方案公示7天", "公开招募专业机构运营养老服务站"],
+        ["为民办实事项目测评结果在社区公示栏公开", "满意度较低的项目限期整改"],
+        ["新增两处分类投放点，开放时间调整为早晚各两小时", "招募垃圾分类志愿督导员"],
+        ["物业服务费调整方案提交业主大会表决", "物业服务企业公开年度收支情况"],
+        ["清理楼道堆物，制定楼道公约", "每月组织一次楼道卫生检查"],
+        ["申请使用专项维修资金，维修方案公示", "业主代表参与工程质量验收"],
+    ]
     static let owners = ["社区居委会主任", "物业服务中心", "社区网格长", "业主委员会", "社区党组织书记", "社区民生服务站"]
     static let proposals: [(String, String, String, Int64)] = [
         ("小区增设电动自行车充电桩", "在小区东西两侧车棚增设共40个智能充电桩", "居民私拉电线充电存在火灾隐患", 60_000),
@@ -55,7 +66,8 @@ public struct DeliberationDemo: DemoStep {
             let short = ci % 7 == 3, lagging = ci % 7 == 5
             let kinds = short ? [0, 1, 6] : [0, 1, 2, 3, 4, 5, 6, 7].filter { $0 < 4 || rng.chance(0.5) }
             let residents = people[c] ?? []
-            for (k, ti) in kinds.enumerated() {
+            // Each community starts its year with a different topic, so the district's latest meetings vary.
+            for (k, ti) in kinds.indices.map({ kinds[($0 + ci) % kinds.count] }).enumerated() {
                 let (kind, title, agenda) = Self.topics[ti]
                 let held = today.adding(days: -(20 + k * 40 + rng.int(0...15)))
                 let mid = rng.uuid()
@@ -70,7 +82,7 @@ public struct DeliberationDemo: DemoStep {
                     rows += 1
                     resolutionCount += 1
                     if late { overdue += 1 }
-                    resolutions.add(values: [.uuid(rid), .uuid(mid), .text(c), .text(held.description), .text("\(title)：形成方案并组织实施（第\(r + 1)项）"),
+                    resolutions.add(values: [.uuid(rid), .uuid(mid), .text(c), .text(held.description), .text(Self.outcomes[ti][r % 2]),
                                              .text(Self.owners[(ci + r) % Self.owners.count]), .text(due.description),
                                              .text((done ? ResolutionState.done : .open).rawValue), done ? .text(due.adding(days: -3).description) : .null, .null,
                                              .integer(done ? 2 : 1), .integer(now)])

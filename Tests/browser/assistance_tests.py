@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from selenium.webdriver.common.by import By
 
-from harness import (api, check_page, click_button, desktop_driver, field_error, fill, path_of, phone_driver, shot, test, text_of, token,
+from harness import (district_today, api, check_page, click_button, desktop_driver, field_error, fill, path_of, phone_driver, shot, test, text_of, token,
                      url, use_session, visit, wait_for)
 
 
@@ -155,7 +155,7 @@ def an_application_from_the_form_to_the_notice_and_an_objection():
     use_session(s, "street")
     visit(s, case)
     step(s, "review", note="经审核，同意上报")
-    step(s, "publish", notice_to=(date.today() + timedelta(days=7)).isoformat())
+    step(s, "publish", notice_to=(district_today() + timedelta(days=7)).isoformat())
     assert "公示中" in text_of(s), text_of(s)[:400]
     applicant = api("GET", "/api/v1/assistance/cases/" + case.rsplit("/", 1)[1], token("worker"))["case"]["applicant_name"]
     p = phone_driver()

@@ -7,7 +7,7 @@ import datetime
 
 from selenium.webdriver.common.by import By
 
-from harness import (api, click_button, desktop_driver, field_error, fill, path_of, phone_driver, shot, test, text_of, token, use_session, visit)
+from harness import (district_today, api, click_button, desktop_driver, field_error, fill, path_of, phone_driver, shot, test, text_of, token, use_session, visit)
 
 def set_date(d, name: str, value: str):
     # A date field takes its value in the browser's own format when typed: set it as ISO.
@@ -65,7 +65,7 @@ def a_worker_prepares_an_election_and_publishes_the_roll():
     d = desktop_driver()
     use_session(d, "worker")
     visit(d, "/console/elections/new")
-    day = datetime.date.today() + datetime.timedelta(days=40)
+    day = district_today() + datetime.timedelta(days=40)
     fill(d, "committee", "王建国、李红、张伟")
     set_date(d, "election_day", day.isoformat())
     set_date(d, "roll_published_on", (day - datetime.timedelta(days=10)).isoformat())

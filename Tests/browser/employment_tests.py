@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from selenium.webdriver.common.by import By
 
-from harness import (api, click_button, desktop_driver, field_error, fill, path_of, phone_driver, shot, test, text_of, token, use_session, visit)
+from harness import (district_today, api, click_button, desktop_driver, field_error, fill, path_of, phone_driver, shot, test, text_of, token, use_session, visit)
 
 ROLE_PAGES = {
     "worker": ["/console/employment", "/console/employment?overdue_contact=true", "/console/employment/new", "/console/employment/posts",
@@ -61,7 +61,7 @@ def a_resident_to_register() -> str:
     """A resident of 寺巷社区 aged 20 to 50 with no open registration: their id."""
     w = token("worker")
     taken = {r["id"] for r in api("GET", "/api/v1/employment/registrations?status=open&per_page=100", w)["items"]}
-    today = date.today()
+    today = district_today()
     for page in range(1, 10):
         for r in api("GET", f"/api/v1/residents?per_page=50&page={page}", w)["items"]:
             born = date.fromisoformat(r["birth_date"])
@@ -80,13 +80,13 @@ def employment_registration_from_the_form_to_the_exit():
     d = phone_driver()
     use_session(d, "worker")
     visit(d, f"/console/employment/new?resident={resident}")
-    set_date(d, "registered_on", (date.today() + timedelta(days=1)).isoformat())
+    set_date(d, "registered_on", (district_today() + timedelta(days=1)).isoformat())
     fill(d, "reason", "合同期满未续签")
     click_button(d, "登记")
     assert "不能晚于今天" in field_error(d, "registered_on"), text_of(d)[:400]
     assert d.find_element(By.NAME, "reason").get_attribute("value") == "合同期满未续签"
     shot(d, "employment-registration-refused")
-    set_date(d, "registered_on", (date.today() - timedelta(days=40)).isoformat())
+    set_date(d, "registered_on", (district_today() - timedelta(days=40)).isoformat())
     click_button(d, "登记")
     person = path_of(d)
     assert person.startswith("/console/employment/") and "超过30天未联系" in text_of(d), text_of(d)[:400]

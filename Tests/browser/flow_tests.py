@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from selenium.webdriver.common.by import By
 
-from harness import (ACCOUNTS, api, assert_shows_as_text, check_page, click_button, click_link, desktop_driver, field_error, fill,
+from harness import (district_today, ACCOUNTS, api, assert_shows_as_text, check_page, click_button, click_link, desktop_driver, field_error, fill,
                      form_errors, path_of, phone_driver, shot, test, text_of, todo, token, url, use_session, visit, wait_for,
                      write_file)
 
@@ -193,7 +193,7 @@ def register_a_birth():
     existing household; the profile shows the birth date taken from the number, 0 岁, and 出生登记 with
     that date and the note in its history."""
     household = a_resident()["household_number"]
-    born = date.today() - timedelta(days=30)
+    born = district_today() - timedelta(days=30)
     number = id_number(birth=born.strftime("%Y%m%d"), seq="421")
     d = desktop_driver()
     use_session(d, "worker")

@@ -288,6 +288,13 @@ def api(method: str, path: str, token: str | None = None, json=None, expect=(200
     return SERVER.api(method, path, token, json, expect)
 
 
+
+def district_today() -> "datetime.date":
+    """Today where the district is (Asia/Shanghai), as the server reckons it: between 16:00 and 24:00 UTC the
+    machine's date.today() is already yesterday there."""
+    import datetime as _dt
+    return (_dt.datetime.now(_dt.timezone.utc) + _dt.timedelta(hours=8)).date()
+
 def token(username: str) -> str:
     """A bearer token for a demo or added account, signed in once per run."""
     return SERVER.token(username)

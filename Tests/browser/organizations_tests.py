@@ -7,7 +7,7 @@ import datetime
 
 from selenium.webdriver.common.by import By
 
-from harness import (api, click_button, desktop_driver, field_error, fill, path_of, phone_driver, shot, test, text_of, token, use_session,
+from harness import (district_today, api, click_button, desktop_driver, field_error, fill, path_of, phone_driver, shot, test, text_of, token, use_session,
                      visit)
 
 
@@ -82,7 +82,7 @@ def an_organization_filed_and_a_payment_refused_through_the_forms():
 
     use_session(d, "district")
     projects = api("GET", "/api/v1/organizations/projects?per_page=100", token("district"))["items"]
-    today = datetime.date.today()
+    today = district_today()
     open_ = [p for p in projects if p.get("score") is None and p["paid_fen"] < p["contract_fen"] and p["starts_on"] <= today.isoformat()]
     if not open_:
         # A small demo district may have no project still being paid: one bought now.

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from selenium.webdriver.common.by import By
 
-from harness import (api, click_button, desktop_driver, field_error, fill, path_of, phone_driver, shot, test, text_of, token, url,
+from harness import (district_today, api, click_button, desktop_driver, field_error, fill, path_of, phone_driver, shot, test, text_of, token, url,
                      use_session, visit, wait_for)
 
 ROLE_PAGES = {
@@ -65,7 +65,7 @@ def a_course_from_the_form_to_a_trainee_and_a_day_of_attendance():
     """The street officer opens a course; an end before the start is refused at its field with the name kept.
     The worker enrols a resident of the community by ID number (the number never shows on the page) and
     ticks the day's attendance; the trainee's page shows 1/1."""
-    today = date.today()
+    today = district_today()
     d = desktop_driver()
     use_session(d, "street")
     visit(d, "/console/training/new")

@@ -21,6 +21,7 @@ enum Capabilities {
         ElectionsCapability(),
         DeliberationCapability(),
         DisclosureCapability(),
+        AdmissionCapability(),
         IndicatorsCapability(),
         TransferCapability(),
     ]
@@ -36,6 +37,40 @@ enum Capabilities {
     static var migrations: [any Migration] { NumberedMigration.ordered(all.map(\.migrations)) }
     static let indicatorCatalog = IndicatorCatalog(all.flatMap(\.indicators))
     static var indicatorSources: [any IndicatorSource] { all.compactMap(\.indicatorCounts) }
+    /// The measure catalogue of report-once forms: every capability's measures, by id.
+    static let measures = MeasureCatalogue(all.compactMap(\.measures))
+}
+
+/// Report-once's measure catalogue (一表通): each measure with the capability source that computes it.
+struct MeasureCatalogue: Sendable {
+    let definitions: [MeasureDefinition]
+    private let sources: [String: any MeasureSource]
+
+    init(_ sources: [any MeasureSource]) {
+        definitions = sources.flatMap(\.definitions)
+        var byId: [String: any MeasureSource] = [:]
+        for s in sources { for d in s.definitions { byId[d.id] = s } }
+        self.sources = byId
+    }
+
+    func definition(_ id: String) -> MeasureDefinition? { definitions.first { $0.id == id } }
+    func source(_ id: String) -> (any MeasureSource)? { sources[id] }
+
+    /// Errors for a field mapped to `query`, reported under `field` (`fields[2]`).
+    func check(_ query: MeasureQuery, field: String) -> [FieldError] {
+        MeasureRules.check(measureId: query.measure, filters: query.filters, catalogue: definitions, field: field)
+    }
+
+    /// The values of count and sum queries for each community: one answer per query, in order, each by
+    /// community code (absent: 0). Queries must have passed `check`.
+    func values(_ queries: [MeasureQuery], communities: [String], context: MeasureContext) async throws -> [[String: Int64]] {
+        var out: [[String: Int64]] = []
+        for q in queries {
+            guard let d = definition(q.measure), let s = source(q.measure), d.kind != .list else { out.append([:]); continue }
+            out.append(try await s.values(of: d, filters: q.filters, communities: communities, context: context))
+        }
+        return out
+    }
 }
 
 extension Role {

@@ -23,6 +23,8 @@ protocol Capability: Sendable {
     /// Its indicators (definitions from its LinliCore folder) and its part of their computation.
     var indicators: [IndicatorDefinition] { get }
     var indicatorCounts: (any IndicatorSource)? { get }
+    /// Its measures for report-once forms (一表通): what a form's automatic field can ask of it.
+    var measures: (any MeasureSource)? { get }
     /// Its part of the demo district (`linli demo`), run in the order of the list.
     var demo: (any DemoStep)? { get }
     /// The audit actions it writes: its typed enum (`RegistryAudit` …), next to its queries in LinliData.
@@ -36,6 +38,7 @@ extension Capability {
     func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution { HomeContribution() }
     var indicators: [IndicatorDefinition] { [] }
     var indicatorCounts: (any IndicatorSource)? { nil }
+    var measures: (any MeasureSource)? { nil }
     var demo: (any DemoStep)? { nil }
     var audit: (any AuditAction.Type)? { nil }
 }
@@ -60,6 +63,8 @@ enum NavGroup: String, Sendable, CaseIterable {
     case participation = "多元参与"
     /// 健全居民自治机制: committee elections, deliberation and consultation, the four disclosures.
     case selfGovernment = "居民自治"
+    /// 为社区减负: admission of departments' tasks into communities (准入) and report-once forms (一表通).
+    case burden = "社区减负"
 }
 
 /// A capability's part of a user's home page: to-do tiles first, then the area's figures, then links.

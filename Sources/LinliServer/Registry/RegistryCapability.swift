@@ -28,5 +28,6 @@ struct RegistryCapability: Capability {
 
     var indicators: [IndicatorDefinition] { RegistryIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { RegistryIndicatorCounts() }
+    var measures: (any MeasureSource)? { RegistryMeasures() }
     var demo: (any DemoStep)? { RegistryDemo() }
 }

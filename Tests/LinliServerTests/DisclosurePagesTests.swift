@@ -47,6 +47,12 @@ struct DisclosurePagesTests {
             #expect(try await app.rowCount("disclosure_ledger_entries WHERE amount_fen = 35050") == 1)
             let pending = try await app.page("/console/disclosure/pending", as: .street)
             #expect(pending.status == .ok && pending.text.contains("P-1"))
+            // The street's home page shows the entry waiting for it; the worker's has no such tile.
+            let streetHome = try await app.page("/console", as: .street)
+            #expect(streetHome.status == .ok && streetHome.text.contains("待审核的收支账目</span><b>1</b>"))
+            let workerHome = try await app.page("/console")
+            #expect(workerHome.status == .ok && workerHome.text.contains("居务公开（四个公开、财务收支）"))
+            #expect(!workerHome.text.contains("待审核的收支账目"))
             let id = try #require(try await app.sql().raw("SELECT id FROM disclosure_ledger_entries").first()?.decode(column: "id", as: UUID.self))
             #expect(try await app.submit("/console/disclosure/ledger/\(id)/approve", [("back", "pending")], as: .street).status == .seeOther)
             let publish = try await app.submit("/console/disclosure/statements", [("community", disclosureCommunity), ("quarter", "2026-Q1")], as: .street)

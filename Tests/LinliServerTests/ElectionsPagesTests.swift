@@ -63,6 +63,10 @@ struct ElectionsPagesTests {
             #expect(!String(decoding: stored, as: UTF8.self).contains("13900001111"))
             let worker = try await app.page(path)
             #expect(worker.status == .ok && worker.text.contains("我家老人已于上月去世") && worker.text.contains("13900001111"))
+            // The worker's home page: the objection waits for an answer; the election is under way.
+            let home = try await app.page("/console")
+            #expect(home.status == .ok && home.text.contains("待答复的选民名单异议</span><b>1</b>") && home.text.contains("进行中的换届选举</span><b>1</b>"))
+            #expect(try await app.page("/console", as: .otherWorker).text.contains("待答复的选民名单异议</span><b>0</b>"))
         }
     }
 }

@@ -131,3 +131,12 @@ public struct DisclosureQueries: Sendable {
             .decode(column: "closing_fen", as: Int64.self) ?? 0
     }
 }
+
+extension DisclosureQueries {
+    /// For the home page: ledger entries of the scope waiting for the street's approval.
+    public func pendingCount(in scope: RegistryScope) async throws -> Int {
+        try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("disclosure_ledger_entries")
+            .where("status", .equal, SQLBind(LedgerEntryStatus.pending.rawValue)).wherePrefix("community_code", scope.prefix, sqlite: sqlite)
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+}

@@ -41,3 +41,20 @@ extension ElectionsQueries {
         }
     }
 }
+
+extension ElectionsQueries {
+    /// For the home page: elections of the scope under way (not yet closed), and objections to their rolls not yet answered.
+    public func homeFigures(in scope: RegistryScope) async throws -> (underWay: Int, unanswered: Int) {
+        let open = [ElectionStatus.preparing, .rollPublished, .candidatesPublished, .furtherRound].map { SQLBind($0.rawValue) }
+        let underWay = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("elections")
+            .wherePrefix("community_code", Self.communityPrefix(scope), sqlite: sqlite).where("status", .in, SQLGroupExpression(open))
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+        let unanswered = try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .from(SQLAlias(SQLIdentifier("election_objections"), as: SQLIdentifier("o")))
+            .join(SQLAlias(SQLIdentifier("elections"), as: SQLIdentifier("e")), on: SQLColumn("election_id", table: "o"), .equal, SQLColumn("id", table: "e"))
+            .wherePrefix("e.community_code", Self.communityPrefix(scope), sqlite: sqlite)
+            .where(SQLColumn("answered_at", table: "o"), .is, SQLLiteral.null)
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+        return (underWay, unanswered)
+    }
+}

@@ -26,4 +26,6 @@ struct DisclosureCapability: Capability {
     var indicatorCounts: (any IndicatorSource)? { DisclosureIndicatorCounts() }
 
     var sections: [ConsoleSection] { [ConsoleSection(label: "居务公开", href: "/console/disclosure", needs: .disclosureRead, group: .selfGovernment)] }
+
+    func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution { try await DisclosureHome.contribution(req, user) }
 }

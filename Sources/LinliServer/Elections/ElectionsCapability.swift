@@ -24,4 +24,6 @@ struct ElectionsCapability: Capability {
     var indicatorCounts: (any IndicatorSource)? { ElectionsIndicatorCounts() }
 
     var sections: [ConsoleSection] { [ConsoleSection(label: "换届选举", href: "/console/elections", needs: .electionsRead, group: .selfGovernment)] }
+
+    func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution { try await ElectionsHome.contribution(req, user) }
 }

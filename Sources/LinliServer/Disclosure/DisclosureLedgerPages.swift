@@ -13,6 +13,7 @@ struct DisclosureLedgerPages {
         d.post("ledger", needs: .permission(.disclosureWrite), use: addEntry)
         d.get("ledger", "export", needs: .permission(.disclosureRead), use: export)
         d.post("ledger", ":id", "approve", needs: .permission(.disclosureApprove), use: approve)
+        d.post("ledger", ":id", "edit", needs: .permission(.disclosureWrite), use: editEntry)
         d.post("ledger", ":id", "reverse", needs: .permission(.disclosureWrite), use: reverse)
         d.post("statements", needs: .permission(.disclosureApprove), use: publishStatement)
         d.get("pending", needs: .permission(.disclosureApprove), use: pending)
@@ -27,6 +28,8 @@ struct DisclosureLedgerPages {
         var counterpart: String?
         var amount: String?
         var voucher_no: String?
+        /// Set when a pending entry is edited: the version the form was filled from.
+        var version: String?
     }
 
     struct ActionForm: Content {
@@ -42,11 +45,12 @@ struct DisclosureLedgerPages {
 
     func ledger(req: Request) async throws -> Response {
         try await render(req, community: req.formQuery("community"), quarter: quarter(req, req.formQuery("quarter")), form: nil, errors: [], message: nil,
-                         status: .ok)
+                         status: .ok, editing: req.formQuery("edit").flatMap(UUID.init(uuidString:)))
     }
 
+    /// `editing`: a pending entry of the page whose values fill the form, which then saves that entry.
     func render(_ req: Request, community raw: String?, quarter q: Quarter, form: EntryForm?, errors: [FieldError], message: String?,
-                status: HTTPResponseStatus) async throws -> Response {
+                status: HTTPResponseStatus, editing: UUID? = nil) async throws -> Response {
         let user = try req.webUser(.disclosureRead)
         let d = req.disclosure
         let c = try await d.community(raw, in: req.registryScope)
@@ -60,6 +64,9 @@ struct DisclosureLedgerPages {
             if x.status == .pending && user.may(.disclosureApprove) {
                 actions += "<form method=\"post\" action=\"/console/disclosure/ledger/\(x.id)/approve\" class=\"inline\">\(csrf)<input type=\"hidden\" name=\"back\" value=\"\(q.description)\"><button type=\"submit\">审核通过</button></form>"
             }
+            if x.status == .pending && user.may(.disclosureWrite) {
+                actions += " <a href=\"/console/disclosure/ledger?community=\(c.code)&amp;quarter=\(q.description)&amp;edit=\(x.id)#entry-form\">修改</a>"
+            }
             if x.status != .pending && x.reversesId == nil && x.reversedById == nil && user.may(.disclosureWrite) {
                 actions += "<form method=\"post\" action=\"/console/disclosure/ledger/\(x.id)/reverse\" class=\"inline\">\(csrf)<button type=\"submit\" class=\"link\">冲正</button></form>"
             }
@@ -68,10 +75,17 @@ struct DisclosureLedgerPages {
                     Markup.text(DisclosureRules.yuan(x.signedFen)), Markup.text(x.status.label), Markup.text(note), actions]
         }
         func err(_ f: String) -> String? { errors.first { $0.field == f }?.message }
-        let v = form ?? EntryForm(on_date: req.application.linli.today().description)
+        let edited = editing.flatMap { id in entries.first { $0.id == id && $0.status == .pending } }
+        let v = form ?? edited.map { x in
+            EntryForm(direction: x.direction.rawValue, on_date: x.onDate, subject: x.subject, counterpart: x.counterpart,
+                      amount: DisclosureRules.yuan(x.amountFen).replacingOccurrences(of: ",", with: ""), voucher_no: x.voucherNo, version: String(x.version))
+        } ?? EntryForm(on_date: req.application.linli.today().description)
+        let heading: Markup = edited.map { "修改账目（凭证号 \($0.voucherNo)）" } ?? "记一笔账"
+        let action = edited.map { "/console/disclosure/ledger/\($0.id)/edit" } ?? "/console/disclosure/ledger"
         let addForm: Markup = user.may(.disclosureWrite) ? """
-            <h2>记一笔账</h2>
-            <form method="post" action="/console/disclosure/ledger">\(csrf)
+            <h2 id="entry-form">\(heading)</h2>
+            <form method="post" action="\(action)">\(csrf)
+            \(edited == nil ? Markup.empty : "<input type=\"hidden\" name=\"version\" value=\"\(v.version ?? "")\">")
             <input type="hidden" name="community" value="\(c.code)">
             \(Console.select("收支", name: "direction", options: LedgerDirection.allCases.map { ($0.rawValue, $0.label) }, selected: v.direction, error: err("direction"), required: true))
             \(Console.field("记账日期", name: "on_date", value: v.on_date, error: err("on_date"), type: "date", required: true))
@@ -81,7 +95,7 @@ struct DisclosureLedgerPages {
             \(Console.field("金额（元）", name: "amount", value: v.amount, error: err("amount_fen"), required: true, hint: "最多两位小数",
                             extra: "inputmode=\"decimal\" maxlength=\"13\" pattern=\"[0-9]+(\\.[0-9]{1,2})?\""))
             \(Console.field("凭证号", name: "voucher_no", value: v.voucher_no, error: err("voucher_no"), required: true, extra: "maxlength=\"30\""))
-            <button type="submit">记账</button></form>
+            <button type="submit">\(edited == nil ? "记账" : "保存修改")</button>\(edited == nil ? Markup.empty : " <a href=\"/console/disclosure/ledger?community=\(c.code)&amp;quarter=\(q.description)\">取消</a>")</form>
             """ : .empty
         let statementPart: Markup
         if let s = published {
@@ -131,6 +145,33 @@ struct DisclosureLedgerPages {
             return try await render(req, community: f.community, quarter: q, form: f, errors: errors, message: nil, status: .unprocessableEntity)
         } catch RegistryError.conflict(let e) {
             return try await render(req, community: f.community, quarter: q, form: f, errors: [e], message: nil, status: .conflict)
+        }
+    }
+
+    /// Saves a pending entry edited on the ledger page; approved or published entries are never edited (409), nor a stale form.
+    func editEntry(req: Request) async throws -> Response {
+        let user = try req.webUser(.disclosureWrite)
+        let id = try req.pathUUID()
+        let f = (try? req.content.decode(EntryForm.self)) ?? EntryForm()
+        try req.checkCSRF(user, f.csrf)
+        let x = try await req.disclosure.entry(id, in: req.registryScope)
+        let q = Quarter(x.quarter) ?? Quarter.of(req.application.linli.today())
+        do {
+            guard let version = f.version.flatMap({ Int($0) }), (1...Int(Int32.max)).contains(version) else {
+                throw RegistryError.invalid([FieldError("version", "缺少版本号，请重新打开修改")])
+            }
+            guard let amount = DisclosureRules.fen(fromYuan: f.amount) else { throw RegistryError.invalid([FieldError("amount_fen", "金额应为元，最多两位小数")]) }
+            let input = LedgerEntryInput(direction: try DisclosureService.direction(f.direction), onDate: try DisclosureService.date(f.on_date, field: "on_date"),
+                                         subject: f.subject, counterpart: f.counterpart, amountFen: amount, voucherNo: f.voucher_no)
+            let saved = try await req.disclosure.editEntry(id, input, version: version, by: req.disclosureActor)
+            return req.redirect(to: "/console/disclosure/ledger?community=\(saved.communityCode)&quarter=\(saved.quarter)", redirectType: .normal)
+        } catch RegistryError.invalid(let errors) {
+            return try await render(req, community: x.communityCode, quarter: q, form: f, errors: errors, message: nil, status: .unprocessableEntity, editing: id)
+        } catch RegistryError.staleVersion {
+            return try await render(req, community: x.communityCode, quarter: q, form: nil,
+                                    errors: [FieldError("version", "这笔账目已被他人修改，请核对后重新提交")], message: nil, status: .conflict, editing: id)
+        } catch RegistryError.conflict(let e) {
+            return try await render(req, community: x.communityCode, quarter: q, form: nil, errors: [e], message: nil, status: .conflict)
         }
     }
 

@@ -244,4 +244,44 @@ struct AdmissionTests {
             #expect(page.status == .ok && page.text.contains("人口抽样调查"), "\(page.status)")
         }
     }
+
+    @Test("two 审定 at once on the same version: one admits, the other is a 409; one step written")
+    func raceDecide() async throws {
+        try await withTestApp(residents: 300) { app in
+            let leader = try await app.admissionLeader()
+            let (id, v) = try await app.admissionApply()
+            #expect(try await app.admissionStep(id, "submit", version: v, as: .dept).status == .ok)
+            #expect(try await app.admissionStep(id, "review", decision: "pass", version: v + 1).status == .ok)
+            async let a = app.admissionStep(id, "decide", decision: "admit", version: v + 2, token: leader)
+            async let b = app.admissionStep(id, "decide", decision: "refuse", note: "重复", version: v + 2, token: leader)
+            let statuses = [try await a.status, try await b.status].map(\.code).sorted()
+            #expect(statuses == [200, 409], "\(statuses)")
+            let decided = try await app.rowCount("admission_steps WHERE action IN ('admit', 'refuse')")
+            #expect(decided == 1)
+        }
+    }
+
+    @Test("the demo: applications of many departments in every state, refusals of unadmitted tasks, funds for most, indicators read")
+    func demo() async throws {
+        try await withTestApp(residents: 300) { app in
+            let s = try await DemoAdmission.load(on: app.db, seed: 42, today: testToday, now: 1_782_777_600)
+            #expect(s.tasks == 24 && s.admitted >= 12 && s.pushes > 0 && s.funds > 0, "\(s)")
+            let departments = try await app.sql().raw("SELECT COUNT(DISTINCT department_code) AS n FROM admission_tasks").first()?.decode(column: "n", as: Int.self)
+            #expect((departments ?? 0) >= 12)
+            for status in ["admitted", "refused", "submitted", "reviewed", "draft"] {
+                #expect(try await app.rowCount("admission_tasks WHERE status = '\(status)'") > 0, "\(status)")
+            }
+            #expect(try await app.rowCount("admission_steps WHERE action = 'send_back'") == 3)
+            let list = try await app.page("/notices/admission", as: .anonymous)
+            #expect(list.status == .ok && list.text.contains("区退役军人事务局"), "\(list.status)")
+            let ind = try await app.call(.GET, "/api/v1/indicators", as: .district)
+            let executed = ind.json["indicators"].array.first { $0["indicator"]["code"].string == "admission.funds_executed" }
+            let value = try #require(executed?["value"].double, "\(String(describing: executed))")
+            #expect(value > 50 && value < 100, "most funds arrived, not all: \(value)")
+            let checks = ind.json["indicators"].array.first { $0["indicator"]["code"].string == "admission.checks_plaques" }
+            #expect((checks?["value"].double ?? 0) > 0, "\(String(describing: checks))")
+            let overview = try await app.page("/console/admission", as: .district)
+            #expect(overview.status == .ok && overview.text.contains("区文明办"), "\(overview.status)")
+        }
+    }
 }

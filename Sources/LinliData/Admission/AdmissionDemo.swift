@@ -16,8 +16,8 @@ public struct AdmissionDemo: DemoStep {
     }
 }
 
-enum DemoAdmission {
-    struct Summary { var tasks = 0, admitted = 0, pushes = 0, funds = 0 }
+public enum DemoAdmission {
+    public struct Summary: Sendable { public var tasks = 0, admitted = 0, pushes = 0, funds = 0 }
 
     enum Outcome { case admitted, returnedThenAdmitted, refusedAtReview, refusedAtDecision, submitted, reviewed, draft }
 
@@ -57,7 +57,7 @@ enum DemoAdmission {
                                                  ("HB", "秸秆焚烧巡查台账"), ("WJ", "疫苗接种动员日报"), ("ZJ", "房屋安全隐患排查表"),
                                                  ("GA", "反诈宣传入户签名表"), ("TJ", "企业名录临时核对")]
 
-    static func load(on db: any Database, seed: UInt64, today: CivilDate, now at: Int64) async throws -> Summary {
+    public static func load(on db: any Database, seed: UInt64, today: CivilDate, now at: Int64) async throws -> Summary {
         var rng = SeededRandom(seed: seed ^ 0xAD15_5102)
         let divisions = try await DivisionQueries(db).all(in: .everything)
         let communities = divisions.filter { $0.level == .community }.map(\.code)

@@ -93,6 +93,12 @@ for role in roles:
         # The form with a household's members filled in from the registry (the household of the profile above).
         household = hid if rid and hid else None
         pages.append((role, "assistance application 受理申请", "/console/assistance/new" + ("?kind=dibao&household=" + household if household else "")))
+    if get(role, "/console/admission")[0] == 200:
+        pages.append((role, "admission 事项准入", "/console/admission"))
+        pages.append((role, "admission tasks 事项", "/console/admission/tasks"))
+        pages.append((role, "admission community 社区准入事项", "/console/admission/community?community=321271002001"))
+        task = first(role, "/console/admission/tasks", r'href="/console/admission/tasks/([0-9A-Fa-f-]{36})"')
+        if task: pages.append((role, "admission task 事项和办理记录", "/console/admission/tasks/" + task))
     if get(role, "/console/elections")[0] == 200:
         pages.append((role, "elections 换届选举", "/console/elections"))
         pages.append((role, "elections board 换届选举进展", "/console/elections/board"))
@@ -202,6 +208,7 @@ notice = first("anonymous", "/notices/elections", r'href="/notices/elections/([0
 if notice: pages.append(("anonymous", "election notice 选举公告（名单脱敏）", "/notices/elections/" + notice))
 pages.append(("anonymous", "public disclosure 居务公开", "/notices/public"))
 pages.append(("anonymous", "community disclosure 社区居务公开", "/notices/public/321271002001"))
+pages.append(("anonymous", "admission list 准入清单", "/notices/admission"))
 pages.append(("anonymous", "disclosure screen 公开屏", "/notices/public/321271002001/screen"))
 pages.append(("anonymous", "volunteer certificate check 证明查验", "/volunteer/certificate?code=NOSUCHCODE1"))
 pages.append(("anonymous", "track form 查询进度", "/track"))

@@ -33,6 +33,9 @@ public enum AdmittedTasks {
                             validFrom: from, validTo: to, communities: communities)
     }
 
+    static let directBasis = "区社区减负工作领导小组审定的准入清单"
+    static let directNote = "直接列入准入清单（未经部门申请流程）"
+
     /// Records a task as already admitted, without the review steps: for the tests and demo steps of the
     /// capabilities that act under one. Admission's own writes go through the review.
     @discardableResult
@@ -42,9 +45,16 @@ public enum AdmittedTasks {
         try await db.writeTransaction { db in
             let sql = SQLHelpers.sql(db)
             try await sql.raw("""
-                INSERT INTO admission_tasks (id, department_code, kind, title, status, valid_from, valid_to, version, created_by, created_at)
+                INSERT INTO admission_tasks (id, department_code, kind, title, status, valid_from, valid_to, version, created_by, created_at,
+                    content, basis, reach, frequency, staff, funds_fen, power, note, reviewed_by, decided_by, decided_on, updated_at)
                 VALUES (\(bind: id), \(bind: department), \(bind: kind), \(bind: title), 'admitted', \(bind: validFrom.description),
-                    \(bind: validTo.description), 1, \(bind: user), \(bind: at))
+                    \(bind: validTo.description), 1, \(bind: user), \(bind: at), \(bind: title), \(bind: directBasis), 'list', 'as_needed', '', 0, '',
+                    \(bind: directNote), \(bind: user), \(bind: user), \(bind: validFrom.description), \(bind: at))
+                """).run()
+            // Its review as the pages show it: one step, saying it was listed directly.
+            try await sql.raw("""
+                INSERT INTO admission_steps (id, task_id, action, version, note, by_user, at)
+                VALUES (\(bind: UUID()), \(bind: id), 'admit', 1, \(bind: directNote), \(bind: user), \(bind: at))
                 """).run()
             for c in Set(communities).sorted() {
                 try await sql.raw("INSERT INTO admission_task_communities (task_id, community_code) VALUES (\(bind: id), \(bind: c))").run()

@@ -51,8 +51,9 @@ def admission_application_through_the_form():
     fill(d, "reach", "district")
     fill(d, "frequency", "quarterly")
     today = d.execute_script("return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)")
-    fill(d, "valid_from", today)
-    fill(d, "valid_to", str(int(today[:4]) + 1) + today[4:])
+    # Set as the date picker would: typed keys follow the browser's locale.
+    d.execute_script("document.querySelector('input[name=valid_from]').value = arguments[0];"
+                     "document.querySelector('input[name=valid_to]').value = arguments[1]", today, str(int(today[:4]) + 1) + today[4:])
     fill(d, "funds_yuan", "-5")
     click_button(d, "保存")
     assert "经费应为" in field_error(d, "funds_yuan") or "经费" in text_of(d), text_of(d)[:400]

@@ -93,6 +93,13 @@ for role in roles:
         # The form with a household's members filled in from the registry (the household of the profile above).
         household = hid if rid and hid else None
         pages.append((role, "assistance application 受理申请", "/console/assistance/new" + ("?kind=dibao&household=" + household if household else "")))
+    if get(role, "/console/reports")[0] == 200:
+        pages.append((role, "reports 一表通报表", "/console/reports"))
+        form = first(role, "/console/reports", r'href="/console/reports/([0-9A-Fa-f-]{36})"')
+        if form:
+            pages.append((role, "report table 各社区填报并排", "/console/reports/" + form))
+            ret = first(role, "/console/reports/" + form, r'href="/console/reports/[0-9A-Fa-f-]{36}/returns/([0-9]{12})"')
+            if ret: pages.append((role, "report return 社区填报", "/console/reports/" + form + "/returns/" + ret))
     if get(role, "/console/elections")[0] == 200:
         pages.append((role, "elections 换届选举", "/console/elections"))
         pages.append((role, "elections board 换届选举进展", "/console/elections/board"))

@@ -59,36 +59,19 @@ struct ReportsAPI {
         try await ReportsTable.export(req, try req.pathUUID())
     }
 
-    /// The form and one of its communities the caller may see (404 otherwise).
-    static func target(_ req: Request) async throws -> (ReportFormRecord, String) {
-        let id = try req.pathUUID()
-        let community = req.parameters.get("community") ?? ""
-        let (f, seen) = try await req.reports.form(id, by: req.reportsActor)
-        guard seen.contains(community) else { throw RegistryError.notFound("村/社区") }
-        return (f, community)
-    }
-
-    static func returnDTO(_ req: Request, _ f: ReportFormRecord, _ community: String) async throws -> ReportReturnDTO {
-        let saved = try await req.reports.returnRow(f.id, community: community)
-        var auto: [Int: String] = [:]
-        if saved?.status != .submitted { auto = try await ReportsService.automatic(req, f, communities: [community])[community] ?? [:] }
-        let values = try await ReportsService.shown(req, f, community: community, saved: saved, automatic: auto, listCounts: true)
-        return ReportReturnDTO(form: f.id, community: community, name: try await ReportsTable.names(req)[community], saved: saved, values: values)
-    }
-
     func openReturn(req: Request) async throws -> JSONBody<ReportReturnDTO> {
-        let (f, c) = try await Self.target(req)
-        return JSONBody(try await Self.returnDTO(req, f, c))
+        let (f, c) = try await ReportsService.target(req)
+        return JSONBody(try await ReportsService.returnDTO(req, f, c))
     }
 
     static func write(_ req: Request, submit: Bool) async throws -> ReportReturnDTO {
-        let (f, c) = try await target(req)
+        let (f, c) = try await ReportsService.target(req)
         let b = try ReportsService.decode(req, ReportsService.ReturnBody.self)
         let typed = (b.values ?? []).map { $0?.text }
         var auto: [Int: String] = [:]
         if submit { auto = try await ReportsService.frozen(req, f, community: c) }
         _ = try await req.reports.saveReturn(form: f.id, community: c, typed: typed, automatic: auto, submit: submit, by: req.reportsActor)
-        return try await returnDTO(req, f, c)
+        return try await ReportsService.returnDTO(req, f, c)
     }
 
     func save(req: Request) async throws -> JSONBody<ReportReturnDTO> {
@@ -100,15 +83,15 @@ struct ReportsAPI {
     }
 
     func sendBack(req: Request) async throws -> JSONBody<ReportReturnDTO> {
-        let (f, c) = try await Self.target(req)
+        let (f, c) = try await ReportsService.target(req)
         let b = try ReportsService.decode(req, ReportsService.SendBackBody.self)
         _ = try await req.reports.sendBack(form: f.id, community: c, comment: b.comment, by: req.reportsActor)
-        return JSONBody(try await Self.returnDTO(req, f, c))
+        return JSONBody(try await ReportsService.returnDTO(req, f, c))
     }
 
     /// A list field's rows for a community: masked, or full with `reveal=true` for those allowed (audited).
     func list(req: Request) async throws -> JSONBody<ReportListDTO> {
-        let (f, c) = try await Self.target(req)
+        let (f, c) = try await ReportsService.target(req)
         guard let raw = req.parameters.get("field"), let index = Int(raw), (0..<ReportRules.fieldsMax).contains(index) else {
             throw ProblemError.badRequest("field", "栏目序号应为 0 起的整数")
         }

@@ -78,8 +78,8 @@ struct ReportsPages {
 
     func render(_ req: Request, errors: [FieldError], typed: [String?]?, status: HTTPResponseStatus) async throws -> Response {
         let user = try req.webUser(.reportsRead)
-        let (f, c) = try await ReportsAPI.target(req)
-        let r = try await ReportsAPI.returnDTO(req, f, c)
+        let (f, c) = try await ReportsService.target(req)
+        let r = try await ReportsService.returnDTO(req, f, c)
         let fields = f.fieldList
         let editable = user.may(.reportsFill) && f.isCurrent && r.status != ReturnStatus.submitted.rawValue
         func err(_ i: Int) -> String? { errors.first { $0.field == "values[\(i)]" }?.message }
@@ -123,7 +123,7 @@ struct ReportsPages {
         let user = try req.webUser(.reportsFill)
         let form = (try? req.content.decode([String: String].self)) ?? [:]
         try req.checkCSRF(user, form["csrf"])
-        let (f, c) = try await ReportsAPI.target(req)
+        let (f, c) = try await ReportsService.target(req)
         let typed = f.fieldList.indices.map { form["v\($0)"] }
         let submit = form["action"] == "submit"
         do {
@@ -140,7 +140,7 @@ struct ReportsPages {
         let user = try req.webUser(.reportsDesign)
         let form = (try? req.content.decode([String: String].self)) ?? [:]
         try req.checkCSRF(user, form["csrf"])
-        let (f, c) = try await ReportsAPI.target(req)
+        let (f, c) = try await ReportsService.target(req)
         do {
             _ = try await req.reports.sendBack(form: f.id, community: c, comment: form["comment"], by: req.reportsActor)
             return req.redirect(to: "/console/reports/\(f.id)", redirectType: .normal)
@@ -151,7 +151,7 @@ struct ReportsPages {
 
     func list(req: Request) async throws -> Response {
         let user = try req.webUser(.reportsRead)
-        let (f, c) = try await ReportsAPI.target(req)
+        let (f, c) = try await ReportsService.target(req)
         guard let index = req.parameters.get("field").flatMap({ Int($0) }), (0..<ReportRules.fieldsMax).contains(index) else { throw RegistryError.notFound("名单栏目") }
         let reveal = req.formFlag("reveal") && user.may(.reportsReveal)
         guard let found = try await ReportsService.listRows(req, f, field: index, community: c, reveal: reveal) else { throw RegistryError.notFound("名单栏目") }

@@ -154,4 +154,21 @@ enum ReportsService {
         }
         return auto
     }
+
+    /// The form and one of its communities the caller may see (404 otherwise).
+    static func target(_ req: Request) async throws -> (ReportFormRecord, String) {
+        let id = try req.pathUUID()
+        let community = req.parameters.get("community") ?? ""
+        let (f, seen) = try await req.reports.form(id, by: req.reportsActor)
+        guard seen.contains(community) else { throw RegistryError.notFound("村/社区") }
+        return (f, community)
+    }
+
+    static func returnDTO(_ req: Request, _ f: ReportFormRecord, _ community: String) async throws -> ReportReturnDTO {
+        let saved = try await req.reports.returnRow(f.id, community: community)
+        var auto: [Int: String] = [:]
+        if saved?.status != .submitted { auto = try await ReportsService.automatic(req, f, communities: [community])[community] ?? [:] }
+        let values = try await ReportsService.shown(req, f, community: community, saved: saved, automatic: auto, listCounts: true)
+        return ReportReturnDTO(form: f.id, community: community, name: try await ReportsTable.names(req)[community], saved: saved, values: values)
+    }
 }

@@ -99,6 +99,13 @@ for role in roles:
         pages.append((role, "admission community 社区准入事项", "/console/admission/community?community=321271002001"))
         task = first(role, "/console/admission/tasks", r'href="/console/admission/tasks/([0-9A-Fa-f-]{36})"')
         if task: pages.append((role, "admission task 事项和办理记录", "/console/admission/tasks/" + task))
+    if get(role, "/console/reports")[0] == 200:
+        pages.append((role, "reports 一表通报表", "/console/reports"))
+        form = first(role, "/console/reports", r'href="/console/reports/([0-9A-Fa-f-]{36})"')
+        if form:
+            pages.append((role, "report table 各社区填报并排", "/console/reports/" + form))
+            ret = first(role, "/console/reports/" + form, r'href="/console/reports/[0-9A-Fa-f-]{36}/returns/([0-9]{12})"')
+            if ret: pages.append((role, "report return 社区填报", "/console/reports/" + form + "/returns/" + ret))
     if get(role, "/console/elections")[0] == 200:
         pages.append((role, "elections 换届选举", "/console/elections"))
         pages.append((role, "elections board 换届选举进展", "/console/elections/board"))

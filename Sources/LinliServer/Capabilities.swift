@@ -22,6 +22,7 @@ enum Capabilities {
         DeliberationCapability(),
         DisclosureCapability(),
         AdmissionCapability(),
+        ReportsCapability(),
         IndicatorsCapability(),
         TransferCapability(),
     ]

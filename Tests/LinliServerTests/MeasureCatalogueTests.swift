@@ -17,9 +17,10 @@ private func communities(_ app: Application) async throws -> [String] {
     try await app.sql().raw("SELECT code FROM divisions WHERE level = 'community' ORDER BY code").all().map { try $0.decode(column: "code", as: String.self) }
 }
 
-private func value(_ app: Application, _ measure: String, _ filters: [String: String] = [:], in communities: [String]) async throws -> [String: Int64] {
+private func value(_ app: Application, _ measure: String, _ filters: [String: String] = [:], in communities: [String],
+                   on date: CivilDate = testToday) async throws -> [String: Int64] {
     #expect(Capabilities.measures.check(MeasureQuery(measure: measure, filters: filters), field: "f").isEmpty)
-    let context = MeasureContext(db: app.db, date: testToday, cipher: testCipher)
+    let context = MeasureContext(db: app.db, date: date, cipher: testCipher)
     let values = try await Capabilities.measures.values([MeasureQuery(measure: measure, filters: filters)], communities: communities, context: context)
     return try #require(values.first)
 }
@@ -178,6 +179,14 @@ struct MeasureCatalogueTests {
                     #expect(try await value(app, "requests.closed_on_time", filters, in: all) == onTime)
                 }
             }
+            // A reference date in the past leaves out what was reported after it.
+            let earlier = testToday.adding(days: -20), upTo = MeasurePeriod.seconds([:], on: earlier)
+            let before = try tally(requests, community: col("area_code")) {
+                let at = try $0.decode(column: "reported_at", as: Int64.self)
+                return at >= upTo.start && at < upTo.end
+            }
+            #expect(before != (try tally(requests, community: col("area_code")) { try $0.decode(column: "reported_at", as: Int64.self) >= upTo.start }))
+            #expect(try await value(app, "requests.received", in: all, on: earlier) == before)
             let open = try tally(requests, community: col("area_code")) { !["closed", "refused"].contains(try $0.decode(column: "status", as: String.self)) }
             #expect(!open.isEmpty)
             #expect(try await value(app, "requests.open", in: all) == open)

@@ -7,6 +7,7 @@
 #   5. requests: the supervision board and per-area counts with 1,000,000 requests (Benchmarks/requests.sh)
 #   6. the web console's pages as three roles at 161k (Benchmarks/pages.py); `run.sh OUT pages` runs only this
 #   7. the largest street's monthly assistance payment roll, generated and exported at 161k; `run.sh OUT payroll` runs only this
+#   8. report-once: one form's automatic fields for every community at 161k and 1M; `run.sh OUT measures` runs only this
 # Usage: Benchmarks/run.sh [OUT_DIR] (default bench-out/). Needs wrk (apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -106,7 +107,16 @@ payroll() {
     LINLI_DATA_DIR="$out/d161k" "$bin" bench payroll --queries 10
 }
 
+measures() {
+    echo "== 8. report-once: the elderly survey's 12 automatic fields for every community at 161,000 and 1,000,000 (30 and 10 runs)"
+    [ -f "$out/d161k/linli.sqlite" ] || load 161000 "$out/d161k"
+    LINLI_DATA_DIR="$out/d161k" "$bin" bench measures --queries 30
+    [ -f "$out/d1m/linli.sqlite" ] || load 1000000 "$out/d1m"
+    LINLI_DATA_DIR="$out/d1m" "$bin" bench measures --queries 10
+}
+
 if [ "$only" = mixed ]; then mixed; exit 0; fi
+if [ "$only" = measures ]; then measures; exit 0; fi
 if [ "$only" = payroll ]; then payroll; exit 0; fi
 if [ "$only" = pages ]; then pages; exit 0; fi
 
@@ -154,6 +164,7 @@ kill $server; wait $server 2>/dev/null || true
 mixed
 pages
 payroll
+measures
 
 echo "== 4. search at 1,000,000"
 load 1000000 "$out/d1m"

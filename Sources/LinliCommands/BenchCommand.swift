@@ -14,7 +14,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "性能测试（请使用 release 构建）",
         discussion: "测的是 LINLI_DATA_DIR 中的数据库：先用 linli demo --load-only --residents N 载入。Benchmarks/run.sh 运行全部测试。",
-        subcommands: [Search.self, IDs.self, Requests.self, Indicators.self, Payroll.self, Findings.self]
+        subcommands: [Search.self, IDs.self, Requests.self, Indicators.self, Payroll.self, Findings.self, Measures.self]
     )
 
     struct Search: AsyncParsableCommand {

@@ -17,6 +17,7 @@ public struct Linli: AsyncParsableCommand {
             ImportCommand.self, ExportCommand.self, IndicatorsCommand.self, BenchCommand.self,
             AssistanceCommand.self,
             SupermarketCommand.self,
+            MeasuresCommand.self,
         ],
         defaultSubcommand: Serve.self
     )

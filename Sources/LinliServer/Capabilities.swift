@@ -63,15 +63,24 @@ struct MeasureCatalogue: Sendable {
     }
 
     /// The values of count and sum queries for each community: one answer per query, in order, each by
-    /// community code (absent: 0). Queries must have passed `check`.
+    /// community code (absent: 0). Queries must have passed `check`. Each distinct query is computed once, and
+    /// they run side by side (each is one grouped pass over its own index), a few at a time.
     func values(_ queries: [MeasureQuery], communities: [String], context: MeasureContext) async throws -> [[String: Int64]] {
-        var out: [[String: Int64]] = []
-        for q in queries {
-            guard let d = definition(q.measure), let s = source(q.measure), d.kind != .list else { out.append([:]); continue }
-            out.append(try await s.values(of: d, filters: q.filters, communities: communities, context: context))
+        let distinct = Array(Set(queries.filter { definition($0.measure).map { $0.kind != .list } ?? false }))
+        var found: [MeasureQuery: [String: Int64]] = [:]
+        let jobs = distinct.compactMap { q in definition(q.measure).flatMap { d in source(q.measure).map { (q, d, $0) } } }
+        try await withThrowingTaskGroup(of: (MeasureQuery, [String: Int64]).self) { group in
+            for (i, (q, d, s)) in jobs.enumerated() {
+                if i >= Self.parallel, let (done, v) = try await group.next() { found[done] = v }
+                group.addTask { (q, try await s.values(of: d, filters: q.filters, communities: communities, context: context)) }
+            }
+            while let (q, v) = try await group.next() { found[q] = v }
         }
-        return out
+        return queries.map { found[$0] ?? [:] }
     }
+
+    /// How many measure queries run at once: enough to keep the database's threads busy.
+    static let parallel = 4
 }
 
 extension Role {

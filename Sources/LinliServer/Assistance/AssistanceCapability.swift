@@ -33,6 +33,7 @@ struct AssistanceCapability: Capability {
     }
 
     var demo: (any DemoStep)? { AssistanceDemo() }
+    var measures: (any MeasureSource)? { AssistanceMeasures() }
     var indicators: [IndicatorDefinition] {
         AssistanceIndicators.definitions + AssistancePaymentIndicators.definitions + AssistanceFindingIndicators.definitions
     }

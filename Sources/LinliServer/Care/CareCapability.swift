@@ -28,4 +28,5 @@ struct CareCapability: Capability {
     var indicators: [IndicatorDefinition] { CareIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { CareIndicatorCounts() }
     var demo: (any DemoStep)? { CareDemo() }
+    var measures: (any MeasureSource)? { CareMeasures() }
 }

@@ -18,6 +18,7 @@ struct DisabilityCapability: Capability {
     }
 
     var demo: (any DemoStep)? { DisabilityDemo() }
+    var measures: (any MeasureSource)? { DisabilityMeasures() }
     var indicators: [IndicatorDefinition] { DisabilityIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { DisabilityIndicatorCounts() }
     var sections: [ConsoleSection] { [ConsoleSection(label: "助残康复", href: "/console/disability", needs: .disabilityRead, group: .services)] }

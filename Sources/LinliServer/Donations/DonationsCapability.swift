@@ -21,6 +21,7 @@ struct DonationsCapability: Capability {
     }
 
     var demo: (any DemoStep)? { DonationsDemo() }
+    var measures: (any MeasureSource)? { DonationsMeasures() }
     var indicators: [IndicatorDefinition] { DonationsIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { DonationsIndicatorCounts() }
 

@@ -19,6 +19,7 @@ struct EmploymentCapability: Capability {
     }
 
     var demo: (any DemoStep)? { EmploymentDemo() }
+    var measures: (any MeasureSource)? { EmploymentMeasures() }
     var indicators: [IndicatorDefinition] { EmploymentIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { EmploymentIndicatorCounts() }
     var sections: [ConsoleSection] { [ConsoleSection(label: "就业援助", href: "/console/employment", needs: .employmentRead, group: .services)] }

@@ -22,6 +22,7 @@ struct OrganizationsCapability: Capability {
     }
 
     var demo: (any DemoStep)? { OrganizationsDemo() }
+    var measures: (any MeasureSource)? { OrganizationsMeasures() }
     var indicators: [IndicatorDefinition] { OrganizationsIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { OrganizationsIndicatorCounts() }
 

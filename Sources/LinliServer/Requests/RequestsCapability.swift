@@ -32,4 +32,5 @@ struct RequestsCapability: Capability {
     var indicators: [IndicatorDefinition] { RequestIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { RequestIndicatorCounts() }
     var demo: (any DemoStep)? { RequestsDemo() }
+    var measures: (any MeasureSource)? { RequestMeasures() }
 }

@@ -17,6 +17,7 @@ struct TrainingCapability: Capability {
     }
 
     var demo: (any DemoStep)? { TrainingDemo() }
+    var measures: (any MeasureSource)? { TrainingMeasures() }
     var indicators: [IndicatorDefinition] { TrainingIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { TrainingIndicatorCounts() }
     var sections: [ConsoleSection] { [ConsoleSection(label: "再就业培训", href: "/console/training", needs: .trainingRead, group: .services)] }

@@ -23,6 +23,7 @@ struct VolunteersCapability: Capability {
     }
 
     var demo: (any DemoStep)? { VolunteersDemo() }
+    var measures: (any MeasureSource)? { VolunteersMeasures() }
     var indicators: [IndicatorDefinition] { VolunteersIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { VolunteersIndicatorCounts() }
 

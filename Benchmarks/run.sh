@@ -8,15 +8,17 @@
 #   6. the web console's pages as three roles at 161k (Benchmarks/pages.py); `run.sh OUT pages` runs only this
 #   7. the largest street's monthly assistance payment roll, generated and exported at 161k; `run.sh OUT payroll` runs only this
 #   8. report-once: one form's automatic fields for every community at 161k and 1M; `run.sh OUT measures` runs only this
-# Usage: Benchmarks/run.sh [OUT_DIR] (default bench-out/). Needs wrk (apt-get install wrk).
+# Usage: Benchmarks/run.sh [OUT_DIR] (default bench-out/). Needs wrk (apt-get install wrk). LINLI_BENCH_SCRATCH=DIR builds there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-bench-out}
 only=${2:-all}
 mkdir -p "$out"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-swift build -c release --product linli
-bin=$PWD/.build/release/linli
+# LINLI_BENCH_SCRATCH: a build folder of its own (so a release build does not wait on, or stop, a debug one).
+scratch=${LINLI_BENCH_SCRATCH:-$PWD/.build}
+swift build -c release --product linli --scratch-path "$scratch"
+bin=$scratch/release/linli
 export LOG_LEVEL=warning
 port=8123
 

@@ -36,6 +36,10 @@ struct AdmissionPagesTests {
             #expect(refuse.status == .unprocessableEntity && refuse.text.contains("不予准入须说明理由"), "\(refuse.status)")
             let menu = try await app.page("/console", as: .district)
             #expect(menu.status == .ok && menu.text.contains("href=\"/console/admission\""))
+            // The district's home page: the application waits for its 初审; nothing waits for 审定 yet; the department has no tile.
+            #expect(menu.text.contains("待初审的准入申请</span><b>1</b>") && menu.text.contains("待审定的准入申请</span><b>0</b>"))
+            let deptHome = try await app.page("/console", as: .dept)
+            #expect(deptHome.status == .ok && !deptHome.text.contains("待初审的准入申请"))
             #expect(try await app.page("/console/admission/tasks/new", as: .worker).status == .forbidden)
         }
     }

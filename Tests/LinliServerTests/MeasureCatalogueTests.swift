@@ -41,6 +41,15 @@ private func col(_ name: String) -> (any SQLRow) throws -> String? { { try $0.de
 
 @Suite("一表通 measure catalogue: each measure against a hand count on the demo district", .serialized)
 struct MeasureCatalogueTests {
+    @Test("the demo's six forms: every field's measure is in the catalogue, and at least 90 % of their fields are filled automatically")
+    func demoForms() throws {
+        let fields = ReportsDemo.forms.flatMap(\.fields)
+        #expect(ReportsDemo.forms.count == 6 && ReportsDemo.comments.count == ReportsDemo.forms.count)
+        #expect(ReportsDemo.available(fields).count == fields.count, "\(fields.filter { ReportsDemo.available([$0]).isEmpty }.map(\.header))")
+        let automatic = fields.filter { $0.kind.automatic }.count
+        #expect(automatic * 10 >= fields.count * 9, "\(automatic) of \(fields.count)")
+    }
+
     @Test("registry and care: residents by age, sex and tag, households, elders living alone and by care level")
     func registryAndCare() async throws {
         try await withTestApp(residents: 1200) { app in

@@ -19,6 +19,7 @@ struct AdmissionCapability: Capability {
         AdmissionPortalPages().boot(routes.pages)
     }
 
+    func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution { try await AdmissionHome.contribution(req, user) }
     var demo: (any DemoStep)? { AdmissionDemo() }
     var indicators: [IndicatorDefinition] { AdmissionIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { AdmissionIndicatorCounts() }

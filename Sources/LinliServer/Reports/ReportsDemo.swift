@@ -26,8 +26,8 @@ struct ReportsDemo: DemoStep {
         ("MZ", "残疾人名册", [
             F(header: "持证残疾人（人）", kind: .measure, measure: "disability.cardholders"),
             F(header: "肢体残疾", kind: .measure, measure: "disability.cardholders", filters: ["kind": "physical"]),
-            F(header: "视力残疾", kind: .measure, measure: "disability.cardholders", filters: ["kind": "visual"]),
-            F(header: "一级、二级重度残疾", kind: .measure, measure: "disability.cardholders", filters: ["grade": "1"]),
+            F(header: "视力残疾", kind: .measure, measure: "disability.cardholders", filters: ["kind": "vision"]),
+            F(header: "一级残疾", kind: .measure, measure: "disability.cardholders", filters: ["grade": "1"]),
             F(header: "登记为残疾人的居民", kind: .measure, measure: "registry.residents", filters: ["tag": "disabled"]),
             F(header: "其中60周岁以上", kind: .measure, measure: "registry.residents", filters: ["tag": "disabled", "age_min": "60"]),
             F(header: "低保人数（参考）", kind: .measure, measure: "assistance.dibao_persons"),
@@ -88,7 +88,19 @@ struct ReportsDemo: DemoStep {
     /// The demo worker's community (`linli demo`'s account `worker`).
     static let workerCommunity = "321271002001"
 
-    static let comments = ["独居老人人数与上月走访记录不一致，请核实后重报", "助餐人次明显偏高，请核对台账", "请补充填写防控物资储备情况的具体说明"]
+    /// What a department writes when it sends a return back, by form (the order of `forms`).
+    static let comments = [["独居老人人数与上月走访记录不一致，请核实后重报", "助餐人次明显偏高，请核对台账"],
+                           ["康复站服务人次与台账不符，请核对后重报"],
+                           ["走访慰问户次未填写完整，请补充"],
+                           ["请补充填写防控物资储备情况的具体说明"],
+                           ["巡查发现问题件数与网格日志不一致，请核实"],
+                           ["志愿服务品牌项目名称请填写全称"]]
+
+    /// A community's answer to a typed text field, by what the field asks.
+    static func text(for header: String, _ k: Int) -> String {
+        let answers = header.contains("品牌") ? ["邻里守望志愿服务队", "银龄互助", "小巷管家"] : ["充足", "基本充足，口罩需补充", "已按要求储备"]
+        return answers[k % answers.count]
+    }
 
     /// The form's fields in the catalogue now (a measure not yet contributed is left out).
     static func available(_ fields: [ReportField]) -> [ReportField] {
@@ -134,12 +146,12 @@ struct ReportsDemo: DemoStep {
                     case .measure: answers.append(status == .draft ? nil : indices.firstIndex(of: i).map { String(values[$0][c] ?? 0) })
                     case .list: answers.append(nil)
                     case .number: answers.append(String(rng.int(20...400)))
-                    case .text: answers.append(["充足", "基本充足，口罩需补充", "已按要求储备"][k % 3])
+                    case .text: answers.append(Self.text(for: f.header, k))
                     }
                 }
                 if status == .submitted { submitted += 1 }
                 rows.append(.init(community: c, status: status, answers: answers, automaticFields: fields.filter { $0.kind.automatic }.count,
-                                  comment: status == .returned ? Self.comments[k % Self.comments.count] : nil))
+                                  comment: status == .returned ? Self.comments[n][k % Self.comments[n].count] : nil))
             }
             try await ReportsDemoWrites.returns(on: demo.db, form: id, rows, seed: demo.seed &+ UInt64(n), at: at)
         }

@@ -2,6 +2,7 @@ import Foundation
 import LinliCore
 import LinliData
 @testable import LinliServer
+import SQLKit
 import Testing
 import Vapor
 
@@ -15,6 +16,14 @@ struct ReportsPagesTests {
             #expect(list.status == .ok && list.text.contains("市容环境月报") && list.visibleText.contains("3/4栏 · 75.0%"), "\(list.visibleText)")
             let home = try await app.page("/console", as: .worker)
             #expect(home.status == .ok && home.text.contains("待填报的报表"))
+            // The admitted task's page lists the form published under it, for the district and the department that owns it.
+            let formID = try #require(UUID(uuidString: id))
+            let task = try #require(try await app.sql().raw("SELECT task_id FROM report_forms WHERE id = \(bind: formID)").first()?
+                .decode(column: "task_id", as: UUID.self))
+            for user in [TestUser.district, .dept] {
+                let taskPage = try await app.page("/console/admission/tasks/\(task)", as: user)
+                #expect(taskPage.status == .ok && taskPage.text.contains("本事项下的报表") && taskPage.text.contains("href=\"/console/reports/\(id)\""), "\(user)")
+            }
 
             let path = "/console/reports/\(id)/returns/\(reportsCommunity)"
             let open = try await app.page(path, as: .worker)

@@ -113,3 +113,12 @@ public struct ReportsQueries: Sendable {
         try await sql.raw("SELECT value FROM report_settings WHERE key = 'minutes_per_field'").first()?.decode(column: "value", as: Int.self) ?? 3
     }
 }
+
+extension ReportsQueries {
+    /// The current forms published under an admitted 数据报表 task (for the task's page), oldest first.
+    public func forms(underTask task: UUID) async throws -> [ReportFormRecord] {
+        try await sql.raw("""
+            SELECT \(unsafeRaw: Self.formColumns) FROM report_forms WHERE task_id = \(bind: task) AND status = 'current' ORDER BY created_at, id
+            """).all().map { try $0.decodeRecord(ReportFormRecord.self) }
+    }
+}

@@ -239,6 +239,14 @@ struct AdmissionPages {
                                maxLength: AdmissionRules.noteMax))
             <button type="submit">提交</button></form>
             """
+        // A 数据报表 task's forms (一表通), for those who may read them.
+        var formsPart = Markup.empty
+        if t.kind == .data, user.may(.reportsRead), user.role != .department || user.account.departmentCode == t.departmentCode {
+            let forms = try await req.reports.forms(underTask: t.id).map { f -> [Markup] in
+                ["<a href=\"/console/reports/\(f.id)\">\(f.title)</a>", Markup.text(f.referenceDate), Markup.text(f.dueDate), Markup.text("\(f.automaticCount)/\(f.fieldCount)")]
+            }
+            formsPart = "<h2>本事项下的报表（一表通）</h2>\(Console.table(["报表", "统计日期", "报送截止", "平台自动填报栏目"], forms, empty: "尚未下发报表"))"
+        }
         let reach: String
         switch t.reach {
         case .district: reach = "全区 \(communities.count) 个村/社区"
@@ -262,6 +270,7 @@ struct AdmissionPages {
             \(actions.contains(.edit) ? "<p><a class=\"button\" href=\"/console/admission/tasks/\(t.id)/edit\">修改申请</a></p>" as Markup : Markup.empty)
             <h2>办理记录</h2>
             \(Console.table(["日期", "步骤", "经办人", "意见"], steps, empty: "尚未提交"))
+            \(formsPart)
             \(form)
             """
         return Console.page(req, user, title: t.title, crumbs: Self.crumbs + [Crumb(t.title)], body: body, status: status, wide: false)

@@ -14,6 +14,7 @@ struct ReportsPagesTests {
             let id = try await app.reportForm()
             let list = try await app.page("/console/reports", as: .worker)
             #expect(list.status == .ok && list.text.contains("市容环境月报") && list.visibleText.contains("3/4栏 · 75.0%"), "\(list.visibleText)")
+            #expect(list.visibleText.contains("区城市管理局"), "the department by its name")
             let home = try await app.page("/console", as: .worker)
             #expect(home.status == .ok && home.text.contains("待填报的报表"))
             // The admitted task's page lists the form published under it, for the district and the department that owns it.

@@ -1,6 +1,6 @@
 /// 一表通's indicators: how much of what departments ask the platform answers, and the time it saves.
 public enum ReportsIndicators {
-    static let clause = "为社区减负，清理规范各类报表，推行“一表通”，凡是平台已有的数据不再要求社区重复填报"
+    static let clause = "推动形成“资源共享、协同服务、便民利民、安全可控”的社区服务信息化发展格局"
 
     /// The keys of `IndicatorCounts.more` this capability fills (per community, summed up the tree).
     public enum Key {

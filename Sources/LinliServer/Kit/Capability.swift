@@ -63,7 +63,7 @@ enum NavGroup: String, Sendable, CaseIterable {
     case participation = "多元参与"
     /// 健全居民自治机制: committee elections, deliberation and consultation, the four disclosures.
     case selfGovernment = "居民自治"
-    /// 为社区减负: admission of departments' tasks into communities (准入) and report-once forms (一表通).
+    /// 社区减负 (lightening the communities' load): admission of departments' tasks into communities (准入) and report-once forms (一表通).
     case burden = "社区减负"
 }
 

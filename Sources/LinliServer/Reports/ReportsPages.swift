@@ -29,14 +29,15 @@ struct ReportsPages {
         let actor = req.reportsActor
         let page = try await req.reports.forms(by: actor, page: req.consolePage(perPage: 30))
         let totals = try await req.reports.fieldTotals(by: actor)
+        let names = try await req.admission.departmentNames()
         let rows = page.items.map { f -> [Markup] in
             ["<a href=\"/console/reports/\(f.id)\">\(f.title)</a>\(f.versionNo > 1 ? " <span class=\"badge\">第\(f.versionNo)版</span>" : Markup.empty)",
-             Markup.text(f.departmentCode), Markup.text(f.referenceDate), Markup.text(f.dueDate),
+             Markup.text(names[f.departmentCode] ?? f.departmentCode), Markup.text(f.referenceDate), Markup.text(f.dueDate),
              Markup.text("\(f.automaticCount)/\(f.fieldCount)栏 · \(Self.percent(Int64(f.automaticCount), Int64(f.fieldCount)))")]
         }
         let body: Markup = """
             <h1>一表通</h1>
-            <p class="muted">规划：“为社区减负……凡是平台已有的数据不再要求社区重复填报”。部门的报表须列入社区工作事项准入清单（数据报表类），平台已有的数据按统计日期自动填报，社区只填写其余栏目。</p>
+            <p class="muted">规划：“严格实行行政事务进社区审批准入制度”，推动形成“资源共享、协同服务、便民利民、安全可控”的社区服务信息化发展格局。部门的报表须列入社区工作事项准入清单（数据报表类），平台已有的数据按统计日期自动填报，社区只填写其余栏目。</p>
             <p>现行报表 \(page.total) 张，共 \(Int(totals.fields)) 栏，其中平台自动填报 \(Int(totals.automatic)) 栏（\(Self.percent(totals.automatic, totals.fields))）。</p>
             \(Console.table(["报表", "部门", "统计日期", "报送截止", "自动填报"], rows, empty: "暂无下发到本辖区的报表"))
             \(Console.pager(page, path: "/console/reports", query: []))

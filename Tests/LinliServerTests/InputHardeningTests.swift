@@ -160,6 +160,17 @@ struct InputHardeningTests {
             #expect(step.status == .badRequest)
             #expect(step.json.errorFields == ["note"], "\(step.text)")
 
+            // A part whose header name has a byte of 0x80 or above: refused with 400 before the multipart parser, whose
+            // table lookup would trap on it; valid UTF-8 in a header value (a Chinese file name) still goes through.
+            var raw = Data("--\(boundary)\r\n8".utf8)
+            raw.append(contentsOf: [0xF1, 0xB9, 0x83, 0x81, 0xC2, 0x9C])
+            raw.append(Data("--\(boundary)--\r\n".utf8))
+            let trap = try await app.call(.POST, "/api/v1/requests/\(id)/actions", data: raw, contentType: "multipart/form-data; boundary=\(boundary)")
+            #expect(trap.status == .badRequest && trap.json.errorFields == ["body"], "\(trap.text)")
+            #expect(CheckedFormDataDecoder.headerNamesAreASCII(in: ByteBuffer(data: raw), boundary: boundary) == false)
+            let named = "--\(boundary)\r\nContent-Disposition: form-data; name=\"photos[]\"; filename=\"现场照片.jpg\"\r\n\r\nx\r\n--\(boundary)--\r\n"
+            #expect(CheckedFormDataDecoder.headerNamesAreASCII(in: ByteBuffer(string: named), boundary: boundary))
+
             // A value stored before the rule cannot break the feed: the writer leaves such characters out.
             let sql = try #require(app.db as? any SQLDatabase)
             try await sql.raw("UPDATE requests SET description = \(bind: "旧数据\(uFFFF)\u{1}"), address = \(bind: "地址\(uFFFE)") WHERE id = \(bind: try #require(UUID(uuidString: id)))").run()

@@ -106,6 +106,9 @@ struct CheckedFormDataDecoder: ContentDecoder {
     func decode<D: Decodable>(_ decodable: D.Type, from body: ByteBuffer, headers: HTTPHeaders,
                               userInfo: [CodingUserInfoKey: any Sendable]) throws -> D {
         if let boundary = headers.contentType?.parameters["boundary"], !boundary.isEmpty {
+            guard Self.headerNamesAreASCII(in: body, boundary: boundary) else {
+                throw ProblemError.badRequest("body", "表单格式无效：字段的头部名称只能是 ASCII 字符")
+            }
             if let refused = try Self.firstRefused(in: body, boundary: boundary) { throw refused }
         }
         return try inner.decode(D.self, from: body, headers: headers, userInfo: userInfo)
@@ -144,6 +147,43 @@ struct CheckedFormDataDecoder: ContentDecoder {
         // A body that does not parse is left to the decoder and its own message.
         do { try parser.execute(body) } catch { return nil }
         return found
+    }
+
+    /// Whether every part's header names are ASCII. The multipart parser looks each byte of a header name up in a
+    /// 128-entry table, so a byte of 0x80 or above there would trap and stop the whole server; such a body is
+    /// refused before any parser sees it. Checked after every `--boundary` (the parser's own delimiters are a
+    /// subset of these), line by line up to the blank line that ends the headers, each name up to its colon.
+    static func headerNamesAreASCII(in body: ByteBuffer, boundary: String) -> Bool {
+        let needle = Array(("--" + boundary).utf8)
+        let cr: UInt8 = 13, lf: UInt8 = 10, colon: UInt8 = 58, dash: UInt8 = 45
+        return body.withUnsafeReadableBytes { bytes -> Bool in
+            let n = bytes.count
+            guard needle.count <= n else { return true }
+            var i = 0
+            while i <= n - needle.count {
+                var k = 0
+                while k < needle.count && bytes[i + k] == needle[k] { k += 1 }
+                guard k == needle.count else { i += 1; continue }
+                var j = i + needle.count
+                i = j
+                // The closing delimiter, or anything but CRLF after the delimiter (the parser refuses that itself).
+                if j + 1 < n && bytes[j] == dash && bytes[j + 1] == dash { continue }
+                guard j + 1 < n, bytes[j] == cr, bytes[j + 1] == lf else { continue }
+                j += 2
+                // Header lines until the blank line.
+                while j < n && bytes[j] != cr {
+                    var inName = true
+                    while j < n && bytes[j] != cr {
+                        if inName {
+                            if bytes[j] == colon { inName = false } else if bytes[j] >= 0x80 { return false }
+                        }
+                        j += 1
+                    }
+                    j += 2  // CR LF
+                }
+            }
+            return true
+        }
     }
 
     /// How many times `--boundary` occurs in the body, stopping once past the limit.

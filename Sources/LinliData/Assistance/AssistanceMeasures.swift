@@ -18,7 +18,7 @@ public struct AssistanceMeasures: MeasureSource {
     static let paid = MeasureDefinition(
         id: "assistance.paid", label: "救助金发放金额", kind: .sum, unit: "元",
         filters: [MeasureFilter("kind", "救助类别", .choice(AssistanceKind.allCases.map { MeasureChoice($0.rawValue, $0.label) })),
-                  MeasureSQL.period],
+                  MeasurePeriod.filter],
         note: "已发放的救助金（单位为元，含更正行），按发放所属月份计入统计期（本年度或本季度，至统计日期所在月）。")
 
     public var definitions: [MeasureDefinition] { [Self.dibaoHouseholds, Self.dibaoPersons, Self.paid] }
@@ -29,7 +29,7 @@ public struct AssistanceMeasures: MeasureSource {
         let sql = SQLHelpers.sql(context.db), prefix = MeasureContext.commonPrefix(communities)
         let community = SQLColumn("community_code")
         if measure.id == Self.paid.id {
-            let period = MeasureSQL.days(filters, on: context.date)
+            let period = MeasurePeriod.days(filters, on: context.date)
             let month = { (d: CivilDate) in String(d.description.prefix(7)) }
             var q = sql.select().column(community, as: "c").column(MeasureSQL.sum("amount"), as: "n").from("assistance_payments")
                 .where("status", .equal, SQLBind(AssistancePaymentStatus.paid.rawValue))

@@ -64,7 +64,7 @@ public struct DisabilityMeasures: MeasureSource {
                     : row.decode(column: "phone_masked", as: String?.self) ?? ""
                 let category = try row.decode(column: "category", as: String.self)
                 let grade = try row.decode(column: "grade", as: Int.self)
-                return [try row.decode(column: "name", as: String.self), MeasureSQL.sexLabel(try row.decode(column: "sex", as: String.self)),
+                return [try row.decode(column: "name", as: String.self), Sex(rawValue: try row.decode(column: "sex", as: String.self))?.label ?? "",
                         try row.decode(column: "grid_code", as: String.self),
                         DisabilityCategory(rawValue: category)?.label ?? category, DisabilityGrade(rawValue: grade)?.label ?? String(grade),
                         number, phone]

@@ -3,8 +3,8 @@ import Foundation
 import LinliCore
 import SQLKit
 
-/// What the capabilities' measure sources share: a grouped count or sum read into values by community, the
-/// periods a measure may be asked over, and the columns of a list's people.
+/// What the capabilities' measure sources share: a grouped count or sum read into values by community, and the
+/// numbers of a list's people.
 public enum MeasureSQL {
     /// `COUNT(*)`.
     public static var count: any SQLExpression { SQLFunction("COUNT", args: SQLLiteral.all) }
@@ -24,11 +24,6 @@ public enum MeasureSQL {
         return out
     }
 
-    /// The `period` filter: 本季度 or 本年度, up to the reference date.
-    public static var period: MeasureFilter { MeasurePeriod.filter }
-    public static func days(_ filters: [String: String], on date: CivilDate) -> (start: CivilDate, end: CivilDate) { MeasurePeriod.days(filters, on: date) }
-    public static func seconds(_ filters: [String: String], on date: CivilDate) -> (start: Int64, end: Int64) { MeasurePeriod.seconds(filters, on: date) }
-
     /// A flag filter's value: nil when not given.
     public static func flag(_ filters: [String: String], _ name: String) -> Bool? { filters[name].map { $0 == "true" } }
 
@@ -42,7 +37,4 @@ public enum MeasureSQL {
         }
         return (try row.decode(column: "id_masked", as: String.self), try row.decode(column: "phone_masked", as: String?.self) ?? "")
     }
-
-    /// The register's label of a sex code.
-    public static func sexLabel(_ code: String) -> String { code == "male" ? "男" : code == "female" ? "女" : code }
 }

@@ -42,7 +42,7 @@ public struct RegistryMeasures: MeasureSource {
             .orderBy("grid_code").orderBy("name_pinyin").orderBy("id")
         return try await q.all().map { row in
             let n = try MeasureSQL.numbers(row, reveal: reveal, context: context)
-            return [try row.decode(column: "name", as: String.self), MeasureSQL.sexLabel(try row.decode(column: "sex", as: String.self)),
+            return [try row.decode(column: "name", as: String.self), Sex(rawValue: try row.decode(column: "sex", as: String.self))?.label ?? "",
                     try row.decode(column: "birth_date", as: String.self), try row.decode(column: "grid_code", as: String.self), n.phone, n.id]
         }
     }
@@ -75,12 +75,6 @@ public struct RegistryMeasures: MeasureSource {
                     sql.select().column("resident_id").from(ResidentTagRow.schema).where("tag", .equal, SQLBind(t)).select))
             }
         }
-        let wanted = Set(communities)
-        var out: [String: Int64] = [:]
-        for row in try await q.groupBy(MeasureContext.community(of: "grid_code", table: "r")).all() {
-            let c = try row.decode(column: "c", as: String.self)
-            if wanted.contains(c) { out[c] = try row.decode(column: "n", as: Int64.self) }
-        }
-        return out
+        return try await MeasureSQL.grouped(q, by: MeasureContext.community(of: "grid_code", table: "r"), communities: communities)
     }
 }

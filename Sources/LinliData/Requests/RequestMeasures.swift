@@ -12,11 +12,11 @@ public struct RequestMeasures: MeasureSource {
     static let kind = MeasureFilter("kind", "来源", .choice([MeasureChoice("request", "居民诉求"), MeasureChoice("event", "网格巡查事件")]))
 
     static let received = MeasureDefinition(
-        id: "requests.received", label: "受理诉求事件数", kind: .count, unit: "件", filters: [MeasureSQL.period, kind],
+        id: "requests.received", label: "受理诉求事件数", kind: .count, unit: "件", filters: [MeasurePeriod.filter, kind],
         note: "统计期（本年度或本季度，缺省为本年度）内至统计日期反映的诉求和事件，按所在网格的社区计。")
 
     static let closedOnTime = MeasureDefinition(
-        id: "requests.closed_on_time", label: "按期办结数", kind: .count, unit: "件", filters: [MeasureSQL.period, kind],
+        id: "requests.closed_on_time", label: "按期办结数", kind: .count, unit: "件", filters: [MeasurePeriod.filter, kind],
         note: "统计期内至统计日期办结、且在处置时限内办理完毕的诉求和事件。")
 
     static let open = MeasureDefinition(
@@ -30,7 +30,7 @@ public struct RequestMeasures: MeasureSource {
         guard !communities.isEmpty else { return [:] }
         let sql = SQLHelpers.sql(context.db)
         let community = MeasureContext.community(of: "area_code")
-        let period = MeasureSQL.seconds(filters, on: context.date)
+        let period = MeasurePeriod.seconds(filters, on: context.date)
         var q = sql.select().column(community, as: "c").column(MeasureSQL.count, as: "n").from("requests")
             .wherePrefix("area_code", MeasureContext.commonPrefix(communities), sqlite: context.db.isSQLite)
         switch measure.id {

@@ -12,7 +12,7 @@ public struct VolunteersMeasures: MeasureSource {
         note: "统计日期前登记、已确认或已签约且未退出的志愿者，按登记社区计；状态取现时状态。")
 
     static let hours = MeasureDefinition(
-        id: "volunteers.hours", label: "志愿服务时长", kind: .sum, unit: "小时", filters: [MeasureSQL.period],
+        id: "volunteers.hours", label: "志愿服务时长", kind: .sum, unit: "小时", filters: [MeasurePeriod.filter],
         note: "统计期（本年度或本季度，缺省为本年度）内至统计日期核实的服务时长（含更正），按分钟累计后四舍五入为小时。")
 
     public var definitions: [MeasureDefinition] { [Self.registered, Self.hours] }
@@ -23,7 +23,7 @@ public struct VolunteersMeasures: MeasureSource {
         let sql = SQLHelpers.sql(context.db), prefix = MeasureContext.commonPrefix(communities), sqlite = context.db.isSQLite
         let community = SQLColumn("community_code")
         if measure.id == Self.hours.id {
-            let period = MeasureSQL.days(filters, on: context.date)
+            let period = MeasurePeriod.days(filters, on: context.date)
             let q = sql.select().column(community, as: "c").column(MeasureSQL.sum("minutes"), as: "n").from("volunteer_hours")
                 .wherePrefix("community_code", prefix, sqlite: sqlite)
                 .where("served_on", .greaterThanOrEqual, SQLBind(period.start.description))

@@ -188,6 +188,12 @@ public struct AdmissionQueries: Sendable {
         return figures.values.filter { $0.admitted + $0.refused + $0.pending + $0.unadmitted > 0 }.sorted { $0.code < $1.code }
     }
 
+    /// How many tasks wait for a step (the home page's tile): a count, not the rows.
+    public func waitingCount(for status: AdmissionStatus) async throws -> Int {
+        try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("admission_tasks")
+            .where("status", .equal, SQLBind(status.rawValue)).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     /// Tasks waiting for the actor's step (初审 or 审定), oldest first.
     public func waiting(for status: AdmissionStatus, limit: Int = 100) async throws -> [AdmissionTaskRecord] {
         try await sql.select().columns(Self.taskColumns).from("admission_tasks").where("status", .equal, SQLBind(status.rawValue))

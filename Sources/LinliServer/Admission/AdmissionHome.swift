@@ -12,10 +12,10 @@ enum AdmissionHome {
         var home = HomeContribution(links: ["<li><a href=\"/console/admission\">行政事务进社区准入（申请、审核、准入清单）</a></li>"])
         var tiles: [Markup] = []
         if user.may(.admissionReview) {
-            tiles.append(HomePage.todoTile("待初审的准入申请", try await req.admission.waiting(for: .submitted).count, "/console/admission", "yellow"))
+            tiles.append(HomePage.todoTile("待初审的准入申请", try await req.admission.waitingCount(for: .submitted), "/console/admission", "yellow"))
         }
         if user.may(.admissionDecide) {
-            tiles.append(HomePage.todoTile("待审定的准入申请", try await req.admission.waiting(for: .reviewed).count, "/console/admission", "yellow"))
+            tiles.append(HomePage.todoTile("待审定的准入申请", try await req.admission.waitingCount(for: .reviewed), "/console/admission", "yellow"))
         }
         if !tiles.isEmpty {
             home.todo = ["""

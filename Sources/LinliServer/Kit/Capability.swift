@@ -65,6 +65,10 @@ enum NavGroup: String, Sendable, CaseIterable {
     case selfGovernment = "居民自治"
     /// 社区减负 (lightening the communities' load): admission of departments' tasks into communities (准入) and report-once forms (一表通).
     case burden = "社区减负"
+    /// 加强社区工作者队伍建设: the community workers, their qualifications, appraisals and pay grades.
+    case workforce = "队伍建设"
+    /// 完善社区服务设施 and 繁荣社区文化: the facility register and its service circles, venues, activities and awards.
+    case amenities = "设施与文化"
 }
 
 /// A capability's part of a user's home page: to-do tiles first, then the area's figures, then links.

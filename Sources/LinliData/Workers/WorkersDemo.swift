@@ -3,12 +3,12 @@ import Foundation
 import LinliCore
 import SQLKit
 
-/// 社工队伍 in the demo district: about 400 workers — in each community a 书记, a 主任, a 副主任, a 委员 and two or
-/// three 社工 or 网格员, and two staff in each street — mostly 专职 or 聘用, about a third holding an assistant or
+/// 社工队伍 in the demo district: about 400 workers — in each community a 书记, a 主任, a 副主任, a 委员, a 社工, a 网格员
+/// and sometimes one more, and two staff in each street — mostly 专职 or 聘用, about a third holding an assistant or
 /// full qualification (registered, some registrations ending within 90 days), exactly 19 with a professional
 /// title, training hours for the last two years, appraisals for the last two years (mostly 称职, some 优秀, a few
-/// 基本称职, one or two 不称职), the district's scale of 3 classes × 12 grades, and a reserve list of about 20. The
-/// demo's `worker` and `grid` accounts are linked to a worker of 寺巷社区. Deterministic; one transaction.
+/// 基本称职, two 不称职 last year), the district's scale of 3 classes × 12 grades, and a reserve list of about 20. The
+/// demo's `worker` and `grid` accounts are linked to a 社工 and a 网格员 of 寺巷社区. Deterministic; one transaction.
 public struct WorkersDemo: DemoStep {
     public init() {}
 
@@ -48,7 +48,8 @@ public enum DemoWorkers {
                 people += [(d.code, .socialWorker), (d.code, .socialWorker)]
             } else {
                 people += [(d.code, .secretary), (d.code, .director), (d.code, .deputyDirector), (d.code, .member)]
-                for _ in 0..<rng.int(2...3) { people.append((d.code, rng.chance(0.5) ? .socialWorker : .gridWorker)) }
+                people += [(d.code, .socialWorker), (d.code, .gridWorker)]
+                if rng.chance(0.5) { people.append((d.code, rng.chance(0.5) ? .socialWorker : .gridWorker)) }
             }
         }
         // Qualifications: about a third; the titled 19 among those holding one.
@@ -62,6 +63,9 @@ public enum DemoWorkers {
         if holders.isEmpty { levels[0] = .assistant }
         let linked = ["worker": people.firstIndex { $0.division == "321271002001" && $0.post == .socialWorker },
                       "grid": people.firstIndex { $0.division == "321271002001" && $0.post == .gridWorker }]
+        // Two 不称职 last year, chosen outright: a share this small would come out as none or several by chance.
+        var incompetent = Set<Int>()
+        while incompetent.count < min(2, people.count) { incompetent.insert(rng.int(0...(people.count - 1))) }
         var ids: [UUID] = []
         for (i, p) in people.enumerated() {
             let id = UUID()
@@ -94,8 +98,9 @@ public enum DemoWorkers {
             for year in [today.year - 2, today.year - 1] {
                 training.add([id, year, rng.int(24...120), "demo", now])
                 let x = rng.int(0...999)
-                // Bands: 优秀 about 15 %, 基本称职 about 4 %, 不称职 two in the district, the rest 称职.
-                let base = x < 150 ? rng.int(90...96) : x < 190 ? rng.int(62...72) : (x < 192 && year == today.year - 1) ? rng.int(50...56) : rng.int(77...87)
+                // Bands: 优秀 about 15 %, 基本称职 about 4 %, the rest 称职 (and the two 不称职 of last year).
+                let last = year == today.year - 1
+                let base = last && incompetent.contains(i) ? rng.int(50...56) : x < 150 ? rng.int(90...96) : x < 190 ? rng.int(62...72) : rng.int(77...87)
                 let scores = (0..<rng.int(3...5)).map { _ in min(100, max(0, base + rng.int(-1...1))) }
                 let result = AppraisalRules.result(mean: AppraisalRules.mean(scores))
                 appraisals.add([UUID(), id, year, scores.map(String.init).joined(separator: ","), Int((AppraisalRules.mean(scores) * 10).rounded()),

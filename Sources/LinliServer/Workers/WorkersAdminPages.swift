@@ -39,15 +39,13 @@ struct WorkersAdminPages {
                     Markup.text(Self.share(r.qualified, r.workers)), "\(r.titled)", "\(r.trainingHours)",
                     Markup.text(r.trained == 0 ? "—" : String(format: "%.1f", Double(r.trainingHours) / Double(r.trained)))] + r.results.map { "\($0)" }
         }
-        // Appraisal results as a bar of four colours per row: a table of counts is hard to compare across rows.
-        let bars = rows.map { r -> Markup in
-            let n = max(1, r.results.reduce(0, +))
-            let parts = zip(AppraisalResult.allCases, r.results).map { res, c -> Markup in
-                "<span class=\"bar-\(res.rawValue)\" style=\"display:inline-block;height:12px;width:\(c * 100 / n)%;background:\(Self.colour(res))\" title=\"\(res.label) \(c)\"></span>"
-            }
-            return "<div style=\"margin:4px 0\"><small>\(r.name)</small><div style=\"width:100%;max-width:480px;background:#eee\">\(parts.joined())</div></div>"
-        }
-        let legend = AppraisalResult.allCases.map { r -> Markup in "<span style=\"color:\(Self.colour(r))\">■</span> \(r.label)" }.joined(separator: " ")
+        // Per 1,000 residents and the year's results as charts: across 12–60 rows a column of numbers is hard to compare.
+        let per1000 = rows.filter { $0.residents > 0 }.map { (label: $0.name, value: Double($0.workers) * 1000 / Double($0.residents)) }
+            .sorted { $0.value > $1.value }
+        let charts: Markup = """
+            <div class="charts"><figure>\(SVGChart.bar(title: "每千名居民社区工作者数", items: per1000, unit: "人"))</figure>
+            <figure>\(SVGChart.donut(title: "\(year)年度考核结果", parts: zip(AppraisalResult.allCases, total.results).map { ($0.label, Int64($1)) }))</figure></div>
+            """
         let headers = ["区划", "工作者", "每千名居民", "持证比例", "有职称", "\(year)年培训学时", "人均学时"] + AppraisalResult.allCases.map { "\(year)年\($0.label)" }
         let body: Markup = """
             <h1>社工队伍统计</h1>
@@ -57,18 +55,9 @@ struct WorkersAdminPages {
             <button type="submit">查看</button></form>
             <p class="muted">规划：“全区现有社工人员近400人,其中具备专业技术职称19人。”居民数取自最近一次月度指标快照（没有快照时按在册居民统计）。</p>
             \(Console.table(headers, rows.map { line($0, link: true) } + [line(total, link: false)], empty: "本辖区没有社区工作者"))
-            <h2>\(year)年度考核结果</h2><p>\(legend)</p>\(bars)
+            \(charts)
             """
         return Console.page(req, user, title: "社工队伍统计", crumbs: WorkersPages.crumbs + [Crumb("统计")], body: body)
-    }
-
-    static func colour(_ r: AppraisalResult) -> String {
-        switch r {
-        case .excellent: return "#2e7d32"
-        case .competent: return "#1565c0"
-        case .basic: return "#f9a825"
-        case .incompetent: return "#c62828"
-        }
     }
 
     struct GradesForm: Content {

@@ -177,6 +177,16 @@ struct WorkersTests {
             #expect(api.status == .ok && api.json.array.count == 2 && api.json[0]["phone"].string == nil, "\(api.text)")
             #expect(try await app.call(.GET, "/api/v1/workers/public?community=321271002999", as: .anonymous).status == .notFound)
             #expect(try await app.page("/notices/workers?community=abc", as: .anonymous).status == .notFound)
+
+            // The plan's "近400人,其中具备专业技术职称19人" as live counts: one titled of three, one certified.
+            _ = try await app.call(.POST, "/api/v1/workers", json: ["name": "孙七", "post": "member", "employment": "contract", "division_code": "321271002001",
+                                                                  "title": "社工师"], as: .street)
+            let indicators = try await app.call(.GET, "/api/v1/indicators", as: .district)
+            func reading(_ code: String) -> JSONValue { JSONValue(indicators.json["indicators"].array.first { $0["indicator"]["code"].string == code }?.raw) }
+            #expect(reading("workers.count")["numerator"].int == 3, "\(reading("workers.count").raw ?? "")")
+            #expect(reading("workers.titled")["numerator"].int == 1)
+            #expect(reading("workers.qualified_share")["numerator"].int == 1 && reading("workers.qualified_share")["denominator"].int == 3)
+            #expect((reading("workers.per_1000")["value"].double ?? 0) > 0)
         }
     }
 }

@@ -187,6 +187,15 @@ struct WorkersTests {
             #expect(reading("workers.titled")["numerator"].int == 1)
             #expect(reading("workers.qualified_share")["numerator"].int == 1 && reading("workers.qualified_share")["denominator"].int == 3)
             #expect((reading("workers.per_1000")["value"].double ?? 0) > 0)
+
+            // Report-once measures: by community, filtered, and the training hours of the reference date's year.
+            _ = try await app.call(.POST, "/api/v1/workers/\(id)/training", json: ["year": 2026, "hours": 40], as: .street)
+            let context = MeasureContext(db: app.db, date: testToday, cipher: testCipher)
+            let communities = ["321271002001", "321271003001"]
+            let values = try await Capabilities.measures.values([MeasureQuery(measure: "workers.count"), MeasureQuery(measure: "workers.count", filters: ["qualified": "yes"]),
+                                                                 MeasureQuery(measure: "workers.count", filters: ["post": "member"]),
+                                                                 MeasureQuery(measure: "workers.training_hours")], communities: communities, context: context)
+            #expect(values == [["321271002001": 3], ["321271002001": 1], ["321271002001": 1], ["321271002001": 40]], "\(values)")
         }
     }
 }

@@ -57,6 +57,9 @@ struct WorkersTests {
             #expect(edited.status == .ok && edited.json["post"].string == "deputy_director" && edited.json["version"].int == 2, "\(edited.text)")
             let stale = try await app.call(.PATCH, "/api/v1/workers/\(id)", json: edit, as: .street)
             #expect(stale.status == .conflict, "\(stale.text)")
+            var huge = edit
+            huge["version"] = Int(Int64.max)
+            #expect(try await app.call(.PATCH, "/api/v1/workers/\(id)", json: huge, as: .street).status == .conflict)
 
             // Scope: another street's officer does not find it; the district does; the list masks phones.
             #expect(try await app.call(.GET, "/api/v1/workers", as: .street).json["total"].int == 1)

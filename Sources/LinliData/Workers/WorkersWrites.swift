@@ -68,6 +68,8 @@ extension WorkersQueries {
     public func update(_ id: UUID, division raw: String?, _ input: WorkerInput, version: Int, by actor: WorkersActor) async throws -> WorkerRecord {
         guard actor.mayManage else { throw RegistryError.forbidden("您没有修改社区工作者的权限") }
         let w = try await require(id, in: actor.scope)
+        // A version other than the stored one is stale before any arithmetic on it (a client may send Int.max).
+        guard version == w.version else { throw RegistryError.staleVersion(current: w.version) }
         let (phone, account) = try checked(input)
         let d = try await division(raw, scope: actor.scope)
         let sealed = try phone.map { try cipher.seal($0) }, name = input.name!.trimmed, at = nowSeconds

@@ -79,6 +79,14 @@ struct WorkersTests {
             #expect(me.status == .ok && me.json["worker"]["name"].string == "王丽娟", "\(me.text)")
             #expect(try await app.call(.GET, "/api/v1/workers/me", as: .otherWorker).status == .notFound)
             #expect(try await app.call(.PATCH, "/api/v1/workers/\(id)", json: edit, as: .worker).status == .forbidden)
+
+            // Home tiles: the registration ending on 2026-08-31 (within 90 days) and last year's appraisal not done.
+            let home = try await app.page("/console", as: .street)
+            #expect(home.status == .ok && home.text.contains("社工注册90天内到期") && home.text.contains("2025年度未考核的社工"))
+            let portal = try await app.page("/", as: .anonymous)
+            #expect(portal.status == .ok && portal.text.contains("href=\"/notices/workers\""))
+            let own = try await app.page("/console", as: .worker)
+            #expect(own.status == .ok && own.text.contains("/console/workers/me"))
         }
     }
 

@@ -44,9 +44,10 @@ enum WorkersHome {
         if user.may(.workersOwn) { return HomeContribution(links: ["<li><a href=\"/console/workers/me\">我的档案（社工队伍）</a></li>"]) }
         guard user.may(.workersRead) else { return HomeContribution() }
         let t = try await req.workers.todo(in: req.registryScope)
-        var todo: [Markup] = []
-        if t.expiring > 0 { todo.append("<div class=\"tile\"><span>社工注册90天内到期</span><b><a href=\"/console/workers?expiring=true\">\(t.expiring)</a></b></div>") }
-        if t.unappraised > 0 { todo.append("<div class=\"tile\"><span>\(req.application.linli.today().year - 1)年度未考核的社工</span><b><a href=\"/console/workers\">\(t.unappraised)</a></b></div>") }
+        let todo: [Markup] = ["""
+            <section aria-labelledby="workers-h"><h2 id="workers-h">社工队伍</h2>
+            <div class="tiles">\(HomePage.todoTile("社工注册90天内到期", t.expiring, "/console/workers?expiring=true", "yellow"))\(HomePage.todoTile("\(req.application.linli.today().year - 1)年度未考核的社工", t.unappraised, "/console/workers", "yellow"))</div></section>
+            """]
         return HomeContribution(todo: todo, links: ["<li><a href=\"/console/workers\">社工队伍（花名册、考核、后备干部、岗位等级薪酬）</a></li>"])
     }
 }

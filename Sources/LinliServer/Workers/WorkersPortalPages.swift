@@ -32,7 +32,7 @@ struct WorkersPortalPages {
         }
         let body: Markup = """
             <h1>\(community.name) 社区工作者</h1>
-            <p>为您服务的社区“两委”成员、社工和网格员。有事请到社区服务中心找他们，或在首页“我要反映”提交。</p>
+            <p>为您服务的社区“两委”成员、社工和网格员。有事请到社区服务中心找他们，或在首页“反映问题”提交。</p>
             \(items.isEmpty ? "<p class=\"empty\">暂无登记的社区工作者。</p>" : "<ul class=\"timeline\">\(items)</ul>")
             <p><a href="/notices/workers">其他村（社区）</a></p>
             """

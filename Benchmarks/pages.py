@@ -93,6 +93,17 @@ for role in roles:
         # The form with a household's members filled in from the registry (the household of the profile above).
         household = hid if rid and hid else None
         pages.append((role, "assistance application 受理申请", "/console/assistance/new" + ("?kind=dibao&household=" + household if household else "")))
+    if get(role, "/console/workers")[0] == 200:
+        pages.append((role, "workers roster 社工花名册", "/console/workers"))
+        pages.append((role, "workers pinyin search 拼音首字母", "/console/workers?q=wl"))
+        pages.append((role, "workers expiring 注册即将到期", "/console/workers?expiring=true"))
+        pages.append((role, "workers figures 队伍统计", "/console/workers/figures"))
+        pages.append((role, "workers reserves 后备干部", "/console/workers/reserves"))
+        pages.append((role, "workers pay scale 岗位等级薪酬", "/console/workers/grades"))
+        worker = first(role, "/console/workers", r'href="/console/workers/([0-9A-Fa-f-]{36})"')
+        if worker: pages.append((role, "worker file 工作者档案", "/console/workers/" + worker))
+    if get(role, "/console/workers/me")[0] == 200:
+        pages.append((role, "worker own record 我的档案", "/console/workers/me"))
     if get(role, "/console/admission")[0] == 200:
         pages.append((role, "admission 事项准入", "/console/admission"))
         pages.append((role, "admission tasks 事项", "/console/admission/tasks"))
@@ -204,6 +215,7 @@ if community: pages.append(("anonymous", "community notice 社区救助公示", 
 pages.append(("anonymous", "donation points 捐赠接收点", "/notices/donations"))
 pages.append(("anonymous", "donation point 社区捐赠接收点", "/notices/donations/321271002001"))
 pages.append(("anonymous", "social organizations 社区社会组织", "/notices/organizations"))
+pages.append(("anonymous", "community workers 社区工作者", "/notices/workers?community=321271002001"))
 pages.append(("anonymous", "supermarkets 爱心超市", "/notices/supermarkets"))
 pages.append(("anonymous", "consultations 网上议事", "/consultations"))
 pages.append(("anonymous", "meeting summaries 议事会议公开", "/consultations/meetings"))

@@ -23,6 +23,7 @@ enum Capabilities {
         DisclosureCapability(),
         AdmissionCapability(),
         ReportsCapability(),
+        WorkersCapability(),
         IndicatorsCapability(),
         TransferCapability(),
     ]

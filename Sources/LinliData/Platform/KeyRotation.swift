@@ -30,6 +30,7 @@ public struct KeyRotation: Sendable {
         Table(name: "donation_points", columns: ["keeper_phone_cipher"]),
         Table(name: "organizations", columns: ["phone_cipher"]),
         Table(name: "election_objections", columns: ["contact_cipher"]),
+        Table(name: "workers", columns: ["phone_cipher"]),
     ]
 
     public enum Failure: Error, CustomStringConvertible {

@@ -23,6 +23,7 @@ enum Capabilities {
         DisclosureCapability(),
         AdmissionCapability(),
         ReportsCapability(),
+        CommunityLifeCapability(),
         IndicatorsCapability(),
         TransferCapability(),
     ]

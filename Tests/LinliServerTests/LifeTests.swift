@@ -37,7 +37,7 @@ extension Application {
     }
 
     func lifeMinutes(_ venue: String) async throws -> Int {
-        let row = try await sql().raw("SELECT COALESCE(SUM(minutes), 0) AS m FROM life_venue_months WHERE venue_id = \(bind: try #require(UUID(uuidString: venue)))").first()
+        let row = try await sql().raw("SELECT CAST(COALESCE(SUM(minutes), 0) AS BIGINT) AS m FROM life_venue_months WHERE venue_id = \(bind: try #require(UUID(uuidString: venue)))").first()
         return try #require(row).decode(column: "m", as: Int.self)
     }
 

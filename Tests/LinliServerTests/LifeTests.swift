@@ -211,3 +211,26 @@ struct LifeTests {
         }
     }
 }
+
+@Suite("社区生活: measures")
+struct LifeMeasuresTests {
+    @Test("report-once measures: open venues, hours booked in the reference date's year, activities held, per community")
+    func measures() async throws {
+        try await withTestApp(residents: 400) { app in
+            let venue = try await app.lifeVenue()
+            #expect(try await app.lifeBook(venue, "09:00", "11:00").status == .created)
+            #expect(try await app.lifeBook(venue, "14:00", "15:30").status == .created)
+            let day = try #require(CivilDate(app.lifeDay))
+            let context = MeasureContext(db: app.db, date: day, cipher: testCipher)
+            let queries = ["life.venues", "life.hours_booked", "life.activities_held"].map { MeasureQuery(measure: $0) }
+            for q in queries { #expect(Capabilities.measures.check(q, field: "f").isEmpty) }
+            let values = try await Capabilities.measures.values(queries, communities: ["321271002001", "321271003001"], context: context)
+            #expect(values[0] == ["321271002001": 1])
+            // Three and a half hours, in whole hours.
+            #expect(values[1] == ["321271002001": 3])
+            #expect(values[2].isEmpty)
+            let lastYear = MeasureContext(db: app.db, date: CivilDate(year: day.year - 1, month: 6, day: 1)!, cipher: testCipher)
+            #expect(try await Capabilities.measures.values([queries[1]], communities: ["321271002001"], context: lastYear)[0].isEmpty)
+        }
+    }
+}

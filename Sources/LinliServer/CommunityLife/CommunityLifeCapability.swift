@@ -27,6 +27,7 @@ struct CommunityLifeCapability: Capability {
     var demo: (any DemoStep)? { LifeDemo() }
     var indicators: [IndicatorDefinition] { LifeIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { LifeIndicatorCounts() }
+    var measures: (any MeasureSource)? { LifeMeasures() }
 
     var sections: [ConsoleSection] { [ConsoleSection(label: "场地与活动", href: "/console/life", needs: .lifeRead, group: .amenities)] }
 

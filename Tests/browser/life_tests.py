@@ -60,7 +60,7 @@ def life_pages_as_each_role_on_desktop_and_phone():
 
 
 @test
-def a_booking_through_the_venue_form_and_an_overlap_refused():
+def life_booking_through_the_venue_form_and_an_overlap_refused():
     """The worker books a slot for a community activity a week ahead; the same slot again is refused at the start
     time with the slot it collides with; the week shows the booking."""
     venue = "/console/life/venues/" + a_venue()
@@ -99,7 +99,7 @@ def a_booking_through_the_venue_form_and_an_overlap_refused():
 
 
 @test
-def the_screen_in_landscape_and_portrait():
+def life_screen_in_landscape_and_portrait():
     """The screen's four panels in large type, no script, each naming the next in its refresh; a kiosk in portrait."""
     for make in (desktop_driver, phone_driver):
         d = make()

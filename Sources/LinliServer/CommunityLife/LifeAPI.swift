@@ -60,7 +60,9 @@ struct LifeAPI {
     func venueBookings(req: Request) async throws -> JSONBody<[BookingDTO]> {
         let id = try req.pathUUID()
         guard try await req.life.venue(id, in: req.registryScope) != nil else { throw RegistryError.notFound("场地") }
-        let monday = LifeTime.monday(of: try LifeService.day(try req.queryString("week", maxLength: 10), field: "week") ?? req.life.localToday)
+        let week = try req.queryDate("week")
+        if let week, !(2000...2100).contains(week.year) { throw ProblemError.badRequest("week", "参数 week 应为2000至2100年间的日期") }
+        let monday = LifeTime.monday(of: week ?? req.life.localToday)
         return JSONBody(try await req.life.bookings(of: id, from: monday, to: monday.adding(days: 6)).map(BookingDTO.init))
     }
 

@@ -23,9 +23,9 @@ def a_venue() -> str:
 
 
 ROLE_PAGES = {
-    "worker": ["/console/life", "/console/life/activities"],
+    "worker": ["/console/life", "/console/life/activities", "/console/life/awards"],
     "grid": ["/console/life"],
-    "street": ["/console/life", "/console/life/activities?upcoming=true"],
+    "street": ["/console/life", "/console/life/activities?upcoming=true", "/console/life/awards"],
     "district": ["/console/life"],
 }
 
@@ -44,15 +44,15 @@ def life_pages_as_each_role_on_desktop_and_phone():
             for page in pages + [venue]:
                 try:
                     visit(d, page)
-                    assert "社区" in d.find_element(By.TAG_NAME, "h1").text or "场地" in text_of(d), f"{role} {page}"
+                    assert "社区" in d.find_element(By.TAG_NAME, "h1").text or "场地" in text_of(d) or "评选" in text_of(d), f"{role} {page}"
                 except AssertionError as e:
                     problems.append(f"{kind}: {e}")
                 shot(d, f"life-{kind}-{role}" + ("-venue" if page == venue else page.replace("/console/life", "").replace("/", "-").replace("?", "-")))
         d.delete_all_cookies()
-        for page, name in [("/life?community=321271002001", "portal"), (venue.replace("/console", ""), "portal-venue")]:
+        for page, name in [("/life?community=321271002001", "portal"), (venue.replace("/console", ""), "portal-venue"), ("/notices/awards", "portal-awards")]:
             try:
                 visit(d, page)
-                assert "场地" in text_of(d), page
+                assert "场地" in text_of(d) or "评选" in text_of(d), page
             except AssertionError as e:
                 problems.append(f"{kind}: {e}")
             shot(d, f"life-{kind}-{name}")

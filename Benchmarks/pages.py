@@ -96,6 +96,8 @@ for role in roles:
     if get(role, "/console/life")[0] == 200:
         pages.append((role, "life 社区生活（场地和汇总）", "/console/life"))
         pages.append((role, "life activities 社区活动", "/console/life/activities"))
+        pages.append((role, "life bookings 今日场地预约", "/console/life/bookings"))
+        pages.append((role, "life awards 评选", "/console/life/awards"))
         venue = first(role, "/console/life", r'href="/console/life/venues/([0-9A-Fa-f-]{36})"')
         if venue: pages.append((role, "life venue 场地一周预约", "/console/life/venues/" + venue))
         act = first(role, "/console/life/activities", r'href="/console/life/activities/([0-9A-Fa-f-]{36})"')

@@ -23,7 +23,7 @@ def a_venue() -> str:
 
 
 ROLE_PAGES = {
-    "worker": ["/console/life", "/console/life/activities", "/console/life/awards"],
+    "worker": ["/console/life", "/console/life/activities", "/console/life/awards", "/console/life/bookings"],
     "grid": ["/console/life"],
     "street": ["/console/life", "/console/life/activities?upcoming=true", "/console/life/awards"],
     "district": ["/console/life"],

@@ -15,7 +15,7 @@ enum LifeHome {
             let n = try await req.life.nominationsToDecide(in: req.registryScope)
             if n > 0 { todo.append("<a class=\"tile yellow\" href=\"/console/life/awards\"><span>公示期满待评定的推荐</span><b>\(n)</b></a>") }
         }
-        return HomeContribution(todo: todo, figures: ["<div class=\"tile\"><span>今日场地预约 / 社区活动</span><b>\(t.bookings) / \(t.activities)</b></div>"],
+        return HomeContribution(todo: todo, figures: ["<a class=\"tile\" href=\"/console/life/bookings\"><span>今日场地预约 / 社区活动</span><b>\(t.bookings) / \(t.activities)</b></a>"],
                                 links: ["<li><a href=\"/console/life\">社区生活（场地预约、社区活动）</a></li>"])
     }
 }

@@ -16,6 +16,7 @@ struct LifePages {
         l.get("venues", ":id", "edit", needs: .permission(.lifeManage), use: editVenue)
         l.post("venues", ":id", "edit", needs: .permission(.lifeManage), use: update)
         l.post("venues", ":id", "book", needs: .permission(.lifeManage), use: book)
+        l.get("bookings", needs: .permission(.lifeRead), use: bookings)
         l.post("bookings", ":id", "cancel", needs: .permission(.lifeManage), use: cancel)
         l.post("bookings", ":id", "no-show", needs: .permission(.lifeManage), use: noShow)
     }
@@ -45,7 +46,7 @@ struct LifePages {
         let body: Markup = """
             <h1>社区生活</h1>
             <p class="muted">规划要求“积极推进辖区单位文体科普设施向社区居民免费开放”。这里登记社区和辖区单位向居民开放的场地，居民在门户上预约，社区工作者代为预约、标记爽约；社区活动见<a href="/console/life/activities">活动</a>。</p>
-            <p>\(user.may(.lifeManage) ? "<a class=\"button\" href=\"/console/life/venues/new\">登记场地</a> " : Markup.empty)<a href="/console/life/activities">社区活动</a> · <a href="/console/life/activities/new">登记活动</a></p>
+            <p>\(user.may(.lifeManage) ? "<a class=\"button\" href=\"/console/life/venues/new\">登记场地</a> " : Markup.empty)<a href="/console/life/bookings">今日预约</a> · <a href="/console/life/activities">社区活动</a> · <a href="/console/life/awards">评选</a></p>
             <h2>场地</h2>
             \(Console.table(["场地", "村/社区", "归属", "容纳人数", "收费", "状态"], rows, empty: "辖区内尚未登记开放场地"))
             \(Console.pager(page, path: "/console/life", query: [("division", req.formQuery("division"))]))
@@ -239,6 +240,33 @@ struct LifePages {
         } catch RegistryError.conflict(let e) {
             return try await renderVenue(req, user, v, form: form, errors: [e], status: .conflict)
         }
+    }
+
+    /// The area's bookings of one day (`day`, today by default) across its venues, with the worker's actions.
+    func bookings(req: Request) async throws -> Response {
+        let user = try req.webUser(.lifeRead)
+        let q = req.life, today = q.localToday
+        let asked = req.formQuery("day").flatMap { $0.count <= 10 ? CivilDate($0) : nil }.flatMap { (2000...2100).contains($0.year) ? $0 : nil }
+        let day = asked ?? today
+        let page = try await q.bookings(in: try req.narrowedScope(), day: day, page: req.consolePage(perPage: 50))
+        let now = Int64(req.application.linli.now().timeIntervalSince1970), manage = user.may(.lifeManage)
+        let rows = page.items.map { b -> [Markup] in
+            var action = Markup.empty
+            if manage, b.status == .booked {
+                let path = b.startsAt > now ? "cancel" : "no-show", label = b.startsAt > now ? "取消" : "标记爽约"
+                action = "<form method=\"post\" action=\"/console/life/bookings/\(b.id)/\(path)\" class=\"inline\">\(Console.csrfField(user))<button type=\"submit\" class=\"secondary\">\(label)</button></form>"
+            }
+            return [Markup.text("\(LifeTime.clock(b.startMin))–\(LifeTime.clock(b.endMin))"), "<a href=\"/console/life/venues/\(b.venueId)?week=\(b.day)\">\(b.venueName ?? "")</a>",
+                    b.purpose == .activity ? "社区活动" : Markup.text(b.residentMasked ?? "居民"), LifeCalendar.status(b), action]
+        }
+        let body: Markup = """
+            <h1>\(day.description) 场地预约</h1>
+            <form method="get" action="/console/life/bookings"><label>日期 <input type="date" name="day" value="\(day.description)"></label> <button type="submit">查看</button></form>
+            <p><a href="/console/life/bookings?day=\(day.adding(days: -1).description)">前一天</a> · <a href="/console/life/bookings?day=\(day.adding(days: 1).description)">后一天</a></p>
+            \(Console.table(["时段", "场地", "预约人", "状态", ""], rows, empty: "这一天没有预约"))
+            \(Console.pager(page, path: "/console/life/bookings", query: [("day", day.description), ("division", req.formQuery("division"))]))
+            """
+        return Console.page(req, user, title: "场地预约", crumbs: Self.crumbs + [Crumb("场地预约")], body: body)
     }
 
     struct ActionForm: Content { var csrf: String? }

@@ -206,6 +206,17 @@ struct LifeTests {
             // Held in the week ahead: counted in the year only when that week is still this year.
             let sameYear = app.lifeDay.prefix(4) == String(LifeTime.local(Int64(Date().timeIntervalSince1970)).day.year)
             #expect(summary.status == .ok && attendance == (sameYear ? 6 : 0) && legal == (sameYear ? 1 : 0), "\(summary.text)")
+            // An activity at a venue holds the venue's slot.
+            let venue = try await app.lifeVenue()
+            let at: [String: Any] = ["community_code": "321271002001", "kind": "sports", "title": "乒乓球友谊赛", "day": app.lifeDay, "start": "09:00", "end": "11:00",
+                                     "capacity": 20, "venue_id": venue]
+            let there = try await app.call(.POST, "/api/v1/life/activities", json: at)
+            #expect(there.status == .created && there.json["place"].string == "多功能活动室", "\(there.text)")
+            let clash = try await app.lifeBook(venue, "10:00", "10:30")
+            #expect(clash.status == .conflict, "\(clash.text)")
+            let second = try await app.call(.POST, "/api/v1/life/activities", json: at)
+            #expect(second.status == .conflict && second.json.errorFields == ["venue_id"], "\(second.text)")
+            #expect(try await app.lifeMinutes(venue) == 120)
             let past = try await app.call(.POST, "/api/v1/life/activities", json: ["community_code": "321271002001", "kind": "culture", "title": "读书会",
                                                                                   "day": "2020-01-01", "start": "14:00", "end": "16:00", "capacity": 10])
             #expect(past.status == .unprocessableEntity && past.json.errorFields == ["day"], "\(past.text)")

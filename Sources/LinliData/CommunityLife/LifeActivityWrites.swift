@@ -21,6 +21,25 @@ extension LifeQueries {
         }
         let id = UUID(), at = nowSeconds, placeText = place
         try await db.writeTransaction { db in
+            if let venueID = venue {
+                // The activity holds its venue's slot: booked as a booking would be, under the venue's row lock.
+                let sql = SQLHelpers.sql(db)
+                _ = try await sql.raw("UPDATE life_venues SET bookings = bookings + 1 WHERE id = \(bind: venueID) RETURNING bookings").first()
+                if let clash = try await sql.select().columns("start_min", "end_min").from("life_bookings").where("venue_id", .equal, SQLBind(venueID))
+                    .where("day", .equal, SQLBind(day.description)).where("status", .equal, SQLBind(BookingStatus.booked.rawValue))
+                    .where("start_min", .lessThan, SQLBind(end)).where("end_min", .greaterThan, SQLBind(start)).first() {
+                    let s = try clash.decode(column: "start_min", as: Int.self), e = try clash.decode(column: "end_min", as: Int.self)
+                    throw RegistryError.conflict(FieldError("venue_id", "场地该时段已被预约（\(LifeTime.clock(s))–\(LifeTime.clock(e))），请选择其他时间或场地"))
+                }
+                try await sql.insert(into: "life_bookings")
+                    .columns("id", "venue_id", "community_code", "day", "start_min", "end_min", "starts_at", "purpose", "activity_id", "note", "status",
+                             "booked_by", "via", "created_at")
+                    .values(SQLBind(UUID()), SQLBind(venueID), SQLBind(d.code), SQLBind(day.description), SQLBind(start), SQLBind(end),
+                            SQLBind(LifeTime.epoch(day, minute: start)), SQLBind(BookingPurpose.activity.rawValue), SQLBind(id), SQLBind(LifeRules.text(input.title)),
+                            SQLBind(BookingStatus.booked.rawValue), SQLBind(actor.audit.username), SQLBind("console"), SQLBind(at))
+                    .run()
+                try await Self.tally(venueID, community: d.code, month: String(day.description.prefix(7)), minutes: end - start, bookings: 1, sql: sql)
+            }
             try await SQLHelpers.sql(db).insert(into: "life_activities")
                 .columns("id", "community_code", "street_code", "kind", "title", "venue_id", "place", "day", "start_min", "end_min", "starts_at", "capacity",
                          "signed_up", "attended", "status", "description", "report", "version", "created_by", "created_at", "updated_at")

@@ -93,6 +93,8 @@ struct LifeActivityPages {
             return req.redirect(to: "/console/life/activities/\(a.id)", redirectType: .normal)
         } catch RegistryError.invalid(let errors) {
             return try await renderForm(req, user, values: form, errors: errors, status: .unprocessableEntity)
+        } catch RegistryError.conflict(let e) {
+            return try await renderForm(req, user, values: form, errors: [e], status: .conflict)
         }
     }
 

@@ -57,6 +57,9 @@ struct LifePagesTests {
             #expect(page.status == .ok && page.text.contains("报名 1 / 名额 30"), "\(page.status)")
             let list = try await app.page("/console/life/activities?upcoming=true")
             #expect(list.status == .ok && list.text.contains("法律咨询日"))
+            let cancelled = try await app.submit(path + "/cancel", [("version", "1")])
+            #expect(cancelled.status == .seeOther, "\(cancelled.status)")
+            #expect(try await app.page(path).text.contains("已取消"))
             let huge = try await app.submit("/console/life/activities/new", [("community_code", "321271002001"), ("kind", "legal"), ("title", "x"),
                                                                              ("day", app.lifeDay), ("start", "09:00"), ("end", "11:00"), ("capacity", "99999999999999999999")])
             #expect(huge.status == .unprocessableEntity, "\(huge.status)")

@@ -118,4 +118,33 @@ extension LifeQueries {
         }
         return try await requireActivity(activityID, in: actor.scope)
     }
+
+    /// Cancels a planned activity before it begins, at the version read; the venue's slot it held is freed.
+    public func cancelActivity(_ activityID: UUID, version: Int, by actor: LifeActor) async throws -> ActivityRecord {
+        guard actor.mayManage else { throw RegistryError.forbidden("您没有取消活动的权限") }
+        let a = try await requireActivity(activityID, in: actor.scope)
+        guard actor.scope.contains(code: a.communityCode) else { throw RegistryError.forbidden("只能取消本辖区的活动") }
+        guard a.status == .planned else { throw RegistryError.conflictingState("活动\(a.status.label)，不能取消") }
+        guard a.startsAt > nowSeconds else { throw RegistryError.conflictingState("活动已开始，不能取消") }
+        let at = nowSeconds
+        try await db.writeTransaction { db in
+            let sql = SQLHelpers.sql(db)
+            let changed = try await sql.update("life_activities").set("status", to: SQLBind(ActivityStatus.cancelled.rawValue))
+                .set("version", to: SQLBind(version + 1)).set("updated_at", to: SQLBind(at))
+                .where("id", .equal, SQLBind(activityID)).where("version", .equal, SQLBind(version))
+                .where("status", .equal, SQLBind(ActivityStatus.planned.rawValue)).returning("id").all()
+            if changed.isEmpty { throw RegistryError.staleVersion(current: a.version) }
+            let held = try await sql.update("life_bookings").set("status", to: SQLBind(BookingStatus.cancelled.rawValue))
+                .set("status_by", to: SQLBind(actor.audit.username)).set("status_at", to: SQLBind(at))
+                .where("activity_id", .equal, SQLBind(activityID)).where("status", .equal, SQLBind(BookingStatus.booked.rawValue))
+                .returning("venue_id", "day", "start_min", "end_min").all()
+            for b in held {
+                try await Self.tally(try b.decode(column: "venue_id", as: UUID.self), community: a.communityCode,
+                                     month: String(try b.decode(column: "day", as: String.self).prefix(7)),
+                                     minutes: -(try b.decode(column: "end_min", as: Int.self) - b.decode(column: "start_min", as: Int.self)), bookings: -1, sql: sql)
+            }
+            try await AuditLog.append([AuditEvent(LifeAudit.activityCancel, target: .lifeActivity(activityID))], by: actor.audit, on: db)
+        }
+        return try await requireActivity(activityID, in: actor.scope)
+    }
 }

@@ -9,6 +9,7 @@ public enum LifeAudit: String, AuditAction, CaseIterable {
     case cancel = "life.booking.cancel"
     case noShow = "life.booking.no_show"
     case activityCreate = "life.activity.create"
+    case activityCancel = "life.activity.cancel"
     case signUp = "life.activity.sign_up"
     case attendance = "life.activity.attendance"
     case campaignCreate = "life.award.create"

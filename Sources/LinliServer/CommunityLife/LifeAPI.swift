@@ -21,6 +21,7 @@ struct LifeAPI {
         l.get("activities", ":id", needs: .permission(.lifeRead), use: activity)
         l.post("activities", ":id", "signups", needs: .permission(.lifeManage), use: signUp)
         l.post("activities", ":id", "attendance", needs: .permission(.lifeManage), use: attendance)
+        l.post("activities", ":id", "cancel", needs: .permission(.lifeManage), use: cancelActivity)
         l.get("summary", needs: .permission(.lifeRead), use: summary)
         l.get("awards", needs: .permission(.lifeRead), use: campaigns)
         l.post("awards", needs: .permission(.lifeAwards), use: createCampaign)
@@ -109,6 +110,12 @@ struct LifeAPI {
         let a = try await req.life.recordAttendance(id, attended: Set(b.attended ?? []), walkIns: b.walkIns ?? 0, report: b.report,
                                                     version: try LifeService.version(b.version), by: req.lifeActor)
         return JSONBody(ActivityDTO(a))
+    }
+
+    func cancelActivity(req: Request) async throws -> JSONBody<ActivityDTO> {
+        let id = try req.pathUUID()
+        let b = try req.decodeJSON(LifeService.AttendanceBody.self)
+        return JSONBody(ActivityDTO(try await req.life.cancelActivity(id, version: try LifeService.version(b.version), by: req.lifeActor)))
     }
 
     /// Per community of the area: venues, hours booked this month and year, activities held, attendance, 普法 events.

@@ -14,6 +14,7 @@ struct LifeActivityPages {
         a.get(":id", needs: .permission(.lifeRead), use: activity)
         a.post(":id", "signups", needs: .permission(.lifeManage), use: signUp)
         a.post(":id", "attendance", needs: .permission(.lifeManage), use: attendance)
+        a.post(":id", "cancel", needs: .permission(.lifeManage), use: cancel)
     }
 
     static let crumbs = LifePages.crumbs + [Crumb("社区活动", "/console/life/activities")]
@@ -115,6 +116,8 @@ struct LifeActivityPages {
                 <form method="post" action="/console/life/activities/\(a.id)/signups">\(Console.csrfField(user))
                 \(Console.field("居民公民身份号码", name: "id_number", error: errors.first { $0.field == "resident_id" || $0.field == "activity" }?.message, required: true, extra: "maxlength=\"18\" autocomplete=\"off\""))
                 <button type="submit">报名</button></form>
+                <form method="post" action="/console/life/activities/\(a.id)/cancel">\(Console.csrfField(user))<input type="hidden" name="version" value="\(a.version)">
+                <button type="submit" class="secondary">取消活动</button></form>
                 """
         } else if manage && begun && a.status != .cancelled {
             let boxes = signups.map { s -> Markup in
@@ -191,5 +194,14 @@ struct LifeActivityPages {
         } catch RegistryError.invalid(let errors) {
             return try await render(req, user, a, errors: errors, status: .unprocessableEntity)
         }
+    }
+
+    func cancel(req: Request) async throws -> Response {
+        let user = try req.webUser(.lifeManage)
+        let f = (try? req.content.decode(AttendanceForm.self)) ?? AttendanceForm()
+        try req.checkCSRF(user, f.csrf)
+        let version = try LifeService.version(f.version.flatMap { $0.count <= 10 ? Int($0) : nil })
+        let a = try await req.life.cancelActivity(try req.pathUUID(), version: version, by: req.lifeActor)
+        return req.redirect(to: "/console/life/activities/\(a.id)", redirectType: .normal)
     }
 }

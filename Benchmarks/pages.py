@@ -104,6 +104,15 @@ for role in roles:
         if worker: pages.append((role, "worker file 工作者档案", "/console/workers/" + worker))
     if get(role, "/console/workers/me")[0] == 200:
         pages.append((role, "worker own record 我的档案", "/console/workers/me"))
+    if get(role, "/console/life")[0] == 200:
+        pages.append((role, "life 社区生活（场地和汇总）", "/console/life"))
+        pages.append((role, "life activities 社区活动", "/console/life/activities"))
+        pages.append((role, "life bookings 今日场地预约", "/console/life/bookings"))
+        pages.append((role, "life awards 评选", "/console/life/awards"))
+        venue = first(role, "/console/life", r'href="/console/life/venues/([0-9A-Fa-f-]{36})"')
+        if venue: pages.append((role, "life venue 场地一周预约", "/console/life/venues/" + venue))
+        act = first(role, "/console/life/activities", r'href="/console/life/activities/([0-9A-Fa-f-]{36})"')
+        if act: pages.append((role, "life activity 活动报名名单", "/console/life/activities/" + act))
     if get(role, "/console/admission")[0] == 200:
         pages.append((role, "admission 事项准入", "/console/admission"))
         pages.append((role, "admission tasks 事项", "/console/admission/tasks"))
@@ -222,6 +231,9 @@ pages.append(("anonymous", "meeting summaries 议事会议公开", "/consultatio
 proposal = first("anonymous", "/consultations", r'href="/consultations/([0-9A-Fa-f-]{36})"')
 if proposal: pages.append(("anonymous", "consultation 网上议事议题", "/consultations/" + proposal))
 pages.append(("anonymous", "supermarket 街道爱心超市", "/notices/supermarkets/321271002000"))
+pages.append(("anonymous", "life 社区活动与场地", "/life?community=321271002001"))
+pages.append(("anonymous", "screen 社区信息屏（场地）", "/screen/321271002001?panel=2"))
+pages.append(("anonymous", "screen 社区信息屏（数字）", "/screen/321271002001?panel=3"))
 pages.append(("anonymous", "elections 选举公告", "/notices/elections"))
 notice = first("anonymous", "/notices/elections", r'href="/notices/elections/([0-9A-Fa-f-]{36})"')
 if notice: pages.append(("anonymous", "election notice 选举公告（名单脱敏）", "/notices/elections/" + notice))

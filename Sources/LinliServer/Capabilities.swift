@@ -24,6 +24,7 @@ enum Capabilities {
         AdmissionCapability(),
         ReportsCapability(),
         WorkersCapability(),
+        CommunityLifeCapability(),
         IndicatorsCapability(),
         TransferCapability(),
     ]

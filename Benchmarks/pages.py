@@ -93,6 +93,12 @@ for role in roles:
         # The form with a household's members filled in from the registry (the household of the profile above).
         household = hid if rid and hid else None
         pages.append((role, "assistance application 受理申请", "/console/assistance/new" + ("?kind=dibao&household=" + household if household else "")))
+    if get(role, "/console/facilities")[0] == 200:
+        pages.append((role, "facilities 设施台账", "/console/facilities"))
+        pages.append((role, "facilities coverage 服务圈覆盖", "/console/facilities/coverage"))
+        pages.append((role, "facilities community map 社区设施地图", "/console/facilities/community/321271002002?kind=market"))
+        facility = first(role, "/console/facilities?community=321271002001", r'href="/console/facilities/([0-9A-Fa-f-]{36})"')
+        if facility: pages.append((role, "facility 设施", "/console/facilities/" + facility))
     if get(role, "/console/admission")[0] == 200:
         pages.append((role, "admission 事项准入", "/console/admission"))
         pages.append((role, "admission tasks 事项", "/console/admission/tasks"))

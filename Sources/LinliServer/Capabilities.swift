@@ -23,6 +23,7 @@ enum Capabilities {
         DisclosureCapability(),
         AdmissionCapability(),
         ReportsCapability(),
+        FacilitiesCapability(),
         IndicatorsCapability(),
         TransferCapability(),
     ]

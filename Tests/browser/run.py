@@ -75,6 +75,7 @@ def main() -> int:
     import disclosure_tests  # noqa: F401
     import admission_tests  # noqa: F401
     import reports_tests  # noqa: F401
+    import facilities_tests  # noqa: F401
 
     tests = [(n, f) for n, f in harness.TESTS if not args.only or any(o in n for o in args.only)]
     todos = [(n, r) for n, r in harness.TODOS if not args.only or any(o in n for o in args.only)]

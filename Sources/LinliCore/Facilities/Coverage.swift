@@ -1,61 +1,112 @@
 import Foundation
 
-/// Points bucketed in square cells of a fixed size (degrees of latitude; longitude scaled at the index's
-/// latitude), so "anything within r metres" looks at the few cells around a point instead of every point.
+/// Points bucketed in square cells of a fixed size (degrees of latitude; longitude scaled at the points' latitude),
+/// so "anything within r metres" looks at the few cells around a point instead of every point. The cells are one
+/// dense grid over the points' bounding box (offsets into one array of indices), so a look-up is array indexing.
 public struct PointBuckets: Sendable {
     public let points: [GeoPoint]
     let cellMetres: Double
     let lonScale: Double
-    var cells: [Int64: [Int32]] = [:]
+    let row0: Int, col0: Int, rows: Int, cols: Int
+    /// `items[start[c] ..< start[c + 1]]`: the indices of the points in cell c (row-major).
+    let start: [Int32]
+    let items: [Int32]
 
     static let metresPerDegree = 111_195.0
+    /// At most this many cells: a grid that would be larger gets larger cells.
+    static let maxCells = 4_000_000
 
-    public init(_ points: [GeoPoint], cellMetres: Double) {
+    public init(_ points: [GeoPoint], cellMetres wanted: Double) {
         self.points = points
-        self.cellMetres = max(50, cellMetres)
-        let lat = points.first?.latitude ?? 32.45
-        lonScale = max(0.1, cos(lat * Double.pi / 180))
-        for (i, p) in points.enumerated() { cells[key(cell(p)), default: []].append(Int32(i)) }
+        let lat = points.isEmpty ? 32.45 : points.map(\.latitude).reduce(0, +) / Double(points.count)
+        let scale = max(0.1, cos(lat * Double.pi / 180))
+        lonScale = scale
+        var size = max(50, wanted)
+        func rc(_ p: GeoPoint, _ size: Double) -> (Int, Int) {
+            (Int((p.latitude * Self.metresPerDegree / size).rounded(.down)), Int((p.longitude * Self.metresPerDegree * scale / size).rounded(.down)))
+        }
+        var cells = points.map { rc($0, size) }
+        while true {
+            let r = (cells.map(\.0).min() ?? 0, cells.map(\.0).max() ?? -1), c = (cells.map(\.1).min() ?? 0, cells.map(\.1).max() ?? -1)
+            if (r.1 - r.0 + 1) * (c.1 - c.0 + 1) <= Self.maxCells { break }
+            size *= 2
+            cells = points.map { rc($0, size) }
+        }
+        cellMetres = size
+        row0 = cells.map(\.0).min() ?? 0
+        col0 = cells.map(\.1).min() ?? 0
+        rows = points.isEmpty ? 0 : (cells.map(\.0).max() ?? 0) - row0 + 1
+        cols = points.isEmpty ? 0 : (cells.map(\.1).max() ?? 0) - col0 + 1
+        var counts = [Int32](repeating: 0, count: rows * cols + 1)
+        for (r, c) in cells { counts[(r - row0) * cols + (c - col0) + 1] += 1 }
+        for i in 1..<counts.count { counts[i] += counts[i - 1] }
+        var fill = counts
+        var items = [Int32](repeating: 0, count: points.count)
+        for (i, (r, c)) in cells.enumerated() {
+            let k = (r - row0) * cols + (c - col0)
+            items[Int(fill[k])] = Int32(i)
+            fill[k] += 1
+        }
+        start = counts
+        self.items = items
     }
 
-    func cell(_ p: GeoPoint) -> (Int64, Int64) {
-        (Int64((p.latitude * Self.metresPerDegree / cellMetres).rounded(.down)),
-         Int64((p.longitude * Self.metresPerDegree * lonScale / cellMetres).rounded(.down)))
+    func cell(_ p: GeoPoint) -> (Int, Int) {
+        (Int((p.latitude * Self.metresPerDegree / cellMetres).rounded(.down)) - row0,
+         Int((p.longitude * Self.metresPerDegree * lonScale / cellMetres).rounded(.down)) - col0)
     }
-
-    func key(_ c: (Int64, Int64)) -> Int64 { c.0 &* 1_000_003 &+ c.1 }
 
     /// Indices of the points within `metres` of `p`.
     public func within(_ metres: Double, of p: GeoPoint) -> [Int] {
         var found: [Int] = []
-        visit(p, rings: Int64((metres / cellMetres).rounded(.up))) { i, d in if d <= metres { found.append(i) } }
+        let rings = Int((metres / cellMetres).rounded(.up))
+        for r in 0...max(0, rings) { visitRing(p, ring: r) { i, d in if d <= metres { found.append(i) } } }
         return found
     }
 
     /// The distance to the nearest point, looking no further than `limit` metres (nil: none that near).
     public func nearest(to p: GeoPoint, limit: Double) -> Double? {
+        guard !points.isEmpty else { return nil }
         var best: Double?
-        let maxRings = Int64((limit / cellMetres).rounded(.up))
-        var ring: Int64 = 0
+        let maxRings = Int((limit / cellMetres).rounded(.up))
+        var ring = 0
         while ring <= maxRings {
             visitRing(p, ring: ring) { _, d in if d <= limit, d < (best ?? .infinity) { best = d } }
-            // A point found in ring k may be beaten only by one in ring k+1 (cells are squares).
+            // A point in a ring further out is at least `ring` cells away.
             if let b = best, b <= Double(ring) * cellMetres { break }
             ring += 1
         }
         return best
     }
 
-    func visit(_ p: GeoPoint, rings: Int64, _ body: (Int, Double) -> Void) {
-        for r in 0...max(0, rings) { visitRing(p, ring: r, body) }
-    }
-
-    func visitRing(_ p: GeoPoint, ring: Int64, _ body: (Int, Double) -> Void) {
-        let c = cell(p)
-        for dy in -ring...ring {
-            for dx in -ring...ring where abs(dy) == ring || abs(dx) == ring {
-                guard let list = cells[key((c.0 + dy, c.1 + dx))] else { continue }
-                for i in list { body(Int(i), p.distance(to: points[Int(i)])) }
+    /// Calls `body` with each point in the cells `ring` cells around `p`'s (the square's border), skipping cells
+    /// outside the grid.
+    func visitRing(_ p: GeoPoint, ring: Int, _ body: (Int, Double) -> Void) {
+        let (r0, c0) = cell(p)
+        func visit(_ r: Int, _ c: Int) {
+            guard r >= 0, r < rows, c >= 0, c < cols else { return }
+            let k = r * cols + c
+            var j = Int(start[k])
+            let end = Int(start[k + 1])
+            while j < end {
+                let i = Int(items[j])
+                body(i, p.distance(to: points[i]))
+                j += 1
+            }
+        }
+        if ring == 0 { visit(r0, c0); return }
+        // The top and bottom rows of the square, then its left and right columns between them (clamped to the grid).
+        let left = max(0, c0 - ring), right = min(cols - 1, c0 + ring)
+        if left <= right {
+            for r in [r0 - ring, r0 + ring] where r >= 0 && r < rows {
+                for c in left...right { visit(r, c) }
+            }
+        }
+        let lo = max(0, r0 - ring + 1), hi = min(rows - 1, r0 + ring - 1)
+        if lo <= hi {
+            for r in lo...hi {
+                visit(r, c0 - ring)
+                visit(r, c0 + ring)
             }
         }
     }

@@ -204,6 +204,14 @@ public struct FacilitiesCoverage: Sendable {
         return ring.count >= 3 ? ring : nil
     }
 
+    /// The best site for one more facility of `kind`, from a community's map drawn for that kind.
+    public func gap(_ data: CommunityMapData, kind: FacilityKind) async throws -> (choice: GapChoice, name: String, point: GeoPoint)? {
+        let settings = try await FacilitiesQueries.settings(on: db)
+        let buildings = data.buildings.map { CoverageBuilding(point: $0.point, residents: $0.residents) }
+        guard let choice = GapAnalysis.best(buildings: buildings, covered: data.buildings.map(\.covered), reach: settings.reach(kind)) else { return nil }
+        return (choice, data.buildings[choice.building].name, data.buildings[choice.building].point)
+    }
+
     /// The best site for one more facility of `kind` in the community (greedy, among its buildings' points).
     public func gap(community: String, kind: FacilityKind) async throws -> (choice: GapChoice, site: UncoveredBuilding, point: GeoPoint)? {
         let settings = try await FacilitiesQueries.settings(on: db)

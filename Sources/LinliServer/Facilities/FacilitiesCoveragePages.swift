@@ -25,11 +25,9 @@ struct FacilitiesCoveragePages {
         let level = scope.prefix.count <= 6 ? 9 : 12
         var table: [String: [String: CoverageShare]] = [:]
         var names: [String: String] = [:]
-        for (key, _) in Self.columns {
-            for r in try await FacilitiesService.coverage(req, scope: scope, key: key, level: level) {
-                table[r.code, default: [:]][key] = r.share
-                names[r.code] = r.name
-            }
+        for (code, name, shares) in try await FacilitiesService.table(req, scope: scope, keys: Self.columns.map(\.0), level: level) {
+            table[code] = shares
+            names[code] = name
         }
         let rows = table.keys.sorted().map { code -> [Markup] in
             let link: Markup = level == 9 ? "<a href=\"/console/facilities/coverage?division=\(code)\">\(names[code] ?? code)</a>"
@@ -80,10 +78,10 @@ struct FacilitiesCoveragePages {
         let outRows = out.map { u -> [Markup] in
             [Markup.text(u.name), Markup.text(u.address), Markup.text(String(u.residents)), Markup.text(u.nearest.map { "\($0) 米" } ?? "5公里内没有")]
         }
-        let gap = try await cov.gap(community: c.code, kind: kind)
+        let gap = try await cov.gap(map, kind: kind)
         let gapText: Markup = gap.map { g -> Markup in
             """
-            <p>在 <b>\(g.site.name)</b>（\(g.site.address.isEmpty ? "楼栋位置" : g.site.address)，纬度 \(String(format: "%.5f", g.point.latitude))、经度 \(String(format: "%.5f", g.point.longitude))）附近新设一处\(kind.label)，可新覆盖 \(g.choice.buildingsGained) 幢楼、\(g.choice.residentsGained) 名居民，\(kind.label)覆盖居民占比由 \(FacilitiesService.percent(g.choice.before)) 提高到 \(FacilitiesService.percent(g.choice.after))。</p>
+            <p>在 <b>\(g.name)</b>（纬度 \(String(format: "%.5f", g.point.latitude))、经度 \(String(format: "%.5f", g.point.longitude))）附近新设一处\(kind.label)，可新覆盖 \(g.choice.buildingsGained) 幢楼、\(g.choice.residentsGained) 名居民，\(kind.label)覆盖居民占比由 \(FacilitiesService.percent(g.choice.before)) 提高到 \(FacilitiesService.percent(g.choice.after))。</p>
             """
         } ?? "<p>本社区居民均在\(kind.label)服务半径内，无需补点。</p>"
         let body: Markup = """

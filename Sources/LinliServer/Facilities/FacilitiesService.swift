@@ -55,19 +55,29 @@ enum FacilitiesService {
 
     /// The snapshot of the scope for one kind or circle, summed per street (`level` 9) or listed per community (12).
     static func coverage(_ req: Request, scope: RegistryScope, key: String, level: Int) async throws -> [CoverageRow] {
+        try await table(req, scope: scope, keys: [key], level: level).map { code, name, shares in
+            CoverageRow(code: code, name: name, kind: key, share: shares[key] ?? CoverageShare())
+        }
+    }
+
+    /// The snapshot of the scope for several kinds or circles at once (one read of the snapshot, one of the names),
+    /// summed per street (`level` 9) or per community (12), in code order.
+    static func table(_ req: Request, scope: RegistryScope, keys: [String], level: Int) async throws -> [(code: String, name: String, shares: [String: CoverageShare])] {
         let prefix = scope.prefix.count > 12 ? String(scope.prefix.prefix(12)) : scope.prefix
-        let rows = try await req.facilitiesCoverage.rows(prefix: prefix, kind: key)
-        let names = Dictionary(uniqueKeysWithValues: try await DivisionQueries(req.db).all(in: .everything).filter { $0.level != .grid }.map { ($0.code, $0.name) })
-        var out: [String: CoverageRow] = [:]
+        let wanted = Set(keys)
+        let rows = try await req.facilitiesCoverage.rows(prefix: prefix, kind: keys.count == 1 ? keys[0] : nil).filter { wanted.contains($0.kind) }
+        let divisions = DivisionQueries(req.db)
+        let names = Dictionary(uniqueKeysWithValues: (try await divisions.all(level: .street) + divisions.all(level: .community)).map { ($0.code, $0.name) })
+        var out: [String: [String: CoverageShare]] = [:]
         for r in rows {
             // Division codes are 12 digits, a street's ending in 000.
             let code = String(r.code.prefix(level)).padding(toLength: 12, withPad: "0", startingAt: 0)
-            var acc = out[code] ?? CoverageRow(code: code, name: names[code] ?? code, kind: key, share: CoverageShare())
-            acc.share.buildings += r.share.buildings; acc.share.buildingsCovered += r.share.buildingsCovered
-            acc.share.residents += r.share.residents; acc.share.residentsCovered += r.share.residentsCovered
-            out[code] = acc
+            var acc = out[code, default: [:]][r.kind] ?? CoverageShare()
+            acc.buildings += r.share.buildings; acc.buildingsCovered += r.share.buildingsCovered
+            acc.residents += r.share.residents; acc.residentsCovered += r.share.residentsCovered
+            out[code, default: [:]][r.kind] = acc
         }
-        return out.values.sorted { $0.code < $1.code }
+        return out.keys.sorted().map { ($0, names[$0] ?? $0, out[$0] ?? [:]) }
     }
 
     static func percent(_ s: CoverageShare) -> String {

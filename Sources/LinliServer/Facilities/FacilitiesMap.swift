@@ -9,6 +9,7 @@ import LinliData
 enum FacilitiesMap {
     static let width = 800.0
     static let margin = 16.0
+    static let maxHeight = 640.0
 
     static func swatch(_ colour: String) -> Markup {
         "<svg width=\"12\" height=\"12\" viewBox=\"0 0 12 12\" aria-hidden=\"true\"><circle cx=\"6\" cy=\"6\" r=\"5\" fill=\"\(colour)\"/></svg>"
@@ -23,7 +24,8 @@ enum FacilitiesMap {
         // Equirectangular at the community's latitude: metres east and north, the same scale both ways.
         let k = cos((minLat + maxLat) / 2 * Double.pi / 180)
         let spanX = max((maxLon - minLon) * k, 1e-5), spanY = max(maxLat - minLat, 1e-5)
-        let scale = (width - 2 * margin) / max(spanX, spanY * 0.5)
+        // As wide as the page allows, but no taller than `maxHeight` (a community may be long and narrow).
+        let scale = min((width - 2 * margin) / spanX, (maxHeight - 2 * margin) / spanY)
         let height = (spanY * scale + 2 * margin).rounded(.up)
         let w = min(width, (spanX * scale + 2 * margin).rounded(.up))
         func xd(_ p: GeoPoint) -> Double { margin + (p.longitude - minLon) * k * scale }

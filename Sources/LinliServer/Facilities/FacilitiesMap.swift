@@ -27,7 +27,8 @@ enum FacilitiesMap {
         // As wide as the page allows, but no taller than `maxHeight` (a community may be long and narrow).
         let scale = min((width - 2 * margin) / spanX, (maxHeight - 2 * margin) / spanY)
         let height = (spanY * scale + 2 * margin).rounded(.up)
-        let w = min(width, (spanX * scale + 2 * margin).rounded(.up))
+        // Room on the right for symbols set side by side.
+        let w = min(width, (spanX * scale + 2 * margin).rounded(.up)) + 80
         func xd(_ p: GeoPoint) -> Double { margin + (p.longitude - minLon) * k * scale }
         func yd(_ p: GeoPoint) -> Double { margin + (maxLat - p.latitude) * scale }
         func n(_ v: Double) -> String { String(format: "%.1f", v) }
@@ -43,11 +44,17 @@ enum FacilitiesMap {
             let title = b.name + (kind == nil ? "" : b.covered ? "（已覆盖）" : "（未覆盖）") + (residents ? "，居民\(b.residents)人" : "")
             return "<circle cx=\"\(x(b.point))\" cy=\"\(y(b.point))\" r=\"4\" fill=\"\(colour)\"><title>\(title)</title></circle>"
         }
+        // Facilities at (nearly) the same place are set side by side, five to a row, so none hides another.
+        var taken: [Int: Int] = [:]
         let symbols = d.facilities.compactMap { f -> Markup? in
             guard let p = f.point else { return nil }
             let chosen = f.kind == kind
+            let key = Int(xd(p) / 18) * 100_000 + Int(yd(p) / 18)
+            let k = taken[key, default: 0]
+            taken[key] = k + 1
+            let cx = xd(p) + Double(k % 5) * 20, cy = yd(p) + Double(k / 5) * 20
             return """
-                <g><rect x="\(n(xd(p) - 9))" y="\(n(yd(p) - 9))" width="18" height="18" rx="3" fill="\(chosen ? "#2b6cb0" : "#ffffff")" stroke="#2b6cb0" stroke-width="1.5"/><text x="\(x(p))" y="\(n(yd(p) + 4.5))" font-size="12" text-anchor="middle" fill="\(chosen ? "#ffffff" : "#2b6cb0")">\(f.kind.mark)</text><title>\(f.name)（\(f.kind.label)）</title></g>
+                <g><rect x="\(n(cx - 9))" y="\(n(cy - 9))" width="18" height="18" rx="3" fill="\(chosen ? "#2b6cb0" : "#ffffff")" stroke="#2b6cb0" stroke-width="1.5"/><text x="\(n(cx))" y="\(n(cy + 4.5))" font-size="12" text-anchor="middle" fill="\(chosen ? "#ffffff" : "#2b6cb0")">\(f.kind.mark)</text><title>\(f.name)（\(f.kind.label)）</title></g>
                 """
         }
         let unplaced = d.facilities.filter { $0.point == nil }.count
@@ -55,7 +62,7 @@ enum FacilitiesMap {
         let legend = legendKinds.map { k -> Markup in "<li><svg width=\"18\" height=\"18\" viewBox=\"0 0 18 18\" aria-hidden=\"true\"><rect x=\"1\" y=\"1\" width=\"16\" height=\"16\" rx=\"3\" fill=\"#fff\" stroke=\"#2b6cb0\"/><text x=\"9\" y=\"13\" font-size=\"11\" text-anchor=\"middle\" fill=\"#2b6cb0\">\(k.mark)</text></svg> \(k.label)</li>" }
         return """
             <figure class="map">
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(String(format: "%.0f", w)) \(String(format: "%.0f", height))" width="100%" role="img" aria-label="\(d.community.name)设施分布图">
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(String(format: "%.0f", w)) \(String(format: "%.0f", height))" width="100%" height="\(String(format: "%.0f", height))" role="img" aria-label="\(d.community.name)设施分布图">
             <title>\(d.community.name)设施分布图\(kind.map { "（\($0.label)覆盖）" } ?? "")</title>
             \(grids)\(dots)\(symbols)
             </svg>

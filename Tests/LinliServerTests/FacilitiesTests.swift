@@ -176,4 +176,22 @@ struct FacilitiesTests {
             #expect(try await app.rowCount("facility_coverage") == communities * (FacilityKind.allCases.count + ServiceCircle.allCases.count))
         }
     }
+
+    @Test("measures: facilities per community by kind, and residents within reach from the snapshot")
+    func measures() async throws {
+        try await withTestApp(residents: 300) { app in
+            try await app.facility("market")
+            let m = FacilitiesMeasures(), context = MeasureContext(db: app.db, date: testToday, cipher: testCipher)
+            let count = try #require(m.definitions.first { $0.id == "facilities.count" })
+            let covered = try #require(m.definitions.first { $0.id == "facilities.residents_covered" })
+            let communities = [facilitiesCommunity, facilitiesElsewhere]
+            #expect(try await m.values(of: count, filters: ["kind": "market"], communities: communities, context: context) == [facilitiesCommunity: 1])
+            #expect(try await m.values(of: count, filters: ["kind": "primary_school"], communities: communities, context: context).isEmpty)
+            let residents = try await app.call(.GET, "/api/v1/facilities/coverage?division=321271002000&kind=market", as: .street).json.array
+                .first { $0["code"].string == facilitiesCommunity }?["residents_covered"].int
+            let reached = try await m.values(of: covered, filters: ["kind": "market"], communities: communities, context: context)
+            #expect(reached[facilitiesCommunity].map(Int.init) == residents && (residents ?? 0) > 0, "\(reached)")
+            #expect(try await m.values(of: covered, filters: [:], communities: communities, context: context).isEmpty, "nobody has the whole 10-minute circle")
+        }
+    }
 }

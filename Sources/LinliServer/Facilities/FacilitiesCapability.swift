@@ -23,6 +23,7 @@ struct FacilitiesCapability: Capability {
     var demo: (any DemoStep)? { FacilitiesDemo() }
     var indicators: [IndicatorDefinition] { FacilitiesIndicators.definitions }
     var indicatorCounts: (any IndicatorSource)? { FacilitiesIndicatorCounts() }
+    var measures: (any MeasureSource)? { FacilitiesMeasures() }
 
     var sections: [ConsoleSection] {
         [ConsoleSection(label: "设施台账", href: "/console/facilities", needs: .facilitiesRead, group: .amenities),

@@ -192,6 +192,15 @@ struct FacilitiesTests {
             let reached = try await m.values(of: covered, filters: ["kind": "market"], communities: communities, context: context)
             #expect(reached[facilitiesCommunity].map(Int.init) == residents && (residents ?? 0) > 0, "\(reached)")
             #expect(try await m.values(of: covered, filters: [:], communities: communities, context: context).isEmpty, "nobody has the whole 10-minute circle")
+
+            let ind = try await app.call(.GET, "/api/v1/indicators", as: .district)
+            #expect(ind.status == .ok, "\(ind.text.prefix(300))")
+            func reading(_ code: String) -> JSONValue? { ind.json["indicators"].array.first { $0["indicator"]["code"].string == code } }
+            let market = reading("facilities.kind.market")
+            #expect(market?["numerator"].double == Double(residents ?? -1) && (market?["denominator"].double ?? 0) > Double(residents ?? 0),
+                    "\(String(describing: market))")
+            #expect(reading("facilities.circle10")?["numerator"].double == 0)
+            #expect(reading("facilities.per_community")?["numerator"].double == 1)
         }
     }
 }

@@ -77,7 +77,8 @@ struct FacilitiesAPI {
     }
 
     func communityAndKind(_ req: Request) async throws -> (DivisionRecord, FacilityKind) {
-        let c = try await req.facilities.community(try req.queryString("community", maxLength: 12), in: req.registryScope)
+        guard let raw = try req.queryString("community", maxLength: 12) else { throw ProblemError.badRequest("community", "请给出村/社区代码（community）") }
+        let c = try await req.facilities.community(raw, in: req.registryScope)
         guard let kind = try FacilitiesService.kind(try req.queryString("kind", maxLength: 30)) else { throw ProblemError.badRequest("kind", "请给出设施类型（kind）") }
         return (c, kind)
     }

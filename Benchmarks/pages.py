@@ -113,6 +113,12 @@ for role in roles:
         if venue: pages.append((role, "life venue 场地一周预约", "/console/life/venues/" + venue))
         act = first(role, "/console/life/activities", r'href="/console/life/activities/([0-9A-Fa-f-]{36})"')
         if act: pages.append((role, "life activity 活动报名名单", "/console/life/activities/" + act))
+    if get(role, "/console/facilities")[0] == 200:
+        pages.append((role, "facilities 设施台账", "/console/facilities"))
+        pages.append((role, "facilities coverage 服务圈覆盖", "/console/facilities/coverage"))
+        pages.append((role, "facilities community map 社区设施地图", "/console/facilities/community/321271002002?kind=market"))
+        facility = first(role, "/console/facilities?community=321271002001", r'href="/console/facilities/([0-9A-Fa-f-]{36})"')
+        if facility: pages.append((role, "facility 设施", "/console/facilities/" + facility))
     if get(role, "/console/admission")[0] == 200:
         pages.append((role, "admission 事项准入", "/console/admission"))
         pages.append((role, "admission tasks 事项", "/console/admission/tasks"))

@@ -18,6 +18,7 @@ public struct Linli: AsyncParsableCommand {
             AssistanceCommand.self,
             SupermarketCommand.self,
             MeasuresCommand.self,
+            FacilitiesCommand.self,
         ],
         defaultSubcommand: Serve.self
     )

@@ -24,6 +24,7 @@ enum Capabilities {
         AdmissionCapability(),
         ReportsCapability(),
         WorkersCapability(),
+        FacilitiesCapability(),
         CommunityLifeCapability(),
         IndicatorsCapability(),
         TransferCapability(),

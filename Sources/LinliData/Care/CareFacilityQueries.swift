@@ -63,8 +63,15 @@ extension CareQueries {
         if let current, d.version != current.version { throw RegistryError.staleVersion(current: current.version) }
         let record = CareFacilityRecord(id: current?.id ?? UUID(), name: name, kind: kind, communityCode: code, address: address,
                                         floorArea: area, beds: beds, nursingBeds: nursing, setting: setting, version: (current?.version ?? 0) + 1)
-        try await db.writeTransaction { [current] db in
+        // A new facility enters the register at its community's first building until its point is set there.
+        var firstPoint: (Double, Double)?
+        if current == nil, let b = try await sql.select().columns("latitude", "longitude").from("buildings").wherePrefix("grid_code", code, sqlite: sqlite)
+            .orderBy("grid_code").orderBy("name").limit(1).first() {
+            firstPoint = (try b.decode(column: "latitude", as: Double.self), try b.decode(column: "longitude", as: Double.self))
+        }
+        try await db.writeTransaction { [current, firstPoint] db in
             let sql = SQLHelpers.sql(db)
+            try await FacilitiesCareLink.write(record, isNew: current == nil, point: firstPoint, on: db)
             if let current {
                 let changed = try await sql.update("care_facilities").set("name", to: SQLBind(name)).set("kind", to: SQLBind(record.kind.rawValue))
                     .set("community_code", to: SQLBind(code)).set("address", to: SQLBind(address)).set("floor_area", to: SQLBind(area))
@@ -80,6 +87,7 @@ extension CareQueries {
             try await AuditLog.append([AuditEvent(current == nil ? CareAudit.facilityCreate : CareAudit.facilityUpdate, target: .careFacility(record.id),
                                                   detail: ["community": code])], by: actor, on: db)
         }
+        try await FacilitiesCoverage(db).refresh()
         return record
     }
 }

@@ -77,6 +77,26 @@ struct LifeTests {
         }
     }
 
+    @Test("a venue names a facility of the register in its own community; one elsewhere or unknown is 422 at facility_id")
+    func venueInFacility() async throws {
+        try await withTestApp(residents: 400) { app in
+            let room = try await app.facility("culture_room", community: "321271002001")
+            let elsewhere = try await app.facility("culture_room", community: "321271002002")
+            let ok = try await app.call(.POST, "/api/v1/life/venues", json: app.lifeVenueJSON().merging(["facility_id": room]) { $1 })
+            #expect(ok.status == .created && ok.json["facility_id"].string?.lowercased() == room.lowercased(), "\(ok.text)")
+            let venues = try await app.rowCount("life_venues")
+            for bad in [elsewhere, UUID().uuidString] {
+                let r = try await app.call(.POST, "/api/v1/life/venues", json: app.lifeVenueJSON().merging(["facility_id": bad]) { $1 })
+                #expect(r.status == .unprocessableEntity && r.json.errorFields == ["facility_id"], "\(r.text)")
+            }
+            #expect(try await app.rowCount("life_venues") == venues)
+            let id = try #require(ok.json["id"].string)
+            let page = try await app.page("/console/life/venues/\(id)", as: .worker)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("所在设施") && page.text.lowercased().contains("/console/facilities/\(room.lowercased())"))
+        }
+    }
+
     @Test("bookings: an overlap is 409, touching ends are fine; outside the hours, in the past, too long refused; a cancellation frees the slot and the tally")
     func bookings() async throws {
         try await withTestApp(residents: 400) { app in

@@ -189,6 +189,11 @@ public enum DemoLife {
             try await months.flush(on: db)
             try await signups.flush(on: db)
             try await nominations.flush(on: db)
+            // The community's own rooms are in its 文化活动室 of the facility register (loaded before this).
+            try await SQLHelpers.sql(db).raw("""
+                UPDATE life_venues SET facility_id = (SELECT f.id FROM facilities f WHERE f.community_code = life_venues.community_code
+                AND f.kind = 'culture_room' ORDER BY f.name, f.id LIMIT 1) WHERE owner = 'community'
+                """).run()
             try await AuditLog.append([AuditEvent(LifeAudit.demoLoad, target: .table("life_venues"))], by: .system("demo"), on: db)
         }
         return s

@@ -17,11 +17,20 @@ extension LifeQueries {
         return d
     }
 
+    /// A venue may name the facility of the register it is in (a 文化活动室 or a 体育场地): one of the venue's community.
+    func checkFacility(_ id: UUID?, community: String) async throws {
+        guard let id else { return }
+        let code = try await sql.select().column("community_code").from("facilities").where("id", .equal, SQLBind(id)).first()?
+            .decode(column: "community_code", as: String.self)
+        guard code == community else { throw RegistryError.invalid([FieldError("facility_id", "设施登记中本村/社区没有这个设施")]) }
+    }
+
     public func createVenue(community: String?, _ input: VenueInput, facility: UUID?, by actor: LifeActor) async throws -> VenueRecord {
         guard actor.mayManage else { throw RegistryError.forbidden("您没有登记场地的权限") }
         let d = try await self.community(community, in: actor.scope)
         let errors = LifeRules.check(input)
         guard errors.isEmpty, let hours = input.hours else { throw RegistryError.invalid(errors) }
+        try await checkFacility(facility, community: d.code)
         let id = UUID(), at = nowSeconds
         try await db.writeTransaction { db in
             try await SQLHelpers.sql(db).insert(into: "life_venues")
@@ -43,6 +52,7 @@ extension LifeQueries {
         guard actor.scope.contains(code: v.communityCode) else { throw RegistryError.forbidden("只能修改本辖区的场地") }
         let errors = LifeRules.check(input)
         guard errors.isEmpty, let hours = input.hours else { throw RegistryError.invalid(errors) }
+        try await checkFacility(facility, community: v.communityCode)
         let at = nowSeconds
         try await db.writeTransaction { db in
             let changed = try await SQLHelpers.sql(db).update("life_venues")

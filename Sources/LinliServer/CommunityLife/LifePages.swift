@@ -183,6 +183,8 @@ struct LifePages {
         let q = req.life, today = q.localToday, monday = LifeCalendar.monday(req)
         let bookings = try await q.bookings(of: v.id, from: monday, to: monday.adding(days: 6))
         let manage = user.may(.lifeManage), now = Int64(req.application.linli.now().timeIntervalSince1970)
+        // The facility of the register the venue is in, when it names one.
+        let facility = try await v.facilityId.asyncMap { try? await req.facilities.facility($0, in: req.registryScope) } ?? nil
         let week = LifeCalendar.week(v, monday: monday, bookings: bookings, today: today) { b in
             var actions = Markup.empty
             if manage, b.status == .booked {
@@ -208,6 +210,7 @@ struct LifePages {
             <h1>\(v.title)</h1>
             <p>\(v.communityName ?? v.communityCode) · \(v.owner.label) · \(v.address) · 容纳\(v.capacity)人 · \(v.free ? "免费" : (v.fee ?? "收费"))\(v.open ? Markup.empty : " <span class=\"badge red\">暂停开放</span>")</p>
             <p>开放时间：\(v.weeklyHours.label)</p>
+            \(facility.map { f -> Markup in "<p>所在设施：<a href=\"/console/facilities/\(f.id)\">\(f.name)</a>（\(f.kind.label)）</p>" }.orEmpty)
             \(manage ? "<p><a href=\"/console/life/venues/\(v.id)/edit\">修改场地信息</a></p>" : Markup.empty)
             <h2>本周预约</h2>
             \(LifeCalendar.weekNav("/console/life/venues/\(v.id)", monday: monday))

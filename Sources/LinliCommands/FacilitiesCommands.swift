@@ -21,9 +21,8 @@ struct FacilitiesCommand: AsyncParsableCommand {
             let quiet = self.quiet
             let s = try await LinliApp.run { app in
                 let bar = quiet ? nil : ProgressBar(label: "计算覆盖", unit: "步")
-                let s = try await FacilitiesCoverage(app.db).refresh { done, total in bar?.update(done, of: total) }
+                let s = try await FacilitiesCoverage(app.db).refresh(audit: .system()) { done, total in bar?.update(done, of: total) }
                 bar?.finish()
-                try await AuditLog.append([AuditEvent(FacilitiesAudit.refresh, target: .facilitySettings)], by: .system(), on: app.db)
                 return s
             }
             say(String(format: "覆盖计算完成：%d 幢楼、%d 处设施、%d 个村/社区，用时 %.2f 秒。", s.buildings, s.facilities, s.communities, s.seconds))

@@ -177,6 +177,18 @@ struct FacilitiesTests {
         }
     }
 
+    @Test("a refresh asked for on the API: the district's only, answered with its figures, audited in its own transaction")
+    func refreshOnRequest() async throws {
+        try await withTestApp(residents: 400) { app in
+            try await app.facility("market")
+            #expect(try await app.call(.POST, "/api/v1/facilities/coverage/refresh", json: [String: String](), as: .street).status == .forbidden)
+            let before = try await app.rowCount("audit_log WHERE action = 'facilities.refresh'")
+            let r = try await app.call(.POST, "/api/v1/facilities/coverage/refresh", json: [String: String](), as: .district)
+            #expect(r.status == .ok && (r.json["buildings"].int ?? 0) > 0 && r.json["facilities"].int == 1, "\(r.text)")
+            #expect(try await app.rowCount("audit_log WHERE action = 'facilities.refresh'") == before + 1)
+        }
+    }
+
     @Test("measures: facilities per community by kind, and residents within reach from the snapshot")
     func measures() async throws {
         try await withTestApp(residents: 300) { app in

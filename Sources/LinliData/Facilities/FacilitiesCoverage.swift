@@ -73,7 +73,8 @@ public struct FacilitiesCoverage: Sendable {
 
     /// Recomputes the whole snapshot in one transaction.
     @discardableResult
-    public func refresh(progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Summary {
+    /// `audit`: who asked for it, when the refresh itself is the action (the entry goes in the same transaction).
+    public func refresh(audit: AuditActor? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Summary {
         let started = Date()
         let settings = try await FacilitiesQueries.settings(on: db)
         let d = try await district()
@@ -118,6 +119,7 @@ public struct FacilitiesCoverage: Sendable {
             try await sql.delete(from: "facility_uncovered").run()
             try await sql.delete(from: "facility_coverage").run()
             for batch in batches { try await batch.run(on: db) }
+            if let audit { try await AuditLog.append([AuditEvent(FacilitiesAudit.refresh, target: .facilitySettings)], by: audit, on: db) }
         }
         progress?(3, 3)
         return Summary(buildings: d.buildings.count, facilities: points.values.reduce(0) { $0 + $1.count }, communities: shares.count,

@@ -71,8 +71,7 @@ struct FacilitiesAPI {
     struct RefreshDTO: Encodable, Sendable { var buildings: Int; var facilities: Int; var communities: Int; var seconds: Double }
 
     func refresh(req: Request) async throws -> JSONBody<RefreshDTO> {
-        let s = try await req.facilitiesCoverage.refresh()
-        try await AuditLog.append([AuditEvent(FacilitiesAudit.refresh, target: .facilitySettings)], by: req.auditActor, on: req.db)
+        let s = try await req.facilitiesCoverage.refresh(audit: req.auditActor)
         return JSONBody(RefreshDTO(buildings: s.buildings, facilities: s.facilities, communities: s.communities, seconds: (s.seconds * 1000).rounded() / 1000))
     }
 

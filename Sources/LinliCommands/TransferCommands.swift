@@ -26,6 +26,9 @@ struct ImportCommand: AsyncParsableCommand {
         @OptionGroup var common: Common
         @Flag(help: "检查后确认写入合格的行（不加则只检查，不写入）") var yes = false
         @Option(help: "问题报告的路径（.xlsx 或 .csv；默认在文件旁边：文件名.报告.xlsx）") var report: String?
+        @Option(help: "要导入的工作表名称（工作簿中有多个带表头的工作表时必须指定一个，或用 --per-grid）") var sheet: String?
+        @Flag(name: .customLong("per-grid"), help: "每个网格一张表：导入所有带表头的工作表，未填网格的行归入与表名相同的网格（名称或15位编码）")
+        var perGrid = false
         func run() async throws {
             let scope = try scopeOption(common.division)
             try await LinliApp.run { app in
@@ -39,17 +42,26 @@ struct ImportCommand: AsyncParsableCommand {
             let checkBar = ProgressBar(label: "检查", unit: "MB", scale: 1_048_576)
             let plan: ResidentImportPlan
             do {
-                plan = try await engine.validate(file: common.file) { done, total in checkBar.update(Int(done), of: Int(total)) }
+                plan = try await engine.validate(file: common.file, choice: SheetChoice(sheet: sheet, perGrid: perGrid)) { done, total in
+                    checkBar.update(Int(done), of: Int(total))
+                }
             } catch let e as SheetError {
                 checkBar.finish()
                 throw CommandFailure(e.message + "。未写入任何数据。", .noInput)
             }
             checkBar.finish()
+            if plan.sheets.count > 1 {
+                say("工作表：" + plan.sheets.map { info in
+                    let taken = plan.taken.first { $0.name == info.name }
+                    return "“\(info.name)”" + (info.hidden ? "（隐藏）" : "") + (taken.map { "（已读，表头第\($0.headerRow)行，数据\($0.rows)行）" } ?? "（未读）")
+                }.joined(separator: "、"))
+            }
+            for note in plan.notes { say(note) }
             say(String(format: "检查完毕（%.1f 秒）：", Date().timeIntervalSince(started))
                 + "数据 \(plan.rows) 行，合格待写入 \(plan.newResidents) 人（新户 \(plan.newHouseholds) 户），"
                 + "已登记未变 \(plan.unchanged) 人，有问题 \(plan.badRows) 行。")
-            if !plan.problems.isEmpty {
-                for p in plan.problems.prefix(20) { warn("第\(p.row)行【\(p.column)】\(p.message)") }
+            if !plan.problems.isEmpty || !plan.skipped.isEmpty {
+                for p in plan.problems.prefix(20) { warn((p.sheet.map { "工作表“\($0)”" } ?? "") + "第\(p.row)行【\(p.column)】\(p.message)") }
                 if plan.problems.count + plan.problemsNotKept > 20 { warn("……共 \(plan.problems.count + plan.problemsNotKept) 个问题") }
                 let report = self.report ?? ((common.file as NSString).deletingPathExtension + ".报告.xlsx")
                 try RegistryExport.writeReport(plan, to: report)

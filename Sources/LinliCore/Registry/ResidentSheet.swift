@@ -4,11 +4,14 @@ public struct RowProblem: Sendable, Equatable, Codable {
     public var row: Int
     public var column: String
     public var message: String
+    /// The worksheet, when the rows of more than one were imported.
+    public var sheet: String?
 
-    public init(row: Int, column: String, message: String) {
+    public init(row: Int, column: String, message: String, sheet: String? = nil) {
         self.row = row
         self.column = column
         self.message = message
+        self.sheet = sheet
     }
 }
 
@@ -38,16 +41,16 @@ public enum ResidentColumn: String, CaseIterable, Sendable {
     /// Other headers that mean the same column.
     var aliases: [String] {
         switch self {
-        case .name: return ["居民姓名"]
-        case .idNumber: return ["身份证号", "身份证号码", "身份证", "公民身份证号码", "证件号码"]
+        case .name: return ["居民姓名", "名字", "姓名名称", "户主姓名及成员姓名"]
+        case .idNumber: return ["身份证号", "身份证号码", "身份证", "公民身份证号码", "公民身份证号", "证件号码", "身份证件号码", "居民身份证号码"]
         case .sex: return []
         case .birthDate: return ["出生年月日", "生日"]
-        case .phone: return ["电话", "手机", "手机号", "手机号码", "联系方式"]
-        case .household: return ["户编号"]
+        case .phone: return ["电话", "电话号码", "手机", "手机号", "手机号码", "联系方式", "联系电话号码", "移动电话"]
+        case .household: return ["户编号", "户口编号"]
         case .room: return ["门牌号", "室号", "门牌/室号"]
         case .relation: return ["关系", "与户主的关系"]
         case .building: return ["楼栋名称", "楼号", "楼幢"]
-        case .grid: return ["所属网格", "网格名称"]
+        case .grid: return ["所属网格", "网格名称", "网格名"]
         case .gridCode: return ["网格代码"]
         case .residenceStatus: return ["人口类型", "户籍性质", "居住类型"]
         case .tags: return ["人群标签", "类别标签"]
@@ -77,13 +80,9 @@ public enum ResidentColumn: String, CaseIterable, Sendable {
 
     public static let required: [ResidentColumn] = [.name, .idNumber, .household, .relation, .building]
 
-    /// A header cell as typed: spaces, a required-field star and a parenthesised note are ignored.
-    public static func normalizeHeader(_ header: String) -> String {
-        var h = header.trimmingASCIISpaces().replacingOccurrences(of: " ", with: "")
-        for mark in ["*", "＊", "★"] { h = h.replacingOccurrences(of: mark, with: "") }
-        for open in ["（", "("] { if let r = h.range(of: open) { h = String(h[..<r.lowerBound]) } }
-        return h
-    }
+    /// A header cell as typed: full-width forms, spaces of any kind, a required-field star and a
+    /// parenthesised note are ignored (`SheetHeader.normalize`).
+    public static func normalizeHeader(_ header: String) -> String { SheetHeader.normalize(header) }
 
     public static func match(_ header: String) -> ResidentColumn? {
         let h = normalizeHeader(header)
@@ -107,6 +106,10 @@ public struct ResidentSheetRow: Sendable, Equatable {
     public var residenceStatus: ResidenceStatus
     public var tags: [ResidentTag]
     public var lifeStatus: LifeStatus
+    /// The worksheet of the row, when a workbook's rows come from more than one.
+    public var sheet: String? = nil
+    /// The 户号 was a number in the file: its leading zeros may have been lost (checked against the others).
+    public var householdStoredAsNumber = false
 }
 
 /// The residents' sheet: header matching and the checks of one row.
@@ -131,14 +134,35 @@ public struct ResidentSheet: Sendable {
 
     public static let defaultRoom = "未登记"
 
-    /// Checks one row; every problem of the row is reported, not only the first.
-    public func parse(row: Int, cells: [String]) -> Result<ResidentSheetRow, RowProblems> {
+    /// Checks one row; every problem of the row is reported, not only the first. `numeric` lists the
+    /// columns the spreadsheet stored as numbers: an ID number, phone or code among them goes by the
+    /// rules of `RosterCell` (never taken altered). Full-width forms and stray spaces are cleaned where
+    /// the meaning is certain (`RosterText`).
+    public func parse(row: Int, cells: [String], numeric: [Int] = [], sheet: String? = nil) -> Result<ResidentSheetRow, RowProblems> {
         var problems: [RowProblem] = []
-        func cell(_ c: ResidentColumn) -> String {
+        func raw(_ c: ResidentColumn) -> String {
             guard let i = columns[c], i < cells.count else { return "" }
-            return cells[i].trimmingASCIISpaces()
+            return cells[i]
         }
-        func fail(_ c: ResidentColumn, _ message: String) { problems.append(RowProblem(row: row, column: c.rawValue, message: message)) }
+        func isNumber(_ c: ResidentColumn) -> Bool { columns[c].map(numeric.contains) ?? false }
+        func cell(_ c: ResidentColumn) -> String {
+            switch c {
+            case .name: return RosterText.name(raw(c))
+            case .idNumber, .phone, .household, .gridCode: return RosterText.code(raw(c))
+            case .sex, .birthDate, .relation, .residenceStatus, .lifeStatus: return RosterText.trimmed(RosterText.halfWidth(raw(c)))
+            default: return RosterText.trimmed(raw(c))
+            }
+        }
+        func fail(_ c: ResidentColumn, _ message: String) {
+            problems.append(RowProblem(row: row, column: c.rawValue, message: message, sheet: sheet))
+        }
+        /// A column whose cell may have been stored as a number: its cleaned text, or the refusal.
+        func checked(_ c: ResidentColumn, _ rule: (String, Bool) -> Result<String, CellRefusal>) -> String? {
+            switch rule(raw(c), isNumber(c)) {
+            case .success(let v): return v
+            case .failure(let r): fail(c, r.message); return nil
+            }
+        }
 
         var name = ""
         switch ResidentRules.checkName(cell(.name)) {
@@ -146,7 +170,9 @@ public struct ResidentSheet: Sendable {
         case .failure(let e): fail(.name, e.message)
         }
         var citizenID: CitizenID?
-        do { citizenID = try CitizenID(cell(.idNumber), today: today) } catch { fail(.idNumber, error.message) }
+        if let text = checked(.idNumber, RosterCell.idNumber) {
+            do { citizenID = try CitizenID(text, today: today) } catch { fail(.idNumber, error.message) }
+        }
         if let id = citizenID {
             let sex = cell(.sex)
             if !sex.isEmpty {
@@ -166,15 +192,17 @@ public struct ResidentSheet: Sendable {
             }
         }
         var phone: String?
-        let rawPhone = cell(.phone)
+        let rawPhone = checked(.phone, RosterCell.phone) ?? ""
         if !rawPhone.isEmpty {
             switch ResidentRules.checkPhone(rawPhone) {
             case .success(let p): phone = p
             case .failure(let e): fail(.phone, e.message)
             }
         }
-        let household = cell(.household)
-        if household.isEmpty { fail(.household, "请填写户号") }
+        let householdCell = checked(.household) { RosterCell.code($0, storedAsNumber: $1, column: "户号") }
+        let household = householdCell ?? ""
+        if householdCell == nil {}
+        else if household.isEmpty { fail(.household, "请填写户号") }
         else if household.count > 30 || !household.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
             fail(.household, "户号应为1至30位字母、数字或“-”")
         }
@@ -190,7 +218,7 @@ public struct ResidentSheet: Sendable {
         }
         let building = cell(.building)
         if building.isEmpty { fail(.building, "请填写楼栋") } else if building.count > 60 { fail(.building, "楼栋名称不能超过60个字") }
-        let grid = cell(.grid), gridCode = cell(.gridCode)
+        let grid = cell(.grid), gridCode = checked(.gridCode) { RosterCell.code($0, storedAsNumber: $1, column: "网格编码") } ?? ""
         if grid.isEmpty && gridCode.isEmpty { fail(columns[.grid] != nil ? .grid : .gridCode, "请填写网格") }
         if !gridCode.isEmpty && (gridCode.count != 15 || !gridCode.allSatisfy({ $0.isASCII && $0.isNumber })) {
             fail(.gridCode, "网格编码应为15位数字")
@@ -216,7 +244,8 @@ public struct ResidentSheet: Sendable {
         guard problems.isEmpty, let citizenID, let relation, let status, let life else { return .failure(RowProblems(problems: problems)) }
         return .success(ResidentSheetRow(row: row, name: name, citizenID: citizenID, phone: phone, household: household, room: room,
                                          relation: relation, building: building, grid: grid, gridCode: gridCode.isEmpty ? nil : gridCode,
-                                         residenceStatus: status, tags: ResidentTag.recorded.filter(tags.contains), lifeStatus: life))
+                                         residenceStatus: status, tags: ResidentTag.recorded.filter(tags.contains), lifeStatus: life,
+                                         sheet: sheet, householdStoredAsNumber: isNumber(.household)))
     }
 
     static func sex(_ s: String) -> Sex? {

@@ -16,6 +16,19 @@ public struct ResidentImportPlan: Sendable {
     public var badRows = 0
     /// Rows whose person is already on the registry as given: importing them changes nothing.
     public var unchanged = 0
+    /// Every worksheet of the file; the ones read, each with the row its header was found in; the
+    /// hidden rows skipped (as the report lists them); what the worker should know of how the file was read.
+    public var sheets: [SheetInfo] = []
+    public var taken: [TakenSheet] = []
+    public var skipped: [RowProblem] = []
+    public var skippedNotKept = 0
+    public var notes: [String] = []
+    public struct TakenSheet: Sendable, Equatable, Codable {
+        public var name: String
+        public var headerRow: Int
+        public var rows = 0
+        public var hiddenRows = 0
+    }
     public var newHouseholds: Int { households.count }
     public var newResidents: Int { residents.count }
     public var isClean: Bool { badRows == 0 }
@@ -34,6 +47,10 @@ public struct ResidentImportPlan: Sendable {
     var residents: [NewResident] = []
 
     static let maxProblemsKept = 100_000
+
+    mutating func skip(_ p: RowProblem) {
+        if skipped.count < 1_000 { skipped.append(p) } else { skippedNotKept += 1 }
+    }
 
     mutating func add(_ p: RowProblem) {
         if problems.count < ResidentImportPlan.maxProblemsKept { problems.append(p) } else { problemsNotKept += 1 }
@@ -73,13 +90,17 @@ public struct ResidentImport: Sendable {
     // MARK: Validation
 
     /// Reads the file and checks every row. Throws `SheetError` when the file as a whole cannot be read
-    /// (wrong type, zip bomb, no header …); row problems go into the plan.
-    public func validate(file path: String, name: String? = nil,
+    /// (wrong type, zip bomb, no header, several sheets and none chosen …); row problems go into the plan.
+    /// The header is looked for in each sheet's first rows (`SheetHeader`); `choice` names the sheet or
+    /// asks for one sheet per grid (`chooseSheets`).
+    public func validate(file path: String, name: String? = nil, choice: SheetChoice = SheetChoice(),
                          progress: @escaping @Sendable (_ done: Int64, _ total: Int64) -> Void = { _, _ in }) async throws -> ResidentImportPlan {
         var plan = ResidentImportPlan(fileName: name ?? (path as NSString).lastPathComponent)
-        var sheet: ResidentSheet?
+        let survey = try ResidentImport.chooseSheets(path, choice: choice, limits: limits)
+        plan.sheets = survey.all
         var header: [String] = []
-        var firstRowOfID: [String: Int] = [:]
+        var label: String?
+        var firstRowOfID: [String: (row: Int, sheet: String?)] = [:]
         // Buildings, grids and households repeat from row to row: one copy of each name in memory.
         var names = Set<String>()
         func shared(_ s: String) -> String {
@@ -93,18 +114,19 @@ public struct ResidentImport: Sendable {
             var problems: [RowProblem] = []
             func column(_ i: Int) -> String { i < header.count && !header[i].isEmpty ? header[i] : "第\(i + 1)列" }
             for i in row.undecodable {
-                problems.append(RowProblem(row: row.number, column: column(i), message: "文字无法识别：文件中混有不同的编码（请整表另存为 UTF-8 或 GB18030）"))
+                problems.append(RowProblem(row: row.number, column: column(i), message: "文字无法识别：文件中混有不同的编码（请整表另存为 UTF-8 或 GB18030）", sheet: label))
             }
             for i in row.formulas {
-                problems.append(RowProblem(row: row.number, column: column(i), message: "单元格是公式：请复制后“选择性粘贴为数值”再导入"))
+                problems.append(RowProblem(row: row.number, column: column(i), message: "单元格是公式：请复制后“选择性粘贴为数值”再导入", sheet: label))
             }
             switch parsed {
             case .success(var r) where problems.isEmpty:
                 if let first = firstRowOfID[r.citizenID.value] {
+                    let at = first.sheet != label ? "工作表“\(first.sheet ?? "")”第\(first.row)行" : "第\(first.row)行"
                     problems.append(RowProblem(row: row.number, column: ResidentColumn.idNumber.rawValue,
-                                               message: "与第\(first)行的公民身份号码重复"))
+                                               message: "与\(at)的公民身份号码重复", sheet: label))
                 } else {
-                    firstRowOfID[r.citizenID.value] = row.number
+                    firstRowOfID[r.citizenID.value] = (row.number, label)
                     r.building = shared(r.building)
                     r.grid = shared(r.grid)
                     r.household = shared(r.household)
@@ -120,31 +142,40 @@ public struct ResidentImport: Sendable {
             }
         }
         var batch: [SheetRow] = []
-        func checkBatch() {
-            guard let sheet, !batch.isEmpty else { return }
-            for (row, parsed) in zip(batch, ResidentImport.parse(batch, with: sheet)) { take(row, parsed) }
+        func checkBatch(_ sheet: ResidentSheet) {
+            guard !batch.isEmpty else { return }
+            for (row, parsed) in zip(batch, ResidentImport.parse(batch, with: sheet, label: label)) { take(row, parsed) }
             batch.removeAll(keepingCapacity: true)
         }
-        let today = self.today
-        try SheetFile.read(path, limits: limits, progress: progress) { row in
-            if row.isEmpty { return }
-            guard sheet != nil else {
-                do { sheet = try ResidentSheet(header: row.cells, today: today) } catch let error as ResidentSheet.MissingColumns {
-                    if row.cells.contains(where: { ResidentColumn.match($0) != nil }) { throw SheetError.missingColumns(error.names) }
-                    throw SheetError.noHeader
+        for chosen in survey.chosen {
+            let taken = try prepare(chosen, choice: choice, several: survey.chosen.count > 1, into: &plan)
+            header = taken.header
+            label = taken.label
+            let sheet = taken.sheet
+            var read = ResidentImportPlan.TakenSheet(name: chosen.info.name, headerRow: taken.headerRow)
+            try SheetFile.read(path, limits: limits, sheet: chosen.info.isWorkbookSheet ? chosen.info.name : nil, progress: progress) { row in
+                guard row.number > taken.headerRow, !row.isEmpty else { return }
+                if row.hidden {
+                    read.hiddenRows += 1
+                    plan.skip(RowProblem(row: row.number, column: "", message: "隐藏行，已跳过，未导入", sheet: label))
+                    return
                 }
-                header = row.cells
-                return
+                read.rows += 1
+                batch.append(taken.fill(row))
+                if batch.count == ResidentImport.checkBatch { checkBatch(sheet) }
             }
-            batch.append(row)
-            if batch.count == ResidentImport.checkBatch { checkBatch() }
+            checkBatch(sheet)
+            plan.taken.append(read)
+            if read.hiddenRows > 0 {
+                plan.notes.append("工作表“\(chosen.info.name)”中有 \(read.hiddenRows) 个隐藏行，已跳过（隐藏的通常是已删除的人或备注；如需导入，请取消隐藏后重新上传）")
+            }
         }
-        checkBatch()
-        guard sheet != nil else { throw SheetError.noHeader }
         firstRowOfID = [:]
         names = []
+        ResidentImport.checkLeadingZeros(&plan)
         try await resolve(into: &plan)
-        plan.problems.sort { ($0.row, $0.column) < ($1.row, $1.column) }
+        let order = Dictionary(plan.taken.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        plan.problems.sort { (order[$0.sheet ?? ""] ?? 0, $0.row, $0.column) < (order[$1.sheet ?? ""] ?? 0, $1.row, $1.column) }
         return plan
     }
 
@@ -184,6 +215,16 @@ public struct ResidentImport: Sendable {
                     gridCode: try r.decode(column: "grid_code", as: String.self), room: try r.decode(column: "room", as: String.self))
             }
         }
+        // A 户号 the file holds as a number (12) that the registry has with its leading zeros (0012).
+        var padded: [String: String] = [:]
+        let numeric = Set(rows.filter { $0.householdStoredAsNumber && households[$0.household] == nil }.map(\.household))
+        for chunk in numeric.chunked(ResidentImport.lookupChunk) {
+            for r in try await sql.select().column("number").from(Household.schema).where("number", .like, "0%")
+                .where(SQLFunction("ltrim", args: SQLIdentifier("number"), SQLLiteral.string("0")), .in, SQLBind.group(chunk)).all() {
+                let n = try r.decode(column: "number", as: String.self)
+                if let key = RosterCell.zeroStripped(n) { padded[key] = n }
+            }
+        }
         var headed = Set<UUID>()
         for chunk in households.values.map(\.id).chunked(ResidentImport.lookupChunk) {
             for r in try await sql.select().column("household_id").from(Resident.schema)
@@ -209,10 +250,11 @@ public struct ResidentImport: Sendable {
         struct InFile { var id: UUID; var buildingID: UUID; var gridCode: String; var room: String; var row: Int; var headRow: Int? }
         var newHouseholds: [String: InFile] = [:]
         var random = RandomPool()
-        var badRows = Set<Int>()
+        struct RowKey: Hashable { var sheet: String?; var row: Int }
+        var badRows = Set<RowKey>()
         func fail(_ r: ResidentSheetRow, _ c: ResidentColumn, _ m: String) {
-            plan.add(RowProblem(row: r.row, column: c.rawValue, message: m))
-            badRows.insert(r.row)
+            plan.add(RowProblem(row: r.row, column: c.rawValue, message: m, sheet: r.sheet))
+            badRows.insert(RowKey(sheet: r.sheet, row: r.row))
         }
         for (i, r) in rows.enumerated() {
             if let existing = registered[indexes[i]] {
@@ -223,6 +265,10 @@ public struct ResidentImport: Sendable {
                 } else {
                     plan.unchanged += 1
                 }
+                continue
+            }
+            if r.householdStoredAsNumber, let original = padded[r.household] {
+                fail(r, .household, RosterCell.leadingZerosMessage(column: "户号", number: r.household, original: original, at: "登记中"))
                 continue
             }
             // The grid: by code if given, else by its name in the importer's scope.
@@ -372,7 +418,7 @@ extension ResidentImport {
 
     /// The rules of each row that need no database, for a batch of rows, on two cores (the rows are
     /// independent; the results come back in order).
-    static func parse(_ rows: [SheetRow], with sheet: ResidentSheet) -> [Result<ResidentSheetRow, RowProblems>] {
+    static func parse(_ rows: [SheetRow], with sheet: ResidentSheet, label: String? = nil) -> [Result<ResidentSheetRow, RowProblems>] {
         let parts = rows.count < 256 ? 1 : 2
         let size = (rows.count + parts - 1) / parts
         var out = [Result<ResidentSheetRow, RowProblems>?](repeating: nil, count: rows.count)
@@ -380,7 +426,7 @@ extension ResidentImport {
             let slots = UncheckedSendable(results)
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 for i in part * size..<min(rows.count, (part + 1) * size) {
-                    slots.value[i] = sheet.parse(row: rows[i].number, cells: rows[i].cells)
+                    slots.value[i] = sheet.parse(row: rows[i].number, cells: rows[i].cells, numeric: rows[i].numeric, sheet: label)
                 }
             }
         }

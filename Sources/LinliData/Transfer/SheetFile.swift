@@ -1,4 +1,5 @@
 import Foundation
+import LinliCore
 
 /// One row of a spreadsheet as read: its row number as the spreadsheet shows it (1 = the first row)
 /// and its cells, left to right. `undecodable` names the columns whose bytes were not text in the
@@ -8,6 +9,12 @@ public struct SheetRow: Sendable {
     public var cells: [String]
     public var undecodable: [Int] = []
     public var formulas: [Int] = []
+    /// Columns whose cell the workbook stored as a number rather than text (an .xlsx only).
+    public var numeric: [Int] = []
+    /// The row is hidden in the workbook.
+    public var hidden = false
+    /// The sheet's hidden columns (the same on every row of a sheet).
+    public var hiddenColumns: [Int] = []
 
     public init(number: Int, cells: [String], undecodable: [Int] = [], formulas: [Int] = []) {
         self.number = number
@@ -52,6 +59,10 @@ public enum SheetError: Error, Equatable, Sendable, CustomStringConvertible {
     case cellTooLong(row: Int)
     case noHeader
     case missingColumns([String])
+    /// A sheet was named that the workbook does not have: the name and the sheets it has.
+    case noSuchSheet(String, [String])
+    /// More than one sheet looks like the roster and none was chosen.
+    case severalSheets([String])
 
     public var message: String {
         switch self {
@@ -69,7 +80,11 @@ public enum SheetError: Error, Equatable, Sendable, CustomStringConvertible {
         case .tooManyRows(let n): return "文件超过 \(n) 行，请拆分后导入"
         case .tooManyColumns(let row, let n): return "第\(row)行超过 \(n) 列，不像是登记表"
         case .cellTooLong(let row): return "第\(row)行有单元格超过 32767 个字符"
-        case .noHeader: return "没有找到表头行：第一行非空行应为列名（姓名、公民身份号码……）"
+        case .noHeader: return "没有找到表头行：前\(SheetHeader.searchRows)行中应有一行列名（姓名、公民身份号码……）"
+        case .noSuchSheet(let name, let all):
+            return "工作簿中没有名为“\(name)”的工作表（有：\(all.map { "“\($0)”" }.joined(separator: "、"))）"
+        case .severalSheets(let names):
+            return "工作簿中有多个工作表都有居民表头：\(names.map { "“\($0)”" }.joined(separator: "、"))；请选择要导入的工作表，或选择“每个网格一张表”"
         case .missingColumns(let cols): return "缺少必填列：\(cols.joined(separator: "、"))（请使用导入模板）"
         }
     }
@@ -145,13 +160,82 @@ public enum SheetFile {
     }
 
     /// Calls `body` with every row of the file in order, empty rows included (the caller skips them).
-    public static func read(_ path: String, limits: SheetLimits = SheetLimits(),
+    /// `sheet` names the worksheet of an .xlsx (the first when nil; a CSV has one).
+    public static func read(_ path: String, limits: SheetLimits = SheetLimits(), sheet: String? = nil,
                             progress: (_ bytesDone: Int64, _ bytesTotal: Int64) -> Void = { _, _ in },
                             _ body: (SheetRow) throws -> Void) throws {
         switch try check(path, limits: limits) {
-        case .xlsx: try XLSXReader(path: path, limits: limits).rows(progress: progress, body)
+        case .xlsx: try XLSXReader(path: path, limits: limits).rows(sheet: sheet, progress: progress, body)
         case .csv: try CSVReader(path: path, limits: limits).rows(progress: progress, body)
         case .geojson: throw SheetError.unsupportedType(".geojson（居民数据请用 .xlsx 或 .csv）")
         }
+    }
+
+    /// The worksheets of a file: an .xlsx's in order, a CSV as one sheet named after the file.
+    public static func sheets(_ path: String, limits: SheetLimits = SheetLimits()) throws -> [SheetInfo] {
+        switch try check(path, limits: limits) {
+        case .xlsx: return try XLSXReader(path: path, limits: limits).sheets()
+        default: return [SheetInfo(name: ((path as NSString).lastPathComponent as NSString).deletingPathExtension, isWorkbookSheet: false)]
+        }
+    }
+
+    /// The first `count` non-empty rows of a sheet (hidden ones included), for finding its header.
+    public static func head(_ path: String, limits: SheetLimits = SheetLimits(), sheet: String? = nil,
+                            count: Int = SheetHeader.searchRows) throws -> [SheetRow] {
+        var rows: [SheetRow] = []
+        do {
+            try read(path, limits: limits, sheet: sheet) { row in
+                if row.isEmpty { return }
+                rows.append(row)
+                if rows.count >= count { throw StopReading() }
+            }
+        } catch is StopReading {}
+        return rows
+    }
+
+    /// Every sheet of a file with the header `match` finds in its first rows (any import can call it
+    /// with its own columns): the row number of the header, its cells and the columns recognised.
+    public static func survey<Column: Hashable & Sendable>(_ path: String, limits: SheetLimits = SheetLimits(),
+                                                           match: (String) -> Column?) throws -> [SheetSurvey<Column>] {
+        try sheets(path, limits: limits).map { info in
+            let head = try self.head(path, limits: limits, sheet: info.isWorkbookSheet ? info.name : nil)
+            guard let found = SheetHeader.find(head.map(\.cells), match: match) else { return SheetSurvey(info: info) }
+            let header = head[found.index]
+            return SheetSurvey(info: info, headerRow: header.number, header: header.cells, columns: found.columns,
+                               hiddenColumns: header.hiddenColumns)
+        }
+    }
+}
+
+/// A worksheet as listed: its name, whether the workbook hides it, the last row its `<dimension>` names.
+public struct SheetInfo: Sendable, Equatable, Codable {
+    public var name: String
+    public var hidden = false
+    public var lastRow: Int?
+    /// False for a CSV's one sheet (named after the file, not chosen by name).
+    public var isWorkbookSheet = true
+
+    public init(name: String, hidden: Bool = false, lastRow: Int? = nil, isWorkbookSheet: Bool = true) {
+        self.name = name
+        self.hidden = hidden
+        self.lastRow = lastRow
+        self.isWorkbookSheet = isWorkbookSheet
+    }
+}
+
+/// A sheet and the header found in it (row number as the spreadsheet shows it), if any.
+public struct SheetSurvey<Column: Hashable & Sendable>: Sendable {
+    public var info: SheetInfo
+    public var headerRow: Int?
+    public var header: [String] = []
+    public var columns: [Column: Int] = [:]
+    public var hiddenColumns: [Int] = []
+
+    public init(info: SheetInfo, headerRow: Int? = nil, header: [String] = [], columns: [Column: Int] = [:], hiddenColumns: [Int] = []) {
+        self.info = info
+        self.headerRow = headerRow
+        self.header = header
+        self.columns = columns
+        self.hiddenColumns = hiddenColumns
     }
 }

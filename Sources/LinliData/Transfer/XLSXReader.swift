@@ -1,7 +1,7 @@
 import Foundation
 import ZIPFoundation
 
-/// Reads the first worksheet of an .xlsx workbook row by row, inflating its XML in chunks: memory holds
+/// Reads a worksheet of an .xlsx workbook (the first unless named) row by row, inflating its XML in chunks: memory holds
 /// the shared strings and one row, never the sheet. Before inflating anything it checks every part's
 /// declared size and compression ratio, and while inflating it counts what actually comes out, so a
 /// zip bomb is refused whatever its headers claim.
@@ -14,11 +14,36 @@ public struct XLSXReader {
         self.limits = limits
     }
 
-    public func rows(progress: (Int64, Int64) -> Void = { _, _ in }, _ body: (SheetRow) throws -> Void) throws {
-        let archive: Archive
-        do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) } catch {
+    /// The worksheets in the workbook's order: name, hidden or not, and the last row the sheet's
+    /// `<dimension>` names (nil when the file does not say).
+    public func sheets() throws -> [SheetInfo] {
+        let archive = try open()
+        var budget = limits.maxInflatedBytes
+        return try workbookSheets(archive, budget: &budget).map { sheet in
+            var info = SheetInfo(name: sheet.name, hidden: sheet.hidden)
+            if let entry = archive[sheet.path] {
+                var dimension = XMLScanner(Dimension())
+                do {
+                    try inflate(entry, archive, budget: &budget) { data in
+                        try dimension.feed(data)
+                        if dimension.handler.done { throw StopReading() }
+                    }
+                } catch is StopReading {}
+                info.lastRow = dimension.handler.lastRow
+            }
+            return info
+        }
+    }
+
+    private func open() throws -> Archive {
+        do { return try Archive(url: URL(fileURLWithPath: path), accessMode: .read) } catch {
             throw SheetError.corrupt("无法作为压缩包打开")
         }
+    }
+
+    /// Every row of the sheet named `sheet` (the first sheet when nil), in order.
+    public func rows(sheet name: String? = nil, progress: (Int64, Int64) -> Void = { _, _ in }, _ body: (SheetRow) throws -> Void) throws {
+        let archive = try open()
         var declared: UInt64 = 0
         for entry in archive {
             declared &+= entry.uncompressedSize
@@ -29,7 +54,11 @@ public struct XLSXReader {
         if declared > UInt64(limits.maxInflatedBytes) { throw SheetError.zipBomb("整个工作簿") }
         var budget = limits.maxInflatedBytes
 
-        let sheetPath = try firstSheetPath(archive, budget: &budget)
+        let all = try workbookSheets(archive, budget: &budget)
+        guard let chosen = name.map({ n in all.first { $0.name == n } }) ?? all.first else {
+            throw SheetError.noSuchSheet(name ?? "", all.map(\.name))
+        }
+        let sheetPath = chosen.path
         guard let sheet = archive[sheetPath] else { throw SheetError.corrupt("找不到工作表 \(sheetPath)") }
         var strings: [String] = []
         if let shared = archive["xl/sharedStrings.xml"] {
@@ -87,21 +116,27 @@ public struct XLSXReader {
         }
     }
 
-    private func firstSheetPath(_ archive: Archive, budget: inout Int64) throws -> String {
+    struct WorkbookSheet { var name: String; var hidden: Bool; var path: String }
+
+    /// The `<sheet>` elements of the workbook with the part each one's relationship points to.
+    private func workbookSheets(_ archive: Archive, budget: inout Int64) throws -> [WorkbookSheet] {
         guard let workbook = archive["xl/workbook.xml"] else {
             throw SheetError.corrupt(archive["word/document.xml"] != nil ? "这是 Word 文档" : "缺少 xl/workbook.xml")
         }
-        var wb = XMLScanner(FirstElement(element: "sheet", attribute: "id"))
+        var wb = XMLScanner(SheetElements())
         try inflate(workbook, archive, budget: &budget) { try wb.feed($0) }
-        guard let rid = wb.handler.value else { throw SheetError.corrupt("工作簿中没有工作表") }
+        guard !wb.handler.sheets.isEmpty else { throw SheetError.corrupt("工作簿中没有工作表") }
+        var targets: [String: String] = [:]
         if let rels = archive["xl/_rels/workbook.xml.rels"] {
-            var r = XMLScanner(Relationship(id: rid))
+            var r = XMLScanner(Relationships())
             try inflate(rels, archive, budget: &budget) { try r.feed($0) }
-            if let target = r.handler.target {
-                return target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
-            }
+            targets = r.handler.targets
         }
-        return "xl/worksheets/sheet1.xml"
+        return wb.handler.sheets.enumerated().map { i, s in
+            let target = targets[s.rid]
+            let path = target.map { $0.hasPrefix("/") ? String($0.dropFirst()) : "xl/" + $0 } ?? "xl/worksheets/sheet\(i + 1).xml"
+            return WorkbookSheet(name: s.name, hidden: s.hidden, path: path)
+        }
     }
 
     private func inflate(_ entry: Entry, _ archive: Archive, budget: inout Int64, _ consume: (Data) throws -> Void) throws {
@@ -138,25 +173,47 @@ func cellReference(_ ref: String) -> (column: Int, row: Int)? {
     return letters > 0 ? (col - 1, row) : nil
 }
 
-private struct FirstElement: XMLScanHandler {
-    let element: StaticString
-    let attribute: StaticString
-    var value: String?
+/// Thrown by a consumer to stop inflating a part once it has what it needs.
+struct StopReading: Error {}
+
+/// `<sheet name="…" state="hidden" r:id="rId1"/>` of `xl/workbook.xml`, in order.
+private struct SheetElements: XMLScanHandler {
+    var sheets: [(name: String, rid: String, hidden: Bool)] = []
     var wantsText: Bool { false }
     mutating func start(_ name: ArraySlice<UInt8>, attributes: [(name: ArraySlice<UInt8>, value: String)]) throws {
-        if value == nil, name.is(element) { value = attributes.first { $0.name.is(attribute) }?.value }
+        guard name.is("sheet") else { return }
+        let state = attributes.first { $0.name.is("state") }?.value ?? "visible"
+        sheets.append((attributes.first { $0.name.is("name") }?.value ?? "Sheet\(sheets.count + 1)",
+                       attributes.first { $0.name.is("id") }?.value ?? "", state != "visible"))
+        if sheets.count > 1_000 { throw SheetError.corrupt("工作表过多") }
     }
     mutating func end(_ name: ArraySlice<UInt8>) throws {}
     mutating func text(_ text: String) throws {}
 }
 
-private struct Relationship: XMLScanHandler {
-    let id: String
-    var target: String?
+private struct Relationships: XMLScanHandler {
+    var targets: [String: String] = [:]
     var wantsText: Bool { false }
     mutating func start(_ name: ArraySlice<UInt8>, attributes: [(name: ArraySlice<UInt8>, value: String)]) throws {
-        if name.is("Relationship"), attributes.first(where: { $0.name.is("Id") })?.value == id {
-            target = attributes.first { $0.name.is("Target") }?.value
+        if name.is("Relationship"), let id = attributes.first(where: { $0.name.is("Id") })?.value {
+            targets[id] = attributes.first { $0.name.is("Target") }?.value
+        }
+    }
+    mutating func end(_ name: ArraySlice<UInt8>) throws {}
+    mutating func text(_ text: String) throws {}
+}
+
+/// `<dimension ref="A1:N1200"/>` at the top of a sheet: its last row.
+private struct Dimension: XMLScanHandler {
+    var lastRow: Int?
+    var done = false
+    var wantsText: Bool { false }
+    mutating func start(_ name: ArraySlice<UInt8>, attributes: [(name: ArraySlice<UInt8>, value: String)]) throws {
+        if name.is("dimension"), let ref = attributes.first(where: { $0.name.is("ref") })?.value {
+            lastRow = ref.split(separator: ":").last.flatMap { cellReference(String($0))?.row }
+            done = true
+        } else if name.is("sheetData") {
+            done = true
         }
     }
     mutating func end(_ name: ArraySlice<UInt8>) throws {}
@@ -224,6 +281,8 @@ private struct SheetCells: XMLScanHandler {
     var hasFormula = false
     var capture: Capture = .none
     var inCell = false
+    /// Columns `<cols>` hides (zero-based), given to every row.
+    var hiddenColumns: [Int] = []
     enum Capture { case none, value, inline, formula }
     var wantsText: Bool { capture != .none }
 
@@ -232,7 +291,15 @@ private struct SheetCells: XMLScanHandler {
             let r = attributes.first { $0.name.is("r") }.flatMap { Int($0.value) } ?? row.number + 1
             if r > limits.maxRows { throw SheetError.tooManyRows(limits.maxRows) }
             row = SheetRow(number: r, cells: [])
+            row.hidden = attributes.contains { $0.name.is("hidden") && ($0.value == "1" || $0.value == "true") }
+            row.hiddenColumns = hiddenColumns
             nextColumn = 0
+        } else if name.is("col") {
+            // <col min="3" max="4" hidden="1"/>: one-based, inclusive.
+            guard attributes.contains(where: { $0.name.is("hidden") && ($0.value == "1" || $0.value == "true") }),
+                  let lo = attributes.first(where: { $0.name.is("min") }).flatMap({ Int($0.value) }),
+                  let hi = attributes.first(where: { $0.name.is("max") }).flatMap({ Int($0.value) }), lo >= 1, hi >= lo else { return }
+            for c in lo...min(hi, limits.maxColumns) where !hiddenColumns.contains(c - 1) { hiddenColumns.append(c - 1) }
         } else if name.is("c") {
             inCell = true
             column = attributes.first { $0.name.is("r") }.flatMap { cellReference($0.value)?.column } ?? nextColumn
@@ -264,6 +331,9 @@ private struct SheetCells: XMLScanHandler {
             while row.cells.count < column { row.cells.append("") }
             if row.cells.count == column { row.cells.append(text) } else { row.cells[column] = text }
             if hasFormula { row.formulas.append(column) }
+            // No type, or "n": the cell holds a number (what Excel makes of 13812345678 or 0012 typed
+            // into a General cell); the import decides per column whether that can be right.
+            if (type.isEmpty || type == "n") && !value.isEmpty && !hasFormula { row.numeric.append(column) }
         } else if name.is("row") {
             applyMerges()
             try emit(row)
@@ -280,7 +350,7 @@ private struct SheetCells: XMLScanHandler {
 
     /// Merges sorted by their top row; the ones that cover the current row with their value.
     var nextMerge = 0
-    var active: [(range: MergedRange, value: String?)] = []
+    var active: [(range: MergedRange, value: String?, numeric: Bool)] = []
 
     private mutating func applyMerges() {
         guard !merges.isEmpty else { return }
@@ -288,15 +358,21 @@ private struct SheetCells: XMLScanHandler {
         while nextMerge < merges.count, merges[nextMerge].top <= row.number {
             let m = merges[nextMerge]
             nextMerge += 1
-            if m.bottom >= row.number { active.append((m, m.top == row.number ? nil : "")) }
+            if m.bottom >= row.number { active.append((m, m.top == row.number ? nil : "", false)) }
         }
         for i in active.indices {
             let m = active[i].range
-            if active[i].value == nil { active[i].value = m.left < row.cells.count ? row.cells[m.left] : "" }
+            if active[i].value == nil {
+                active[i].value = m.left < row.cells.count ? row.cells[m.left] : ""
+                active[i].numeric = row.numeric.contains(m.left)
+            }
             guard let v = active[i].value, !v.isEmpty else { continue }
             let right = min(m.right, limits.maxColumns - 1)
             while row.cells.count <= right { row.cells.append("") }
-            for c in m.left...right where row.cells[c].isEmpty { row.cells[c] = v }
+            for c in m.left...right where row.cells[c].isEmpty {
+                row.cells[c] = v
+                if active[i].numeric && !row.numeric.contains(c) { row.numeric.append(c) }
+            }
         }
     }
 }

@@ -16,7 +16,8 @@ struct ImportAPI {
     }
 
     func upload(req: Request) async throws -> Response {
-        let job = try await ImportService.start(req)
+        let job: ImportJob
+        do { job = try await ImportService.start(req) } catch let e as SheetChoiceNeeded { throw e.problem }
         let response = try await ImportJobDTO(job).encodeResponse(status: .accepted, for: req)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/imports/\(job.id)")
         return response

@@ -105,6 +105,13 @@ enum ImportService {
     struct Upload: Content {
         var file: File?
         var csrf: String?
+        /// The worksheet to import (by name); `per_grid` true: every sheet with a header, one per grid.
+        var sheet: String?
+        var per_grid: String?
+
+        var choice: SheetChoice {
+            SheetChoice(sheet: sheet, perGrid: ["1", "true", "on", "yes"].contains((per_grid ?? "").lowercased()))
+        }
     }
 
     /// Saves the uploaded file and starts checking it in the background.
@@ -129,17 +136,30 @@ enum ImportService {
         guard FileManager.default.createFile(atPath: path, contents: Data(buffer: file.data), attributes: [.posixPermissions: 0o600]) else {
             throw ProblemError(status: .internalServerError, detail: "无法保存上传的文件")
         }
-        // Refuse what is not a spreadsheet at once, before a job exists.
-        do { _ = try SheetFile.check(path) } catch {
+        // Refuse what is not a spreadsheet at once, before a job exists; so too a workbook whose sheet
+        // cannot be chosen (several with a header and none named, a name it does not have, no header).
+        let choice = upload.choice
+        do {
+            _ = try SheetFile.check(path)
+            _ = try await Task.detached { try ResidentImport.chooseSheets(path, choice: choice) }.value
+        } catch {
             try? FileManager.default.removeItem(atPath: path)
-            throw ProblemError(status: .unprocessableEntity, detail: error.message, errors: [FieldError("file", error.message)])
+            let message = (error as? SheetError)?.message ?? "文件无法读取"
+            switch error as? SheetError {
+            case .severalSheets(let names)?:
+                throw SheetChoiceNeeded(names: names, problem: ProblemError(status: .unprocessableEntity, detail: message, errors: [FieldError("sheet", message)]))
+            case .noSuchSheet(_, let names)?:
+                throw SheetChoiceNeeded(names: names, problem: ProblemError(status: .unprocessableEntity, detail: message, errors: [FieldError("sheet", message)]))
+            default:
+                throw ProblemError(status: .unprocessableEntity, detail: message, errors: [FieldError("file", message)])
+            }
         }
         let job = ImportJob(owner: p.account.id, fileName: name, path: path)
         try req.application.importJobs.add(job)
         let engine = ResidentImport(req.application.db, cipher: req.application.linli.cipher, today: req.application.linli.today(), scope: req.registryScope)
         Task.detached {
             do {
-                let plan = try await engine.validate(file: path, name: name) { done, total in job.set(.checking(done: done, total: total)) }
+                let plan = try await engine.validate(file: path, name: name, choice: choice) { done, total in job.set(.checking(done: done, total: total)) }
                 job.set(.checked(plan))
             } catch let e as SheetError {
                 job.set(.failed(e.message + "。未写入任何数据。"))
@@ -213,6 +233,12 @@ enum ImportService {
     }
 }
 
+/// A workbook whose sheet must be chosen: the API answers with `problem` (422), the page with a choice.
+struct SheetChoiceNeeded: Error {
+    var names: [String]
+    var problem: ProblemError
+}
+
 /// What the API says of a job.
 struct ImportJobDTO: Content {
     var id: UUID
@@ -228,10 +254,27 @@ struct ImportJobDTO: Content {
     var imported: Int?
     var problems: [RowProblem]?
     var message: String?
+    /// Every sheet of the file; the ones read with the row their header was found in.
+    var sheets: [SheetDTO]?
+    var skippedRows: Int?
+    var notes: [String]?
+
+    struct SheetDTO: Content {
+        var name: String
+        var hidden: Bool
+        var lastRow: Int?
+        var headerRow: Int?
+        var rows: Int?
+        var hiddenRows: Int?
+        enum CodingKeys: String, CodingKey {
+            case name, hidden, rows
+            case lastRow = "last_row", headerRow = "header_row", hiddenRows = "hidden_rows"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case id, file, status, done, total, rows, problems, message, unchanged, imported
-        case badRows = "bad_rows", newResidents = "new_residents", newHouseholds = "new_households"
+        case id, file, status, done, total, rows, problems, message, unchanged, imported, sheets, notes
+        case badRows = "bad_rows", newResidents = "new_residents", newHouseholds = "new_households", skippedRows = "skipped_rows"
     }
 
     init(_ job: ImportJob) {
@@ -240,6 +283,13 @@ struct ImportJobDTO: Content {
         func fill(_ p: ResidentImportPlan) {
             rows = p.rows; badRows = p.badRows; newResidents = p.newResidents; newHouseholds = p.newHouseholds; unchanged = p.unchanged
             problems = Array(p.problems.prefix(100))
+            sheets = p.sheets.map { info in
+                let taken = p.taken.first { $0.name == info.name }
+                return SheetDTO(name: info.name, hidden: info.hidden, lastRow: info.lastRow, headerRow: taken?.headerRow,
+                                rows: taken?.rows, hiddenRows: taken?.hiddenRows)
+            }
+            skippedRows = p.taken.reduce(0) { $0 + $1.hiddenRows }
+            notes = p.notes
         }
         switch job.state {
         case .checking(let d, let t): status = "checking"; done = d; total = t

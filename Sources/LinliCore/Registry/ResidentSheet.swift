@@ -144,7 +144,7 @@ public struct ResidentSheet: Sendable {
             guard let i = columns[c], i < cells.count else { return "" }
             return cells[i]
         }
-        func isNumber(_ c: ResidentColumn) -> Bool { columns[c].map(numeric.contains) ?? false }
+        func isNumber(_ c: ResidentColumn) -> Bool { columns[c].map { numeric.contains($0) } ?? false }
         func cell(_ c: ResidentColumn) -> String {
             switch c {
             case .name: return RosterText.name(raw(c))

@@ -124,19 +124,22 @@ extension RegistryExport {
     public static func writeReport(_ plan: ResidentImportPlan, to path: String) throws {
         // Rows of more than one worksheet: the sheet comes first.
         let sheets = plan.problems.contains { $0.sheet != nil } || plan.skipped.contains { $0.sheet != nil }
-        let w = try SheetWriter(path: path, sheetName: "导入检查报告", columnWidths: (sheets ? [16] : []) + [8, 16, 80])
+        let widths: [Double] = sheets ? [16, 8, 16, 80] : [8, 16, 80]
+        let w = try SheetWriter(path: path, sheetName: "导入检查报告", columnWidths: widths)
         try w.header((sheets ? ["工作表"] : []) + ["行号", "列", "问题"])
+        let blank: [XLSXCell] = sheets ? [.empty] : []
         func line(_ p: RowProblem) throws {
-            try w.row((sheets ? [.text(p.sheet ?? "")] : []) + [.number(Double(p.row)), .text(p.column), .text(p.message)])
+            let lead: [XLSXCell] = sheets ? [.text(p.sheet ?? "")] : []
+            try w.row(lead + [.number(Double(p.row)), .text(p.column), .text(p.message)])
         }
         for p in plan.problems { try line(p) }
         if plan.problemsNotKept > 0 {
-            try w.row((sheets ? [.empty] : []) + [.empty, .empty, .text("另有 \(plan.problemsNotKept) 个问题未列出：请先改正以上各行")])
+            try w.row(blank + [.empty, .empty, .text("另有 \(plan.problemsNotKept) 个问题未列出：请先改正以上各行")])
         }
         // Hidden rows: not problems, but the worker should see which rows were left out.
         for p in plan.skipped { try line(p) }
         if plan.skippedNotKept > 0 {
-            try w.row((sheets ? [.empty] : []) + [.empty, .empty, .text("另有 \(plan.skippedNotKept) 个隐藏行已跳过")])
+            try w.row(blank + [.empty, .empty, .text("另有 \(plan.skippedNotKept) 个隐藏行已跳过")])
         }
         try w.close()
     }

@@ -35,15 +35,12 @@ public struct XLSXReader {
         }
     }
 
+    /// The archive, once every part's declared size and compression ratio have been checked.
     private func open() throws -> Archive {
-        do { return try Archive(url: URL(fileURLWithPath: path), accessMode: .read) } catch {
+        let archive: Archive
+        do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) } catch {
             throw SheetError.corrupt("无法作为压缩包打开")
         }
-    }
-
-    /// Every row of the sheet named `sheet` (the first sheet when nil), in order.
-    public func rows(sheet name: String? = nil, progress: (Int64, Int64) -> Void = { _, _ in }, _ body: (SheetRow) throws -> Void) throws {
-        let archive = try open()
         var declared: UInt64 = 0
         for entry in archive {
             declared &+= entry.uncompressedSize
@@ -52,6 +49,12 @@ public struct XLSXReader {
             if entry.uncompressedSize > UInt64(limits.maxInflatedBytes) { throw SheetError.zipBomb(entry.path) }
         }
         if declared > UInt64(limits.maxInflatedBytes) { throw SheetError.zipBomb("整个工作簿") }
+        return archive
+    }
+
+    /// Every row of the sheet named `sheet` (the first sheet when nil), in order.
+    public func rows(sheet name: String? = nil, progress: (Int64, Int64) -> Void = { _, _ in }, _ body: (SheetRow) throws -> Void) throws {
+        let archive = try open()
         var budget = limits.maxInflatedBytes
 
         let all = try workbookSheets(archive, budget: &budget)
@@ -152,6 +155,8 @@ public struct XLSXReader {
             }
         } catch let e as SheetError {
             throw e
+        } catch let stop as StopReading {
+            throw stop
         } catch {
             throw SheetError.corrupt("“\(entry.path)”无法解压")
         }

@@ -120,8 +120,8 @@ struct ImportPages {
             let notes = p.notes.map { (n: String) -> Markup in "<li>\(n)</li>" }
             return """
                 <h2>读取情况</h2>
-                <table class="sheets"><tr><th>工作表</th><th>状态</th><th>表头</th><th>数据行</th><th>跳过的隐藏行</th></tr>\(sheets)</table>
-                \(notes.isEmpty ? Markup.empty : "<ul class=\"notes\">\(notes)</ul>")
+                <div class="scroll"><table><tr><th>工作表</th><th>状态</th><th>表头</th><th>数据行</th><th>跳过的隐藏行</th></tr>\(sheets)</table></div>
+                \(notes.isEmpty ? Markup.empty : "<ul>\(notes)</ul>")
                 """
         }
         func problems(_ p: ResidentImportPlan) -> Markup {
@@ -133,7 +133,7 @@ struct ImportPages {
             let more: Markup = p.problems.count + p.problemsNotKept > 200 ? "<p>只显示前 200 个问题，完整列表见报告。</p>" : ""
             return """
                 <p><a href="/console/import/\(job.id)/report">下载问题报告（.xlsx）</a></p>
-                <table><tr><th>行号</th><th>列</th><th>问题</th></tr>\(rows)</table>\(more)
+                <div class="scroll"><table><tr><th>行号</th><th>列</th><th>问题</th></tr>\(rows)</table></div>\(more)
                 """
         }
         func bar(_ done: Int64, _ total: Int64, _ label: String) -> Markup {

@@ -104,6 +104,11 @@ def messy(path, grid, building, rows=40, seed=7, region="321282"):
     name, number, sex, birth = person(rng, rows + 2, region)
     ws.append([rows + 2, name, number, sex, birth, "", 12, "13室", "户主", building, grid, ""])
     expect["bad"][ws.max_row] = "户号"
+    # A 户号 stored as the number 77 but shown as 0077 by its format: read as shown.
+    name, number, sex, birth = person(rng, rows + 3, region)
+    ws.append([rows + 3, name, number, sex, birth, "", 77, "14室", "户主", building, grid, ""])
+    ws.cell(row=ws.max_row, column=7).number_format = "0000"
+    expect["good"] += 1
     ws.column_dimensions["D"].hidden = True  # 性别, hidden: read, with a note
     notes = wb.create_sheet("说明")
     notes.append(["本表由社区网格员填报，每月更新。"])

@@ -81,6 +81,8 @@ struct RosterCellsTests {
         #expect(RosterCell.code("3.21271002001001E+14", storedAsNumber: true, column: "网格编码") == .success("321271002001001"))
         #expect(RosterCell.code("12.5", storedAsNumber: true, column: "户号") == .failure(CellRefusal("户号被存为数字且已被改变，请将该列设为文本后重新填写")))
         #expect(RosterCell.code(" ０012 ", storedAsNumber: false, column: "户号") == .success("0012"))
+        // Shown with the format 0000: the reader gives the digits as shown, and they are taken.
+        #expect(RosterCell.code("0077", storedAsNumber: true, column: "户号") == .success("0077"))
         #expect(RosterCell.zeroStripped("0012") == "12")
         #expect(RosterCell.zeroStripped("000") == "0")
         #expect(RosterCell.zeroStripped("12") == nil)

@@ -160,8 +160,12 @@ public enum RosterCell {
     /// cannot be a code. Whether leading zeros were lost is decided against the other codes (see
     /// `lostLeadingZeros`).
     public static func code(_ raw: String, storedAsNumber: Bool, column: String) -> Result<String, CellRefusal> {
-        guard storedAsNumber else { return .success(RosterText.code(raw)) }
-        guard let n = StoredNumber(RosterText.code(raw)), n.digits.count <= 15 else {
+        let text = RosterText.code(raw)
+        guard storedAsNumber else { return .success(text) }
+        // A number the workbook shows with a zero-padded format (“0000”) reads as shown: the reader
+        // gives 0012 for 12 so formatted, and what the worker sees is what was meant.
+        if zeroStripped(text) != nil { return .success(text) }
+        guard let n = StoredNumber(text), n.digits.count <= 15 else {
             return .failure(CellRefusal("\(column)被存为数字且已被改变，请将该列设为文本后重新填写"))
         }
         return .success(n.digits)

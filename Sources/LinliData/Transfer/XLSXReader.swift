@@ -70,6 +70,14 @@ public struct XLSXReader {
             try scanner.finish()
             strings = scanner.handler.strings
         }
+        // A number shown with a zero-padded format (“0000”) reads as shown: 户号 12 formatted 0000 is 0012.
+        var padding: [Int] = []
+        if let styles = archive["xl/styles.xml"] {
+            var scanner = XMLScanner(ZeroPaddedStyles())
+            try inflate(styles, archive, budget: &budget) { try scanner.feed($0) }
+            try scanner.finish()
+            padding = scanner.handler.styles.map { scanner.handler.formats[$0] ?? 0 }
+        }
         // Merged ranges are listed after the cells: a first pass over the sheet finds them. The cells
         // before `<mergeCells` are skipped by a byte search (in XML text a "<" is always escaped, so
         // the marker can only be the tag), and only the rest is parsed.
@@ -92,6 +100,7 @@ public struct XLSXReader {
         let sorted = merges.handler.ranges.sorted { $0.top < $1.top }
         try withoutActuallyEscaping(body) { emit in
             var cells = XMLScanner(SheetCells(strings: strings, merges: sorted, limits: limits, emit: emit))
+            cells.handler.padding = padding
             let total = Int64(sheet.uncompressedSize)
             var done: Int64 = 0
             try inflate(sheet, archive, budget: &budget) { data in
@@ -208,6 +217,27 @@ private struct Relationships: XMLScanHandler {
     mutating func text(_ text: String) throws {}
 }
 
+/// `xl/styles.xml`: number formats that are only zeros (“0000”) and the format of each cell style.
+private struct ZeroPaddedStyles: XMLScanHandler {
+    var formats: [Int: Int] = [:]
+    var styles: [Int] = []
+    var inCellStyles = false
+    var wantsText: Bool { false }
+    mutating func start(_ name: ArraySlice<UInt8>, attributes: [(name: ArraySlice<UInt8>, value: String)]) throws {
+        if name.is("numFmt"), let id = attributes.first(where: { $0.name.is("numFmtId") }).flatMap({ Int($0.value) }),
+           let code = attributes.first(where: { $0.name.is("formatCode") })?.value, code.count > 1, code.count <= 30, code.allSatisfy({ $0 == "0" }) {
+            formats[id] = code.count
+        } else if name.is("cellXfs") {
+            inCellStyles = true
+        } else if inCellStyles && name.is("xf") {
+            styles.append(attributes.first { $0.name.is("numFmtId") }.flatMap { Int($0.value) } ?? 0)
+            if styles.count > 100_000 { throw SheetError.corrupt("样式过多") }
+        }
+    }
+    mutating func end(_ name: ArraySlice<UInt8>) throws { if name.is("cellXfs") { inCellStyles = false } }
+    mutating func text(_ text: String) throws {}
+}
+
 /// `<dimension ref="A1:N1200"/>` at the top of a sheet: its last row.
 private struct Dimension: XMLScanHandler {
     var lastRow: Int?
@@ -288,6 +318,9 @@ private struct SheetCells: XMLScanHandler {
     var inCell = false
     /// Columns `<cols>` hides (zero-based), given to every row.
     var hiddenColumns: [Int] = []
+    /// By style index: the width a zero-padded number format pads to (0: none).
+    var padding: [Int] = []
+    var style = 0
     enum Capture { case none, value, inline, formula }
     var wantsText: Bool { capture != .none }
 
@@ -310,6 +343,7 @@ private struct SheetCells: XMLScanHandler {
             column = attributes.first { $0.name.is("r") }.flatMap { cellReference($0.value)?.column } ?? nextColumn
             if column >= limits.maxColumns { throw SheetError.tooManyColumns(row: row.number, limit: limits.maxColumns) }
             type = attributes.first { $0.name.is("t") }?.value ?? ""
+            style = attributes.first { $0.name.is("s") }.flatMap { Int($0.value) } ?? 0
             value = ""; inline = ""; hasFormula = false
         } else if inCell {
             if name.is("v") { capture = .value }
@@ -338,7 +372,12 @@ private struct SheetCells: XMLScanHandler {
             if hasFormula { row.formulas.append(column) }
             // No type, or "n": the cell holds a number (what Excel makes of 13812345678 or 0012 typed
             // into a General cell); the import decides per column whether that can be right.
-            if (type.isEmpty || type == "n") && !value.isEmpty && !hasFormula { row.numeric.append(column) }
+            if (type.isEmpty || type == "n") && !value.isEmpty && !hasFormula {
+                row.numeric.append(column)
+                if style < padding.count, padding[style] > text.utf8.count, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+                    text = String(repeating: "0", count: padding[style] - text.utf8.count) + text
+                }
+            }
         } else if name.is("row") {
             applyMerges()
             try emit(row)

@@ -367,17 +367,16 @@ private struct SheetCells: XMLScanHandler {
             default: text = value
             }
             if text.count > limits.maxCellCharacters { throw SheetError.cellTooLong(row: row.number) }
+            // No type, or "n": the cell holds a number (what Excel makes of 13812345678 or 0012 typed
+            // into a General cell); the import decides per column whether that can be right.
+            let numeric = (type.isEmpty || type == "n") && !value.isEmpty && !hasFormula
+            if numeric, style < padding.count, padding[style] > text.utf8.count, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+                text = String(repeating: "0", count: padding[style] - text.utf8.count) + text
+            }
             while row.cells.count < column { row.cells.append("") }
             if row.cells.count == column { row.cells.append(text) } else { row.cells[column] = text }
             if hasFormula { row.formulas.append(column) }
-            // No type, or "n": the cell holds a number (what Excel makes of 13812345678 or 0012 typed
-            // into a General cell); the import decides per column whether that can be right.
-            if (type.isEmpty || type == "n") && !value.isEmpty && !hasFormula {
-                row.numeric.append(column)
-                if style < padding.count, padding[style] > text.utf8.count, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-                    text = String(repeating: "0", count: padding[style] - text.utf8.count) + text
-                }
-            }
+            if numeric { row.numeric.append(column) }
         } else if name.is("row") {
             applyMerges()
             try emit(row)

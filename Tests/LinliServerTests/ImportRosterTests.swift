@@ -105,6 +105,16 @@ struct ImportRosterTests {
                 // Again: nothing new, the same rows reported.
                 let again = try await engine(app).validate(file: dir + "花名册.xlsx")
                 #expect(again.newResidents == 0 && again.unchanged == 30 && again.badRows == 9)
+                // 户号 12 stored as a number in a later file, where the registry has 0012: the zeros were lost.
+                let id = CitizenID.make(region: "321286", birth: try #require(CivilDate(year: 1975, month: 3, day: 4)), sequence: 321)
+                let cells = ["测试户", id, "", "", "", "", "1室", "户主", grids.values["{BUILDING1}"]!, grids.grid1]
+                var row = inlineRow(2, cells)
+                row = row.replacingOccurrences(of: "</row>", with: "<c r=\"F2\" t=\"n\"><v>12</v></c></row>")
+                try writeRawXLSX(sheet: "<worksheet><sheetData>" + inlineRow(1, Fixture.header.filter { $0 != "标签" && $0 != "户籍类型" })
+                                 + row + "</sheetData></worksheet>", to: dir + "later.xlsx")
+                let later = try await engine(app).validate(file: dir + "later.xlsx")
+                #expect(later.problems.map(\.column) == ["户号"] && later.problems.first?.message.contains("登记中为“0012”") == true,
+                        "\(later.problems)")
                 // The report lists the problems, then the hidden rows left out.
                 try RegistryExport.writeReport(plan, to: dir + "report.xlsx")
                 var reported: [SheetRow] = []

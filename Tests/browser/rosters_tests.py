@@ -39,7 +39,7 @@ def upload(d, path: Path, sheet: str | None = None):
 
 
 @test
-def a_messy_roster_previewed_and_confirmed_on_a_phone():
+def rosters_a_messy_workbook_previewed_and_confirmed_on_a_phone():
     """Upload the messy roster at 360 px: the preview names the sheet, the header on row 4, the hidden rows skipped and
     the ID numbers stored as numbers refused at their rows; confirming writes the good rows."""
     grid, building = a_building()
@@ -64,7 +64,7 @@ def a_messy_roster_previewed_and_confirmed_on_a_phone():
 
 
 @test
-def a_workbook_of_several_sheets_offers_a_choice():
+def rosters_several_sheets_offer_a_choice():
     """A workbook whose two sheets both have the header: refused with both names and a select; choosing one reads it."""
     import openpyxl
     grid, building = a_building()

@@ -118,6 +118,7 @@ struct CommandLineTests {
             ["audit", "verify"], ["audit", "purge"], ["backup", "--out", "b.sqlite"], ["restore", "b.sqlite"], ["migrate"], ["routes"],
             ["export", "residents", "--full", "--out", "r.csv"], ["export", "divisions", "--out", "d.geojson", "--division", "321271002"],
             ["export", "template", "--out", "t.xlsx"], ["import", "residents", "r.csv", "--yes", "--report", "p.xlsx"],
+            ["import", "residents", "r.xlsx", "--sheet", "第一网格"], ["import", "residents", "r.xlsx", "--per-grid", "--yes"],
             ["import", "divisions", "d.geojson"], ["import", "buildings", "b.xlsx"], ["open311", "keys", "create", "--name", "ci"],
             ["open311", "keys", "revoke", "--name", "ci"], ["open311", "keys", "list"], ["requests", "escalate"], ["requests", "retally"],
             ["keys", "prepare"], ["keys", "rotate", "--batch", "20"], ["keys", "verify"], ["indicators", "snapshot", "--period", "2026-01"],

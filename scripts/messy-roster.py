@@ -64,8 +64,9 @@ def messy(path, grid, building, rows=40, seed=7, region="321282"):
     expect = {"header_row": 4, "good": 0, "bad": {}, "hidden": []}
     household = 0
     members = 0
+    n = 4  # the row last written (ws.max_row scans the sheet: slow on a large roster)
     for i in range(rows):
-        n = ws.max_row + 1
+        n += 1
         name, number, sex, birth = person(rng, i, region)
         if members == 0:
             household += 1
@@ -100,14 +101,17 @@ def messy(path, grid, building, rows=40, seed=7, region="321282"):
     # A 户号 typed as text with its zeros on one household, and as a number on another household's row.
     name, number, sex, birth = person(rng, rows + 1, region)
     ws.append([rows + 1, "阿依古丽 · 买买提", number, sex, birth, "", "0012", "12室", "户主", building, grid, "少数民族姓名"])
+    n += 1
     expect["good"] += 1
     name, number, sex, birth = person(rng, rows + 2, region)
     ws.append([rows + 2, name, number, sex, birth, "", 12, "13室", "户主", building, grid, ""])
-    expect["bad"][ws.max_row] = "户号"
+    n += 1
+    expect["bad"][n] = "户号"
     # A 户号 stored as the number 77 but shown as 0077 by its format: read as shown.
     name, number, sex, birth = person(rng, rows + 3, region)
     ws.append([rows + 3, name, number, sex, birth, "", 77, "14室", "户主", building, grid, ""])
-    ws.cell(row=ws.max_row, column=7).number_format = "0000"
+    n += 1
+    ws.cell(row=n, column=7).number_format = "0000"
     expect["good"] += 1
     ws.column_dimensions["D"].hidden = True  # 性别, hidden: read, with a note
     notes = wb.create_sheet("说明")
@@ -127,8 +131,9 @@ def main():
     p.add_argument("--out", default="花名册.xlsx")
     a = p.parse_args()
     expect = messy(a.out, a.grid, a.building, a.rows, a.seed)
+    hidden = expect["hidden"]
     print(f"{a.out}: header on row {expect['header_row']}, {expect['good']} good rows, "
-          f"{len(expect['bad'])} rows to be reported, hidden rows {expect['hidden']}")
+          f"{len(expect['bad'])} rows to be reported, {len(hidden)} hidden rows ({', '.join(map(str, hidden[:5]))}{' …' if len(hidden) > 5 else ''})")
 
 
 if __name__ == "__main__":

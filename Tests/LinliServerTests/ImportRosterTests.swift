@@ -125,6 +125,22 @@ struct ImportRosterTests {
         }
     }
 
+    @Test("a large sheet whose merged cells are listed past the first inflated chunk is read (a title merged over the header)")
+    func mergesPastTheFirstChunk() async throws {
+        try await withTestApp(residents: 300) { app in
+            try await withScratch { dir in
+                let f = try await Fixture.load(app)
+                // 1,500 rows of inline strings: several 64 KiB chunks before <mergeCells>.
+                let rows = try (0..<1_500).map { try inlineRow($0 + 3, f.row($0)) }
+                let sheet = "<worksheet><sheetData>" + inlineRow(1, ["居民花名册"]) + inlineRow(2, Fixture.header) + rows.joined()
+                    + "</sheetData><mergeCells count=\"1\"><mergeCell ref=\"A1:L1\"/></mergeCells></worksheet>"
+                try writeRawXLSX(sheet: sheet, to: dir + "large.xlsx")
+                let plan = try await engine(app).validate(file: dir + "large.xlsx")
+                #expect(plan.taken.first?.headerRow == 2 && plan.rows == 1_500 && plan.badRows == 0, "\(plan.problems.prefix(3))")
+            }
+        }
+    }
+
     @Test("several sheets: refused with their names unless one is chosen or one sheet per grid; a hidden sheet only by name")
     func severalSheets() async throws {
         try await withTestApp(residents: 300) { app in

@@ -90,9 +90,10 @@ public struct XLSXReader {
             let window = tail + data
             if let at = XLSXReader.find(marker, in: window) {
                 found = true
-                try merges.feed(window.subdata(in: at..<window.count))
+                // `at` counts from the window's first byte; a Data slice's indices need not start at 0.
+                try merges.feed(window.subdata(in: window.startIndex + at..<window.endIndex))
             } else {
-                tail = window.suffix(marker.count - 1)
+                tail = Data(window.suffix(marker.count - 1))
             }
         }
         try merges.finish()

@@ -10,13 +10,13 @@ import Vapor
 struct HousingConcurrencyTests {
     @Test("four registrations of the same dwelling's rental at once: one 201, three 409 at dwelling_id; one rental, one audit entry")
     func rentals() async throws {
-        try await withFileTestApp(residents: 400) { app in
+        try await withFileTestApp(residents: 1200) { app in
             let building = try await app.housingBuilding()
             let dwelling = try await app.addedDwelling(building)
             let people = try await app.housingResidents(4)
             let answers = try await withThrowingTaskGroup(of: APIResponse.self) { group in
                 for i in 0..<4 {
-                    group.addTask { try await app.call(.POST, "/api/v1/housing/rentals", json: app.rentalBody(dwelling, tenants: [people[i]]), as: i % 2 == 0 ? .grid : .worker) }
+                    group.addTask { try await app.call(.POST, "/api/v1/housing/rentals", json: app.rentalBody(dwelling, tenants: [people[i]]), as: i % 2 == 0 ? .worker : .street) }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
@@ -31,7 +31,7 @@ struct HousingConcurrencyTests {
 
     @Test("three units with the same credit code at once: one 201, two 409 at credit_code")
     func units() async throws {
-        try await withFileTestApp(residents: 400) { app in
+        try await withFileTestApp(residents: 1200) { app in
             let building = try await app.housingBuilding()
             let answers = try await withThrowingTaskGroup(of: APIResponse.self) { group in
                 for i in 0..<3 {

@@ -7,24 +7,29 @@ import Testing
 import Vapor
 
 extension Application {
-    /// A building of `grid` (寺巷社区's first grid by default), by name.
-    func housingBuilding(grid: String = "321271002001001") async throws -> String {
-        let row = try #require(try await sql().raw("SELECT id FROM buildings WHERE grid_code = \(bind: grid) ORDER BY name LIMIT 1").first())
+    /// A building of 寺巷社区 (the community worker's), or with `outside`, one elsewhere.
+    func housingBuilding(outside: Bool = false) async throws -> String {
+        let row = try #require(try await sql().raw("""
+            SELECT id FROM buildings WHERE grid_code \(unsafeRaw: outside ? "NOT LIKE" : "LIKE") '321271002001%' ORDER BY name LIMIT 1
+            """).first())
         return try row.decode(column: "id", as: UUID.self).uuidString
     }
 
-    /// Residents on the roll of `grid`, the first `floating` of them made 流动人口.
-    func housingResidents(_ n: Int, grid: String = "321271002001001", floating: Int = 0) async throws -> [String] {
+    /// Residents on the roll of 寺巷社区 (or, with `outside`, elsewhere), the first `floating` of them made 流动人口.
+    func housingResidents(_ n: Int, outside: Bool = false, floating: Int = 0) async throws -> [String] {
         let rows = try await sql().raw("""
-            SELECT id FROM residents WHERE grid_code = \(bind: grid) AND life_status = 'active' ORDER BY id LIMIT \(unsafeRaw: String(n))
+            SELECT id FROM residents WHERE grid_code \(unsafeRaw: outside ? "NOT LIKE" : "LIKE") '321271002001%' AND life_status = 'active'
+            ORDER BY id LIMIT \(unsafeRaw: String(n))
             """).all()
         let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
         #expect(ids.count == n)
-        for id in ids.prefix(floating) { try await sql().raw("UPDATE residents SET residence_status = 'floating' WHERE id = \(bind: id)").run() }
+        for (i, id) in ids.enumerated() {
+            try await sql().raw("UPDATE residents SET residence_status = \(bind: i < floating ? "floating" : "registered") WHERE id = \(bind: id)").run()
+        }
         return ids.map(\.uuidString)
     }
 
-    func addedDwelling(_ building: String, number: String = "3-502", area: Double = 60, as user: TestUser = .grid) async throws -> String {
+    func addedDwelling(_ building: String, number: String = "3-502", area: Double = 60, as user: TestUser = .worker) async throws -> String {
         let r = try await call(.POST, "/api/v1/housing/dwellings", json: ["building_id": building, "number": number, "floor": 5, "area": area, "rooms": 2, "use": "own"], as: user)
         #expect(r.status == .created, "\(r.text)")
         return try #require(r.json["id"].string)
@@ -40,17 +45,17 @@ extension Application {
 struct HousingTests {
     @Test("dwellings: added in the grid, a duplicate number 409, bad input at its field, another area's building 422, households placed, occupancy")
     func dwellings() async throws {
-        try await withTestApp(residents: 300) { app in
+        try await withTestApp() { app in
             let building = try await app.housingBuilding()
             let id = try await app.addedDwelling(building)
-            let dup = try await app.call(.POST, "/api/v1/housing/dwellings", json: ["building_id": building, "number": "3-502", "use": "own"], as: .grid)
+            let dup = try await app.call(.POST, "/api/v1/housing/dwellings", json: ["building_id": building, "number": "3-502", "use": "own"], as: .worker)
             #expect(dup.status == .conflict && dup.json.errorFields == ["number"], "\(dup.text)")
-            let bad = try await app.call(.POST, "/api/v1/housing/dwellings", json: ["building_id": building, "number": "", "area": -3, "use": "shop"], as: .grid)
+            let bad = try await app.call(.POST, "/api/v1/housing/dwellings", json: ["building_id": building, "number": "", "area": -3, "use": "shop"], as: .worker)
             #expect(bad.status == .unprocessableEntity && bad.json.errorFields == ["use"], "\(bad.text)")
-            let bad2 = try await app.call(.POST, "/api/v1/housing/dwellings", json: ["building_id": building, "number": "", "area": -3], as: .grid)
+            let bad2 = try await app.call(.POST, "/api/v1/housing/dwellings", json: ["building_id": building, "number": "", "area": -3], as: .worker)
             #expect(bad2.status == .unprocessableEntity && Set(bad2.json.errorFields) == ["number", "area", "use"], "\(bad2.text)")
-            let far = try await app.housingBuilding(grid: "321271003001001")
-            let outside = try await app.call(.POST, "/api/v1/housing/dwellings", json: ["building_id": far, "number": "1-101", "use": "own"], as: .grid)
+            let far = try await app.housingBuilding(outside: true)
+            let outside = try await app.call(.POST, "/api/v1/housing/dwellings", json: ["building_id": far, "number": "1-101", "use": "own"], as: .worker)
             #expect(outside.status == .unprocessableEntity && outside.json.errorFields == ["building_id"], "\(outside.text)")
             #expect(try await app.call(.POST, "/api/v1/housing/dwellings", json: ["building_id": building, "number": "1", "use": "own"], as: .resident).status == .forbidden)
             #expect(try await app.rowCount("dwellings") == 1)
@@ -67,42 +72,42 @@ struct HousingTests {
             // A household of the building lives there; one of another building is refused at household_id.
             let row = try #require(try await app.sql().raw("SELECT id FROM households WHERE building_id = \(bind: UUID(uuidString: building)!) LIMIT 1").first())
             let household = try row.decode(column: "id", as: UUID.self).uuidString
-            let placed = try await app.call(.POST, "/api/v1/housing/dwellings/\(id)/households", json: ["household_id": household], as: .grid)
+            let placed = try await app.call(.POST, "/api/v1/housing/dwellings/\(id)/households", json: ["household_id": household], as: .worker)
             #expect(placed.status == .noContent, "\(placed.text)")
-            let otherRow = try #require(try await app.sql().raw("SELECT id FROM households WHERE building_id <> \(bind: UUID(uuidString: building)!) AND grid_code = '321271002001001' LIMIT 1").first())
+            let otherRow = try #require(try await app.sql().raw("SELECT id FROM households WHERE building_id <> \(bind: UUID(uuidString: building)!) AND grid_code LIKE '321271002%' LIMIT 1").first())
             let other = try otherRow.decode(column: "id", as: UUID.self).uuidString
-            let wrong = try await app.call(.POST, "/api/v1/housing/dwellings/\(id)/households", json: ["household_id": other], as: .grid)
+            let wrong = try await app.call(.POST, "/api/v1/housing/dwellings/\(id)/households", json: ["household_id": other], as: .street)
             #expect(wrong.status == .unprocessableEntity && wrong.json.errorFields == ["household_id"], "\(wrong.text)")
-            let file = try await app.call(.GET, "/api/v1/housing/dwellings/\(id)", as: .grid)
+            let file = try await app.call(.GET, "/api/v1/housing/dwellings/\(id)", as: .worker)
             #expect(file.status == .ok && file.json["households"].array.count == 1, "\(file.text)")
-            let occupancy = try await app.call(.GET, "/api/v1/housing/buildings/\(building)/occupancy", as: .grid)
+            let occupancy = try await app.call(.GET, "/api/v1/housing/buildings/\(building)/occupancy", as: .worker)
             #expect(occupancy.status == .ok && occupancy.json["dwellings"].int == 1 && occupancy.json["by_use"]["vacant"].int == 1
                     && occupancy.json["placed_households"].int == 1 && (occupancy.json["residents"].int ?? 0) > 0, "\(occupancy.text)")
-            #expect(try await app.call(.GET, "/api/v1/housing/buildings/\(far)/occupancy", as: .grid).status == .notFound)
+            #expect(try await app.call(.GET, "/api/v1/housing/buildings/\(far)/occupancy", as: .worker).status == .notFound)
         }
     }
 
     @Test("a rental: a tenant not in the registry 422 请先登记 at tenants, a contract ending before it starts 422 at ends_on, nothing written; 群租 by the rule; one in force per dwelling")
     func rentals() async throws {
-        try await withTestApp(residents: 300) { app in
+        try await withTestApp() { app in
             let building = try await app.housingBuilding()
             let dwelling = try await app.addedDwelling(building, area: 18)
             let people = try await app.housingResidents(4, floating: 2)
 
-            let stranger = try await app.call(.POST, "/api/v1/housing/rentals", json: app.rentalBody(dwelling, tenants: [people[0], UUID().uuidString]), as: .grid)
+            let stranger = try await app.call(.POST, "/api/v1/housing/rentals", json: app.rentalBody(dwelling, tenants: [people[0], UUID().uuidString]), as: .worker)
             #expect(stranger.status == .unprocessableEntity && stranger.isProblem && stranger.json.errorFields == ["tenants"], "\(stranger.text)")
             #expect(stranger.text.contains("请先登记"))
-            let garbage = try await app.call(.POST, "/api/v1/housing/rentals", json: app.rentalBody(dwelling, tenants: ["张三"]), as: .grid)
+            let garbage = try await app.call(.POST, "/api/v1/housing/rentals", json: app.rentalBody(dwelling, tenants: ["张三"]), as: .worker)
             #expect(garbage.status == .unprocessableEntity && garbage.json.errorFields == ["tenants"] && garbage.text.contains("请先登记"), "\(garbage.text)")
-            let backwards = try await app.call(.POST, "/api/v1/housing/rentals", json: app.rentalBody(dwelling, tenants: [people[0]], starts: "2026-05-01", ends: "2026-04-30"), as: .grid)
+            let backwards = try await app.call(.POST, "/api/v1/housing/rentals", json: app.rentalBody(dwelling, tenants: [people[0]], starts: "2026-05-01", ends: "2026-04-30"), as: .worker)
             #expect(backwards.status == .unprocessableEntity && backwards.json.errorFields == ["ends_on"], "\(backwards.text)")
-            let elsewhere = try await app.housingResidents(1, grid: "321271003001001")
-            let outside = try await app.call(.POST, "/api/v1/housing/rentals", json: app.rentalBody(dwelling, tenants: elsewhere), as: .grid)
+            let elsewhere = try await app.housingResidents(1, outside: true)
+            let outside = try await app.call(.POST, "/api/v1/housing/rentals", json: app.rentalBody(dwelling, tenants: elsewhere), as: .worker)
             #expect(outside.status == .unprocessableEntity && outside.json.errorFields == ["tenants"], "\(outside.text)")
             #expect(try await app.rowCount("rentals") == 0)
             #expect(try await app.rowCount("rental_tenants") == 0)
 
-            let created = try await app.call(.POST, "/api/v1/housing/rentals", json: app.rentalBody(dwelling, tenants: people), as: .grid)
+            let created = try await app.call(.POST, "/api/v1/housing/rentals", json: app.rentalBody(dwelling, tenants: people), as: .worker)
             #expect(created.status == .created && created.json["group_rental"].bool == true && created.json["tenant_count"].int == 4
                     && created.json["landlord_phone"].string == "138****5678", "\(created.text)")
             let id = try #require(created.json["id"].string), uuid = try #require(UUID(uuidString: id))
@@ -110,32 +115,32 @@ struct HousingTests {
             #expect(try stored.decode(column: "landlord_phone_cipher", as: Data.self).range(of: Data("13812345678".utf8)) == nil)
             let second = try await app.call(.POST, "/api/v1/housing/rentals", json: app.rentalBody(dwelling, tenants: [people[0]]), as: .worker)
             #expect(second.status == .conflict && second.json.errorFields == ["dwelling_id"], "\(second.text)")
-            let d = try await app.call(.GET, "/api/v1/housing/dwellings/\(dwelling)", as: .grid)
+            let d = try await app.call(.GET, "/api/v1/housing/dwellings/\(dwelling)", as: .worker)
             #expect(d.json["dwelling"]["use"].string == "rented" && d.json["rental"]["id"].string == id, "\(d.text)")
 
             // The file is a full view, audited; tenants named; every check due (none done since 2026-01-01) → overdue.
             let before = try await app.rowCount("audit_log WHERE action = 'housing.view'")
-            let file = try await app.call(.GET, "/api/v1/housing/rentals/\(id)", as: .grid)
+            let file = try await app.call(.GET, "/api/v1/housing/rentals/\(id)", as: .worker)
             #expect(file.status == .ok && file.json["tenants"].array.count == 4 && file.json["due"]["fire"].string == "2026-04-01", "\(file.text)")
             #expect(try await app.rowCount("audit_log WHERE action = 'housing.view'") == before + 1)
-            #expect(try await app.call(.GET, "/api/v1/housing/rentals?state=overdue", as: .grid).json["total"].int == 1)
+            #expect(try await app.call(.GET, "/api/v1/housing/rentals?state=overdue", as: .worker).json["total"].int == 1)
             #expect(try await app.call(.GET, "/api/v1/housing/rentals?state=group", as: .street).json["total"].int == 1)
-            #expect(try await app.call(.GET, "/api/v1/housing/rentals?state=expired", as: .grid).json["total"].int == 0)
+            #expect(try await app.call(.GET, "/api/v1/housing/rentals?state=expired", as: .worker).json["total"].int == 0)
             // Floating tenants moved in 2026-01-01: 180 days on 2026-06-30 (the tests' today) → due for a 居住证.
-            let permits = try await app.call(.GET, "/api/v1/housing/permits", as: .grid)
+            let permits = try await app.call(.GET, "/api/v1/housing/permits", as: .worker)
             #expect(permits.status == .ok && permits.json.array.count == 2, "\(permits.text)")
 
             // Checks: each kind brings its due day forward; the rental leaves the overdue list once all three are done.
             for kind in ["fire", "gas", "ebike"] {
-                let c = try await app.call(.POST, "/api/v1/housing/rentals/\(id)/checks", json: ["kind": kind, "checked_on": "2026-06-20", "findings": "完好"], as: .grid)
+                let c = try await app.call(.POST, "/api/v1/housing/rentals/\(id)/checks", json: ["kind": kind, "checked_on": "2026-06-20", "findings": "完好"], as: .worker)
                 #expect(c.status == .created, "\(c.text)")
             }
-            let future = try await app.call(.POST, "/api/v1/housing/rentals/\(id)/checks", json: ["kind": "gas", "checked_on": "2026-07-20", "findings": "完好"], as: .grid)
+            let future = try await app.call(.POST, "/api/v1/housing/rentals/\(id)/checks", json: ["kind": "gas", "checked_on": "2026-07-20", "findings": "完好"], as: .worker)
             #expect(future.status == .unprocessableEntity && future.json.errorFields == ["checked_on"], "\(future.text)")
-            #expect(try await app.call(.GET, "/api/v1/housing/rentals?state=overdue", as: .grid).json["total"].int == 0)
-            let permit = try await app.call(.POST, "/api/v1/housing/rentals/\(id)/tenants/\(people[0])/permit", json: ["issued_on": "2026-06-29"], as: .grid)
+            #expect(try await app.call(.GET, "/api/v1/housing/rentals?state=overdue", as: .worker).json["total"].int == 0)
+            let permit = try await app.call(.POST, "/api/v1/housing/rentals/\(id)/tenants/\(people[0])/permit", json: ["issued_on": "2026-06-29"], as: .worker)
             #expect(permit.status == .noContent, "\(permit.text)")
-            #expect(try await app.call(.GET, "/api/v1/housing/permits", as: .grid).json.array.count == 1)
+            #expect(try await app.call(.GET, "/api/v1/housing/permits", as: .worker).json.array.count == 1)
 
             // The landlord's phone: a full view, audited; export audited.
             let phone = try await app.call(.GET, "/api/v1/housing/rentals/\(id)/landlord-phone", as: .worker)
@@ -146,22 +151,22 @@ struct HousingTests {
 
             // Edit (stale 409), end (the dwelling vacant, free for a new rental).
             let edit = app.rentalBody(dwelling, tenants: Array(people.prefix(2))).merging(["version": 1]) { $1 }
-            let edited = try await app.call(.PATCH, "/api/v1/housing/rentals/\(id)", json: edit, as: .grid)
+            let edited = try await app.call(.PATCH, "/api/v1/housing/rentals/\(id)", json: edit, as: .worker)
             #expect(edited.status == .ok && edited.json["tenant_count"].int == 2 && edited.json["group_rental"].bool == false, "\(edited.text)")
-            #expect(try await app.call(.PATCH, "/api/v1/housing/rentals/\(id)", json: edit, as: .grid).status == .conflict)
-            let early = try await app.call(.POST, "/api/v1/housing/rentals/\(id)/end", json: ["ended_on": "2025-12-01", "version": 2], as: .grid)
+            #expect(try await app.call(.PATCH, "/api/v1/housing/rentals/\(id)", json: edit, as: .worker).status == .conflict)
+            let early = try await app.call(.POST, "/api/v1/housing/rentals/\(id)/end", json: ["ended_on": "2025-12-01", "version": 2], as: .worker)
             #expect(early.status == .unprocessableEntity && early.json.errorFields == ["ended_on"], "\(early.text)")
-            let ended = try await app.call(.POST, "/api/v1/housing/rentals/\(id)/end", json: ["ended_on": "2026-06-30", "version": 2], as: .grid)
+            let ended = try await app.call(.POST, "/api/v1/housing/rentals/\(id)/end", json: ["ended_on": "2026-06-30", "version": 2], as: .worker)
             #expect(ended.status == .ok && ended.json["ended_on"].string == "2026-06-30", "\(ended.text)")
-            #expect(try await app.call(.GET, "/api/v1/housing/permits", as: .grid).json.array.count == 0)
-            let again = try await app.call(.POST, "/api/v1/housing/rentals", json: app.rentalBody(dwelling, tenants: [people[3]], starts: "2026-07-01", ends: "2027-06-30"), as: .grid)
+            #expect(try await app.call(.GET, "/api/v1/housing/permits", as: .worker).json.array.count == 0)
+            let again = try await app.call(.POST, "/api/v1/housing/rentals", json: app.rentalBody(dwelling, tenants: [people[3]], starts: "2026-07-01", ends: "2027-06-30"), as: .worker)
             #expect(again.status == .created, "\(again.text)")
         }
     }
 
     @Test("units: the credit code checked and unique, phone sealed and masked, pinyin search, scope, export audited; settings by the district only")
     func units() async throws {
-        try await withTestApp(residents: 300) { app in
+        try await withTestApp() { app in
             let building = try await app.housingBuilding()
             let body17 = "91321271MA1000001"
             let code = body17 + String(try #require(CreditCode.checkCharacter(body17)))
@@ -195,7 +200,7 @@ struct HousingTests {
             #expect(badSettings.status == .unprocessableEntity && badSettings.json.errorFields == ["check_every"], "\(badSettings.text)")
             let set = try await app.call(.PUT, "/api/v1/housing/settings", json: ["min_area_per_tenant": 8, "check_every": ["gas": 365]], as: .district)
             #expect(set.status == .ok && set.json["min_area_per_tenant"].double == 8 && set.json["check_every"]["gas"].int == 365, "\(set.text)")
-            #expect(try await app.call(.GET, "/api/v1/housing/settings", as: .grid).json["check_every"]["fire"].int == 90)
+            #expect(try await app.call(.GET, "/api/v1/housing/settings", as: .worker).json["check_every"]["fire"].int == 90)
 
             // The indicators count units (and rentals) grid by grid, summed up the tree.
             let ind = try await app.call(.GET, "/api/v1/indicators?division=321271002000", as: .district)

@@ -68,8 +68,8 @@ public struct HousingImport: Sendable {
             for (i, c) in row.cells.enumerated() where i < h.count { rec[h[i]] = c.trimmingCharacters(in: .whitespaces) }
             out.append((row.number, rec, !row.formulas.isEmpty || !row.undecodable.isEmpty))
         }
-        guard let header else { throw SheetError.noHeader }
-        let missing = kind.columns.filter { !header.contains($0) && !["网格编码", "楼层", "建筑面积", "房间数", "联系人", "联系电话", "从业人数", "开放设施", "安全责任人"].contains($0) }
+        guard let found = header else { throw SheetError.noHeader }
+        let missing = kind.columns.filter { !found.contains($0) && !["网格编码", "楼层", "建筑面积", "房间数", "联系人", "联系电话", "从业人数", "开放设施", "安全责任人"].contains($0) }
         if !missing.isEmpty { throw SheetError.missingColumns(missing) }
         return out
     }
@@ -171,9 +171,9 @@ public struct HousingImport: Sendable {
                                       contactPhone: rec[C.phone.rawValue], employees: employees, opensFacilities: ["是", "开放", "true", "1"].contains(opensText),
                                       safetyPerson: rec[C.safety.rawValue])
                 fieldErrors += HousingRules.check(input).map { $0.field == "kind" && !kindText.isEmpty ? FieldError("kind", "单位类别“\(kindText)”应为\(UnitKind.allCases.map(\.label).joined(separator: "、"))") : $0 }
-                let b = building(rec, row: row, grid: C.grid.rawValue, name: C.building.rawValue)
+                let found = building(rec, row: row, grid: C.grid.rawValue, name: C.building.rawValue)
                 if !fieldErrors.isEmpty { errors(row, fieldErrors, columns); continue }
-                guard let b else { continue }
+                guard let b = found else { continue }
                 let code = CreditCode.normalized(input.creditCode!)
                 if let first = seen[code] { plan.problems.append(RowProblem(row: row, column: C.code.rawValue, message: "与第\(first)行的统一社会信用代码重复")); continue }
                 seen[code] = row

@@ -69,8 +69,9 @@ extension HousingQueries {
 
     /// The rental in force of a dwelling, if any.
     public func currentRental(of dwelling: UUID, in scope: RegistryScope) async throws -> RentalRecord? {
-        try await rentalSelect.where(SQLColumn("active_dwelling_id", table: "t"), .equal, SQLBind(dwelling)).first()?.decodeRecord(RentalRecord.self)
-            .flatMap { scope.contains(code: $0.gridCode) ? $0 : nil }
+        guard let r = try await rentalSelect.where(SQLColumn("active_dwelling_id", table: "t"), .equal, SQLBind(dwelling)).first()?
+            .decodeRecord(RentalRecord.self), scope.contains(code: r.gridCode) else { return nil }
+        return r
     }
 
     /// A rental's page: tenants (names of registry residents), checks, when each check is next due. A full view,

@@ -41,8 +41,8 @@ extension HousingQueries {
         guard actor.mayWrite else { throw RegistryError.forbidden("您没有登记出租房屋的权限") }
         guard let dwelling else { throw RegistryError.invalid([FieldError("dwelling_id", "请选择出租的房屋")]) }
         let errors = HousingRules.check(input)
-        let d = try await self.dwelling(dwelling, in: actor.scope)
-        guard let d else {
+        let found = try await self.dwelling(dwelling, in: actor.scope)
+        guard let d = found else {
             throw RegistryError.invalid([FieldError("dwelling_id", "本辖区没有这套房屋")] + errors)
         }
         guard errors.isEmpty else { throw RegistryError.invalid(errors) }

@@ -47,16 +47,17 @@ public struct HousingQueries: Sendable {
         guard errors.isEmpty else { throw RegistryError.invalid(errors) }
         var pairs = checkEvery.map { ($0.key.rawValue, String($0.value)) }
         if let a = minAreaPerTenant { pairs.append(("min_area_per_tenant", String(a))) }
+        let settled = pairs
         try await db.writeTransaction { db in
             let sql = SQLHelpers.sql(db)
-            for (k, v) in pairs {
+            for (k, v) in settled {
                 try await sql.raw("""
                     INSERT INTO housing_settings (setting, value) VALUES (\(bind: k), \(bind: v))
                     ON CONFLICT (setting) DO UPDATE SET value = excluded.value
                     """).run()
             }
             try await AuditLog.append([AuditEvent(HousingAudit.settings, target: .table("housing_settings"),
-                                                  detail: Dictionary(uniqueKeysWithValues: pairs))], by: actor.audit, on: db)
+                                                  detail: Dictionary(uniqueKeysWithValues: settled))], by: actor.audit, on: db)
         }
         return try await settings()
     }

@@ -6,13 +6,13 @@ import LinliData
 import LinliServer
 import Vapor
 
-/// `linli import residents|divisions|buildings FILE [--yes] [--report FILE] [--division CODE]`.
+/// `linli import residents|divisions|buildings|dwellings|units FILE [--yes] [--report FILE] [--division CODE]`.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "从 Excel（.xlsx）或 CSV 导入居民、区划、楼栋：先逐行检查，确认后整体写入",
+        abstract: "从 Excel（.xlsx）或 CSV 导入居民、区划、楼栋、房屋、单位：先逐行检查，确认后整体写入",
         discussion: "文件中有问题的行列在问题报告中，退出码为 65；详见 docs/import.md。",
-        subcommands: [Residents.self, Divisions.self, Buildings.self]
+        subcommands: [Residents.self, Divisions.self, Buildings.self, Dwellings.self, Units.self]
     )
 
     struct Common: ParsableArguments {
@@ -186,7 +186,7 @@ struct ExportCommand: AsyncParsableCommand {
     }
 }
 
-private func scopeOption(_ code: String?) throws -> RegistryScope {
+func scopeOption(_ code: String?) throws -> RegistryScope {
     guard let code else { return .everything }
     do { return RegistryScope(division: try DivisionCode(code)) } catch { throw CommandFailure("区划代码 \(code) 无效：\(error.message)", .usage) }
 }

@@ -26,6 +26,7 @@ enum Capabilities {
         WorkersCapability(),
         FacilitiesCapability(),
         CommunityLifeCapability(),
+        HousingCapability(),
         IndicatorsCapability(),
         TransferCapability(),
     ]

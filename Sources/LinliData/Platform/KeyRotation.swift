@@ -31,6 +31,8 @@ public struct KeyRotation: Sendable {
         Table(name: "organizations", columns: ["phone_cipher"]),
         Table(name: "election_objections", columns: ["contact_cipher"]),
         Table(name: "workers", columns: ["phone_cipher"]),
+        Table(name: "rentals", columns: ["landlord_phone_cipher"]),
+        Table(name: "units", columns: ["contact_phone_cipher"]),
     ]
 
     public enum Failure: Error, CustomStringConvertible {

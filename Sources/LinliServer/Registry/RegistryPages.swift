@@ -157,9 +157,13 @@ struct RegistryPages {
               let h = try await HouseholdQueries(req.db).find(id: id, in: req.registryScope) else { throw RegistryError.notFound("户") }
         let members = try await req.residents.members(ofHousehold: id, in: req.registryScope)
         let today = req.application.linli.today()
+        // 以房管人: the dwelling the household lives in (set on the dwelling's page of the housing capability).
+        let dwelling = try await req.housing.dwelling(ofHousehold: id, in: req.registryScope)
+        let dwellingCell: Markup = dwelling.map { link("/console/housing/\($0.id)", "\($0.number)（\($0.use.label)）") }
+            ?? (user.may(.housingWrite) ? link("/console/housing/buildings/\(h.buildingId)", "未登记，在本楼栋的房屋中登记") : "未登记")
         let body: Markup = """
             <h1>户号 \(h.number)</h1>
-            <dl class="facts"><dt>楼栋</dt><dd>\(link("/console/buildings/\(h.buildingId)", h.buildingName))</dd><dt>门牌/室号</dt><dd>\(h.room)</dd></dl>
+            <dl class="facts"><dt>楼栋</dt><dd>\(link("/console/buildings/\(h.buildingId)", h.buildingName))</dd><dt>门牌/室号</dt><dd>\(h.room)</dd><dt>房屋</dt><dd>\(dwellingCell)</dd></dl>
             <h2>家庭成员（\(members.count)）</h2>
             \(Console.table(["姓名", "与户主关系", "性别", "年龄", "公民身份号码", "状态"], members.map { r in
                 [link("/console/residents/\(r.id)", r.name), Markup.text(r.relation.label), Markup.text(r.sex.label),

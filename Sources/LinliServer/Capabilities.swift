@@ -26,6 +26,7 @@ enum Capabilities {
         WorkersCapability(),
         FacilitiesCapability(),
         CommunityLifeCapability(),
+        PatrolsCapability(),
         IndicatorsCapability(),
         TransferCapability(),
     ]

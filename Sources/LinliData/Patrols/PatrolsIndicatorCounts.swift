@@ -18,7 +18,7 @@ public struct PatrolsIndicatorCounts: IndicatorSource {
         let norm = try await PatrolsQueries.settings(on: db).weeklyNorm
         let sql = SQLHelpers.sql(db)
         for row in try await sql.select().columns("grid_code", "rounds").from("patrol_weeks")
-            .where("week", .in, weeks.map { SQLBind($0.code) }).wherePrefix("grid_code", tally.scope.prefix, sqlite: db.isSQLite).all() {
+            .where("week", .in, SQLBind.group(weeks.map(\.code))).wherePrefix("grid_code", tally.scope.prefix, sqlite: db.isSQLite).all() {
             let rounds = try row.decode(column: "rounds", as: Int64.self)
             let met: Int64 = PatrolRules.met(rounds: Int(rounds), norm: norm) ? 1 : 0
             tally.add(try row.decode(column: "grid_code", as: String.self)) { $0.more = [K.rounds: rounds, K.gridWeeksMet: met] }

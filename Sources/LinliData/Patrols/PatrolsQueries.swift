@@ -114,7 +114,7 @@ public struct PatrolsQueries: Sendable {
         guard !weeks.isEmpty else { return [:] }
         var out: [String: [Int: Int]] = [:]
         for row in try await sql.select().columns("grid_code", "week", "rounds").from("patrol_weeks")
-            .where("week", .in, weeks.map { SQLBind($0.code) }).wherePrefix("grid_code", scope.prefix, sqlite: sqlite).all() {
+            .where("week", .in, SQLBind.group(weeks.map(\.code))).wherePrefix("grid_code", scope.prefix, sqlite: sqlite).all() {
             out[try row.decode(column: "grid_code", as: String.self), default: [:]][try row.decode(column: "week", as: Int.self)] =
                 Int(try row.decode(column: "rounds", as: Int64.self))
         }

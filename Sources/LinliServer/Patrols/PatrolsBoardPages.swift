@@ -36,7 +36,7 @@ struct PatrolsBoardPages {
             <p class="muted">规划：“推进社区网格化管理”。每个网格每周应巡查 <b>\(b.norm)</b> 次（至少记录一个巡查点的巡查计入）\(user.may(.patrolsSettings) ? " · <a href=\"/console/patrols/settings\">修改规定次数</a>" : Markup.empty)。</p>
             \(Self.links)
             <div class="tiles">\(HomePage.figure("网格数", "\(b.rows.count)"))\(HomePage.figure("上周未达标", "\(b.missedLastWeek.count)"))\(HomePage.figure("本周尚未达标", "\(b.behindThisWeek.count)"))</div>
-            <p>上周：\(b.lastWeek.label)；本周：\(b.thisWeek.label)（截至目前）。\(all ? "<a href=\"/console/patrols\">只看未达标的网格</a>" : "<a href=\"/console/patrols?all=true\">显示全部网格</a>")</p>
+            <p>上周：\(b.lastWeek.label)；本周：\(b.thisWeek.label)（截至目前）。\((all ? "<a href=\"/console/patrols\">只看未达标的网格</a>" : "<a href=\"/console/patrols?all=true\">显示全部网格</a>") as Markup)</p>
             \(Console.table(["村/社区", "网格", "上周巡查次数", "本周已巡查次数"], rows, empty: all ? "本辖区没有网格" : "所有网格上周均已达标，本周也已达标"))
             """
         return Console.page(req, user, title: "网格巡查", crumbs: [Crumb("工作台", "/console"), Crumb("网格巡查")], body: body)

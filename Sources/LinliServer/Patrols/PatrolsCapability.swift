@@ -45,7 +45,10 @@ enum PatrolsHome {
                 let done = try await q.rounds(grid: user.account.divisionCode, week: q.thisWeek)
                 tiles.append(HomePage.todoTile("本周巡查（规定\(norm)次）", done, "/console/patrols/round", done < norm ? "yellow" : ""))
             }
-            tiles.append(HomePage.todoTile(open == nil ? "开始巡查" : "进行中的巡查", open == nil ? 0 : 1, "/console/patrols/round", "yellow"))
+            if open != nil { tiles.append(HomePage.todoTile("进行中的巡查（未结束）", 1, "/console/patrols/round", "yellow")) }
+            guard !tiles.isEmpty else {
+                return HomeContribution(links: ["<li><a href=\"/console/patrols/round\">我的巡查（开始、记录巡查点、结束）</a></li>"])
+            }
             let todo: [Markup] = ["""
                 <section aria-labelledby="patrols-h"><h2 id="patrols-h">网格巡查</h2>
                 <div class="tiles">\(tiles.joined())</div></section>

@@ -81,7 +81,7 @@ public struct CreatePatrols: AsyncMigration {
 
     public func revert(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
-        try await sql.delete(from: "request_categories").where("code", .in, PoliceOffice.categories.map { SQLBind($0.code) }).run()
+        try await sql.delete(from: "request_categories").where("code", .in, SQLBind.group(PoliceOffice.categories.map(\.code))).run()
         try await sql.delete(from: "departments").where("code", .equal, SQLBind(PoliceOffice.department.code)).run()
         for t in ["patrol_weeks", "patrol_visits", "patrol_rounds", "patrol_settings"] { try await database.schema(t).delete() }
     }

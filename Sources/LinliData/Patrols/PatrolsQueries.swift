@@ -54,7 +54,7 @@ public struct PatrolsQueries: Sendable {
     // MARK: Rounds
 
     public func rounds(in scope: RegistryScope, _ filter: RoundFilter = .init(), page: PageRequest) async throws -> ResultPage<RoundRecord> {
-        let items = try await filtered(select, scope, filter).orderBy(SQLColumn("started_at", table: "r"), .descending).orderBy(SQLColumn("id", table: "r"))
+        let items = try await filtered(select, scope, filter).orderBy(SQLColumn("started_at", table: "r"), SQLDirection.descending).orderBy(SQLColumn("id", table: "r"))
             .limit(page.perPage).offset(page.offset).all().map { try $0.decodeRecord(RoundRecord.self) }
         let total = try await SQLHelpers.count(filtered(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .from(SQLAlias(SQLIdentifier("patrol_rounds"), as: SQLIdentifier("r"))), scope, filter))
@@ -149,7 +149,7 @@ public struct PatrolsQueries: Sendable {
 
     /// The rounds of an area as .xlsx, newest first (the walker's name is a worker's, not a resident's: shown; audited).
     public func export(in scope: RegistryScope, _ filter: RoundFilter, to path: String, by actor: AuditActor) async throws -> Int {
-        let rows = try await filtered(select, scope, filter).orderBy(SQLColumn("started_at", table: "r"), .descending).limit(100_000).all()
+        let rows = try await filtered(select, scope, filter).orderBy(SQLColumn("started_at", table: "r"), SQLDirection.descending).limit(100_000).all()
             .map { try $0.decodeRecord(RoundRecord.self) }
         let w = try XLSXWriter(path: path, sheetName: "巡查记录", columnWidths: [18, 22, 12, 18, 18, 10, 10, 10, 10])
         try w.header(["网格代码", "网格", "巡查人", "开始时间", "结束时间", "所在周", "巡查点数", "发现问题", "计入次数"])

@@ -21,41 +21,41 @@ struct PatrolsAPI {
         p.put("settings", needs: .permission(.patrolsSettings), use: setSettings)
     }
 
-    func list(req: Request) async throws -> JSONBody<PageDTO<RoundDTO>> {
+    func list(req: Request) async throws -> JSONBody<PageDTO<PatrolRoundDTO>> {
         let page = try await req.patrols.rounds(in: try req.narrowedScope(), try PatrolsService.filter(req), page: try req.pageRequest())
-        return JSONBody(PageDTO(page, RoundDTO.init))
+        return JSONBody(PageDTO(page, PatrolRoundDTO.init))
     }
 
-    func start(req: Request) async throws -> JSONBody<RoundDTO> {
+    func start(req: Request) async throws -> JSONBody<PatrolRoundDTO> {
         let b = try req.decodeJSON(PatrolsService.StartBody.self)
-        return JSONBody(RoundDTO(try await req.patrols.start(grid: b.gridCode, by: req.patrolsActor)), status: .created)
+        return JSONBody(PatrolRoundDTO(try await req.patrols.start(grid: b.gridCode, by: req.patrolsActor)), status: .created)
     }
 
     /// The caller's open round, or 404 when none is open.
-    func current(req: Request) async throws -> JSONBody<RoundDetailDTO> {
+    func current(req: Request) async throws -> JSONBody<PatrolRoundDetailDTO> {
         guard let r = try await req.patrols.openRound(of: req.patrolsActor.accountID) else { throw RegistryError.notFound("进行中的巡查") }
-        return JSONBody(RoundDetailDTO(try await PatrolsService.find(req, id: r.id)))
+        return JSONBody(PatrolRoundDetailDTO(try await PatrolsService.find(req, id: r.id)))
     }
 
     func export(req: Request) async throws -> Response { try await PatrolsService.export(req) }
 
-    func detail(req: Request) async throws -> JSONBody<RoundDetailDTO> {
-        JSONBody(RoundDetailDTO(try await PatrolsService.find(req, id: try req.pathUUID())))
+    func detail(req: Request) async throws -> JSONBody<PatrolRoundDetailDTO> {
+        JSONBody(PatrolRoundDetailDTO(try await PatrolsService.find(req, id: try req.pathUUID())))
     }
 
-    func visit(req: Request) async throws -> JSONBody<RecordedVisitDTO> {
+    func visit(req: Request) async throws -> JSONBody<RecordedPatrolVisitDTO> {
         let input = try PatrolsService.input(try req.decodeJSON(PatrolsService.VisitBody.self))
-        return JSONBody(RecordedVisitDTO(try await req.patrols.visit(try req.pathUUID(), input, by: req.patrolsActor)), status: .created)
+        return JSONBody(RecordedPatrolVisitDTO(try await req.patrols.visit(try req.pathUUID(), input, by: req.patrolsActor)), status: .created)
     }
 
-    func end(req: Request) async throws -> JSONBody<RoundDTO> {
-        JSONBody(RoundDTO(try await req.patrols.end(try req.pathUUID(), by: req.patrolsActor)))
+    func end(req: Request) async throws -> JSONBody<PatrolRoundDTO> {
+        JSONBody(PatrolRoundDTO(try await req.patrols.end(try req.pathUUID(), by: req.patrolsActor)))
     }
 
     /// Every grid of the area (or of `division`) that missed the norm last week or is short of it this week; `all=true`: every grid.
-    func board(req: Request) async throws -> JSONBody<BoardDTO> {
+    func board(req: Request) async throws -> JSONBody<PatrolBoardDTO> {
         let b = try await req.patrols.board(in: try req.narrowedScope())
-        return JSONBody(BoardDTO(b, all: try req.queryBool("all") ?? false))
+        return JSONBody(PatrolBoardDTO(b, all: try req.queryBool("all") ?? false))
     }
 
     func settings(req: Request) async throws -> JSONBody<PatrolSettingsDTO> { JSONBody(PatrolSettingsDTO(try await req.patrols.settings())) }

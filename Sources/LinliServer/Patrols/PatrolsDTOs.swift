@@ -2,7 +2,7 @@ import Foundation
 import LinliCore
 import LinliData
 
-struct RoundDTO: Encodable, Sendable {
+struct PatrolRoundDTO: Encodable, Sendable {
     var id: UUID
     var gridCode: String
     var gridName: String?
@@ -25,7 +25,7 @@ struct RoundDTO: Encodable, Sendable {
     }
 }
 
-struct VisitDTO: Encodable, Sendable {
+struct PatrolVisitDTO: Encodable, Sendable {
     var seq: Int
     var buildingId: UUID?
     var buildingName: String?
@@ -46,19 +46,19 @@ struct VisitDTO: Encodable, Sendable {
     }
 }
 
-struct RoundDetailDTO: Encodable, Sendable {
-    var round: RoundDTO
-    var visits: [VisitDTO]
-    init(_ d: RoundDetail) { round = RoundDTO(d.round); visits = d.visits.map(VisitDTO.init) }
+struct PatrolRoundDetailDTO: Encodable, Sendable {
+    var round: PatrolRoundDTO
+    var visits: [PatrolVisitDTO]
+    init(_ d: RoundDetail) { round = PatrolRoundDTO(d.round); visits = d.visits.map(PatrolVisitDTO.init) }
 }
 
-struct RecordedVisitDTO: Encodable, Sendable {
-    var round: RoundDTO
-    var visit: VisitDTO
-    init(_ r: RecordedVisit) { round = RoundDTO(r.round); visit = VisitDTO(r.visit) }
+struct RecordedPatrolVisitDTO: Encodable, Sendable {
+    var round: PatrolRoundDTO
+    var visit: PatrolVisitDTO
+    init(_ r: RecordedVisit) { round = PatrolRoundDTO(r.round); visit = PatrolVisitDTO(r.visit) }
 }
 
-struct BoardDTO: Encodable, Sendable {
+struct PatrolBoardDTO: Encodable, Sendable {
     struct Row: Encodable, Sendable {
         var gridCode: String
         var gridName: String

@@ -82,11 +82,16 @@ enum DemoAccounts {
         ("street", "寺巷街道 街道干部", .streetOfficer, "321271002000"),
         ("district", "区民政局 区级干部", .districtOfficer, DemoDistrict.districtCode),
         ("dept", "区城管局 部门用户", .department, DemoDistrict.districtCode),
+        ("police", "社区警务室 部门用户", .department, DemoDistrict.districtCode),
         ("resident", "寺巷社区 居民", .resident, "321271002001"),
         ("sysadmin", "系统管理员", .systemAdmin, DemoDistrict.districtCode),
         ("secadmin", "安全管理员", .securityAdmin, DemoDistrict.districtCode),
         ("auditor", "审计管理员", .auditAdmin, DemoDistrict.districtCode),
     ]
+
+    /// The department each department account acts for: the city administration, and the community police office
+    /// (社区警务室), to which its services' requests go on filing.
+    static let departments = ["dept": "CG", "police": PoliceOffice.department.code]
 
     /// Creates the demo accounts when the database has none, and prints how to sign in.
     static func ensure(app: Application) async throws {
@@ -101,7 +106,7 @@ enum DemoAccounts {
                 group.addTask {
                     let password = randomPassword()
                     let c = try await AccountProvisioning.create(username: a.username, displayName: a.name, role: a.role.rawValue,
-                                                                 divisionCode: a.scope, departmentCode: a.role == .department ? "CG" : nil,
+                                                                 divisionCode: a.scope, departmentCode: a.role == .department ? departments[a.username] : nil,
                                                                  password: password, app: app, db: app.db,
                                                                  by: .system("demo"))
                     return (i, password, c)

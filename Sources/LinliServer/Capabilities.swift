@@ -27,6 +27,7 @@ enum Capabilities {
         FacilitiesCapability(),
         CommunityLifeCapability(),
         HousingCapability(),
+        PatrolsCapability(),
         IndicatorsCapability(),
         TransferCapability(),
     ]

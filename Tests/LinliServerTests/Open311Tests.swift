@@ -56,7 +56,7 @@ struct Open311Tests {
             let discovery = try await app.call(.GET, "/open311/discovery.json", as: .anonymous).json
             #expect(discovery["endpoints"][0]["specification"].string == "http://wiki.open311.org/GeoReport_v2")
             let list = try await app.call(.GET, "/open311/v2/services.json", as: .anonymous).json.array
-            #expect(list.count == DefaultRequestCategories.all.filter { $0.parent != nil }.count)
+            #expect(list.count == (DefaultRequestCategories.all + PoliceOffice.categories).filter { $0.parent != nil }.count)
             let lamp = try #require(list.first { $0["service_code"].string == "BJ0102" }).decode(Service.self)
             #expect(lamp.serviceName == "路灯不亮" && lamp.metadata == true && lamp.type == "realtime")
             let definition = try await app.call(.GET, "/open311/v2/services/SJ0104.json", as: .anonymous).json

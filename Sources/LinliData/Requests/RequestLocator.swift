@@ -12,6 +12,10 @@ public struct RequestLocation: Sendable, Equatable {
     public var latitude: Double?
     public var longitude: Double?
     public var address: String?
+
+    public init(areaCode: String, buildingID: UUID?, latitude: Double?, longitude: Double?, address: String?) {
+        self.areaCode = areaCode; self.buildingID = buildingID; self.latitude = latitude; self.longitude = longitude; self.address = address
+    }
 }
 
 struct RequestLocator {

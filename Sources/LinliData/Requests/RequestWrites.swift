@@ -3,6 +3,14 @@ import Foundation
 import LinliCore
 import SQLKit
 
+/// A request checked and placed, not yet written.
+public struct PreparedRequest: Sendable {
+    public var record: RequestRecord
+    var contactCipher: Data?
+    var accessCode: String?
+    var channel: String
+}
+
 /// What a submission returns: the request, and for a reporter without an account the code that opens it.
 public struct SubmittedRequest: Sendable {
     public var request: RequestRecord
@@ -12,6 +20,15 @@ public struct SubmittedRequest: Sendable {
 extension RequestQueries {
     /// Checks a new request and writes it with its first step, its tally and its audit entry in one transaction.
     public func submit(_ draft: RequestDraft, reporter: AuditActor, accountID: UUID?, now: Int64) async throws -> SubmittedRequest {
+        let prepared = try await prepare(draft, accountID: accountID, now: now)
+        let record = try await db.writeTransaction { db in try await RequestQueries.write(prepared, reporter: reporter, on: db) }
+        return SubmittedRequest(request: record, accessCode: prepared.accessCode)
+    }
+
+    /// A new request checked and placed, ready to be written by `write` (in the caller's transaction, when the
+    /// request is one part of a larger write, as a patrol finding is). `location`, when given, is where it is
+    /// already known to be (the caller has placed it); otherwise the draft's building, point or address places it.
+    public func prepare(_ draft: RequestDraft, accountID: UUID?, now: Int64, location known: RequestLocation? = nil) async throws -> PreparedRequest {
         var errors = FieldErrors()
         var category: RequestCategoryRecord?
         if let code = draft.categoryCode, !code.isEmpty {
@@ -53,8 +70,11 @@ extension RequestQueries {
                 attributes[a.code] = value
             }
         }
-        let location = try await RequestLocator(db: db).locate(buildingID: draft.buildingID, latitude: draft.latitude, longitude: draft.longitude,
-                                                              address: draft.address, errors: &errors)
+        let location: RequestLocation?
+        if let known { location = known } else {
+            location = try await RequestLocator(db: db).locate(buildingID: draft.buildingID, latitude: draft.latitude, longitude: draft.longitude,
+                                                               address: draft.address, errors: &errors)
+        }
         guard errors.isEmpty, let category, let location else { throw RegistryError.invalid(errors.errors) }
 
         let area = try DivisionCode(location.areaCode)
@@ -72,24 +92,31 @@ extension RequestQueries {
             attributes: attributes.isEmpty ? nil : String(decoding: try JSONEncoder.sorted.encode(attributes), as: UTF8.self),
             reportedAt: now, dueAt: now + Int64(category.limitHours) * 3600, resolvedAt: nil, closedAt: nil, escalations: 0, rating: nil,
             ratingComment: nil, reopened: 0, version: 1, updatedAt: now)
-        let sealed = contact.isEmpty ? nil : try cipher.seal(contact)
-        record = try await db.writeTransaction { [record] db in
-            var record = record
-            let sql = SQLHelpers.sql(db)
-            // Numbers are handed out in order; on PostgreSQL concurrent submitters queue for the next one.
-            if !db.isSQLite { try await sql.raw("LOCK TABLE requests IN SHARE ROW EXCLUSIVE MODE").run() }
-            let last = try await sql.select().column(SQLFunction("max", args: SQLColumn("seq")), as: "m").from("requests").first()
-            record.seq = (try last?.decode(column: "m", as: Int64?.self) ?? 0) + 1
-            try await RequestQueries.insert(record, contactCipher: sealed, accessHash: accessCode.map(RequestAccessCode.hash), on: db)
-            try await RequestQueries.insertStep(request: id, seq: 1, action: .report, from: nil, to: record, actor: reporter, at: now,
-                                                note: nil, reply: nil, on: db)
-            try await RequestContribution.move(from: nil, to: record, on: db)
-            try await AuditLog.append([AuditEvent(RequestAudit.submit, target: .request(record.seq),
-                                                  detail: ["category": category.code, "area": area.value, "channel": draft.channel])],
-                                      by: reporter, on: db)
-            return record
+        // A police office service goes straight to the office's queue (社区警务室), already dispatched.
+        if let handler = RequestRouting.dispatchedOnFiling(category: category.code, parent: category.parentCode, department: category.departmentCode) {
+            record.status = .dispatched
+            record.handler = handler
         }
-        return SubmittedRequest(request: record, accessCode: accessCode)
+        let sealed = contact.isEmpty ? nil : try cipher.seal(contact)
+        return PreparedRequest(record: record, contactCipher: sealed, accessCode: accessCode, channel: draft.channel)
+    }
+
+    /// Writes a prepared request with its first step, its tally and its audit entry, on `db` (inside a write transaction).
+    public static func write(_ prepared: PreparedRequest, reporter: AuditActor, on db: any Database) async throws -> RequestRecord {
+        var record = prepared.record
+        let sql = SQLHelpers.sql(db)
+        // Numbers are handed out in order; on PostgreSQL concurrent submitters queue for the next one.
+        if !db.isSQLite { try await sql.raw("LOCK TABLE requests IN SHARE ROW EXCLUSIVE MODE").run() }
+        let last = try await sql.select().column(SQLFunction("max", args: SQLColumn("seq")), as: "m").from("requests").first()
+        record.seq = (try last?.decode(column: "m", as: Int64?.self) ?? 0) + 1
+        try await RequestQueries.insert(record, contactCipher: prepared.contactCipher, accessHash: prepared.accessCode.map(RequestAccessCode.hash), on: db)
+        try await RequestQueries.insertStep(request: record.id, seq: 1, action: .report, from: nil, to: record, actor: reporter, at: record.reportedAt,
+                                            note: nil, reply: nil, on: db)
+        try await RequestContribution.move(from: nil, to: record, on: db)
+        var detail = ["category": record.categoryCode, "area": record.areaCode, "channel": prepared.channel]
+        if let h = record.handler { detail["handler"] = h }
+        try await AuditLog.append([AuditEvent(RequestAudit.submit, target: .request(record.seq), detail: detail)], by: reporter, on: db)
+        return record
     }
 
     static func insert(_ r: RequestRecord, contactCipher: Data?, accessHash: String?, on db: any Database) async throws {

@@ -2,10 +2,10 @@ import Foundation
 
 /// What a visit found: nothing, or something that becomes a grid event (网格事件) in the requests workflow.
 public enum PatrolFinding: String, Codable, Sendable, CaseIterable {
-    case none
+    case nothing = "none"
     case event
 
-    public var label: String { self == .none ? "未发现问题" : "发现问题，已上报网格事件" }
+    public var label: String { self == .nothing ? "未发现问题" : "发现问题，已上报网格事件" }
 }
 
 /// A round as walked: open until its grid worker ends it.
@@ -69,7 +69,7 @@ public enum PatrolRules {
         if let n = v.note, n.count > noteLimit { errors.add("note", "巡查记录不能超过\(noteLimit)个字") }
         switch v.finding {
         case nil: errors.add("finding", "请选择巡查结果：未发现问题或发现问题")
-        case .none?:
+        case .nothing?:
             if v.categoryCode?.isEmpty == false { errors.add("category_code", "未发现问题时不填事件类别") }
         case .event?:
             if (v.categoryCode ?? "").isEmpty { errors.add("category_code", "发现问题时请选择网格事件的类别") }

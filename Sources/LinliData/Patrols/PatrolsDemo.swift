@@ -76,7 +76,7 @@ public enum DemoPatrols {
                                 events.append((id, grid, building, at, v + 1))
                                 continue
                             }
-                            visits.add([rng.uuid(), id, v + 1, building, Optional<Double>.none, Optional<Double>.none, at, PatrolFinding.none.rawValue,
+                            visits.add([rng.uuid(), id, v + 1, building, Optional<Double>.none, Optional<Double>.none, at, PatrolFinding.nothing.rawValue,
                                         Optional<String>.none, Optional<UUID>.none, Optional<Int64>.none])
                             if visits.isFull { try await visits.flush(on: db) }
                         }

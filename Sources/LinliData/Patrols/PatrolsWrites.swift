@@ -87,7 +87,7 @@ extension PatrolsQueries {
             }
         }
         let visitID = UUID(), note = input.note?.trimmingCharacters(in: .whitespacesAndNewlines).nilIfEmpty
-        let finding = input.finding ?? .none
+        let finding = input.finding ?? .nothing
         let written: (Int, RequestRecord?) = try await db.writeTransaction { [prepared] db in
             let sql = SQLHelpers.sql(db)
             let raised = try await sql.raw("""

@@ -78,7 +78,8 @@ public enum DemoPatrols {
                             }
                             visits.add([rng.uuid(), id, v + 1, building, Optional<Double>.none, Optional<Double>.none, at, PatrolFinding.nothing.rawValue,
                                         Optional<String>.none, Optional<UUID>.none, Optional<Int64>.none])
-                            if visits.isFull { try await visits.flush(on: db) }
+                            // A visit names its round: the rounds buffered so far go in first.
+                            if visits.isFull { try await rounds.flush(on: db); try await visits.flush(on: db) }
                         }
                         if rounds.isFull { try await rounds.flush(on: db) }
                         roundVisits += stops

@@ -72,6 +72,9 @@ public final class AppConfig: @unchecked Sendable {
     var trustedProxies: [IPRange] = []
     /// Connections the server may hold to the database (set by `configure`, shown at `/metrics`).
     public var databasePoolSize = 0
+    /// How long a query may wait for a free connection before it fails (Fluent's default is 10 s). Writers on one
+    /// SQLite file queue for its single writer; tests that send dozens at once on a loaded machine wait longer.
+    public var databasePoolTimeout: TimeInterval = 10
 
     public init(dataDirectory: String, storage: Storage, cipher: PersonalDataCipher,
                 today: @escaping @Sendable () -> CivilDate = AppConfig.shanghaiToday) {

@@ -30,7 +30,8 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     case .sqliteFile(let path):
         try PrivateFiles.directory((path as NSString).deletingLastPathComponent)
         PrivateFiles.prepareSQLite(path)
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .milliseconds(Int64(config.databasePoolTimeout * 1000)), sqlLogLevel: .trace),
+                          as: .sqlite)
         config.databasePoolSize = Array(app.eventLoopGroup.makeIterator()).count
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory, sqlLogLevel: .trace), as: .sqlite)
@@ -38,7 +39,8 @@ public func configure(_ app: Application, _ config: AppConfig) async throws {
     case .postgres(let url):
         var pg = try SQLPostgresConfiguration(url: url)
         pg.searchPath = nil
-        app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
+        app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 4,
+                                    connectionPoolTimeout: .milliseconds(Int64(config.databasePoolTimeout * 1000)), sqlLogLevel: .trace), as: .psql)
         config.databasePoolSize = 4 * Array(app.eventLoopGroup.makeIterator()).count
     }
     app.migrations.add(Capabilities.migrations)

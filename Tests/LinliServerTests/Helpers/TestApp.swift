@@ -153,7 +153,8 @@ func withFileTestApp(residents: Int, _ body: (Application) async throws -> Void)
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let storage: AppConfig.Storage? = TestDatabase.postgresURL == nil ? .sqliteFile(dir + "/linli.sqlite") : nil
-    try await withTestApp(residents: residents, storage: storage, body)
+    // Tests here send many writers at once to one file while the other suites run beside them: queueing is expected.
+    try await withTestApp(residents: residents, storage: storage, adjust: { $0.databasePoolTimeout = 60 }, body)
 }
 
 /// The TOTP secret of the test accounts that need one.

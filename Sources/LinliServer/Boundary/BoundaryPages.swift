@@ -22,7 +22,7 @@ struct BoundaryPages {
     }
 
     static let crumbs = [Crumb("工作台", "/console"), Crumb("区划调整", "/console/boundary")]
-    static let clause: Markup = "<p class=\"muted\">规划：“按照以房管人管户管单位和一定规模要求对社区进行合理区划调整”；“适当撤并小型社区、整合空心社区、缩减自然社区、搬迁偏远社区、打造中心社区，消除社区管理的空白”。</p>"
+    static let clause: Markup = "<p class=\"muted\">规划：“按照以房管人管户管单位和一定规模要求对社区进行合理区划调整”；“适当撤并小型社区、整合空心社区、缩减自然社区、搬迁偏远社区、打造中心社区,消除社区管理的空白”。</p>"
 
     func list(req: Request) async throws -> Response {
         let user = try req.webUser(.boundaryRead)

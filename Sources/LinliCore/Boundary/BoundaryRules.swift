@@ -118,11 +118,11 @@ public enum BoundaryRules {
             else if let l = levels.first, l != .community { e.append(FieldError("sources", "只能拆分村/社区")) }
             if input.newNames.count < 2 { e.append(FieldError("new_names", "拆分后至少有两个村/社区，请逐一命名")) }
             let unassigned = facts.sourceBuildings.subtracting(input.buildings.keys)
+            // One message at the buildings, the first that applies.
             if !unassigned.isEmpty { e.append(FieldError("buildings", "还有\(unassigned.count)幢楼未分配到拆分后的村/社区")) }
-            if input.buildings.keys.contains(where: { !facts.sourceBuildings.contains($0) }) {
+            else if input.buildings.keys.contains(where: { !facts.sourceBuildings.contains($0) }) {
                 e.append(FieldError("buildings", "分配的楼栋须属于被拆分的村/社区"))
-            }
-            if input.buildings.values.contains(where: { !input.newNames.indices.contains($0) }) {
+            } else if input.buildings.values.contains(where: { !input.newNames.indices.contains($0) }) {
                 e.append(FieldError("buildings", "楼栋须分配给拆分后的某个村/社区"))
             } else if input.newNames.count >= 2, Set(input.buildings.values).count < input.newNames.count {
                 e.append(FieldError("buildings", "拆分后的每个村/社区至少分得一幢楼"))

@@ -91,3 +91,47 @@ extension BoundaryQueries {
         }
     }
 }
+
+/// A merged division's indicator trend: the months before the change come from its predecessors' snapshots, added up
+/// (counts summed; ratios as the sum of numerators over the sum of denominators), and are marked as such.
+extension BoundaryQueries {
+    public struct Lineage: Sendable, Equatable {
+        /// "由 A社区、B社区 合并（2026-01-01）".
+        public var note: String
+        public var series: [String: [IndicatorQueries.Point]]
+    }
+
+    public func lineage(of code: String, own: [String: [IndicatorQueries.Point]]) async throws -> Lineage? {
+        let direct = try await predecessors(of: code).filter { $0.successorCode == code }
+        guard let on = direct.first?.retiredOn else { return nil }
+        let cutoff = String(on.prefix(7))
+        let indicators = IndicatorQueries(db)
+        var theirs: [String: [String: [IndicatorQueries.Point]]] = [:]
+        for p in direct {
+            for (indicator, points) in try await indicators.series(division: p.code) {
+                for point in points where point.period < cutoff { theirs[indicator, default: [:]][point.period, default: []].append(point) }
+            }
+        }
+        var series = own
+        for (indicator, byPeriod) in theirs {
+            let have = Set((own[indicator] ?? []).map(\.period))
+            var added: [IndicatorQueries.Point] = []
+            for (period, points) in byPeriod where !have.contains(period) {
+                let num = points.compactMap(\.numerator).reduce(0, +)
+                let dens = points.compactMap(\.denominator)
+                var value: Double?
+                if dens.isEmpty {
+                    value = points.compactMap(\.value).reduce(0, +)
+                } else if dens.reduce(0, +) > 0 {
+                    let sample = points.first { ($0.numerator ?? 0) > 0 && ($0.denominator ?? 0) > 0 && $0.value != nil }
+                    let scale = sample.map { $0.value! * $0.denominator! / $0.numerator! } ?? 100
+                    value = num / dens.reduce(0, +) * scale
+                }
+                added.append(IndicatorQueries.Point(period: period, value: value, numerator: num, denominator: dens.isEmpty ? nil : dens.reduce(0, +),
+                                                    takenAt: points.map(\.takenAt).max() ?? 0))
+            }
+            series[indicator] = (added + (own[indicator] ?? [])).sorted { $0.period < $1.period }
+        }
+        return Lineage(note: "由 \(direct.map(\.name).joined(separator: "、")) \(direct.count > 1 ? "合并" : "调整")（\(on)）；此前各月为其合计", series: series)
+    }
+}

@@ -103,7 +103,12 @@ extension BoundaryQueries {
             }
             let present = Set(try await buildings(of: first, on: db).map(\.id))
             for b in o.buildings.keys where present.contains(b) { plan.buildingGrids[b] = target }
-            plan.olds = level == .grid ? [first, BoundaryRules.community(of: first)] : [first] + (try await grids(of: first, on: db)).map(\.code)
+            if level == .grid {
+                plan.olds = [first, BoundaryRules.community(of: first)]
+            } else {
+                let codes = try await grids(of: first, on: db).map(\.code)
+                plan.olds = [first] + codes
+            }
             plan.touchedCommunities = [BoundaryRules.community(of: target)]
         }
         return plan

@@ -53,14 +53,14 @@ public struct BoundaryQueries: Sendable {
 
     /// The orders in `scope`, the newest effective date first.
     public func list(in scope: RegistryScope, state: BoundaryState? = nil) async throws -> [BoundaryOrderRecord] {
-        var q = sql.select().columns(Self.orderColumns.map { SQLIdentifier($0) }).from("boundary_orders")
+        var q = sql.select().columns(Self.orderColumns).from("boundary_orders")
         if let state { q = q.where("state", .equal, SQLBind(state.rawValue)) }
         return try await q.orderBy("effective_on", .descending).orderBy("created_at", .descending).all()
             .map(Self.record).filter { Self.inScope($0, scope) }
     }
 
     public func find(_ id: UUID, in scope: RegistryScope) async throws -> BoundaryOrderRecord {
-        guard let row = try await sql.select().columns(Self.orderColumns.map { SQLIdentifier($0) }).from("boundary_orders")
+        guard let row = try await sql.select().columns(Self.orderColumns).from("boundary_orders")
             .where("id", .equal, SQLBind(id)).first() else { throw RegistryError.notFound("区划调整令") }
         let o = try Self.record(row)
         guard Self.inScope(o, scope) else { throw RegistryError.notFound("区划调整令") }
@@ -69,7 +69,7 @@ public struct BoundaryQueries: Sendable {
 
     /// Approved orders whose effective date has come, oldest first (what `linli boundary apply-due` applies).
     public func due() async throws -> [BoundaryOrderRecord] {
-        try await sql.select().columns(Self.orderColumns.map { SQLIdentifier($0) }).from("boundary_orders")
+        try await sql.select().columns(Self.orderColumns).from("boundary_orders")
             .where("state", .equal, SQLBind(BoundaryState.approved.rawValue))
             .where("effective_on", .lessThanOrEqual, SQLBind(today.description))
             .orderBy("effective_on").orderBy("created_at").all().map(Self.record)

@@ -34,7 +34,6 @@ extension RequestsCapability {
                 DivisionColumn("request_tallies", "community_code", .derived(by: "requests"))]
             + DivisionColumn.unrelated("requests", "category_code") + DivisionColumn.unrelated("request_tallies", "category_code")
             + DivisionColumn.unrelated("request_categories", "parent_code", "department_code")
-            + DivisionColumn.unrelated("open311_keys", "department_code")
     }
 }
 

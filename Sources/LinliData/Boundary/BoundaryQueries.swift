@@ -149,17 +149,18 @@ public struct BoundaryQueries: Sendable {
             return String(decoding: try e.encode(v), as: UTF8.self)
         }
         let sourcesText = try text(input.sources), namesText = try text(input.newNames), buildingsText = try text(buildings)
+        let given = input
         try await db.writeTransaction { db in
             try await SQLHelpers.sql(db).insert(into: "boundary_orders")
                 .columns("id", "kind", "state", "sources", "new_names", "receiving_street", "target", "buildings", "effective_on", "document_no",
                          "document_title", "created_by", "created_at", "version")
                 .values(SQLBind(id), SQLBind(kind.rawValue), SQLBind(BoundaryState.draft.rawValue), SQLBind(sourcesText), SQLBind(namesText),
-                        SQLBind(input.receivingStreet), SQLBind(input.target), SQLBind(buildingsText), SQLBind(effective.description),
-                        SQLBind(input.documentNo!.trimmingCharacters(in: .whitespaces)), SQLBind(input.documentTitle!.trimmingCharacters(in: .whitespaces)),
+                        SQLBind(given.receivingStreet), SQLBind(given.target), SQLBind(buildingsText), SQLBind(effective.description),
+                        SQLBind(given.documentNo!.trimmingCharacters(in: .whitespaces)), SQLBind(given.documentTitle!.trimmingCharacters(in: .whitespaces)),
                         SQLBind(actor.username), SQLBind(at), SQLBind(1))
                 .run()
             try await AuditLog.append([AuditEvent(BoundaryAudit.create, target: .boundaryOrder(id),
-                                                  detail: ["kind": kind.rawValue, "sources": input.sources.joined(separator: ","), "effective_on": effective.description])],
+                                                  detail: ["kind": kind.rawValue, "sources": given.sources.joined(separator: ","), "effective_on": effective.description])],
                                       by: actor, on: db)
         }
         return try await find(id, in: scope)

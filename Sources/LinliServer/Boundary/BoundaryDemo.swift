@@ -13,7 +13,7 @@ struct BoundaryDemo: DemoStep {
     static let pendingStreet = "321271004000"
 
     func load(_ demo: DemoContext) async throws -> String? {
-        let sql = SQLHelpers.sql(demo.db)
+        let sql = demo.db as! any SQLDatabase
         let actor = AuditActor.system("demo")
         // The two communities of the street with the fewest households (ties by code).
         let counts = Dictionary(uniqueKeysWithValues: try await sql.raw("""

@@ -19,6 +19,7 @@ public struct Linli: AsyncParsableCommand {
             SupermarketCommand.self,
             MeasuresCommand.self,
             FacilitiesCommand.self,
+            BoundaryCommand.self,
         ],
         defaultSubcommand: Serve.self
     )

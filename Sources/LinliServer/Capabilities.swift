@@ -28,6 +28,7 @@ enum Capabilities {
         CommunityLifeCapability(),
         HousingCapability(),
         PatrolsCapability(),
+        BoundaryCapability(),
         IndicatorsCapability(),
         TransferCapability(),
     ]
@@ -45,6 +46,8 @@ enum Capabilities {
     static var indicatorSources: [any IndicatorSource] { all.compactMap(\.indicatorCounts) }
     /// The measure catalogue of report-once forms: every capability's measures, by id.
     static let measures = MeasureCatalogue(all.compactMap(\.measures))
+    /// Every declared division column (`Boundary/DivisionColumns.swift`), in the order of the list.
+    static let divisionColumns: [DivisionColumn] = all.flatMap(\.divisionColumns)
 }
 
 /// Report-once's measure catalogue (一表通): each measure with the capability source that computes it.

@@ -267,7 +267,7 @@ public struct CareQueries: Sendable {
         var out: [String: CommunityCareArea] = [:]
         var order: [String] = []
         for row in try await sql.select().columns("code", "name", "kind").from(Division.schema)
-            .where("level", .equal, SQLBind(DivisionLevel.community.rawValue)).wherePrefix("code", prefix, sqlite: sqlite).orderBy("code").all() {
+            .where("level", .equal, SQLBind(DivisionLevel.community.rawValue)).where("retired_on", .is, SQLLiteral.null).wherePrefix("code", prefix, sqlite: sqlite).orderBy("code").all() {
             let code = try row.decode(column: "code", as: String.self)
             let kind = try row.decode(column: "kind", as: String?.self).flatMap(CommunityKind.init(rawValue:))
             out[code] = CommunityCareArea(code: code, name: try row.decode(column: "name", as: String.self), setting: CareSetting.of(kind),

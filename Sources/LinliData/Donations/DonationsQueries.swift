@@ -56,7 +56,7 @@ public struct DonationsQueries: Sendable {
     public func communitiesWithoutPoint(in scope: RegistryScope) async throws -> [(code: String, name: String)] {
         let prefix = scope.prefix.count > 12 ? String(scope.prefix.prefix(12)) : scope.prefix
         return try await sql.select().columns("code", "name").from(Division.schema)
-            .where("level", .equal, SQLBind(DivisionLevel.community.rawValue)).wherePrefix("code", prefix, sqlite: sqlite)
+            .where("level", .equal, SQLBind(DivisionLevel.community.rawValue)).where("retired_on", .is, SQLLiteral.null).wherePrefix("code", prefix, sqlite: sqlite)
             .where("code", .notIn, SQLGroupExpression(sql.select().column("community_code").from("donation_points").select))
             .orderBy("code").all()
             .map { (try $0.decode(column: "code", as: String.self), try $0.decode(column: "name", as: String.self)) }
@@ -66,7 +66,7 @@ public struct DonationsQueries: Sendable {
     public func coverage(in scope: RegistryScope) async throws -> (communities: Int, points: Int, working: Int) {
         let prefix = scope.prefix.count > 12 ? String(scope.prefix.prefix(12)) : scope.prefix
         let communities = try await SQLHelpers.count(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(Division.schema)
-            .where("level", .equal, SQLBind(DivisionLevel.community.rawValue)).wherePrefix("code", prefix, sqlite: sqlite))
+            .where("level", .equal, SQLBind(DivisionLevel.community.rawValue)).where("retired_on", .is, SQLLiteral.null).wherePrefix("code", prefix, sqlite: sqlite))
         let points = try await sql.select().columns("open", "last_activity_on").from("donation_points")
             .wherePrefix("community_code", prefix, sqlite: sqlite).all()
         let working = try points.filter {

@@ -63,7 +63,7 @@ public struct IndicatorQueries: Sendable {
                         sources: [any IndicatorSource]) async throws -> IndicatorTable {
         let sqlite = db.isSQLite
         let divisions = try await sql.select().columns("code", "name", "level", "kind").from(Division.schema)
-            .wherePrefix("code", scope.prefix, sqlite: sqlite).orderBy("code").all().compactMap { row -> IndicatorDivision? in
+            .wherePrefix("code", scope.prefix, sqlite: sqlite).where("retired_on", .is, SQLLiteral.null).orderBy("code").all().compactMap { row -> IndicatorDivision? in
                 guard let level = DivisionLevel(rawValue: try row.decode(column: "level", as: String.self)) else { return nil }
                 return IndicatorDivision(code: try row.decode(column: "code", as: String.self), name: try row.decode(column: "name", as: String.self),
                                          level: level, kind: try row.decode(column: "kind", as: String?.self))

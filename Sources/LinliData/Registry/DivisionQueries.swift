@@ -20,16 +20,18 @@ public struct DivisionQueries: Sendable {
                   on: SQLColumn("parent_id", table: "d"), .equal, SQLColumn("id", table: "p"))
     }
 
-    /// Every division in `scope`, ordered by code (so a parent comes before its children).
+    /// Every live division in `scope`, ordered by code (so a parent comes before its children). Divisions a boundary
+    /// change retired stay as rows, kept out of the tree (`BoundaryQueries.retired` lists them).
     public func all(in scope: RegistryScope = .everything, level: DivisionLevel? = nil) async throws -> [DivisionRecord] {
-        var q = select.wherePrefix("d.code", scope.prefix, sqlite: db.isSQLite).orderBy(SQLColumn("code", table: "d"))
+        var q = select.wherePrefix("d.code", scope.prefix, sqlite: db.isSQLite).where(SQLColumn("retired_on", table: "d"), .is, SQLLiteral.null)
+            .orderBy(SQLColumn("code", table: "d"))
         if let level { q = q.where(SQLColumn("level", table: "d"), .equal, SQLBind(level.rawValue)) }
         return try await q.all().map { try $0.decodeRecord(DivisionRecord.self) }
     }
 
     public func find(code: String, in scope: RegistryScope = .everything) async throws -> DivisionRecord? {
         guard scope.contains(code: code) else { return nil }
-        return try await select.where(SQLColumn("code", table: "d"), .equal, SQLBind(code)).first()?
+        return try await select.where(SQLColumn("code", table: "d"), .equal, SQLBind(code)).where(SQLColumn("retired_on", table: "d"), .is, SQLLiteral.null).first()?
             .decodeRecord(DivisionRecord.self)
     }
 

@@ -24,7 +24,8 @@ public struct RegistryStats: Codable, Sendable, Equatable {
             try await SQLHelpers.count(extra(sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
                 .wherePrefix(column, scope.prefix, sqlite: sqlite)))
         }
-        func level(_ l: DivisionLevel) -> (SQLSelectBuilder) -> SQLSelectBuilder { { $0.where("level", .equal, SQLBind(l.rawValue)) } }
+        // Divisions a boundary change retired stay as rows (their codes are never given again) but are not counted.
+        func level(_ l: DivisionLevel) -> (SQLSelectBuilder) -> SQLSelectBuilder { { $0.where("level", .equal, SQLBind(l.rawValue)).where("retired_on", .is, SQLLiteral.null) } }
         let active: (SQLSelectBuilder) -> SQLSelectBuilder = { $0.where("life_status", .equal, SQLBind(LifeStatus.active.rawValue)) }
         return RegistryStats(
             streets: try await count(Division.schema, "code", level(.street)),

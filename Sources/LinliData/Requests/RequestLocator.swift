@@ -43,7 +43,8 @@ struct RequestLocator {
                 return nil
             }
             for row in try await sql.select().columns("code", "boundary").from(Division.schema)
-                .where("level", .equal, SQLBind(DivisionLevel.grid.rawValue)).where(SQLColumn("boundary"), .isNot, SQLLiteral.null).all() {
+                .where("level", .equal, SQLBind(DivisionLevel.grid.rawValue)).where(SQLColumn("boundary"), .isNot, SQLLiteral.null)
+                .where("retired_on", .is, SQLLiteral.null).all() {
                 guard let text = try row.decode(column: "boundary", as: String?.self), let ring = RequestLocator.outerRing(text) else { continue }
                 if Geo.contains(ring: ring, latitude: lat, longitude: lon) {
                     return RequestLocation(areaCode: try row.decode(column: "code", as: String.self), buildingID: nil, latitude: lat, longitude: lon,
@@ -78,7 +79,7 @@ struct RequestLocator {
                                    address: address)
         }
         if let c = try await sql.raw("""
-            SELECT code FROM divisions WHERE level = 'community' AND \(unsafeRaw: instr)(\(bind: key), name) > 0 ORDER BY length(name) DESC LIMIT 1
+            SELECT code FROM divisions WHERE level = 'community' AND retired_on IS NULL AND \(unsafeRaw: instr)(\(bind: key), name) > 0 ORDER BY length(name) DESC LIMIT 1
             """).first() {
             return RequestLocation(areaCode: try c.decode(column: "code", as: String.self), buildingID: nil, latitude: nil, longitude: nil, address: address)
         }

@@ -24,9 +24,13 @@ struct IndicatorPages {
         let (table, division) = try await IndicatorService.table(req)
         let rank = (try req.queryString("rank", maxLength: 60)).flatMap { Capabilities.indicatorCatalog.definition($0) }.flatMap { $0.measured ? $0 : nil }
             ?? Capabilities.indicatorCatalog.definition("population.age_60_plus")!
-        let series = try await IndicatorQueries(req.db).series(division: division.code)
+        var series = try await IndicatorQueries(req.db).series(division: division.code)
+        // A division a boundary change created: its trend continues its predecessors', marked as such.
+        let lineage = try await req.boundary.lineage(of: division.code, own: series)
+        if let lineage { series = lineage.series }
         let ancestors = try await ancestors(of: division, within: p.account.divisionCode, req)
-        let body = IndicatorDashboard(table: table, division: division, rank: rank, series: series, ancestors: ancestors).html
+        let body = (lineage.map { l -> Markup in "<p class=\"muted\" role=\"note\">区划沿革：\(l.note)。<a href=\"/console/boundary/divisions/\(division.code)\">查看</a></p>" } ?? Markup.empty)
+            + IndicatorDashboard(table: table, division: division, rank: rank, series: series, ancestors: ancestors).html
         let crumbs = [Crumb("工作台", "/console")] + ancestors.map { Crumb($0.name, "/console/indicators?division=\($0.code)") }
             + [Crumb("规划指标 · " + division.name)]
         return Console.page(req, user, title: "规划指标 · \(division.name)", crumbs: crumbs, body: body)

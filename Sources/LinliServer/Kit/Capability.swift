@@ -29,6 +29,9 @@ protocol Capability: Sendable {
     var demo: (any DemoStep)? { get }
     /// The audit actions it writes: its typed enum (`RegistryAudit` …), next to its queries in LinliData.
     var audit: (any AuditAction.Type)? { get }
+    /// Every column of its tables that stores a division code (or is named like one and does not): what a boundary
+    /// change (区划调整) does to each. `DivisionColumnsTests` fails when a `*_code` column of the schema is not declared.
+    var divisionColumns: [DivisionColumn] { get }
 }
 
 extension Capability {
@@ -41,6 +44,7 @@ extension Capability {
     var measures: (any MeasureSource)? { nil }
     var demo: (any DemoStep)? { nil }
     var audit: (any AuditAction.Type)? { nil }
+    var divisionColumns: [DivisionColumn] { [] }
 }
 
 /// An entry of the console's navigation bar.

@@ -108,6 +108,7 @@ struct RegistryPages {
                 [link("/console/buildings/\($0.id)", $0.name), Markup.text($0.address), Markup.text($0.floors.map(String.init) ?? "—")]
             }) + Console.pager(buildings, path: "/console/divisions", query: [("code", here.code)])
         }
+        if level == .community || level == .grid { body += "<p><a href=\"/console/boundary/divisions/\(here.code)\">区划沿革</a></p>" }
         let crumbs = try await trail(to: here, req: req, user: user)
         return Console.page(req, user, title: here.name, crumbs: crumbs, body: body)
     }
@@ -161,6 +162,7 @@ struct RegistryPages {
         let dwelling = try await req.housing.dwelling(ofHousehold: id, in: req.registryScope)
         let dwellingCell: Markup = dwelling.map { link("/console/housing/\($0.id)", "\($0.number)（\($0.use.label)）") }
             ?? (user.may(.housingWrite) ? link("/console/housing/buildings/\(h.buildingId)", "未登记，在本楼栋的房屋中登记") : "未登记")
+        let boundaryHistory = try await BoundaryPages.historySection(req, record: id)
         let body: Markup = """
             <h1>户号 \(h.number)</h1>
             <dl class="facts"><dt>楼栋</dt><dd>\(link("/console/buildings/\(h.buildingId)", h.buildingName))</dd><dt>门牌/室号</dt><dd>\(h.room)</dd><dt>房屋</dt><dd>\(dwellingCell)</dd></dl>
@@ -170,6 +172,7 @@ struct RegistryPages {
                  "\(age(r, today))", Markup.text(r.idMasked), Markup.text(r.lifeStatus.label)]
             }))
             \(user.may(.registryWrite) ? "<p class=\"actions\"><a class=\"button secondary\" href=\"/console/residents/new?household_number=\(h.number)\">登记本户新成员（含出生登记）</a></p>" : "")
+            \(boundaryHistory)
             """
         var crumbs = try await gridTrail(h.gridCode, req: req, user: user)
         crumbs.append(Crumb(h.buildingName, "/console/buildings/\(h.buildingId)"))
@@ -202,6 +205,7 @@ struct RegistryPages {
         let household = try await HouseholdQueries(req.db).find(id: r.householdId, in: req.registryScope)
         let members = try await req.residents.members(ofHousehold: r.householdId, in: req.registryScope).filter { $0.id != r.id }
         let events = try await req.residents.history(of: id, in: req.registryScope) ?? []
+        let boundaryHistory = try await BoundaryPages.historySection(req, record: id)
         let tags = ResidentTag.effective(recorded: r.recordedTags, birthDate: CivilDate(r.birthDate) ?? today, today: today)
         let active = r.lifeStatus == .active
         let numbers = full.map { (f: (id: String, phone: String?)) -> Markup in
@@ -237,6 +241,7 @@ struct RegistryPages {
             }, empty: "无其他成员"))
             <h2>变动记录</h2>
             \(timeline)
+            \(boundaryHistory)
             \(user.may(.registryWrite) && active ? eventFormHTML(r, user, errors: eventErrors, form: eventForm) : "")
             <p class="muted noprint">打印本页即得居民信息表（打印时不含导航和操作按钮）。</p>
             """

@@ -104,6 +104,20 @@ for role in roles:
         if worker: pages.append((role, "worker file 工作者档案", "/console/workers/" + worker))
     if get(role, "/console/workers/me")[0] == 200:
         pages.append((role, "worker own record 我的档案", "/console/workers/me"))
+    if get(role, "/console/housing")[0] == 200:
+        pages.append((role, "housing 房屋（按楼栋）", "/console/housing"))
+        pages.append((role, "rentals 出租房屋", "/console/housing/rentals"))
+        pages.append((role, "units 驻区单位", "/console/housing/units"))
+        rental = first(role, "/console/housing/rentals", r'href="/console/housing/rentals/([0-9A-Fa-f-]{36})"')
+        if rental: pages.append((role, "rental 出租登记", "/console/housing/rentals/" + rental))
+    if get(role, "/console/patrols")[0] == 200:
+        pages.append((role, "patrols 网格巡查", "/console/patrols"))
+    if get(role, "/console/boundary")[0] == 200:
+        pages.append((role, "boundary 区划调整", "/console/boundary"))
+        order = first(role, "/console/boundary", r'href="/console/boundary/([0-9A-Fa-f-]{36})"')
+        if order: pages.append((role, "boundary order 调整令与预览", "/console/boundary/" + order))
+        merged = first(role, "/console/boundary", r'href="/console/boundary/divisions/([0-9]{12})"')
+        if merged: pages.append((role, "division history 区划沿革", "/console/boundary/divisions/" + merged))
     if get(role, "/console/life")[0] == 200:
         pages.append((role, "life 社区生活（场地和汇总）", "/console/life"))
         pages.append((role, "life activities 社区活动", "/console/life/activities"))

@@ -28,6 +28,7 @@ struct BoundaryCommand: AsyncParsableCommand {
             discussion: "例：LINLI_DATA_DIR=$(mktemp -d) linli demo --load-only && LINLI_DATA_DIR=… linli boundary bench。请用 release 版本测量。")
         @Option(help: "合并的村/社区代码，以逗号分隔") var sources = "321271003001,321271003002"
         @Option(help: "预览次数（1–20）") var rounds = 3
+        @Option(help: "崩溃检查用：实施事务完成该步骤（如 residents）后暂停 60 秒，以便在事务中途终止进程") var holdAfter: String?
 
         func validate() throws {
             guard (1...20).contains(rounds) else { throw ValidationError("--rounds 应为 1 至 20") }
@@ -35,8 +36,8 @@ struct BoundaryCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let codes = sources.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }, rounds = self.rounds
-            let b = try await LinliApp.run { app in try await BoundaryRunner.bench(app, sources: codes, rounds: rounds) }
+            let codes = sources.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }, rounds = self.rounds, hold = holdAfter
+            let b = try await LinliApp.run { app in try await BoundaryRunner.bench(app, sources: codes, rounds: rounds, holdAfter: hold) }
             let p = b.previewSeconds.sorted()
             func s(_ x: Double) -> String { String(format: "%.3f", x) }
             say("合并 \(codes.joined(separator: "、"))（\(b.residents) 名在册居民，\(b.households) 户）→ \(b.created)：预览 最快 \(s(p[0])) 秒、中位 \(s(p[p.count / 2])) 秒、"

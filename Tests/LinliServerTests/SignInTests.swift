@@ -153,7 +153,8 @@ struct SignInTests {
             let right = try await app.call(.POST, "/api/v1/auth/password", json: ["current_password": TestUser.password,
                                                                                    "new_password": "Another-Strong-Pass-9"])
             #expect(right.status == .tooManyRequests)
-            #expect(right.headers.first(name: .retryAfter) == "30")
+            // The lock counts down from 30 s; a loaded machine may take a second or two to answer.
+            #expect((28...30).contains(Int(right.headers.first(name: .retryAfter) ?? "") ?? 0), "\(right.headers)")
             // The same count as signing in, from the same address.
             let login = try await app.call(.POST, "/api/v1/auth/token", json: ["username": "worker", "password": TestUser.password], as: .anonymous)
             #expect(login.status == .tooManyRequests)
@@ -230,7 +231,8 @@ struct SignInTests {
             for _ in 0..<5 { #expect(try await signIn(app, "worker", "Wrong-Password-1", from: "127.0.0.2").status == .unauthorized) }
             let blocked = try await signIn(app, "worker", TestUser.password, from: "127.0.0.2")
             #expect(blocked.status == .tooManyRequests)
-            #expect(blocked.headers.first(name: .retryAfter) == "30")
+            // The lock counts down from 30 s; a loaded machine may take a second or two to answer.
+            #expect((28...30).contains(Int(blocked.headers.first(name: .retryAfter) ?? "") ?? 0), "\(blocked.headers)")
             #expect(try await signIn(app, "worker", TestUser.password, from: "127.0.0.3").status == .ok)
             // Each further failure from the first address doubles the wait, up to 15 minutes.
             var waits: [String] = []
@@ -260,7 +262,8 @@ struct SignInTests {
             for _ in 0..<5 { #expect(try await attempt("Wrong-Password-1").status == .unauthorized) }
             let waiting = try await attempt(TestUser.password)
             #expect(waiting.status == .tooManyRequests)
-            #expect(waiting.headers.first(name: .retryAfter) == "30")
+            // The lock counts down from 30 s; a loaded machine may take a second or two to answer.
+            #expect((28...30).contains(Int(waiting.headers.first(name: .retryAfter) ?? "") ?? 0), "\(waiting.headers)")
             #expect(waiting.text.contains("30 秒后再试"))
         }
     }

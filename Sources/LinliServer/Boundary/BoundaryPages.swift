@@ -173,14 +173,19 @@ struct BoundaryPages {
         let body: Markup = """
             <h1>\(o.summary(names: names))</h1>
             \(flash)
-            <dl><dt>方式</dt><dd>\(o.kind.label)</dd><dt>状态</dt><dd>\(o.state.label)</dd><dt>生效日期</dt><dd>\(o.effectiveOn.description)</dd>
-            <dt>批准文件</dt><dd>\(o.documentNo) \(o.documentTitle)</dd><dt>拟定人</dt><dd>\(o.createdBy)</dd>
-            \(o.approvedBy.map { a -> Markup in "<dt>批准登记</dt><dd>\(a)</dd>" }.orEmpty)</dl>
+            <dl class="facts"><dt>方式</dt><dd>\(o.kind.label)</dd><dt>状态</dt><dd>\(o.state.label)</dd><dt>生效日期</dt><dd>\(o.effectiveOn.description)</dd>
+            <dt>批准文件</dt><dd>\(o.documentNo) \(o.documentTitle)</dd><dt>拟定人</dt><dd>\(Self.actor(o.createdBy))</dd>
+            \(o.approvedBy.map { a -> Markup in "<dt>批准登记</dt><dd>\(Self.actor(a))</dd>" }.orEmpty)</dl>
             \(actions)
             \(preview)
             \(applied)
             """
         return Console.page(req, user, title: "区划调整令", crumbs: Self.crumbs + [Crumb(o.documentNo)], body: body)
+    }
+
+    /// An account's name, or the platform itself for a command's or the demo's writes (stored as "(cli)", "(demo)").
+    static func actor(_ username: String) -> String {
+        username.hasPrefix("(") ? (username == "(demo)" ? "系统（演示数据）" : "系统（命令行）") : username
     }
 
     struct VersionForm: Content { var csrf: String?; var version: String? }

@@ -32,7 +32,9 @@ public enum BoundaryRunner {
 
     /// Drafts, approves, previews (`rounds` times) and applies a merge of `sources` effective today. Changes the database:
     /// run it on a copy (a demo district in a scratch `LINLI_DATA_DIR`).
-    public static func bench(_ app: Application, sources: [String], rounds: Int) async throws -> Bench {
+    /// `holdAfter`: a step of the apply (a table's name, "divisions", "buildings" …) after which the open transaction
+    /// waits a minute, saying so on standard error: the crash check kills the process there.
+    public static func bench(_ app: Application, sources: [String], rounds: Int, holdAfter: String? = nil) async throws -> Bench {
         let q = BoundaryQueries(app.db, today: app.linli.today(), now: app.linli.now)
         let names = try await DivisionQueries(app.db).all(in: .everything, level: .community)
         let stems = sources.map { s in (names.first { $0.code == s }?.name ?? s).replacingOccurrences(of: "社区", with: "") }
@@ -48,7 +50,16 @@ public enum BoundaryRunner {
             previews.append(Date().timeIntervalSince(t))
         }
         let t = Date()
-        let applied = try await q.apply(o.id, version: approved.version, columns: Capabilities.divisionColumns, in: .everything, by: .system())
+        var hold: BoundaryQueries.Fault?
+        if let step = holdAfter {
+            hold = { @Sendable (done: String) in
+                guard done == step else { return }
+                FileHandle.standardError.write(Data("区划调整：事务进行中，已完成 \(done)，暂停 60 秒\n".utf8))
+                Thread.sleep(forTimeInterval: 60)
+            }
+        }
+        let applied = try await q.apply(o.id, version: approved.version, columns: Capabilities.divisionColumns, in: .everything, by: .system(),
+                                        fault: hold)
         let seconds = Date().timeIntervalSince(t)
         return Bench(residents: figures?.after.first?.residents ?? 0, households: figures?.after.first?.households ?? 0, previewSeconds: previews,
                      applySeconds: seconds, created: applied.plan?.created.first?.code ?? "")

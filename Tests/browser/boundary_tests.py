@@ -9,6 +9,11 @@ from harness import (api, click_button, desktop_driver, district_today, field_er
                      use_session, visit)
 
 
+def set_date(d, name: str, value: str):
+    """A date field set as ISO text: typing into Chromium's date picker follows the machine's locale."""
+    d.execute_script("arguments[0].value = arguments[1]", d.find_element(By.NAME, name), value)
+
+
 def pending_order() -> dict:
     orders = api("GET", "/api/v1/boundary/orders?state=approved", token("district"))
     assert orders, "the demo has no pending boundary change"
@@ -73,13 +78,13 @@ def an_order_dated_in_the_past_refused_at_its_field_then_drafted_and_cancelled()
     d.find_element(By.NAME, "kind").send_keys("合并")
     fill(d, "sources", "321271004002, 321271004003")
     fill(d, "new_names", "凤鸣凤栖社区")
-    fill(d, "effective_on", (today - datetime.timedelta(days=3)).isoformat())
+    set_date(d, "effective_on", (today - datetime.timedelta(days=3)).isoformat())
     fill(d, "document_no", "泰高新政复〔2026〕99号")
     fill(d, "document_title", "关于同意合并凤鸣、凤栖社区的批复")
     click_button(d, "保存为草稿")
     assert "早于今天" in field_error(d, "effective_on"), text_of(d)[:600]
     shot(d, "boundary-refused")
-    fill(d, "effective_on", (today + datetime.timedelta(days=60)).isoformat())
+    set_date(d, "effective_on", (today + datetime.timedelta(days=60)).isoformat())
     click_button(d, "保存为草稿")
     assert "草拟" in text_of(d) and "调整后" in text_of(d), text_of(d)[:600]
     shot(d, "boundary-drafted")

@@ -274,7 +274,13 @@ struct BoundaryConcurrencyTests {
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            #expect(answers.filter { $0.status == .ok }.count == 1 && answers.filter { $0.status == .conflict }.count == 1, "\(answers.map(\.status))")
+            // On SQLite the second waits for the writer's lock up to the busy timeout (5 s). On a loaded machine it may
+            // instead be told 503 "系统繁忙" with nothing written; asked again, it finds the order applied.
+            var statuses = answers.map(\.status.code)
+            if let busy = statuses.firstIndex(of: 503) {
+                statuses[busy] = try await app.call(.POST, "/api/v1/boundary/orders/\(id)/application", json: ["version": version], as: .district).status.code
+            }
+            #expect(statuses.sorted() == [200, 409], "\(answers.map(\.status)) → \(statuses)")
             #expect(try await app.scalar("SELECT COUNT(*) AS n FROM divisions WHERE code = '321271002014'") == 1)
             #expect(try await app.scalar("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'boundary.apply'") == 1)
         }

@@ -26,6 +26,7 @@ enum Capabilities {
         WorkersCapability(),
         FacilitiesCapability(),
         CommunityLifeCapability(),
+        PartyCapability(),
         HousingCapability(),
         PatrolsCapability(),
         BoundaryCapability(),

@@ -128,11 +128,11 @@ struct RegistryPagesTests {
                                                                           ("relation", "other")])
             #expect(noHousehold.status == .unprocessableEntity && noHousehold.text.contains("您的管辖范围内没有户号 无此户"))
             let created = try await app.submit("/console/residents", [("name", "李四"), ("id_number", good), ("household_number", number),
-                                                                      ("relation", "other"), ("tags[]", "veteran"), ("tags[]", "party_member")])
+                                                                      ("relation", "other"), ("tags[]", "veteran"), ("tags[]", "living_alone")])
             #expect(created.status == .seeOther)
             #expect(try await app.rowCount("residents") == before + 1)
             let page = try await app.page(try #require(created.location))
-            #expect(page.visibleText.contains("李四") && page.visibleText.contains("退役军人") && page.visibleText.contains("党员"))
+            #expect(page.visibleText.contains("李四") && page.visibleText.contains("退役军人") && page.visibleText.contains("独居"))
         }
     }
 

@@ -40,7 +40,7 @@ struct ResidentsAPITests {
             let id = newID("1958-03-09", sequence: 551)
             let r = try await app.call(.POST, "/api/v1/residents", json: [
                 "name": "张三", "id_number": id, "phone": "13812345678", "household_id": household.id,
-                "relation": "other", "residence_status": "resident", "tags": ["veteran", "party_member"],
+                "relation": "other", "residence_status": "resident", "tags": ["living_alone", "veteran"],
             ])
             #expect(r.status == .created)
             let j = try r.decode(CreatedResident.self)
@@ -52,7 +52,7 @@ struct ResidentsAPITests {
             #expect(j.idNumberMasked == "321203********" + String(id.suffix(4)))
             #expect(j.phoneMasked == "138****5678")
             #expect(j.gridCode == household.grid)
-            #expect(j.tags == ["elderly", "veteran", "party_member"])
+            #expect(j.tags == ["elderly", "living_alone", "veteran"])
             #expect(j.version == 1)
             // The clear numbers are nowhere in the response.
             #expect(!r.text.contains(id) && !r.text.contains("13812345678"))

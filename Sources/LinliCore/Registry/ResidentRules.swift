@@ -98,8 +98,14 @@ public enum ResidentTag: String, Codable, Sendable, CaseIterable {
         switch self {
         case .unemployed: return "失业登记"
         case .disabled: return "残疾人证登记"
+        case .partyMember: return "党员信息登记"
         default: return nil
         }
+    }
+
+    /// The tags a reader is shown: 党员 (政治面貌) only to those who may read the party roll.
+    public static func shown(_ tags: [ResidentTag], partyMembers: Bool) -> [ResidentTag] {
+        partyMembers ? tags : tags.filter { $0 != .partyMember }
     }
 
     /// Tags a worker types: neither derived from age nor following a register.

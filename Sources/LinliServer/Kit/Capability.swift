@@ -73,6 +73,8 @@ enum NavGroup: String, Sendable, CaseIterable {
     case workforce = "队伍建设"
     /// 完善社区服务设施 and 繁荣社区文化: the facility register and its service circles, venues, activities and awards.
     case amenities = "设施与文化"
+    /// 深化社区党建: party organizations, members, service centres and brand projects.
+    case party = "社区党建"
 }
 
 /// A capability's part of a user's home page: to-do tiles first, then the area's figures, then links.

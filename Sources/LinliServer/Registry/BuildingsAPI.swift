@@ -117,7 +117,7 @@ struct BuildingsAPI {
             throw RegistryError.notFound("户")
         }
         let today = req.application.linli.today()
-        let members = try await req.residents.members(ofHousehold: h.id, in: scope).map { ResidentDTO($0, today: today) }
+        let members = try await req.residents.members(ofHousehold: h.id, in: scope).map { ResidentDTO($0, today: today, partyVisible: req.principal?.role.permissions.contains(.partyMembers) ?? false) }
         return JSONBody(HouseholdDTO(h, members: members))
     }
 

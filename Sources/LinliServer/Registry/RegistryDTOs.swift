@@ -149,13 +149,14 @@ struct ResidentDTO: Encodable, Sendable, SnakeCaseKeyed {
     var tags: [String]
     var version: Int
 
-    init(_ r: ResidentRecord, today: CivilDate) {
+    /// `partyVisible`: whether the reader may see 党员 (`party.members`); without it the tag is left out.
+    init(_ r: ResidentRecord, today: CivilDate, partyVisible: Bool = true) {
         let birth = CivilDate(r.birthDate) ?? today
         id = r.id; name = r.name; namePinyin = r.namePinyin; idNumberMasked = r.idMasked
         birthDate = r.birthDate; age = birth.age(on: today); sex = r.sex.rawValue; phoneMasked = r.phoneMasked
         householdId = r.householdId; householdNumber = r.householdNumber; relation = r.relation.rawValue
         residenceStatus = r.residenceStatus.rawValue; lifeStatus = r.lifeStatus.rawValue; gridCode = r.gridCode
-        tags = ResidentTag.effective(recorded: r.recordedTags, birthDate: birth, today: today).map(\.rawValue)
+        tags = ResidentTag.shown(ResidentTag.effective(recorded: r.recordedTags, birthDate: birth, today: today), partyMembers: partyVisible).map(\.rawValue)
         version = r.version
     }
 

@@ -34,7 +34,7 @@ struct RegistryPages {
         let user = try req.webUser(.registryRead)
         let q = req.formQuery("q")
         var filter = ResidentFilter()
-        filter.tag = req.formQuery("tag").flatMap(ResidentTag.init(rawValue:))
+        filter.tag = req.formQuery("tag").flatMap(ResidentTag.init(rawValue:)).flatMap { ResidentTag.shown([$0], partyMembers: user.may(.partyMembers)).first }
         let lifeStatus = req.formQuery("life_status")
         if lifeStatus == "all" { filter.lifeStatus = nil } else if let s = lifeStatus.flatMap(LifeStatus.init(rawValue:)) { filter.lifeStatus = s }
         let page = req.consolePage(perPage: 20)
@@ -56,7 +56,7 @@ struct RegistryPages {
              Markup.text(r.phoneMasked ?? "—"), link("/console/households/\(r.householdId)", r.householdNumber),
              Markup.text(r.relation.label), Markup.text(r.lifeStatus.label)]
         }
-        let tagOptions = [("", "全部人群")] + ResidentTag.allCases.map { ($0.rawValue, $0.label) }
+        let tagOptions = [("", "全部人群")] + ResidentTag.shown(ResidentTag.allCases, partyMembers: user.may(.partyMembers)).map { ($0.rawValue, $0.label) }
         let statusOptions = [("", "在册"), ("deceased", "已死亡"), ("moved_out", "已迁出"), ("all", "全部")]
         let body: Markup = """
             <h1>居民</h1>
@@ -206,7 +206,8 @@ struct RegistryPages {
         let members = try await req.residents.members(ofHousehold: r.householdId, in: req.registryScope).filter { $0.id != r.id }
         let events = try await req.residents.history(of: id, in: req.registryScope) ?? []
         let boundaryHistory = try await BoundaryPages.historySection(req, record: id)
-        let tags = ResidentTag.effective(recorded: r.recordedTags, birthDate: CivilDate(r.birthDate) ?? today, today: today)
+        let tags = ResidentTag.shown(ResidentTag.effective(recorded: r.recordedTags, birthDate: CivilDate(r.birthDate) ?? today, today: today),
+                                     partyMembers: user.may(.partyMembers))
         let active = r.lifeStatus == .active
         let numbers = full.map { (f: (id: String, phone: String?)) -> Markup in
             "<dt>公民身份号码</dt><dd><strong>\(f.id)</strong> <span class=\"badge yellow\">完整号码（已记入审计日志）</span></dd><dt>联系电话</dt><dd>\(f.phone ?? "—")</dd>"

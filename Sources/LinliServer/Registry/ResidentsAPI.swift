@@ -47,6 +47,8 @@ struct ResidentsAPI {
                 filter.lifeStatus = s
             }
         }
+        let party = req.principal?.role.permissions.contains(.partyMembers) ?? false
+        if filter.tag == .partyMember && !party { throw RegistryError.forbidden("党员信息仅限有党务权限的账号查看") }
         let page = try req.pageRequest()
         let queries = req.residents
         let result: ResultPage<ResidentRecord>
@@ -59,17 +61,18 @@ struct ResidentsAPI {
             result = try await queries.list(in: scope, filter: filter, page: page)
         }
         let today = req.application.linli.today()
-        return JSONBody(PageDTO(result) { ResidentDTO($0, today: today) })
+        return JSONBody(PageDTO(result) { ResidentDTO($0, today: today, partyVisible: party) })
     }
 
     /// The most frequent read of all: answered from the read cache without a task hop when it can be.
     func show(req: Request) throws -> EventLoopFuture<Response> {
         try req.require(.registryRead)
         let id = try req.pathUUID(), scope = req.registryScope, today = req.application.linli.today()
+        let party = req.principal?.role.permissions.contains(.partyMembers) ?? false
         @Sendable func respond(_ r: ResidentRecord) -> Response {
             let response = Response(status: .ok)
             response.headers.contentType = .json
-            response.body = .init(buffer: ByteBuffer(bytes: ResidentDTO(r, today: today).json()))
+            response.body = .init(buffer: ByteBuffer(bytes: ResidentDTO(r, today: today, partyVisible: party).json()))
             return response
         }
         if let hit = req.application.linli.residentCache?.get(id) {

@@ -81,7 +81,7 @@ public struct PartyQueries: Sendable {
             ? "SELECT member_id FROM party_group_members WHERE group_id = \(bind: id)"
             : "SELECT id FROM party_members WHERE org_id = \(bind: id)"
         let row = try await sql.raw("""
-            SELECT COALESCE(SUM(h.minutes), 0) AS minutes, COUNT(DISTINCT v.resident_id) AS served
+            SELECT CAST(COALESCE(SUM(h.minutes), 0) AS BIGINT) AS minutes, COUNT(DISTINCT v.resident_id) AS served
             FROM volunteer_hours h JOIN volunteer_activities a ON a.id = h.activity_id JOIN volunteers v ON v.id = h.volunteer_id
             JOIN party_members m ON m.resident_id = v.resident_id
             WHERE a.party_service = \(bind: true) AND h.served_on >= \(bind: from) AND h.served_on <= \(bind: to) AND m.id IN (
@@ -156,7 +156,7 @@ public struct PartyQueries: Sendable {
         let (from, to) = Self.yearBounds(year)
         var out: [UUID: Int] = [:]
         for row in try await sql.raw("""
-            SELECT v.resident_id, SUM(h.minutes) AS minutes FROM volunteer_hours h JOIN volunteer_activities a ON a.id = h.activity_id
+            SELECT v.resident_id, CAST(SUM(h.minutes) AS BIGINT) AS minutes FROM volunteer_hours h JOIN volunteer_activities a ON a.id = h.activity_id
             JOIN volunteers v ON v.id = h.volunteer_id
             WHERE a.party_service = \(bind: true) AND h.served_on >= \(bind: from) AND h.served_on <= \(bind: to) AND v.resident_id IN (\(binds: residents))
             GROUP BY v.resident_id
@@ -173,11 +173,11 @@ public struct PartyQueries: Sendable {
         var out: [String: PartyFigures] = [:]
         for row in try await sql.raw("""
             SELECT r.grid_code, COUNT(*) AS members,
-                   SUM(CASE WHEN o.id IS NULL OR SUBSTR(o.division_code, 1, 12) <> SUBSTR(r.grid_code, 1, 12) THEN 1 ELSE 0 END) AS expected,
-                   SUM(CASE WHEN (o.id IS NULL OR SUBSTR(o.division_code, 1, 12) <> SUBSTR(r.grid_code, 1, 12)) AND m.reported_on IS NOT NULL THEN 1 ELSE 0 END) AS reported
+                   CAST(SUM(CASE WHEN o.id IS NULL OR SUBSTR(o.division_code, 1, 12) <> SUBSTR(r.grid_code, 1, 12) THEN 1 ELSE 0 END) AS BIGINT) AS expected,
+                   CAST(SUM(CASE WHEN (o.id IS NULL OR SUBSTR(o.division_code, 1, 12) <> SUBSTR(r.grid_code, 1, 12)) AND m.reported_on IS NOT NULL THEN 1 ELSE 0 END) AS BIGINT) AS reported
             FROM party_members m JOIN residents r ON r.id = m.resident_id LEFT JOIN party_orgs o ON o.id = m.org_id
             WHERE
-            """ + prefix("r.grid_code", p) + " GROUP BY r.grid_code").all() {
+            """ + " " + prefix("r.grid_code", p) + " GROUP BY r.grid_code").all() {
             let g = try row.decode(column: "grid_code", as: String.self)
             out[g, default: PartyFigures()].members = try row.decode(column: "members", as: Int.self)
             out[g, default: PartyFigures()].expected = try row.decode(column: "expected", as: Int.self)
@@ -185,11 +185,11 @@ public struct PartyQueries: Sendable {
         }
         let (from, to) = Self.yearBounds(year)
         for row in try await sql.raw("""
-            SELECT r.grid_code, COUNT(DISTINCT v.resident_id) AS served, SUM(h.minutes) AS minutes
+            SELECT r.grid_code, COUNT(DISTINCT v.resident_id) AS served, CAST(SUM(h.minutes) AS BIGINT) AS minutes
             FROM volunteer_hours h JOIN volunteer_activities a ON a.id = h.activity_id JOIN volunteers v ON v.id = h.volunteer_id
             JOIN party_members m ON m.resident_id = v.resident_id JOIN residents r ON r.id = v.resident_id
             WHERE a.party_service = \(bind: true) AND h.served_on >= \(bind: from) AND h.served_on <= \(bind: to) AND
-            """ + prefix("r.grid_code", p) + " GROUP BY r.grid_code").all() {
+            """ + " " + prefix("r.grid_code", p) + " GROUP BY r.grid_code").all() {
             let g = try row.decode(column: "grid_code", as: String.self)
             out[g, default: PartyFigures()].served = try row.decode(column: "served", as: Int.self)
             out[g, default: PartyFigures()].minutes = try row.decode(column: "minutes", as: Int.self)
@@ -273,7 +273,7 @@ public struct PartyQueries: Sendable {
         let (from, to) = Self.yearBounds(year)
         var counts: [UUID: (Int, Int)] = [:]
         for row in try await sql.raw("""
-            SELECT a.party_brand_id, COUNT(DISTINCT a.id) AS activities, COALESCE(SUM(h.minutes), 0) AS minutes
+            SELECT a.party_brand_id, COUNT(DISTINCT a.id) AS activities, CAST(COALESCE(SUM(h.minutes), 0) AS BIGINT) AS minutes
             FROM volunteer_activities a LEFT JOIN volunteer_hours h ON h.activity_id = a.id AND h.served_on >= \(bind: from) AND h.served_on <= \(bind: to)
             WHERE a.party_brand_id IN (\(binds: items.map(\.id))) GROUP BY a.party_brand_id
             """).all() {

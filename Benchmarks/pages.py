@@ -112,6 +112,17 @@ for role in roles:
         if rental: pages.append((role, "rental 出租登记", "/console/housing/rentals/" + rental))
     if get(role, "/console/patrols")[0] == 200:
         pages.append((role, "patrols 网格巡查", "/console/patrols"))
+    if get(role, "/console/party")[0] == 200:
+        pages.append((role, "party 社区党建（党组织和数据）", "/console/party"))
+        pages.append((role, "party centres 党员服务中心", "/console/party/centres"))
+        pages.append((role, "party brands 党建品牌", "/console/party/brands"))
+        org = first(role, "/console/party", r'href="/console/party/orgs/([0-9A-Fa-f-]{36})"')
+        if org: pages.append((role, "party org 党组织", "/console/party/orgs/" + org))
+    if get(role, "/console/party/members")[0] == 200:
+        pages.append((role, "party roll 党员名册", "/console/party/members"))
+        pages.append((role, "party roll not reported 未报到在职党员", "/console/party/members?reported=false"))
+        member = first(role, "/console/party/members", r'href="/console/party/members/([0-9A-Fa-f-]{36})"')
+        if member: pages.append((role, "party member 党员", "/console/party/members/" + member))
     if get(role, "/console/boundary")[0] == 200:
         pages.append((role, "boundary 区划调整", "/console/boundary"))
         order = first(role, "/console/boundary", r'href="/console/boundary/([0-9A-Fa-f-]{36})"')

@@ -55,7 +55,7 @@ struct FacilitiesPagesTests {
             #expect(!portal.text.contains("，居民") && !portal.text.contains("<script"))
             #expect(portal.text.contains("开放时间：每天 06:00-18:00"))
             let index = try await app.page("/nearby", as: .anonymous)
-            #expect(index.status == .ok && index.text.contains("href=\"/nearby/\(facilitiesCommunity)\"") && index.text.contains("href=\"/nearby\">身边设施</a></nav>"))
+            #expect(index.status == .ok && index.text.contains("href=\"/nearby/\(facilitiesCommunity)\"") && index.text.contains("href=\"/nearby\">身边设施</a>"))
             #expect(try await app.page("/nearby/321271099001", as: .anonymous).status == .notFound)
         }
     }

@@ -97,7 +97,7 @@ struct PartyTests {
     func sensitivity() async throws {
         try await withTestApp { app in
             let tree = try await app.partyTree()
-            let person = try await app.partyResident()
+            let person = try await app.partyResident(grid: "321271002001001")
             let add = try await app.call(.POST, "/api/v1/party/members", json: ["resident_id": person.uuidString, "org_id": tree.branch, "joined_on": "2001-07-01"])
             #expect(add.status == .created, "\(add.text)")
             let id = try #require(add.json["id"].string)
@@ -121,6 +121,20 @@ struct PartyTests {
             #expect(orgs.status == .ok)
             let seen = try #require(orgs.json.array.first { $0["id"].string == tree.branch })
             #expect(seen["secretary_name"].string == Masking.name(name) && seen["secretary_name"].string != name)
+            // The registry's 党员 tag is shown to the roll's readers only, and no one else may filter by it.
+            let asWorker = try await app.call(.GET, "/api/v1/residents/\(person)")
+            #expect(asWorker.status == .ok && asWorker.json["tags"].strings.contains("party_member"), "\(asWorker.text)")
+            let asGrid = try await app.call(.GET, "/api/v1/residents/\(person)", as: .grid)
+            #expect(asGrid.status == .ok && !asGrid.json["tags"].strings.contains("party_member"), "\(asGrid.text)")
+            #expect(try await app.call(.GET, "/api/v1/residents?tag=party_member", as: .grid).status == .forbidden)
+            let page = try await app.page("/console/residents/\(person)", as: .grid)
+            let tagsShown = try #require(page.visibleText.components(separatedBy: "人群标签").dropFirst().first?.prefix(40), "\(page.visibleText)")
+            #expect(page.status == .ok && !tagsShown.contains("党员"), "\(tagsShown)")
+            // The history entry the registration wrote is the roll's readers' too.
+            let history = try await app.call(.GET, "/api/v1/residents/\(person)/events")
+            #expect(history.status == .ok && history.text.contains("party_member"))
+            let gridHistory = try await app.call(.GET, "/api/v1/residents/\(person)/events", as: .grid)
+            #expect(gridHistory.status == .ok && !gridHistory.text.contains("party_member") && !gridHistory.text.contains("党员"), "\(gridHistory.text)")
             // Another community's worker finds neither the member nor the branch.
             #expect(try await app.call(.GET, "/api/v1/party/members/\(id)", as: .otherWorker).status == .notFound)
             #expect(try await app.call(.GET, "/api/v1/party/orgs/\(tree.branch)", as: .otherWorker).status == .notFound)

@@ -10,7 +10,8 @@ from harness import (api, assert_no_overflow, click_button, desktop_driver, fiel
 
 
 def an_org(role: str = "worker") -> str:
-    orgs = [o for o in api("GET", "/api/v1/party/orgs", token(role)) if o["kind"] != "work_committee"]
+    """An organization members belong to (a branch, general branch or committee) of the worker's community."""
+    orgs = [o for o in api("GET", "/api/v1/party/orgs", token(role)) if o["kind"] in ("branch", "general_branch", "committee")]
     assert orgs, "the demo has no party organizations in the community"
     return orgs[0]["id"]
 
@@ -65,7 +66,7 @@ def party_pages_as_each_role_on_desktop_and_phone():
 
 
 @test
-def a_grid_worker_does_not_see_the_roll():
+def party_roll_refused_to_a_grid_worker():
     """The roll is refused to a grid worker; the organizations page has no link to it."""
     d = desktop_driver()
     use_session(d, "grid")
@@ -76,7 +77,7 @@ def a_grid_worker_does_not_see_the_roll():
 
 
 @test
-def registering_a_member_by_id_number():
+def party_member_registered_by_id_number():
     """A stranger's number is refused at the field; a resident of the community becomes a member and is on the roll."""
     w = token("worker")
     members = {m["resident_id"] for m in api("GET", "/api/v1/party/members?per_page=100", w)["items"]}

@@ -108,6 +108,12 @@ public enum ResidentTag: String, Codable, Sendable, CaseIterable {
         partyMembers ? tags : tags.filter { $0 != .partyMember }
     }
 
+    /// Whether a history entry's recorded change (`changes` JSON) may be shown: one that touched 党员 only to
+    /// readers of the party roll.
+    public static func historyShown(changes: String?, partyMembers: Bool) -> Bool {
+        partyMembers || !(changes ?? "").contains(partyMember.rawValue)
+    }
+
     /// Tags a worker types: neither derived from age nor following a register.
     public var isHandTyped: Bool { !isDerived && followedRecord == nil }
     public static var handTyped: [ResidentTag] { allCases.filter(\.isHandTyped) }

@@ -71,7 +71,7 @@ struct PartyPages {
         let facts: [(String, Markup)] = [
             ("类别", Markup.text(Self.kind(o))), ("所在区划", Markup.text(o.divisionName ?? o.divisionCode)),
             ("上级组织", d.parent.map { "<a href=\"/console/party/orgs/\($0.id)\">\($0.name)</a>" } ?? Markup.text("—")),
-            ("书记", Markup.text(Self.secretary(o, names: names))),
+            (o.kind == .group ? "组长" : "书记", Markup.text(Self.secretary(o, names: names))),
             ("党员", o.kind == .workCommittee ? Markup.text("—") : (names ? "<a href=\"/console/party/members?\(o.kind == .group ? "group" : "org")=\(o.id)\">\(o.members) 名</a>" : Markup.text("\(o.members) 名"))),
             ("本年党员志愿服务", Markup.text(String(format: "%d 名党员，%.1f 小时", d.servedThisYear, Double(d.minutesThisYear) / 60))),
         ]

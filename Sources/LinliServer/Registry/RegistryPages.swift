@@ -204,7 +204,8 @@ struct RegistryPages {
         let today = req.application.linli.today()
         let household = try await HouseholdQueries(req.db).find(id: r.householdId, in: req.registryScope)
         let members = try await req.residents.members(ofHousehold: r.householdId, in: req.registryScope).filter { $0.id != r.id }
-        let events = try await req.residents.history(of: id, in: req.registryScope) ?? []
+        let events = (try await req.residents.history(of: id, in: req.registryScope) ?? [])
+            .filter { ResidentTag.historyShown(changes: $0.changes, partyMembers: user.may(.partyMembers)) }
         let boundaryHistory = try await BoundaryPages.historySection(req, record: id)
         let tags = ResidentTag.shown(ResidentTag.effective(recorded: r.recordedTags, birthDate: CivilDate(r.birthDate) ?? today, today: today),
                                      partyMembers: user.may(.partyMembers))

@@ -106,7 +106,9 @@ struct ResidentsAPI {
 
     func history(req: Request) async throws -> JSONBody<[ResidentEventDTO]> {
         try req.require(.registryRead)
-        guard let events = try await req.residents.history(of: try req.pathUUID(), in: req.registryScope) else {
+        let party = req.principal?.role.permissions.contains(.partyMembers) ?? false
+        guard let events = try await req.residents.history(of: try req.pathUUID(), in: req.registryScope)?
+            .filter({ ResidentTag.historyShown(changes: $0.changes, partyMembers: party) }) else {
             throw RegistryError.notFound("居民")
         }
         return JSONBody(events.map(ResidentEventDTO.init))

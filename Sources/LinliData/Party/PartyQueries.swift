@@ -101,7 +101,15 @@ public struct PartyQueries: Sendable {
 
     /// Members who live in the area or belong to one of its organizations.
     func memberScope(_ scope: RegistryScope) -> SQLQueryString {
-        scope.prefix.isEmpty ? "1 = 1" : "(" + prefix("r.grid_code", scope.prefix) + " OR " + prefix("o.division_code", scope.prefix) + ")"
+        if scope.prefix.isEmpty { return "1 = 1" }
+        // A community or a grid: two indexed lookups (its residents, its organizations) rather than an OR over the
+        // join, which reads every member of the district. A street or the district holds most members: reading them
+        // all is cheaper than looking up each of its residents.
+        if scope.prefix.count >= 12 {
+            return "(m.resident_id IN (SELECT id FROM residents WHERE " + prefix("grid_code", scope.prefix)
+                + ") OR m.org_id IN (SELECT id FROM party_orgs WHERE " + prefix("division_code", scope.prefix) + "))"
+        }
+        return "(" + prefix("r.grid_code", scope.prefix) + " OR " + prefix("o.division_code", scope.prefix) + ")"
     }
 
     func memberWhere(_ scope: RegistryScope, _ f: PartyMemberFilter) -> SQLQueryString {

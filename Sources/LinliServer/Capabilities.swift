@@ -28,6 +28,7 @@ enum Capabilities {
         CommunityLifeCapability(),
         HousingCapability(),
         PatrolsCapability(),
+        PropertyCapability(),
         BoundaryCapability(),
         IndicatorsCapability(),
         TransferCapability(),

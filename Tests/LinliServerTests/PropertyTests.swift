@@ -1,7 +1,7 @@
 import Foundation
 import LinliCore
-import LinliData
 @testable import LinliServer
+@testable import LinliData
 import SQLKit
 import Testing
 import Vapor
@@ -160,11 +160,26 @@ struct PropertyTests {
     func demo() async throws {
         try await withTestApp(residents: 600) { app in
             let s = try await DemoProperty.load(on: app.db, seed: 42, today: testToday, now: 0)
-            #expect(try await app.rowCount("property_compound_buildings") == app.rowCount("buildings"))
+            let placed = try await app.rowCount("property_compound_buildings"), buildings = try await app.rowCount("buildings")
+            #expect(placed == buildings)
             #expect(s.companies == 12 && s.contracts > 0 && s.quasi > 0 && s.compounds == s.contracts + s.quasi + s.unmanaged)
-            #expect(try await app.rowCount("accounts WHERE username LIKE 'wy.%' AND disabled = \(app.db.isSQLite ? "1" : "true")") == 12)
+            let accounts = try await app.rowCount("accounts WHERE username LIKE 'wy.%' AND disabled = \(app.db.isSQLite ? "1" : "true")")
+            #expect(accounts == 12)
             let none = try await app.call(.GET, "/api/v1/property/compounds?mode=none&per_page=1", as: .district).json["total"].int
             #expect(none == s.unmanaged)
+            // With a size of one household every compound is large: about four in five get a committee of five living there.
+            try await app.sql().raw("DELETE FROM property_committee_members").run()
+            try await app.sql().raw("DELETE FROM property_committees").run()
+            try await app.sql().raw("UPDATE property_settings SET large_households = 1").run()
+            let made = try await DemoCommittees.load(on: app.db, seed: 42, today: testToday, now: 0)
+            let committees = try await app.rowCount("property_committees"), members = try await app.rowCount("property_committee_members")
+            #expect(made > 0 && committees == made && members == 5 * made)
+            let strangers = try await app.sql().raw("""
+                SELECT COUNT(*) AS n FROM property_committee_members cm JOIN property_committees m ON m.id = cm.committee_id
+                JOIN residents r ON r.id = cm.resident_id JOIN households h ON h.id = r.household_id
+                WHERE NOT EXISTS (SELECT 1 FROM property_compound_buildings pb WHERE pb.compound_id = m.compound_id AND pb.building_id = h.building_id)
+                """).first()!.decode(column: "n", as: Int.self)
+            #expect(strangers == 0)
             let figures = try await app.call(.GET, "/api/v1/indicators?division=321271000000", as: .district)
             #expect(figures.status == .ok, "\(figures.text)")
             let share = JSONValue(figures.json["indicators"].array.first { $0["indicator"]["code"].string == "property.managed_share" }?.raw)

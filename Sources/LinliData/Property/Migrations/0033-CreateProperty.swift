@@ -1,7 +1,7 @@
 import FluentKit
 import SQLKit
 
-/// 物业管理. `property_compounds` are the compounds (小区) of a community: name unique within it, year built, the
+/// 物业管理. `property_compounds` are the compounds (小区) of a community: name (unique within it when written), year built, the
 /// old-compound flag (老旧小区), and the services the community covers itself (`quasi_services`, 准物业管理; empty:
 /// none). `property_compound_buildings` puts a building in a compound: the building is the key, so a building belongs
 /// to at most one compound whoever races. `property_companies` are the property service companies (物业服务企业), the
@@ -24,8 +24,10 @@ public struct CreateProperty: AsyncMigration {
             .field("created_by", .string, .required)
             .field("created_at", .int64, .required)
             .field("updated_at", .int64, .required)
-            .unique(on: "community_code", "name")
             .create()
+        // Names are kept unique within a community by the write (409 at `name`), not by a key: merging two communities
+        // (区划调整) may bring two compounds of one name together, and the merge must not fail on it.
+        try await database.createIndex("property_compounds_community", on: "property_compounds", columns: ["community_code", "name"])
 
         try await database.schema("property_compound_buildings")
             .field("building_id", .uuid, .identifier(auto: false), .references("buildings", "id"))

@@ -29,6 +29,7 @@ enum Capabilities {
         PartyCapability(),
         HousingCapability(),
         PatrolsCapability(),
+        PropertyCapability(),
         BoundaryCapability(),
         IndicatorsCapability(),
         TransferCapability(),

@@ -23,7 +23,7 @@ struct CapabilityKitTests {
     func declarations() {
         let names = Capabilities.all.map(\.name)
         #expect(Set(names).count == names.count)
-        #expect(Array(Console.sections.map(\.href).prefix(33)) == ["/console", "/console/residents", "/console/divisions", "/console/requests",
+        #expect(Array(Console.sections.map(\.href).prefix(34)) == ["/console", "/console/residents", "/console/divisions", "/console/requests",
                                                                  "/console/requests/board", "/console/care", "/console/disability", "/console/assistance",
                                                                  "/console/employment", "/console/training", "/console/donations", "/console/organizations",
                                                                  "/console/volunteers", "/console/supermarket", "/console/elections",
@@ -32,7 +32,7 @@ struct CapabilityKitTests {
                                                                  "/console/workers", "/console/workers/me", "/console/facilities", "/console/facilities/coverage", "/console/life",
                                                                  "/console/party",
                                                                  "/console/housing", "/console/housing/rentals", "/console/housing/units",
-                                                                 "/console/patrols",
+                                                                 "/console/patrols", "/console/property",
                                                                  "/console/boundary",
                                                                  "/console/indicators", "/console/import"])
         for name in names {

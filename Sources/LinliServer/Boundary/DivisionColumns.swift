@@ -200,3 +200,12 @@ extension BoundaryCapability {
          DivisionColumn("boundary_account_flags", "new_code", .measured)]
     }
 }
+
+extension PropertyCapability {
+    var divisionColumns: [DivisionColumn] {
+        // A compound stands in its community; its contracts and owners' committees carry the same code.
+        [DivisionColumn("property_compounds", "community_code"), DivisionColumn("property_contracts", "community_code"),
+         DivisionColumn("property_committees", "community_code")]
+            + DivisionColumn.unrelated("property_companies", "credit_code") + DivisionColumn.unrelated("property_companies", "department_code")
+    }
+}

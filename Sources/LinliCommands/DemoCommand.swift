@@ -93,9 +93,10 @@ enum DemoAccounts {
     /// (社区警务室), to which its services' requests go on filing.
     static let departments = ["dept": "CG", "police": PoliceOffice.department.code]
 
-    /// Creates the demo accounts when the database has none, and prints how to sign in.
+    /// Creates the demo accounts when the database has none of them, and prints how to sign in. (The demo's own
+    /// department accounts — a property company's — are not the sign-in accounts and do not count.)
     static func ensure(app: Application) async throws {
-        guard try await Account.query(on: app.db).count() == 0 else {
+        guard try await Account.query(on: app.db).filter(\.$username ~~ accounts.map(\.username)).count() == 0 else {
             say("账号已存在（密码不保存明文；忘记时用 linli user reset-password --username 用户名 --password-stdin）。")
             return
         }

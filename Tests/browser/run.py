@@ -82,6 +82,7 @@ def main() -> int:
     import housing_tests  # noqa: F401
     import patrols_tests  # noqa: F401
     import party_tests  # noqa: F401
+    import property_tests  # noqa: F401
     import boundary_tests  # noqa: F401
 
     tests = [(n, f) for n, f in harness.TESTS if not args.only or any(o in n for o in args.only)]

@@ -65,13 +65,14 @@ public enum DemoProperty {
                                                           "staff", "room_area", "created_by", "created_at"])
         var batches: [BulkInsert.Batch] = []
         func keep(_ bulk: inout BulkInsert) { if bulk.isFull, let x = bulk.take() { batches.append(x) } }
-        for (community, buildings) in byCommunity {
+        for (index, (community, buildings)) in byCommunity.enumerated() {
             var i = 0, n = 0
             while i < buildings.count {
                 let size = min(buildings.count - i, rng.int(3...12))
                 let id = rng.uuid()
                 let year = rng.int(1985...2018), old = year < 2000
-                let name = stems[n % stems.count] + (n >= stems.count ? "\(n / stems.count + 1)期" : "")
+                // Each community starts at its own place in the list, so that neighbouring communities' names differ.
+                let name = stems[(n + index * 7) % stems.count] + (n >= stems.count ? "\(n / stems.count + 1)期" : "")
                 let draw = rng.int(0...99)
                 let company = old ? draw < 25 : draw < 85
                 let quasi = !company && (old ? draw < 85 : draw < 90)

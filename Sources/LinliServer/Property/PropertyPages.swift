@@ -30,14 +30,20 @@ struct PropertyPages {
         """
     static let links: Markup = "<p><a href=\"/console/property\">小区</a> · <a href=\"/console/property?mode=none\">无人管理的小区</a> · <a href=\"/console/property/companies\">物业服务企业</a> · <a href=\"/console/property/committees\">业主委员会提醒</a></p>"
 
+    /// Communities by code, for the pages' 社区 columns.
+    static func communityNames(_ req: Request) async throws -> [String: String] {
+        Dictionary(try await DivisionQueries(req.db).all(level: .community).map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+    }
+
     func list(req: Request) async throws -> Response {
         let user = try req.webUser(.propertyRead)
         let scope = try req.narrowedScope()
         let text = try req.queryString("q", maxLength: 40), mode = try req.queryEnum("mode", ManagementMode.self)
         let page = try await req.property.compounds(in: scope, mode: mode, text: text, page: req.consolePage(perPage: 30))
         let unmanaged = try await req.property.todo(in: scope).unmanaged
+        let names = try await Self.communityNames(req)
         let rows = page.items.map { c -> [Markup] in
-            ["<a href=\"/console/property/\(c.id)\">\(c.name)</a>", Markup.text(c.communityCode), Markup.text(c.yearBuilt.map(String.init) ?? "—"),
+            ["<a href=\"/console/property/\(c.id)\">\(c.name)</a>", Markup.text(names[c.communityCode] ?? c.communityCode), Markup.text(c.yearBuilt.map(String.init) ?? "—"),
              Markup.text(c.old ? "是" : "否"), "\(c.buildings)", "\(c.households)",
              c.mode == .unmanaged ? "<strong class=\"red\">无人管理</strong>" : Markup.text(c.mode == .company ? (c.companyName ?? "") : "准物业管理（\(c.services.map(\.label).joined(separator: "、"))）")]
         }
@@ -187,12 +193,13 @@ struct PropertyPages {
                 <p class="muted">没有的企业请先<a href="/console/property/companies/new">登记物业服务企业</a>。</p>
                 """
         }
+        let communityName = try await Self.communityNames(req)[c.communityCode] ?? c.communityCode
         let management: Markup = c.mode == .company ? "\(c.companyName ?? "")（合同至 \(c.contractEndsOn ?? "")）"
             : c.mode == .quasi ? "准物业管理（\(c.services.map(\.label).joined(separator: "、"))）" : "<strong>无人管理</strong>"
         let body: Markup = """
             <h1>\(c.name)</h1>
             \(Self.links)
-            <dl class="facts"><dt>社区</dt><dd>\(c.communityCode)</dd><dt>建成年份</dt><dd>\(c.yearBuilt.map(String.init) ?? "—")</dd>
+            <dl class="facts"><dt>社区</dt><dd>\(communityName)</dd><dt>建成年份</dt><dd>\(c.yearBuilt.map(String.init) ?? "—")</dd>
             <dt>老旧小区</dt><dd>\(c.old ? "是" : "否")</dd><dt>楼栋 / 户数</dt><dd>\(c.buildings) / \(c.households)</dd>
             <dt>管理方式</dt><dd>\(management)</dd></dl>
             \(user.may(.propertyWrite) ? "<p><a href=\"/console/property/\(c.id)/edit\">修改</a></p>" : Markup.empty)
@@ -322,7 +329,8 @@ struct PropertyPages {
         let endingRows = ending.map { k -> [Markup] in
             ["<a href=\"/console/property/\(k.compoundId)\">\(k.compoundName ?? "—")</a>", Markup.text(k.endsOn), Markup.text(k.filedOn ?? "未备案")]
         }
-        let withoutRows = without.map { c -> [Markup] in ["<a href=\"/console/property/\(c.id)\">\(c.name)</a>", Markup.text(c.communityCode), "\(c.households)"] }
+        let names = try await Self.communityNames(req)
+        let withoutRows = without.map { c -> [Markup] in ["<a href=\"/console/property/\(c.id)\">\(c.name)</a>", Markup.text(names[c.communityCode] ?? c.communityCode), "\(c.households)"] }
         let body: Markup = """
             <h1>业主委员会提醒</h1>
             <p class="muted">规划：“规范业主自治”。</p>

@@ -5,8 +5,7 @@ import SQLKit
 
 /// 社区党建 in the demo district. Every street has its 街道社会工作党委; every community an organization of the kind
 /// its membership calls for (党委 with branches, 党总支 with branches, or a 党支部), two to four 功能型党小组, a
-/// secretary. The members are exactly the residents the registry tags 党员 (about 8 % of adults; the tag is cleared
-/// on those no longer on the roll); about one in six belongs to an organization elsewhere (在职党员), of whom most
+/// secretary. About 8.5 % of the adults on the roll are members, and the registry's 党员 tag is written from them; about one in six belongs to an organization elsewhere (在职党员), of whom most
 /// have 报到. Each community's 社区服务站, a street's 文化活动室 and the district's 文化中心 host the 三级党员服务中心. Brand
 /// projects for the streets and some communities; a third of the volunteer activities are marked party-member
 /// service, so members' verified hours count. Deterministic by seed; bulk inserts in one transaction.
@@ -43,17 +42,16 @@ public enum DemoParty {
         }
         let level = { (code: String) in (try? DivisionCode(code))?.level }
         let streets = divisions.filter { level($0.code) == .street }, communities = divisions.filter { level($0.code) == .community }
-        // The tagged residents: on the roll, by community; the rest lose the tag (the roll decides it now).
+        // About 8.5 % of the adults on the roll, by community (the registry's 党员 tag is written from this roll).
+        let adultBefore = today.yearsEarlier(18).description
         var tagged: [String: [(id: UUID, birth: CivilDate)]] = [:]
-        var gone: [UUID] = []
+        var pick = SeededRandom(seed: seed ^ 0xDA_18)
         for row in try await sql.raw("""
-            SELECT r.id, r.birth_date, r.grid_code, r.life_status FROM resident_tags t JOIN residents r ON r.id = t.resident_id
-            WHERE t.tag = \(bind: ResidentTag.partyMember.rawValue) ORDER BY r.grid_code, r.id
+            SELECT id, birth_date, grid_code FROM residents WHERE life_status = \(bind: LifeStatus.active.rawValue) AND birth_date <= \(bind: adultBefore)
+            ORDER BY grid_code, id
             """).all() {
-            let id = try row.decode(column: "id", as: UUID.self)
-            guard try row.decode(column: "life_status", as: String.self) == LifeStatus.active.rawValue,
-                  let birth = CivilDate(try row.decode(column: "birth_date", as: String.self)), birth.age(on: today) >= 18 else { gone.append(id); continue }
-            tagged[String(try row.decode(column: "grid_code", as: String.self).prefix(12)), default: []].append((id, birth))
+            guard pick.chance(0.085), let birth = CivilDate(try row.decode(column: "birth_date", as: String.self)) else { continue }
+            tagged[String(try row.decode(column: "grid_code", as: String.self).prefix(12)), default: []].append((try row.decode(column: "id", as: UUID.self), birth))
         }
         var facilities: [String: [String: UUID]] = [:]
         for row in try await sql.raw("SELECT id, kind, community_code FROM facilities ORDER BY community_code, id").all() {
@@ -65,7 +63,7 @@ public enum DemoParty {
             activityRows.append((try row.decode(column: "id", as: UUID.self), try row.decode(column: "community_code", as: String.self)))
         }
         let at = now
-        return try await db.writeTransaction(bulk: true) { [tagged, gone, facilities, activityRows, rng] db in
+        return try await db.writeTransaction(bulk: true) { [tagged, facilities, activityRows, rng] db in
             var rng = rng, s = Summary()
             let sql = SQLHelpers.sql(db)
             var orgs = BulkInsert("party_orgs", ["id", "parent_id", "kind", "functional_kind", "name", "name_pinyin", "division_code", "secretary_member_id",
@@ -190,13 +188,8 @@ public enum DemoParty {
                 }
             }
             try await flushAll()
-            // The roll decides the tag: those no longer on it lose it.
-            for chunk in stride(from: 0, to: gone.count, by: 500).map({ Array(gone[$0..<min($0 + 500, gone.count)]) }) {
-                try await sql.raw("DELETE FROM resident_tags WHERE tag = \(bind: ResidentTag.partyMember.rawValue) AND resident_id IN (\(binds: chunk))").run()
-                try await sql.raw("""
-                    UPDATE residents SET tags = REPLACE(REPLACE(tags, ',party_member', ''), 'party_member', '') WHERE id IN (\(binds: chunk))
-                    """).run()
-            }
+            // The roll decides the tag.
+            try await FollowedTags.addBulk(.partyMember, to: tagged.values.flatMap { $0.map(\.id) }, on: db)
             // A third of the activities are party-member service, of the community's or the street's brand when it has one.
             for a in activityRows where rng.chance(0.33) {
                 let brandID = brandOf[a.community] ?? brandOf[CentreLevel.street.division(of: a.community)]

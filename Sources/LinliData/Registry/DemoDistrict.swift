@@ -306,7 +306,8 @@ struct DemoGenerator {
         for i in members.indices {
             let p = members[i]
             if poor { members[i].tags.append(.lowIncome) }
-            if p.age >= 18 && rng.chance(0.085) { members[i].tags.append(.partyMember) }
+            // 党员 follows the party roll, which the party-building demo step fills; the draw stays (see below).
+            if p.age >= 18 && rng.chance(0.085) { members[i].formerTags += 1 }
             if p.sex == .male && p.age >= 35 && rng.chance(0.07) { members[i].tags.append(.veteran) }
             // 残疾人 and 失业人员 follow the disability card and the unemployment register, which their own demo steps
             // fill; the draws stay so that the rest of the district comes out as before.

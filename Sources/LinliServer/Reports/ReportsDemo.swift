@@ -77,7 +77,7 @@ struct ReportsDemo: DemoStep {
             F(header: "常住人口", kind: .measure, measure: "registry.residents"),
             F(header: "18至60周岁居民", kind: .measure, measure: "registry.residents", filters: ["age_min": "18", "age_max": "59"]),
             F(header: "60周岁以上居民", kind: .measure, measure: "registry.residents", filters: ["age_min": "60"]),
-            F(header: "党员", kind: .measure, measure: "registry.residents", filters: ["tag": "party_member"]),
+            F(header: "退役军人", kind: .measure, measure: "registry.residents", filters: ["tag": "veteran"]),
             F(header: "女性居民", kind: .measure, measure: "registry.residents", filters: ["sex": "female"]),
             F(header: "男性居民", kind: .measure, measure: "registry.residents", filters: ["sex": "male"]),
             F(header: "户数", kind: .measure, measure: "registry.households"),

@@ -647,3 +647,29 @@ _uploads: list[Path] = []
 def remove_uploads():
     while _uploads:
         shutil.rmtree(_uploads.pop(), ignore_errors=True)
+
+
+def pages_as_roles(prefix: str, role_pages: dict[str, list[str]], after=None) -> list[str]:
+    """Opens each page as each role that sees it, at 1280 px and at 360 px: it must stay where it was asked for, have a
+    heading and, on the phone, nothing wider than the screen. A screenshot of each; `after(driver, kind)` runs once per
+    driver when the roles are done. Returns the problems found, for the test to assert on."""
+    problems = []
+    for make in (desktop_driver, phone_driver):
+        d = make()
+        kind = "desktop" if make is desktop_driver else "phone"
+        for role, pages in role_pages.items():
+            use_session(d, role)
+            for page in pages:
+                try:
+                    visit(d, page)
+                    assert path_of(d).split("?")[0] == page.split("?")[0], f"{role} {page} went to {path_of(d)}"
+                    assert d.find_element(By.TAG_NAME, "h1").text, f"{role} {page} has no heading"
+                    if kind == "phone":
+                        assert_no_overflow(d)
+                except AssertionError as e:
+                    problems.append(f"{kind}: {e}")
+                name = page.replace("/console/" + prefix, "").replace("/", "-").replace("?", "-")[:30]
+                shot(d, f"{prefix}-{kind}-{role}{name}")
+        if after:
+            after(d, kind)
+    return problems

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from selenium.webdriver.common.by import By
 
-from harness import (api, assert_no_overflow, click_button, desktop_driver, field_error, fill, path_of, phone_driver, shot, test, text_of,
-                     token, use_session, visit)
+from harness import (api, assert_no_overflow, click_button, desktop_driver, field_error, fill, pages_as_roles, path_of, phone_driver, shot,
+                     test, text_of, token, use_session, visit)
 
 
 def an_org(role: str = "worker") -> str:
@@ -38,30 +38,17 @@ def set_value(d, name: str, value: str):
 def party_pages_as_each_role_on_desktop_and_phone():
     """Each page as each role that sees it, at 1280 px and at 360 px (nothing wider than the phone); an organization's
     and a member's page; the portal's centres signed out."""
-    extra = {"worker": ["/console/party/orgs/" + an_org(), "/console/party/members/" + a_member()]}
-    problems = []
-    for make in (desktop_driver, phone_driver):
-        d = make()
-        kind = "desktop" if make is desktop_driver else "phone"
-        for role, pages in ROLE_PAGES.items():
-            use_session(d, role)
-            for page in pages + extra.get(role, []):
-                try:
-                    visit(d, page)
-                    assert path_of(d).split("?")[0] == page.split("?")[0], f"{role} {page} went to {path_of(d)}"
-                    assert d.find_element(By.TAG_NAME, "h1").text, f"{role} {page} has no heading"
-                    if kind == "phone":
-                        assert_no_overflow(d)
-                except AssertionError as e:
-                    problems.append(f"{kind}: {e}")
-                name = page.replace("/console/party", "").replace("/", "-").replace("?", "-")[:30]
-                shot(d, f"party-{kind}-{role}{name}")
+    extra = ["/console/party/orgs/" + an_org(), "/console/party/members/" + a_member()]
+
+    def portal(d, kind):
         d.delete_all_cookies()
         visit(d, "/notices/party-centres")
         assert "党员服务中心" in text_of(d) and "值班党员" in text_of(d), text_of(d)[:300]
         if kind == "phone":
             assert_no_overflow(d)
         shot(d, f"party-{kind}-portal-centres")
+
+    problems = pages_as_roles("party", {**ROLE_PAGES, "worker": ROLE_PAGES["worker"] + extra}, after=portal)
     assert not problems, "\n".join(problems)
 
 

@@ -146,10 +146,6 @@ public struct PartyQueries: Sendable {
         try await sql.raw(Self.memberSelect + " WHERE m.id = \(bind: id) AND " + memberScope(scope)).first().map { try $0.decodeRecord(PartyMemberRecord.self) }
     }
 
-    public func member(resident: UUID) async throws -> PartyMemberRecord? {
-        try await sql.raw(Self.memberSelect + " WHERE m.resident_id = \(bind: resident)").first().map { try $0.decodeRecord(PartyMemberRecord.self) }
-    }
-
     public func memberDetail(_ id: UUID, in scope: RegistryScope, year: Int) async throws -> PartyMemberDetail? {
         guard let m = try await member(id, in: scope) else { return nil }
         let groups = try await sql.raw(Self.orgSelect + " WHERE o.id IN (SELECT group_id FROM party_group_members WHERE member_id = \(bind: id)) ORDER BY o.name_pinyin")
@@ -288,12 +284,5 @@ public struct PartyQueries: Sendable {
             counts[try row.decode(column: "party_brand_id", as: UUID.self)] = (try row.decode(column: "activities", as: Int.self), try row.decode(column: "minutes", as: Int.self))
         }
         return items.map { var b = $0; (b.activities, b.minutes) = counts[b.id] ?? (0, 0); return b }
-    }
-
-    /// The activities of a brand (the volunteers' records), newest first.
-    public func activities(ofBrand id: UUID) async throws -> [(id: UUID, title: String, startsAt: Int64)] {
-        try await sql.raw("SELECT id, title, starts_at FROM volunteer_activities WHERE party_brand_id = \(bind: id) ORDER BY starts_at DESC LIMIT 50").all().map {
-            (try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "title", as: String.self), try $0.decode(column: "starts_at", as: Int64.self))
-        }
     }
 }

@@ -219,6 +219,28 @@ def kill_imports(rounds, rng, residents=20000):
         shutil.rmtree(source, ignore_errors=True)
 
 
+def kill_migrations(rounds, rng):
+    """SIGKILL while the schema is being made (the first second of a new data folder): each migration and the record
+    that it ran are one transaction, so the same command run again finishes the schema and loads the district."""
+    for n in range(1, rounds + 1):
+        data = tempfile.mkdtemp(prefix="linli-migrate-")
+        try:
+            env = dict(os.environ, LINLI_DATA_DIR=data, LOG_LEVEL="warning")
+            load = [BIN, "demo", "--load-only", "--residents", "200", "--seed", "5"]
+            p = subprocess.Popen(load, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            after = rng.uniform(0.1, 1.0)
+            try:
+                p.wait(after)
+            except subprocess.TimeoutExpired:
+                p.send_signal(signal.SIGKILL)
+                p.wait()
+            rerun = subprocess.run(load, env=env, capture_output=True, text=True)
+            check(rerun.returncode == 0, f"migrations killed after {after:.2f} s did not finish on a rerun: {rerun.stderr[-500:]}")
+        finally:
+            shutil.rmtree(data, ignore_errors=True)
+    print(f"migrations: {rounds} SIGKILLs while the schema was being made, each finished by the next run", flush=True)
+
+
 def kill_loads(rounds, rng, residents=20000):
     """SIGKILL during the demo district's bulk load."""
     for n in range(1, rounds + 1):
@@ -298,6 +320,7 @@ def main():
         server.stop()
         print(f"crash safety: {rounds} SIGKILLs during writes, nothing lost, nothing half-written "
               f"({ledger.busy} writes refused busy with 503)")
+        kill_migrations(5 * load_rounds, rng)
         kill_loads(load_rounds, rng)
         kill_imports(load_rounds, rng)
     finally:

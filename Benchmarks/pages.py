@@ -123,6 +123,16 @@ for role in roles:
         pages.append((role, "party roll not reported 未报到在职党员", "/console/party/members?reported=false"))
         member = first(role, "/console/party/members", r'href="/console/party/members/([0-9A-Fa-f-]{36})"')
         if member: pages.append((role, "party member 党员", "/console/party/members/" + member))
+    if get(role, "/console/property")[0] == 200:
+        pages.append((role, "property 小区", "/console/property"))
+        pages.append((role, "property unmanaged 无人管理的小区", "/console/property?mode=none"))
+        pages.append((role, "property companies 物业服务企业", "/console/property/companies"))
+        pages.append((role, "property committees 业主委员会提醒", "/console/property/committees"))
+        pages.append((role, "property coordination 四位一体协调会", "/console/property/coordination"))
+        compound = first(role, "/console/property", r'href="/console/property/([0-9A-Fa-f-]{36})"')
+        if compound: pages.append((role, "compound 小区（楼栋、业委会、合同、协调会）", "/console/property/" + compound))
+        company = first(role, "/console/property/companies", r'href="/console/property/companies/([0-9A-Fa-f-]{36})"')
+        if company: pages.append((role, "property company 物业服务企业", "/console/property/companies/" + company))
     if get(role, "/console/boundary")[0] == 200:
         pages.append((role, "boundary 区划调整", "/console/boundary"))
         order = first(role, "/console/boundary", r'href="/console/boundary/([0-9A-Fa-f-]{36})"')

@@ -11,7 +11,9 @@ extension DeliberationQueries {
     }
 
     /// Records a meeting of a community of the caller's area. Linked participants must be residents of that community.
-    public func createMeeting(community raw: String?, _ input: MeetingInput, by actor: DeliberationActor) async throws -> MeetingRecord {
+    /// `also` writes what another capability keeps of the meeting (a compound's 四位一体 parties) in the same transaction.
+    public func createMeeting(community raw: String?, _ input: MeetingInput, by actor: DeliberationActor,
+                              also: (@Sendable (any Database, UUID) async throws -> Void)? = nil) async throws -> MeetingRecord {
         try writer(actor)
         var errors = DeliberationRules.check(input, today: today)
         var division: DivisionRecord?
@@ -39,6 +41,7 @@ extension DeliberationQueries {
             for rid in input.residentIds {
                 try await sql.insert(into: "deliberation_participants").columns("meeting_id", "resident_id").values(SQLBind(id), SQLBind(rid)).run()
             }
+            try await also?(db, id)
             try await AuditLog.append([AuditEvent(DeliberationAudit.meeting, target: .meeting(id), detail: ["community": code, "kind": kind.rawValue])],
                                       by: actor.audit, on: db)
         }

@@ -12,12 +12,15 @@ struct PropertyCapability: Capability {
     var grants: [Role: Set<Permission>] { PropertyPermissions.grants }
     let audit: (any AuditAction.Type)? = PropertyAudit.self
 
-    var migrations: [NumberedMigration] { [NumberedMigration(33, CreateProperty()), NumberedMigration(33, CreatePropertyCommittees())] }
+    var migrations: [NumberedMigration] { [NumberedMigration(33, CreateProperty()), NumberedMigration(33, CreatePropertyCommittees()),
+                                        NumberedMigration(35, CreatePropertyMeetings())] }
 
     func routes(_ routes: CapabilityRoutes) throws {
         PropertyAPI().boot(routes.api)
         CommitteeAPI().boot(routes.api)
+        CoordinationAPI().boot(routes.api)
         PropertyPages().boot(routes.pages)
+        CoordinationPages().boot(routes.pages)
     }
 
     var demo: (any DemoStep)? { PropertyDemo() }

@@ -28,7 +28,7 @@ struct PropertyPages {
     static let clause: Markup = """
         <p class="muted">规划：“探索建立社区居委会、物业管理、业主委员会、社区民警‘四位一体’的运作机制……指导物业管理服务企业依法经营，积极探索老旧小区的‘准物业管理’机制，加快物管用房、服务人员等硬件设施和基本条件建设”。</p>
         """
-    static let links: Markup = "<p><a href=\"/console/property\">小区</a> · <a href=\"/console/property?mode=none\">无人管理的小区</a> · <a href=\"/console/property/companies\">物业服务企业</a> · <a href=\"/console/property/committees\">业主委员会提醒</a></p>"
+    static let links: Markup = "<p><a href=\"/console/property\">小区</a> · <a href=\"/console/property?mode=none\">无人管理的小区</a> · <a href=\"/console/property/companies\">物业服务企业</a> · <a href=\"/console/property/committees\">业主委员会提醒</a> · <a href=\"/console/property/coordination\">四位一体协调会</a></p>"
 
     /// Communities by code, for the pages' 社区 columns.
     static func communityNames(_ req: Request) async throws -> [String: String] {
@@ -194,6 +194,7 @@ struct PropertyPages {
                 """
         }
         let communityName = try await Self.communityNames(req)[c.communityCode] ?? c.communityCode
+        let coordination = try await CoordinationPages.section(req, user, c)
         let management: Markup = c.mode == .company ? "\(c.companyName ?? "")（合同至 \(c.contractEndsOn ?? "")）"
             : c.mode == .quasi ? "准物业管理（\(c.services.map(\.label).joined(separator: "、"))）" : "<strong>无人管理</strong>"
         let body: Markup = """
@@ -211,6 +212,7 @@ struct PropertyPages {
             <h2>物业服务合同</h2>
             \(Console.table(["物业服务企业", "合同期", "物业费（元/平方米·月）", "服务内容", "在岗人员", "物管用房（平方米）"], rows, empty: "尚未登记合同"))
             \(form)
+            \(coordination)
             """
         return Console.page(req, user, title: c.name, crumbs: Self.crumbs + [Crumb(c.name)], body: body, status: status)
     }

@@ -220,15 +220,15 @@ def kill_imports(rounds, rng, residents=20000):
 
 
 def kill_migrations(rounds, rng):
-    """SIGKILL while the schema is being made (the first second of a new data folder): each migration and the record
-    that it ran are one transaction, so the same command run again finishes the schema and loads the district."""
+    """SIGKILL while `linli migrate` makes the schema of a new data folder: each migration and the record that it ran
+    are one transaction, so the same command run again finishes the schema."""
     for n in range(1, rounds + 1):
         data = tempfile.mkdtemp(prefix="linli-migrate-")
         try:
             env = dict(os.environ, LINLI_DATA_DIR=data, LOG_LEVEL="warning")
-            load = [BIN, "demo", "--load-only", "--residents", "200", "--seed", "5"]
+            load = [BIN, "migrate"]
             p = subprocess.Popen(load, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            after = rng.uniform(0.1, 1.0)
+            after = rng.uniform(0.05, 0.6)
             try:
                 p.wait(after)
             except subprocess.TimeoutExpired:
@@ -320,7 +320,7 @@ def main():
         server.stop()
         print(f"crash safety: {rounds} SIGKILLs during writes, nothing lost, nothing half-written "
               f"({ledger.busy} writes refused busy with 503)")
-        kill_migrations(5 * load_rounds, rng)
+        kill_migrations(10 * load_rounds, rng)
         kill_loads(load_rounds, rng)
         kill_imports(load_rounds, rng)
     finally:

@@ -12,16 +12,19 @@ struct PropertyCapability: Capability {
     var grants: [Role: Set<Permission>] { PropertyPermissions.grants }
     let audit: (any AuditAction.Type)? = PropertyAudit.self
 
-    var migrations: [NumberedMigration] { [NumberedMigration(33, CreateProperty()), NumberedMigration(33, CreatePropertyCommittees())] }
+    var migrations: [NumberedMigration] { [NumberedMigration(33, CreateProperty()), NumberedMigration(33, CreatePropertyCommittees()),
+                                         NumberedMigration(34, CreatePropertyRatings())] }
 
     func routes(_ routes: CapabilityRoutes) throws {
         PropertyAPI().boot(routes.api)
         CommitteeAPI().boot(routes.api)
         PropertyPages().boot(routes.pages)
+        PropertyRatingAPI().boot(routes.api)
+        PropertyRatingPages().boot(routes.pages)
     }
 
     var demo: (any DemoStep)? { PropertyDemo() }
-    var indicators: [IndicatorDefinition] { PropertyIndicators.definitions }
+    var indicators: [IndicatorDefinition] { PropertyIndicators.definitions + PropertyIndicators.ratingDefinitions }
     var indicatorCounts: (any IndicatorSource)? { PropertyIndicatorCounts() }
 
     var sections: [ConsoleSection] {

@@ -66,14 +66,15 @@ struct PropertyRatingPages {
 
     func form(_ user: WebUser, _ v: Form, errors: [FieldError], year: Int) -> Markup {
         let scoreError = errors.first { $0.field == "score" }?.message
+        let invalid: Markup = scoreError == nil ? .empty : " aria-invalid=\"true\" aria-describedby=\"f-score-err\""
         let radios: [Markup] = SatisfactionScore.allCases.reversed().map { s in
-            "<label class=\"choice\"><input type=\"radio\" name=\"score\" value=\"\(s.rawValue)\"\(v.score == String(s.rawValue) ? " checked" : "") required> \(s.rawValue)分 \(s.label)</label><br>"
+            "<label class=\"choice\"><input type=\"radio\" name=\"score\" value=\"\(s.rawValue)\"\(v.score == String(s.rawValue) ? " checked" : "") required\(invalid)> \(s.rawValue)分 \(s.label)</label><br>"
         }
         return """
             <h2>评价\(year)年的物业服务</h2>
             <form method="post" action="/property/rating">\(Console.csrfField(user))
-            <fieldset class="field\(scoreError == nil ? "" : " invalid")"\(scoreError == nil ? "" : " aria-invalid=\"true\"")><legend>满意度<span class="req" aria-hidden="true">*</span></legend>
-            \(scoreError.map { "<p class=\"field-error\">\($0)</p>" as Markup }.orEmpty)\(radios.joined())</fieldset>
+            <fieldset class="field\(scoreError == nil ? "" : " invalid")"><legend>满意度<span class="req" aria-hidden="true">*</span></legend>
+            \(scoreError.map { "<p id=\"f-score-err\" class=\"field-error\">\($0)</p>" as Markup }.orEmpty)\(radios.joined())</fieldset>
             \(Console.textarea("意见建议（选填，最多\(PropertyRatingRules.maxComment)字）", name: "comment", value: v.comment, error: errors.first { $0.field == "comment" }?.message,
                                maxLength: PropertyRatingRules.maxComment))
             <button type="submit">提交评价</button></form>

@@ -177,4 +177,30 @@ struct PropertyRatingTests {
             #expect(co.status == .ok && co.text.contains("居民评价（2026年）") && co.text.contains("href=\"/console/property/\(compound)\"") && co.text.contains("4.00"))
         }
     }
+
+    @Test("the demo: about four households in ten of the compounds rate this year, each in its own compound; compounds under a company score higher than unmanaged ones; the indicator counts the rows")
+    func demo() async throws {
+        try await withTestApp(residents: 1200) { app in
+            let now = Int64(testToday.dayNumber) * 86_400
+            let s = try await DemoProperty.load(on: app.db, seed: 42, today: testToday, now: now)
+            let households = try await app.scalar("""
+                SELECT COUNT(*) AS n FROM households h JOIN property_compound_buildings pb ON pb.building_id = h.building_id
+                """)
+            let f = try await app.ratingFigures()
+            #expect(s.ratings == f.n && households > 0)
+            let share = Double(f.n) / Double(households)
+            #expect(share >= 0.3 && share <= 0.5, "\(f.n) of \(households)")
+            #expect(try await app.scalar("""
+                SELECT COUNT(*) AS n FROM property_ratings r JOIN households h ON h.id = r.household_id
+                JOIN property_compound_buildings pb ON pb.building_id = h.building_id WHERE pb.compound_id <> r.compound_id
+                """) == 0)
+            #expect(try await app.scalar("SELECT COUNT(*) AS n FROM property_ratings WHERE year <> 2026 OR score < 1 OR score > 5 OR created_at > \(now)") == 0)
+            let company = try await app.ratingFigures("company_id IS NOT NULL")
+            let unmanaged = try await app.ratingFigures("company_id IS NULL AND compound_id IN (SELECT id FROM property_compounds WHERE quasi_services = '')")
+            #expect(company.n > 0 && unmanaged.n > 0)
+            #expect(Double(company.sum) / Double(company.n) > 4 && Double(unmanaged.sum) / Double(unmanaged.n) < 3, "\(company) \(unmanaged)")
+            let satisfaction = try await app.indicator("property.satisfaction", division: "321271000000")
+            #expect(satisfaction["numerator"].double == Double(f.satisfied) && satisfaction["denominator"].double == Double(f.n), "\(satisfaction.raw ?? "none")")
+        }
+    }
 }

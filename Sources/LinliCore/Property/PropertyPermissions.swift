@@ -16,5 +16,6 @@ public enum PropertyPermissions {
         .communityWorker: [.propertyRead, .propertyWrite],
         .streetOfficer: [.propertyRead, .propertyWrite],
         .districtOfficer: [.propertyRead, .propertySettings],
+        .resident: [.propertyRate],
     ]
 }

@@ -10,6 +10,7 @@ public enum PropertyAudit: String, AuditAction, CaseIterable {
     case contractCreate = "property.contract.create"
     case committeeCreate = "property.committee.create"
     case settings = "property.settings"
+    case ratingCreate = "property.rating.create"
     case demoLoad = "demo.property"
 
     public static var all: [PropertyAudit] { allCases }

@@ -44,5 +44,6 @@ public struct PropertyIndicatorCounts: IndicatorSource {
                 c.more[K.largeWithCommittee, default: 0] += with
             }
         }
+        try await PropertyRatingIndicatorCounts().count(into: &tally, on: db)
     }
 }

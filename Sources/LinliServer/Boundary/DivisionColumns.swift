@@ -203,9 +203,9 @@ extension BoundaryCapability {
 
 extension PropertyCapability {
     var divisionColumns: [DivisionColumn] {
-        // A compound stands in its community; its contracts and owners' committees carry the same code.
+        // A compound stands in its community; its contracts, owners' committees and residents' ratings carry the same code.
         [DivisionColumn("property_compounds", "community_code"), DivisionColumn("property_contracts", "community_code"),
-         DivisionColumn("property_committees", "community_code"),
+         DivisionColumn("property_committees", "community_code"), DivisionColumn("property_ratings", "community_code"),
          // A coordination meeting stays with the community that held it, as its deliberation meeting does.
          DivisionColumn("property_meetings", "community_code", .measured)]
             + DivisionColumn.unrelated("property_companies", "credit_code") + DivisionColumn.unrelated("property_companies", "department_code")

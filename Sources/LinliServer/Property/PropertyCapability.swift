@@ -13,7 +13,7 @@ struct PropertyCapability: Capability {
     let audit: (any AuditAction.Type)? = PropertyAudit.self
 
     var migrations: [NumberedMigration] { [NumberedMigration(33, CreateProperty()), NumberedMigration(33, CreatePropertyCommittees()),
-                                        NumberedMigration(35, CreatePropertyMeetings())] }
+                                        NumberedMigration(34, CreatePropertyRatings()), NumberedMigration(35, CreatePropertyMeetings())] }
 
     func routes(_ routes: CapabilityRoutes) throws {
         PropertyAPI().boot(routes.api)
@@ -21,10 +21,12 @@ struct PropertyCapability: Capability {
         CoordinationAPI().boot(routes.api)
         PropertyPages().boot(routes.pages)
         CoordinationPages().boot(routes.pages)
+        PropertyRatingAPI().boot(routes.api)
+        PropertyRatingPages().boot(routes.pages)
     }
 
     var demo: (any DemoStep)? { PropertyDemo() }
-    var indicators: [IndicatorDefinition] { PropertyIndicators.definitions }
+    var indicators: [IndicatorDefinition] { PropertyIndicators.definitions + PropertyIndicators.ratingDefinitions }
     var indicatorCounts: (any IndicatorSource)? { PropertyIndicatorCounts() }
 
     var sections: [ConsoleSection] {

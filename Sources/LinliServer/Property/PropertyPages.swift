@@ -42,10 +42,12 @@ struct PropertyPages {
         let page = try await req.property.compounds(in: scope, mode: mode, text: text, page: req.consolePage(perPage: 30))
         let unmanaged = try await req.property.todo(in: scope).unmanaged
         let names = try await Self.communityNames(req)
+        let scores = try await req.property.scores(year: req.application.linli.today().year, of: page.items.map(\.id), in: scope)
         let rows = page.items.map { c -> [Markup] in
             ["<a href=\"/console/property/\(c.id)\">\(c.name)</a>", Markup.text(names[c.communityCode] ?? c.communityCode), Markup.text(c.yearBuilt.map(String.init) ?? "—"),
              Markup.text(c.old ? "是" : "否"), "\(c.buildings)", "\(c.households)",
-             c.mode == .unmanaged ? "<strong class=\"red\">无人管理</strong>" : Markup.text(c.mode == .company ? (c.companyName ?? "") : "准物业管理（\(c.services.map(\.label).joined(separator: "、"))）")]
+             c.mode == .unmanaged ? "<strong class=\"red\">无人管理</strong>" : Markup.text(c.mode == .company ? (c.companyName ?? "") : "准物业管理（\(c.services.map(\.label).joined(separator: "、"))）"),
+             Markup.text(PropertyRatingPages.scoreText(scores[c.id]))]
         }
         let query: [(String, String?)] = [("q", text), ("mode", mode?.rawValue), ("division", req.formQuery("division"))]
         let body: Markup = """
@@ -60,7 +62,7 @@ struct PropertyPages {
             \(Console.field("区划代码", name: "division", value: req.formQuery("division"), hint: "村/社区或镇/街道代码", extra: "maxlength=\"15\" inputmode=\"numeric\""))
             <button type="submit">查询</button></form>
             <p>共 \(page.total) 个</p>
-            \(Console.table(["小区", "社区", "建成年份", "老旧小区", "楼栋", "户数", "管理方式"], rows, empty: "没有符合条件的小区"))
+            \(Console.table(["小区", "社区", "建成年份", "老旧小区", "楼栋", "户数", "管理方式", "居民评价（今年）"], rows, empty: "没有符合条件的小区"))
             \(Console.pager(page, path: "/console/property", query: query))
             """
         return Console.page(req, user, title: "物业管理", crumbs: [Crumb("工作台", "/console"), Crumb("物业管理")], body: body)
@@ -197,6 +199,7 @@ struct PropertyPages {
         let coordination = try await CoordinationPages.section(req, user, c)
         let management: Markup = c.mode == .company ? "\(c.companyName ?? "")（合同至 \(c.contractEndsOn ?? "")）"
             : c.mode == .quasi ? "准物业管理（\(c.services.map(\.label).joined(separator: "、"))）" : "<strong>无人管理</strong>"
+        let ratings = try await PropertyRatingPages.compoundSection(req, c)
         let body: Markup = """
             <h1>\(c.name)</h1>
             \(Self.links)
@@ -204,6 +207,7 @@ struct PropertyPages {
             <dt>老旧小区</dt><dd>\(c.old ? "是" : "否")</dd><dt>楼栋 / 户数</dt><dd>\(c.buildings) / \(c.households)</dd>
             <dt>管理方式</dt><dd>\(management)</dd></dl>
             \(user.may(.propertyWrite) ? "<p><a href=\"/console/property/\(c.id)/edit\">修改</a></p>" : Markup.empty)
+            \(ratings)
             <h2>楼栋</h2>
             <p>\(buildings.map { b -> Markup in "<a href=\"/console/housing/buildings/\(b.id)\">\(b.name)</a>" }.joined(separator: "、"))</p>
             <h2>业主委员会</h2>
@@ -420,6 +424,7 @@ struct PropertyPages {
             ["<a href=\"/console/property/\(k.compoundId)\">\(k.compoundName ?? "—")</a>", Markup.text("\(k.startsOn) 至 \(k.endsOn)"),
              Markup.text(String(format: "%.2f", k.fee)), Markup.text(k.staff.map(String.init) ?? "—")]
         }
+        let scores = try await PropertyRatingPages.companySection(req, company: c.id)
         let body: Markup = """
             <h1>\(c.name)</h1>
             \(Self.links)
@@ -428,6 +433,7 @@ struct PropertyPages {
             <dt>服务小区（合同期内）</dt><dd>\(c.compounds)</dd></dl>
             <h2>本辖区的合同</h2>
             \(Console.table(["小区", "合同期", "物业费（元/平方米·月）", "在岗人员"], rows, empty: "本辖区没有该企业的合同"))
+            \(scores)
             """
         return Console.page(req, user, title: c.name, crumbs: Self.crumbs + [Crumb("物业服务企业", "/console/property/companies"), Crumb(c.name)], body: body)
     }

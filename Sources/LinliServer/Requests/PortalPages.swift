@@ -56,7 +56,7 @@ struct PortalPages {
         }
         let response = HTML.page(title: title, body: """
             <a class="skip" href="#main">跳到正文</a>
-            <header class="top"><a class="brand" href="/">邻里 · 社区服务</a><nav aria-label="主导航"><a href="/#report">反映问题</a><a href="/#track">查询办理进度</a><a href="/notices">救助公示</a><a href="/notices/donations">捐赠接收点</a><a href="/notices/organizations">社会组织</a><a href="/notices/supermarkets">爱心超市</a><a href="/notices/elections">选举公告</a><a href="/consultations">网上议事</a><a href="/notices/public">居务公开</a><a href="/notices/admission">准入清单</a><a href="/notices/workers">社工名录</a><a href="/life">社区活动</a><a href="/nearby">身边设施</a><a href="/notices/party-centres">党员服务中心</a></nav>
+            <header class="top"><a class="brand" href="/">邻里 · 社区服务</a><nav aria-label="主导航"><a href="/#report">反映问题</a><a href="/#track">查询办理进度</a><a href="/notices">救助公示</a><a href="/notices/donations">捐赠接收点</a><a href="/notices/organizations">社会组织</a><a href="/notices/supermarkets">爱心超市</a><a href="/notices/elections">选举公告</a><a href="/consultations">网上议事</a><a href="/property/rating">物业评价</a><a href="/notices/public">居务公开</a><a href="/notices/admission">准入清单</a><a href="/notices/workers">社工名录</a><a href="/life">社区活动</a><a href="/nearby">身边设施</a><a href="/notices/party-centres">党员服务中心</a></nav>
             <div class="who">\(signedIn ?? "<a href=\"/login\">工作人员登录</a>")</div></header>
             <main id="main" class="sheet">\(body)</main>
             """, status: status)

@@ -1,13 +1,14 @@
 """Times the web console's pages as each role sees them, on a running server (release build).
 
 Usage: python3 Benchmarks/pages.py BASE_URL RUNS ROLE=TOKEN...   (tokens from POST /api/v1/auth/token;
+LINLI_PAGES_ONLY=REGEX times only the pages whose path matches;
 the console takes the same session in its cookie). Finds a resident, building, household and request
 to open through the pages themselves, then GETs every page RUNS times after a warm-up and prints a
 Markdown table of p50/p99 milliseconds (loopback, so this is the server's time plus a fraction of a ms).
 The one write: a request reported on the portal by typed address, whose number and code open the
 tracking page (POST /track, timed like the others).
 """
-import http.client, re, statistics, sys, time, urllib.parse
+import http.client, os, re, statistics, sys, time, urllib.parse
 
 base, runs, roles = sys.argv[1], int(sys.argv[2]), dict(a.split("=", 1) for a in sys.argv[3:])
 url = urllib.parse.urlparse(base)
@@ -283,6 +284,7 @@ pages.append(("anonymous", "community disclosure 社区居务公开", "/notices/
 pages.append(("anonymous", "admission list 准入清单", "/notices/admission"))
 pages.append(("anonymous", "disclosure screen 公开屏", "/notices/public/321271002001/screen"))
 pages.append(("anonymous", "volunteer certificate check 证明查验", "/volunteer/certificate?code=NOSUCHCODE1"))
+pages.append(("anonymous", "party centres 党员服务中心", "/notices/party-centres"))
 pages.append(("anonymous", "track form 查询进度", "/track"))
 # The tracking page needs a number and its code: report one request on the portal (by typed address).
 c = http.client.HTTPConnection(url.hostname, url.port)
@@ -303,6 +305,9 @@ if token and cookie:
     else:
         print(f"(the portal report answered {status}: the tracking page is not timed)", file=sys.stderr)
 
+# LINLI_PAGES_ONLY=REGEX: only the pages whose path matches (a capability's pages, timed without the rest).
+only = os.environ.get("LINLI_PAGES_ONLY")
+if only: pages = [p for p in pages if re.search(only, p[2])]
 print("| page | role | status | p50 ms | p99 ms | max ms |")
 print("|---|---|---|---|---|---|")
 worst = 0.0

@@ -6,13 +6,6 @@ import SQLKit
 import Testing
 import Vapor
 
-/// Every capability's demo on a small district (the registry's is loaded by `withTestApp`).
-private func loadDemos(_ app: Application) async throws {
-    let context = DemoContext(db: app.db, cipher: testCipher, seed: 42, residents: 1200, requests: nil, today: testToday, now: 1_782_777_600,
-                              progress: { _, _ in DemoProgress(update: { _, _ in }, finish: {}) })
-    for c in Capabilities.all where c.name != "platform" && c.name != "registry" { _ = try await c.demo?.load(context) }
-}
-
 private func communities(_ app: Application) async throws -> [String] {
     try await app.sql().raw("SELECT code FROM divisions WHERE level = 'community' ORDER BY code").all().map { try $0.decode(column: "code", as: String.self) }
 }
@@ -52,8 +45,7 @@ struct MeasureCatalogueTests {
 
     @Test("registry and care: residents by age, sex and tag, households, elders living alone and by care level")
     func registryAndCare() async throws {
-        try await withTestApp(residents: 1200) { app in
-            try await loadDemos(app)
+        try await withTestApp(residents: 1200, everyDemo: true) { app in
             let all = try await communities(app)
             let people = try await app.sql().raw("SELECT id, grid_code, birth_date, sex, life_status, household_id FROM residents").all()
             let alone = Set(try await app.sql().raw("SELECT resident_id FROM resident_tags WHERE tag = 'living_alone'").all()
@@ -104,8 +96,7 @@ struct MeasureCatalogueTests {
 
     @Test("assistance, disability, employment, organizations, donations, training: counts and sums against the rows")
     func capabilities() async throws {
-        try await withTestApp(residents: 1200) { app in
-            try await loadDemos(app)
+        try await withTestApp(residents: 1200, everyDemo: true) { app in
             let all = try await communities(app)
             let cases = try await app.sql().raw("SELECT community_code, kind, stage, members FROM assistance_cases").all()
             func dibao(_ r: any SQLRow) throws -> Bool { try r.decode(column: "kind", as: String.self) == "dibao" && r.decode(column: "stage", as: String.self) == "approved" }
@@ -161,8 +152,7 @@ struct MeasureCatalogueTests {
 
     @Test("requests received, closed on time and open, by period and source; volunteers registered and their hours")
     func requestsAndVolunteers() async throws {
-        try await withTestApp(residents: 1200) { app in
-            try await loadDemos(app)
+        try await withTestApp(residents: 1200, everyDemo: true) { app in
             let all = try await communities(app)
             let requests = try await app.sql().raw("SELECT area_code, channel, status, reported_at, closed_at, resolved_at, due_at FROM requests").all()
             #expect(requests.count > 0)
@@ -220,8 +210,7 @@ struct MeasureCatalogueTests {
 
     @Test("list measures: rows masked unless revealed, the revealed numbers are the registry's own, filters apply")
     func lists() async throws {
-        try await withTestApp(residents: 1200) { app in
-            try await loadDemos(app)
+        try await withTestApp(residents: 1200, everyDemo: true) { app in
             let context = MeasureContext(db: app.db, date: testToday, cipher: testCipher)
             let busiest = try #require(try await app.sql().raw("""
                 SELECT SUBSTR(r.grid_code, 1, 12) AS c, COUNT(*) AS n FROM residents r JOIN resident_tags t ON t.resident_id = r.id

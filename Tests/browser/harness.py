@@ -565,9 +565,12 @@ def assert_focus_visible(driver):
 
 
 def shot(driver, name: str) -> Path:
-    """Saves the whole page as screenshots/NAME-desktop.png or NAME-phone.png."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    """Saves the whole page as screenshots/NAME-desktop.png or NAME-phone.png. LINLI_BROWSER_SHOTS=0 (CI, where
+    nobody looks at them) saves none: a whole-page capture is a third of a page test's time."""
     path = SCREENSHOTS / f"{name}-{getattr(driver, 'linli_kind', 'browser')}.png"
+    if os.environ.get("LINLI_BROWSER_SHOTS") == "0":
+        return path
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
         m = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})
         size = m.get("cssContentSize") or m["contentSize"]

@@ -2,9 +2,10 @@
 """The web console in a real browser: headless Chromium driven by Selenium, against a server of its own
 (a temp data folder with a small demo district, on a free port).
 
-    python3 Tests/browser/run.py [--binary .build/debug/linli] [--keep] [--only NAME ...]
+    python3 Tests/browser/run.py [--binary .build/debug/linli] [--keep] [--only NAME ...] [--jobs N]
 
-Builds nothing: give it the `linli` binary. Screenshots go to Tests/browser/screenshots/ (desktop
+Builds nothing: give it the `linli` binary. `--jobs 2` runs the tests in two halves side by side, each against a
+server of its own (a test waits on the browser and the server most of its time, so two halves share two cores well). Screenshots go to Tests/browser/screenshots/ (desktop
 1280 px wide and phone 360 px wide; FAIL-… for a failed test). Exits non-zero on any failure.
 Needs Debian's chromium, chromium-driver and fonts-noto-cjk, and Selenium from PyPI (.ci/run installs them).
 """
@@ -15,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -49,7 +51,11 @@ def main() -> int:
     ap.add_argument("--only", nargs="*", default=[], help="run only the tests whose names contain one of these")
     ap.add_argument("--residents", type=int, default=3000)
     ap.add_argument("--requests", type=int, default=200)
+    ap.add_argument("--jobs", type=int, default=1, help="run the tests in this many parts side by side")
+    ap.add_argument("--shard", default="", help=argparse.SUPPRESS)  # K/N: the Kth of N parts (set by --jobs)
     args = ap.parse_args()
+    if args.jobs > 1 and not args.shard:
+        return run_parts(args)
 
     missing = prerequisites()
     if missing:
@@ -87,8 +93,13 @@ def main() -> int:
 
     tests = [(n, f) for n, f in harness.TESTS if not args.only or any(o in n for o in args.only)]
     todos = [(n, r) for n, r in harness.TODOS if not args.only or any(o in n for o in args.only)]
-    for old in harness.SCREENSHOTS.glob("FAIL-*.png"):
-        old.unlink()
+    if args.shard:
+        k, n = (int(x) for x in args.shard.split("/"))
+        tests = tests[k - 1::n]
+        todos = todos if k == 1 else []
+    else:
+        for old in harness.SCREENSHOTS.glob("FAIL-*.png"):
+            old.unlink()
 
     started = time.time()
     server = harness.Linli(args.binary, residents=args.residents, requests=args.requests, keep=args.keep)
@@ -134,6 +145,38 @@ def main() -> int:
         print("failed: " + ", ".join(failed))
     print(f"browser: {len(passed)} passed, {len(failed)} failed" + (f", {len(todos)} skipped" if todos else ""))
     return 1 if failed else 0
+
+
+def run_parts(args) -> int:
+    """Runs this script once per part, side by side; their lines are printed as they come, marked [K/N]."""
+    for old in (HERE / "screenshots").glob("FAIL-*.png"):
+        old.unlink()
+    started = time.time()
+    base = [sys.executable, __file__, "--binary", args.binary, "--residents", str(args.residents),
+            "--requests", str(args.requests)] + (["--keep"] if args.keep else []) + (["--only", *args.only] if args.only else [])
+    parts = [subprocess.Popen(base + ["--shard", f"{k}/{args.jobs}"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, bufsize=1) for k in range(1, args.jobs + 1)]
+    lock = threading.Lock()
+    tallies: list[str] = []
+
+    def relay(k: int, p: subprocess.Popen):
+        for line in p.stdout:
+            with lock:
+                if line.startswith("browser: "):
+                    tallies.append(line.strip())
+                print(f"[{k}/{args.jobs}] {line}", end="", flush=True)
+
+    threads = [threading.Thread(target=relay, args=(k, p)) for k, p in enumerate(parts, 1)]
+    for t in threads:
+        t.start()
+    codes = [p.wait() for p in parts]
+    for t in threads:
+        t.join()
+    passed = sum(int(t.split()[1]) for t in tallies)
+    failed = sum(int(t.split()[3]) for t in tallies)
+    print(f"all parts in {time.time() - started:.0f} s")
+    print(f"browser: {passed} passed, {failed} failed (in {args.jobs} parts)")
+    return max(codes) if len(tallies) == args.jobs else (max(codes) or 2)
 
 
 if __name__ == "__main__":

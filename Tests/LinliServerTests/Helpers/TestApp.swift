@@ -87,20 +87,28 @@ extension Application {
     }
 }
 
-/// Starts an application on a fresh database with the demo district of `residents` people and an account
+/// Starts an application on a fresh database with the demo district of `residents` people (and with `everyDemo`,
+/// every capability's demo data) and an account
 /// (signed in) for every test user, runs `body`, and shuts it down. On PostgreSQL each test gets a
 /// database of its own, dropped afterwards, so tests may run side by side as they do on SQLite.
-func withTestApp(residents: Int = 1200, seed: UInt64 = 42, storage fixedStorage: AppConfig.Storage? = nil,
+func withTestApp(residents: Int = 1200, seed: UInt64 = 42, everyDemo: Bool = false, storage fixedStorage: AppConfig.Storage? = nil,
                  adjust: @escaping @Sendable (inout AppConfig) -> Void = { _ in }, _ body: (Application) async throws -> Void) async throws {
     var storage = fixedStorage ?? .sqliteMemory
     var scratch: String?
-    if fixedStorage == nil, let admin = TestDatabase.postgresURL {
+    // A test on a storage of its own (a file it inspects, a load it measures) builds its database itself; the
+    // others start from a copy of the shared template.
+    let template = fixedStorage == nil ? TestTemplates.Key(residents: residents, seed: seed, everyDemo: everyDemo) : nil
+    var sqliteTemplate: String?
+    if let template, let admin = TestDatabase.postgresURL {
         let name = "linli_t_" + UUID().uuidString.prefix(8).lowercased()
-        try await TestDatabase.onAdmin(admin) { try await $0.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
+        let source = try await TestTemplates.shared.postgresDatabase(template, admin: admin)
+        try await TestDatabase.onAdmin(admin) { try await $0.raw("CREATE DATABASE \(unsafeRaw: name) TEMPLATE \(unsafeRaw: source)").run() }
         var url = try #require(URLComponents(string: admin), "LINLI_TEST_DATABASE_URL is not a URL")
         url.path = "/" + name
         storage = .postgres(url: try #require(url.string))
         scratch = name
+    } else if let template {
+        sqliteTemplate = try await TestTemplates.shared.sqliteFile(template)
     }
     let clock = TestClock()
     do {
@@ -112,9 +120,11 @@ func withTestApp(residents: Int = 1200, seed: UInt64 = 42, storage fixedStorage:
             config.photoDirectory = NSTemporaryDirectory() + "linli-photos-" + UUID().uuidString
             adjust(&config)
             try await configure(app, config)
+            if let sqliteTemplate { try await TestTemplates.copySQLite(sqliteTemplate, into: app.db) }
             try await app.autoMigrate()
-            if residents > 0 {
-                _ = try await DemoDistrict.load(on: app.db, cipher: testCipher, seed: seed, residents: residents)
+            if template == nil {
+                if residents > 0 { _ = try await DemoDistrict.load(on: app.db, cipher: testCipher, seed: seed, residents: residents) }
+                if everyDemo { try await loadEveryDemo(app, seed: seed, residents: residents) }
             }
             var tokens: [TestUser: String] = [:]
             var accounts: [TestUser: AccountRecord] = [:]

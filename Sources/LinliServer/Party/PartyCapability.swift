@@ -31,7 +31,7 @@ struct PartyCapability: Capability {
     func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution {
         if user.role == .resident { return HomeContribution(links: ["<li><a href=\"/notices/party-centres\">党员服务中心</a></li>"]) }
         guard user.may(.partyRead) else { return HomeContribution() }
-        let f = try await req.party.figures(in: req.registryScope, year: req.application.linli.today().year)
+        let f = try await req.party.memberFigures(in: req.registryScope)
         var todo: [Markup] = []
         if user.may(.partyMembers), f.expected > f.reported {
             todo.append("""

@@ -5,7 +5,7 @@ import SQLKit
 
 /// Applies an approved, due order in ONE write transaction: the new divisions, the retired ones (kept as rows with
 /// their successor), buildings, households, residents and every declared division column (`DivisionColumn`), the
-/// request tallies, the division history of each moved record, the flags of accounts left without a single
+/// request and party tallies, the division history of each moved record, the flags of accounts left without a single
 /// successor, and the audit entry. Any failure (a killed process included) leaves the district as it was.
 extension BoundaryQueries {
     /// Called after each step with the step's name (the table changed); a test throws from it to abort mid-way.
@@ -39,6 +39,10 @@ extension BoundaryQueries {
             for c in ordered { try await mover.move(c) }
             for c in ordered { try await mover.street(c) }
             try await mover.retally(before: before, requests: requests)
+            // 社区党建's tally follows the residents and organizations just moved: recounted from the roll (a few
+            // thousand members), which is simpler than following each member through the plan.
+            try await PartyTally.rebuild(on: db)
+            try fault?("party_tallies")
 
             let e = JSONEncoder()
             e.outputFormatting = .sortedKeys

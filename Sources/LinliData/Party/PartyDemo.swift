@@ -188,6 +188,8 @@ public enum DemoParty {
                 }
             }
             try await flushAll()
+            // The tally, as the member writes would have kept it.
+            try await PartyTally.rebuild(on: db)
             // The roll decides the tag.
             try await FollowedTags.addBulk(.partyMember, to: tagged.values.flatMap { $0.map(\.id) }, on: db)
             // A third of the activities are party-member service, of the community's or the street's brand when it has one.

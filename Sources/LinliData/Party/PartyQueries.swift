@@ -137,6 +137,11 @@ public struct PartyQueries: Sendable {
         var items = try await sql.raw(Self.memberSelect + w + " ORDER BY r.grid_code, r.name_pinyin, m.id LIMIT \(bind: page.perPage) OFFSET \(bind: page.offset)")
             .all().map { try $0.decodeRecord(PartyMemberRecord.self) }
         if !actor.mayReadMembers { items = items.map { var m = $0; m.name = Masking.name(m.name); return m } }
+        // The whole area's roll, or its 报到 filter, is counted by the tally; a name, an organization or a group by the rows.
+        if f.orgId == nil, f.groupId == nil, f.text?.trimmedOrNil == nil, tallied(actor.scope) {
+            let total = try await tallyTotal(prefix: actor.scope.prefix, reported: f.reported)
+            return ResultPage(items: items, total: total, page: page.page, perPage: page.perPage)
+        }
         let total = try await sql.raw("SELECT COUNT(*) AS n FROM party_members m JOIN residents r ON r.id = m.resident_id LEFT JOIN party_orgs o ON o.id = m.org_id" + w)
             .first()?.decode(column: "n", as: Int.self) ?? 0
         return ResultPage(items: items, total: total, page: page.page, perPage: page.perPage)
@@ -174,6 +179,13 @@ public struct PartyQueries: Sendable {
 
     /// The area's figures for `year`, grouped by the grid where members live (the indicators sum them up the tree).
     public func figuresByGrid(prefix p: String, year: Int) async throws -> [String: PartyFigures] {
+        var out = try await rollByGrid(prefix: p)
+        for (g, s) in try await serviceByGrid(prefix: p, year: year) { out[g, default: PartyFigures()].served = s.served; out[g, default: PartyFigures()].minutes = s.minutes }
+        return out
+    }
+
+    /// Members, 在职党员 and 报到 by the grid where members live, counted from the roll.
+    func rollByGrid(prefix p: String) async throws -> [String: PartyFigures] {
         var out: [String: PartyFigures] = [:]
         for row in try await sql.raw("""
             SELECT r.grid_code, COUNT(*) AS members,
@@ -187,6 +199,12 @@ public struct PartyQueries: Sendable {
             out[g, default: PartyFigures()].expected = try row.decode(column: "expected", as: Int.self)
             out[g, default: PartyFigures()].reported = try row.decode(column: "reported", as: Int.self)
         }
+        return out
+    }
+
+    /// Members who served in `year` and their verified minutes, by the grid where they live.
+    func serviceByGrid(prefix p: String, year: Int) async throws -> [String: (served: Int, minutes: Int)] {
+        var out: [String: (served: Int, minutes: Int)] = [:]
         let (from, to) = Self.yearBounds(year)
         for row in try await sql.raw("""
             SELECT r.grid_code, COUNT(DISTINCT v.resident_id) AS served, CAST(SUM(h.minutes) AS BIGINT) AS minutes
@@ -194,9 +212,7 @@ public struct PartyQueries: Sendable {
             JOIN party_members m ON m.resident_id = v.resident_id JOIN residents r ON r.id = v.resident_id
             WHERE a.party_service = \(bind: true) AND h.served_on >= \(bind: from) AND h.served_on <= \(bind: to) AND
             """ + " " + prefix("r.grid_code", p) + " GROUP BY r.grid_code").all() {
-            let g = try row.decode(column: "grid_code", as: String.self)
-            out[g, default: PartyFigures()].served = try row.decode(column: "served", as: Int.self)
-            out[g, default: PartyFigures()].minutes = try row.decode(column: "minutes", as: Int.self)
+            out[try row.decode(column: "grid_code", as: String.self)] = (try row.decode(column: "served", as: Int.self), try row.decode(column: "minutes", as: Int.self))
         }
         return out
     }
@@ -211,13 +227,19 @@ public struct PartyQueries: Sendable {
         return out
     }
 
-    /// The area's figures, summed.
+    /// The area's figures, summed: the roll's from the tally (a grid's from its rows), the year's service from the hours.
     public func figures(in scope: RegistryScope, year: Int) async throws -> PartyFigures {
-        var f = PartyFigures()
-        for g in try await figuresByGrid(prefix: scope.prefix, year: year).values {
-            f.members += g.members; f.expected += g.expected; f.reported += g.reported; f.served += g.served; f.minutes += g.minutes
-        }
+        var f = try await memberFigures(in: scope)
+        for s in try await serviceByGrid(prefix: scope.prefix, year: year).values { f.served += s.served; f.minutes += s.minutes }
         f.functionalGroups = try await functionalGroups(prefix: scope.prefix).values.reduce(0, +)
+        return f
+    }
+
+    /// Members living in the area, 在职党员 and 报到 only (the home page's figures).
+    public func memberFigures(in scope: RegistryScope) async throws -> PartyFigures {
+        if tallied(scope) { return try await tallyFigures(prefix: scope.prefix) }
+        var f = PartyFigures()
+        for g in try await rollByGrid(prefix: scope.prefix).values { f.members += g.members; f.expected += g.expected; f.reported += g.reported }
         return f
     }
 

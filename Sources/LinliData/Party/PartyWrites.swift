@@ -5,7 +5,7 @@ import SQLKit
 
 /// 社区党建's writes, each one transaction with its audit entry. A member's record and the registry's 党员 tag are
 /// written together (`FollowedTags`), so the tag can never disagree with the roll; organization tallies (`members`)
-/// change in the same transaction as the membership.
+/// and the area's tally (`PartyTally`) change in the same transaction as the membership.
 extension PartyQueries {
     /// What a member's rules need of the person: birth date, grid, and whether they are on the roll (在册).
     func residentFacts(_ id: UUID) async throws -> (birth: CivilDate?, grid: String, active: Bool)? {
@@ -120,6 +120,7 @@ extension PartyQueries {
                 try await sql.raw("INSERT INTO party_group_members (group_id, member_id, joined_on) VALUES (\(bind: g), \(bind: id), \(bind: day.description))").run()
                 try await sql.raw("UPDATE party_orgs SET members = members + 1 WHERE id = \(bind: g)").run()
             }
+            try await PartyTally.move(from: nil, to: try await PartyTally.key(member: id, on: db), on: sql)
             try await FollowedTags.set(.partyMember, present: true, on: rid, today: day, on: db)
             try await AuditLog.append([AuditEvent(PartyAudit.addMember, target: .partyMember(id), detail: ["org": m.orgId?.uuidString ?? "outside"])],
                                       by: actor.audit, on: db)
@@ -142,12 +143,15 @@ extension PartyQueries {
         let day = today, w = m
         try await db.writeTransaction { db in
             let sql = SQLHelpers.sql(db)
+            let before = try await PartyTally.key(member: id, on: db)
             let changed = try await sql.raw("""
                 UPDATE party_members SET org_id = \(bind: w.orgId), outside_org = \(bind: w.orgId == nil ? w.outsideOrg?.trimmedOrNil : nil),
                     joined_on = \(bind: joined.description), reported_on = \(bind: w.reportedOn?.description), version = version + 1, updated_at = \(bind: nowSeconds)
                 WHERE id = \(bind: id) AND version = \(bind: version) RETURNING version
                 """).all()
             guard !changed.isEmpty else { throw RegistryError.staleVersion(current: current.version) }
+            // 接转 moves the member between organizations' communities, 报到 between reported and not.
+            try await PartyTally.move(from: before, to: try await PartyTally.key(member: id, on: db), on: sql)
             if current.orgId != w.orgId {
                 if let o = current.orgId { try await sql.raw("UPDATE party_orgs SET members = members - 1 WHERE id = \(bind: o)").run() }
                 if let o = w.orgId { try await sql.raw("UPDATE party_orgs SET members = members + 1 WHERE id = \(bind: o)").run() }
@@ -180,6 +184,7 @@ extension PartyQueries {
         let day = today
         try await db.writeTransaction { db in
             let sql = SQLHelpers.sql(db)
+            let before = try await PartyTally.key(member: id, on: db)
             for row in try await sql.raw("SELECT group_id FROM party_group_members WHERE member_id = \(bind: id)").all() {
                 try await sql.raw("UPDATE party_orgs SET members = members - 1 WHERE id = \(bind: try row.decode(column: "group_id", as: UUID.self))").run()
             }
@@ -188,6 +193,7 @@ extension PartyQueries {
             try await sql.raw("UPDATE party_orgs SET secretary_member_id = NULL WHERE secretary_member_id = \(bind: id)").run()
             let gone = try await sql.raw("DELETE FROM party_members WHERE id = \(bind: id) AND version = \(bind: version) RETURNING org_id").all()
             guard let row = gone.first else { throw RegistryError.staleVersion(current: current.version) }
+            try await PartyTally.move(from: before, to: nil, on: sql)
             if let o = try row.decode(column: "org_id", as: UUID?.self) {
                 try await sql.raw("UPDATE party_orgs SET members = members - 1 WHERE id = \(bind: o)").run()
             }

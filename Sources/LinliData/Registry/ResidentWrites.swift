@@ -220,6 +220,8 @@ extension ResidentQueries {
 
         try await db.writeTransaction { [target, relation, occurredOn] db in
             let sql = SQLHelpers.sql(db)
+            // A party member's community follows their home (社区党建's tally, same transaction).
+            let party = target == nil ? nil : try await PartyTally.key(resident: id, on: db)
             var update = sql.update(Resident.schema)
             if let target, let relation {
                 if relation == .head { try await ResidentQueries.checkNoOtherHead(target.id, except: id, on: db) }
@@ -233,6 +235,7 @@ extension ResidentQueries {
                 .where("id", .equal, SQLBind(id)).where("version", .equal, SQLBind(change.version))
                 .returning("id").all()
             if changed.isEmpty { throw RegistryError.staleVersion(current: current.version + 1) }
+            if let party { try await PartyTally.move(from: party, to: try await PartyTally.key(resident: id, on: db), on: sql) }
             try await sql.insert(into: ResidentEvent.schema).model(
                 EventRow(residentId: id, kind: change.kind.rawValue, occurredOn: occurredOn.description,
                          fromHouseholdId: current.householdId, toHouseholdId: target?.id, note: change.note),

@@ -12,7 +12,7 @@ struct PartyCapability: Capability {
     var grants: [Role: Set<Permission>] { PartyPermissions.grants }
     let audit: (any AuditAction.Type)? = PartyAudit.self
 
-    var migrations: [NumberedMigration] { [NumberedMigration(32, CreateParty())] }
+    var migrations: [NumberedMigration] { [NumberedMigration(32, CreateParty()), NumberedMigration(36, CreatePartyTallies())] }
 
     func routes(_ routes: CapabilityRoutes) throws {
         PartyAPI().boot(routes.api)
@@ -31,7 +31,7 @@ struct PartyCapability: Capability {
     func home(_ req: Request, _ user: WebUser) async throws -> HomeContribution {
         if user.role == .resident { return HomeContribution(links: ["<li><a href=\"/notices/party-centres\">党员服务中心</a></li>"]) }
         guard user.may(.partyRead) else { return HomeContribution() }
-        let f = try await req.party.figures(in: req.registryScope, year: req.application.linli.today().year)
+        let f = try await req.party.memberFigures(in: req.registryScope)
         var todo: [Markup] = []
         if user.may(.partyMembers), f.expected > f.reported {
             todo.append("""
@@ -47,7 +47,10 @@ struct PartyCapability: Capability {
 
 extension PartyCapability {
     /// Organizations and centres follow their division; members have no code of their own (they live where the registry says).
+    /// The tally is rebuilt from the roll in the boundary change's transaction, after the residents and organizations moved.
     var divisionColumns: [DivisionColumn] {
-        [DivisionColumn("party_orgs", "division_code"), DivisionColumn("party_centres", "division_code")]
+        [DivisionColumn("party_orgs", "division_code"), DivisionColumn("party_centres", "division_code"),
+         DivisionColumn("party_tallies", "community_code", .derived(by: "party_members")),
+         DivisionColumn("party_tallies", "org_community_code", .derived(by: "party_members"))]
     }
 }

@@ -202,15 +202,17 @@ public struct PartyQueries: Sendable {
         return out
     }
 
-    /// Members who served in `year` and their verified minutes, by the grid where they live.
+    /// Members who served in `year` and their verified minutes, by the grid where they live. From the members (a few
+    /// per cent of the people) to their hours, in that order (SQLite keeps a CROSS JOIN's order; PostgreSQL plans it as
+    /// joins): led by the year's hours, SQLite read every hour of the district to keep a community's (420 ms at 161k).
     func serviceByGrid(prefix p: String, year: Int) async throws -> [String: (served: Int, minutes: Int)] {
         var out: [String: (served: Int, minutes: Int)] = [:]
         let (from, to) = Self.yearBounds(year)
         for row in try await sql.raw("""
             SELECT r.grid_code, COUNT(DISTINCT v.resident_id) AS served, CAST(SUM(h.minutes) AS BIGINT) AS minutes
-            FROM volunteer_hours h JOIN volunteer_activities a ON a.id = h.activity_id JOIN volunteers v ON v.id = h.volunteer_id
-            JOIN party_members m ON m.resident_id = v.resident_id JOIN residents r ON r.id = v.resident_id
-            WHERE a.party_service = \(bind: true) AND h.served_on >= \(bind: from) AND h.served_on <= \(bind: to) AND
+            FROM party_members m CROSS JOIN residents r CROSS JOIN volunteers v CROSS JOIN volunteer_hours h CROSS JOIN volunteer_activities a
+            WHERE r.id = m.resident_id AND v.resident_id = m.resident_id AND h.volunteer_id = v.id AND a.id = h.activity_id
+                AND a.party_service = \(bind: true) AND h.served_on >= \(bind: from) AND h.served_on <= \(bind: to) AND
             """ + " " + prefix("r.grid_code", p) + " GROUP BY r.grid_code").all() {
             out[try row.decode(column: "grid_code", as: String.self)] = (try row.decode(column: "served", as: Int.self), try row.decode(column: "minutes", as: Int.self))
         }

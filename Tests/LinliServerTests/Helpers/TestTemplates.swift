@@ -88,11 +88,13 @@ actor TestTemplates {
             for entry in schema where ["index", "trigger", "view"].contains(entry.type) && !entry.name.hasPrefix("sqlite_") {
                 try await sql.raw("\(unsafeRaw: entry.sql)").run()
             }
+            // `main` named every time: a bare ANALYZE also analyzes the attached template, writing to the file that
+            // other tests are reading ("database is locked").
             if schema.contains(where: { $0.name == "sqlite_stat1" }) {
-                try await sql.raw("ANALYZE").run()
+                try await sql.raw("ANALYZE main").run()
                 try await sql.raw("DELETE FROM main.sqlite_stat1").run()
                 try await sql.raw("INSERT INTO main.sqlite_stat1 SELECT * FROM template.sqlite_stat1").run()
-                try await sql.raw("ANALYZE sqlite_schema").run()
+                try await sql.raw("ANALYZE main.sqlite_schema").run()
             }
             try await sql.raw("DETACH DATABASE template").run()
             try await sql.raw("PRAGMA foreign_keys = ON").run()

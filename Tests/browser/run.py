@@ -4,8 +4,8 @@
 
     python3 Tests/browser/run.py [--binary .build/debug/linli] [--keep] [--only NAME ...] [--jobs N]
 
-Builds nothing: give it the `linli` binary. `--jobs 2` runs the tests in two halves side by side, each against a
-server of its own (a test waits on the browser and the server most of its time, so two halves share two cores well). Screenshots go to Tests/browser/screenshots/ (desktop
+Builds nothing: give it the `linli` binary. `--jobs 2` runs the tests in two halves (whole files) side by side, each
+against a server of its own (a test waits on the browser and the server most of its time, so two halves share two cores well). Screenshots go to Tests/browser/screenshots/ (desktop
 1280 px wide and phone 360 px wide; FAIL-… for a failed test). Exits non-zero on any failure.
 Needs Debian's chromium, chromium-driver and fonts-noto-cjk, and Selenium from PyPI (.ci/run installs them).
 """
@@ -94,8 +94,17 @@ def main() -> int:
     tests = [(n, f) for n, f in harness.TESTS if not args.only or any(o in n for o in args.only)]
     todos = [(n, r) for n, r in harness.TODOS if not args.only or any(o in n for o in args.only)]
     if args.shard:
+        # Whole files to a part, since a file's tests may build on each other (a request filed, then handled, then
+        # rated); the largest file first, each to the part with the fewest tests so far.
         k, n = (int(x) for x in args.shard.split("/"))
-        tests = tests[k - 1::n]
+        sizes: dict[str, int] = {}
+        for _, f in tests:
+            sizes[f.__module__] = sizes.get(f.__module__, 0) + 1
+        load, part = [0] * n, {}
+        for module in sorted(sizes, key=lambda m: -sizes[m]):
+            part[module] = load.index(min(load))
+            load[part[module]] += sizes[module]
+        tests = [(name, f) for name, f in tests if part[f.__module__] == k - 1]
         todos = todos if k == 1 else []
     else:
         for old in harness.SCREENSHOTS.glob("FAIL-*.png"):

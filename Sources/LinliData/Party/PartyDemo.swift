@@ -198,6 +198,14 @@ public enum DemoParty {
                 try await sql.raw("UPDATE volunteer_activities SET party_service = \(bind: true), party_brand_id = \(bind: brandID) WHERE id = \(bind: a.id)").run()
                 s.activities += 1
             }
+            // The planner's statistics for what this load wrote, as the care demo does for its own: without them SQLite
+            // guessed the party tables' sizes and chose plans that read every resident for a page of the roll.
+            if db.isSQLite {
+                for t in ["party_orgs", "party_members", "party_group_members", "party_tallies", "party_brands", "party_centres",
+                          "volunteers", "volunteer_activities", "volunteer_hours"] {
+                    try await sql.raw("ANALYZE \(unsafeRaw: t)").run()
+                }
+            }
             return s
         }
     }

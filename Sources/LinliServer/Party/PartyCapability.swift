@@ -12,7 +12,7 @@ struct PartyCapability: Capability {
     var grants: [Role: Set<Permission>] { PartyPermissions.grants }
     let audit: (any AuditAction.Type)? = PartyAudit.self
 
-    var migrations: [NumberedMigration] { [NumberedMigration(32, CreateParty()), NumberedMigration(36, CreatePartyTallies())] }
+    var migrations: [NumberedMigration] { [NumberedMigration(32, CreateParty()), NumberedMigration(36, CreatePartyTallies()), NumberedMigration(37, CreatePartyServiceIndexes())] }
 
     func routes(_ routes: CapabilityRoutes) throws {
         PartyAPI().boot(routes.api)

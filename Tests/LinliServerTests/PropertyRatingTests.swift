@@ -137,8 +137,8 @@ struct PropertyRatingTests {
             let stats = try await PropertyQueries(app.db, today: testToday).propertyRequests(compound: try #require(UUID(uuidString: compound)), year: 2026)
             #expect(stats == PropertyRequestStats(received: 3, closed: 3, onTime: 1, medianHours: 50, averageHours: 170.0 / 3), "\(stats)")
             let page = try await app.page("/console/property/\(compound)", as: .grid)
-            #expect(page.status == .ok && page.text.contains("物业服务评价（2026年）") && page.text.contains("本年度尚无居民评价"), "\(page.text.prefix(300))")
-            #expect(page.text.contains("<dt>本年受理</dt><dd>3</dd><dt>本年办结</dt><dd>3</dd><dt>按时办结率</dt><dd>33.3%</dd>"))
+            #expect(page.status == .ok && page.text.contains("物业服务评价（2026年）") && page.text.contains("2026年尚无居民评价"), "\(page.text.prefix(300))")
+            #expect(page.text.contains("<dt>2026年受理</dt><dd>3</dd><dt>2026年办结</dt><dd>3</dd><dt>按时办结率</dt><dd>33.3%</dd>"))
             #expect(page.text.contains("<dt>办结用时（中位数）</dt><dd>50.0 小时</dd>"))
             let onTime = try await app.indicator("property.requests_on_time", division: "321271002001")
             #expect(onTime["numerator"].double == 1 && onTime["denominator"].double == 3, "\(onTime.raw ?? "none")")
@@ -175,10 +175,19 @@ struct PropertyRatingTests {
             #expect(list.status == .ok && list.text.contains("居民评价（今年）") && list.text.contains("4.0分（满意 100%，1户评价）"))
             let co = try await app.page("/console/property/companies/\(company)", as: .worker)
             #expect(co.status == .ok && co.text.contains("居民评价（2026年）") && co.text.contains("href=\"/console/property/\(compound)\"") && co.text.contains("4.00"))
+            // An earlier year: this household rated 2026 only, so 2025 reads empty, with a way back to 2026.
+            let earlier = try await app.page("/console/property/\(compound)?year=2025", as: .worker)
+            #expect(earlier.status == .ok && earlier.text.contains("物业服务评价（2025年）") && earlier.text.contains("2025年尚无居民评价")
+                    && earlier.text.contains("href=\"?year=2026#ratings\""), "\(earlier.text.prefix(300))")
+            #expect(!earlier.text.contains("4.0分（满意 100%，1户评价）"))
+            let coEarlier = try await app.page("/console/property/companies/\(company)?year=2025", as: .worker)
+            #expect(coEarlier.status == .ok && coEarlier.text.contains("居民评价（2025年）") && coEarlier.text.contains("2025年本辖区尚无对该企业的评价"))
+            let future = try await app.page("/console/property/\(compound)?year=2027", as: .worker)
+            #expect(future.status == .badRequest, "\(future.status)")
         }
     }
 
-    @Test("the demo: about four households in ten of the compounds rate this year, each in its own compound; compounds under a company score higher than unmanaged ones; the indicator counts the rows")
+    @Test("the demo: about four households in ten of the compounds rate this year and a third last year, each in its own compound; compounds under a company score higher than unmanaged ones; the indicator counts the rows")
     func demo() async throws {
         try await withTestApp(residents: 1200) { app in
             let now = Int64(testToday.dayNumber) * 86_400
@@ -186,17 +195,22 @@ struct PropertyRatingTests {
             let households = try await app.scalar("""
                 SELECT COUNT(*) AS n FROM households h JOIN property_compound_buildings pb ON pb.building_id = h.building_id
                 """)
-            let f = try await app.ratingFigures()
-            #expect(s.ratings == f.n && households > 0)
-            let share = Double(f.n) / Double(households)
+            let f = try await app.ratingFigures("year = 2026"), last = try await app.ratingFigures("year = 2025")
+            #expect(s.ratings == f.n && s.ratingsLastYear == last.n && households > 0)
+            let share = Double(f.n) / Double(households), lastShare = Double(last.n) / Double(households)
             #expect(share >= 0.3 && share <= 0.5, "\(f.n) of \(households)")
+            #expect(lastShare >= 0.25 && lastShare <= 0.45, "\(last.n) of \(households) last year")
             #expect(try await app.scalar("""
                 SELECT COUNT(*) AS n FROM property_ratings r JOIN households h ON h.id = r.household_id
                 JOIN property_compound_buildings pb ON pb.building_id = h.building_id WHERE pb.compound_id <> r.compound_id
                 """) == 0)
-            #expect(try await app.scalar("SELECT COUNT(*) AS n FROM property_ratings WHERE year <> 2026 OR score < 1 OR score > 5 OR created_at > \(now)") == 0)
-            let company = try await app.ratingFigures("company_id IS NOT NULL")
-            let unmanaged = try await app.ratingFigures("company_id IS NULL AND compound_id IN (SELECT id FROM property_compounds WHERE quasi_services = '')")
+            let (from2025, _) = PropertyRatingRules.yearSeconds(2025), (from2026, _) = PropertyRatingRules.yearSeconds(2026)
+            #expect(try await app.scalar("""
+                SELECT COUNT(*) AS n FROM property_ratings WHERE year NOT IN (2025, 2026) OR score < 1 OR score > 5 OR created_at > \(now)
+                    OR (year = 2025 AND (created_at < \(from2025) OR created_at >= \(from2026))) OR (year = 2026 AND created_at < \(from2026))
+                """) == 0)
+            let company = try await app.ratingFigures("year = 2026 AND company_id IS NOT NULL")
+            let unmanaged = try await app.ratingFigures("year = 2026 AND company_id IS NULL AND compound_id IN (SELECT id FROM property_compounds WHERE quasi_services = '')")
             #expect(company.n > 0 && unmanaged.n > 0)
             #expect(Double(company.sum) / Double(company.n) > 4 && Double(unmanaged.sum) / Double(unmanaged.n) < 3, "\(company) \(unmanaged)")
             let satisfaction = try await app.indicator("property.satisfaction", division: "321271000000")

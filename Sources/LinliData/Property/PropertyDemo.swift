@@ -14,12 +14,12 @@ public struct PropertyDemo: DemoStep {
 
     public func load(_ demo: DemoContext) async throws -> String? {
         let s = try await DemoProperty.load(on: demo.db, seed: demo.seed, today: demo.today, now: demo.now)
-        return "物业管理：小区 \(s.compounds) 个（老旧小区 \(s.old) 个），物业服务企业 \(s.companies) 家、合同 \(s.contracts) 份，准物业管理 \(s.quasi) 个，无人管理 \(s.unmanaged) 个，业主委员会 \(s.committees) 个，四位一体协调会 \(s.coordination) 次，今年居民物业服务评价 \(s.ratings) 户。"
+        return "物业管理：小区 \(s.compounds) 个（老旧小区 \(s.old) 个），物业服务企业 \(s.companies) 家、合同 \(s.contracts) 份，准物业管理 \(s.quasi) 个，无人管理 \(s.unmanaged) 个，业主委员会 \(s.committees) 个，四位一体协调会 \(s.coordination) 次，居民物业服务评价今年 \(s.ratings) 户、去年 \(s.ratingsLastYear) 户。"
     }
 }
 
 public enum DemoProperty {
-    public struct Summary: Sendable { public var compounds = 0, old = 0, companies = 0, contracts = 0, quasi = 0, unmanaged = 0, committees = 0, coordination = 0, ratings = 0 }
+    public struct Summary: Sendable { public var compounds = 0, old = 0, companies = 0, contracts = 0, quasi = 0, unmanaged = 0, committees = 0, coordination = 0, ratings = 0, ratingsLastYear = 0 }
 
     static let stems = ["幸福里", "阳光花园", "锦绣苑", "翠竹园", "桂花苑", "和平新村", "文昌小区", "康乐园", "春晖苑", "银杏苑", "丽景湾", "长江新村",
                         "凤凰城", "紫薇苑", "梅香园", "东湖花园"]
@@ -110,7 +110,7 @@ public enum DemoProperty {
         }
         s.committees = try await DemoCommittees.load(on: db, seed: seed, today: today, now: now)
         s.coordination = try await DemoCoordination.load(on: db, seed: seed, today: today, now: now)
-        s.ratings = try await DemoRatings.load(on: db, seed: seed, today: today, now: now)
+        (s.ratings, s.ratingsLastYear) = try await DemoRatings.load(on: db, seed: seed, today: today, now: now)
         return s
     }
 }

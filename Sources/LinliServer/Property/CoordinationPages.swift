@@ -64,7 +64,8 @@ struct CoordinationPages {
 
     static func rows(_ list: [CoordinationRecord], compound: Bool) -> [[Markup]] {
         list.map { r in
-            var row: [Markup] = [Markup.text(r.heldOn), "<a href=\"/console/deliberation/meetings/\(r.meetingId)\">\(r.title)</a>"]
+            // A date kept on one line: on a phone the column is narrow and "2026-06-12" broke after a hyphen.
+            var row: [Markup] = ["<time datetime=\"\(r.heldOn)\">\(r.heldOn)</time>", "<a href=\"/console/deliberation/meetings/\(r.meetingId)\">\(r.title)</a>"]
             if compound { row.append("<a href=\"/console/property/\(r.compoundId)\">\(r.compoundName)</a>") }
             row.append(Markup.text("\(r.parties) / \(r.expected)"))
             row.append(r.resolutions == 0 ? "尚无决议" : Markup.text("\(r.resolutions) 项（落实中 \(r.openResolutions)）"))

@@ -112,7 +112,7 @@ struct PropertyRatingPages {
 
     /// The compound page's 物业服务评价: this year's score by company rated, and the property requests beside it.
     static func compoundSection(_ req: Request, _ c: CompoundRecord) async throws -> Markup {
-        let year = req.application.linli.today().year
+        let year = try ratingYear(req)
         let scores = try await req.property.scores(year: year, in: req.registryScope, compound: c.id)
         let rows = scores.map { s -> [Markup] in
             [s.companyId.map { "<a href=\"/console/property/companies/\($0)\">\(s.companyName ?? "—")</a>" as Markup } ?? "（无物业服务企业）", "\(s.ratings)",
@@ -123,17 +123,33 @@ struct PropertyRatingPages {
         let onTime = r.closed == 0 ? "—" : String(format: "%.1f%%", Double(r.onTime) * 100 / Double(r.closed))
         return """
             <section id="ratings" aria-labelledby="ratings-h"><h2 id="ratings-h">物业服务评价（\(year)年）</h2>
+            \(yearLinks(req, year, anchor: "ratings"))
             <p>居民评价：<b id="compound-score">\(scoreText(total))</b>，占本小区 \(c.households) 户的 \(c.households == 0 ? "—" : String(format: "%.0f%%", Double(total?.ratings ?? 0) * 100 / Double(c.households)))</p>
-            \(Console.table(["评价的物业服务企业", "评价户数", "平均分", "满意率（4分以上）"], rows, empty: "本年度尚无居民评价"))
+            \(Console.table(["评价的物业服务企业", "评价户数", "平均分", "满意率（4分以上）"], rows, empty: "\(year)年尚无居民评价"))
             <h3>物业诉求（物业纠纷、电梯故障、楼道照明损坏）</h3>
-            <dl class="facts" id="property-requests"><dt>本年受理</dt><dd>\(r.received)</dd><dt>本年办结</dt><dd>\(r.closed)</dd><dt>按时办结率</dt><dd>\(onTime)</dd>
+            <dl class="facts" id="property-requests"><dt>\(year)年受理</dt><dd>\(r.received)</dd><dt>\(year)年办结</dt><dd>\(r.closed)</dd><dt>按时办结率</dt><dd>\(onTime)</dd>
             <dt>办结用时（中位数）</dt><dd>\(hours(r.medianHours))</dd><dt>办结用时（平均）</dt><dd>\(hours(r.averageHours))</dd></dl></section>
             """
     }
 
+    /// The year whose ratings a compound or company page shows: `?year=`, this year by default (earlier years stay
+    /// readable, so a street can set this year's score beside last year's).
+    static func ratingYear(_ req: Request) throws -> Int {
+        let thisYear = req.application.linli.today().year
+        return try req.queryInt("year", in: 2000...thisYear) ?? thisYear
+    }
+
+    /// 上一年 / 下一年 links to the same page.
+    static func yearLinks(_ req: Request, _ year: Int, anchor: String) -> Markup {
+        let thisYear = req.application.linli.today().year
+        var links: [Markup] = ["<a href=\"?year=\(year - 1)#\(anchor)\">← \(year - 1)年</a>"]
+        if year < thisYear { links.append("<a href=\"?year=\(year + 1)#\(anchor)\">\(year + 1)年 →</a>") }
+        return "<p class=\"actions year-links\">\(links.joined(separator: " · "))</p>"
+    }
+
     /// The company page's scores: its compounds of the caller's area rated this year.
     static func companySection(_ req: Request, company id: UUID) async throws -> Markup {
-        let year = req.application.linli.today().year
+        let year = try ratingYear(req)
         let scores = try await req.property.scores(year: year, in: req.registryScope, company: id)
         let rows = scores.map { s -> [Markup] in
             ["<a href=\"/console/property/\(s.compoundId)\">\(s.compoundName)</a>", "\(s.ratings)", Markup.text(s.average.map { String(format: "%.2f", $0) } ?? "—"),
@@ -142,8 +158,9 @@ struct PropertyRatingPages {
         let all = CompoundScore.combined(scores)
         return """
             <section id="company-scores"><h2>居民评价（\(year)年）</h2>
+            \(yearLinks(req, year, anchor: "company-scores"))
             <p>本辖区合计：\(scoreText(all))</p>
-            \(Console.table(["小区", "评价户数", "平均分", "满意率（4分以上）"], rows, empty: "本年度本辖区尚无对该企业的评价"))</section>
+            \(Console.table(["小区", "评价户数", "平均分", "满意率（4分以上）"], rows, empty: "\(year)年本辖区尚无对该企业的评价"))</section>
             """
     }
 }

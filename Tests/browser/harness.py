@@ -72,10 +72,14 @@ _last_step: dict[str, int] = {}
 
 def totp(secret: str) -> str:
     """A code the server will take: it refuses a step already used by the account, and accepts one
-    step either side of now, so use the first unused of now-1, now, now+1 (waiting if all are)."""
+    step either side of now, so use the first unused of now-1, now, now+1 (waiting if all are). The code
+    goes to the server a few seconds later on a busy machine: now-1 only while it stays valid for 10 s more."""
     while True:
-        now = int(time.time() // 30)
+        t = time.time()
+        now = int(t // 30)
         for step in (now - 1, now, now + 1):
+            if step == now - 1 and 30 - t % 30 < 10:
+                continue
             if step > _last_step.get(secret, -1):
                 _last_step[secret] = step
                 return totp_code(secret, step)

@@ -184,6 +184,10 @@ struct PropertyRatingTests {
             #expect(coEarlier.status == .ok && coEarlier.text.contains("居民评价（2025年）") && coEarlier.text.contains("2025年本辖区尚无对该企业的评价"))
             let future = try await app.page("/console/property/\(compound)?year=2027", as: .worker)
             #expect(future.status == .badRequest, "\(future.status)")
+            // The first year it takes links forward only: no 上一年 to a year it refuses.
+            let first = try await app.page("/console/property/\(compound)?year=2000", as: .worker)
+            #expect(first.status == .ok && first.text.contains("href=\"?year=2001#ratings\""), "\(first.status)")
+            #expect(!first.text.contains("?year=1999"))
         }
     }
 

@@ -136,13 +136,17 @@ struct PropertyRatingPages {
     /// readable, so a street can set this year's score beside last year's).
     static func ratingYear(_ req: Request) throws -> Int {
         let thisYear = req.application.linli.today().year
-        return try req.queryInt("year", in: 2000...thisYear) ?? thisYear
+        return try req.queryInt("year", in: firstRatingYear...thisYear) ?? thisYear
     }
+
+    /// The earliest year `?year=` takes, and so the last 上一年 link.
+    static let firstRatingYear = 2000
 
     /// 上一年 / 下一年 links to the same page.
     static func yearLinks(_ req: Request, _ year: Int, anchor: String) -> Markup {
         let thisYear = req.application.linli.today().year
-        var links: [Markup] = ["<a href=\"?year=\(year - 1)#\(anchor)\">← \(year - 1)年</a>"]
+        var links: [Markup] = []
+        if year > firstRatingYear { links.append("<a href=\"?year=\(year - 1)#\(anchor)\">← \(year - 1)年</a>") }
         if year < thisYear { links.append("<a href=\"?year=\(year + 1)#\(anchor)\">\(year + 1)年 →</a>") }
         return "<p class=\"actions year-links\">\(links.joined(separator: " · "))</p>"
     }

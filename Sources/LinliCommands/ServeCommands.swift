@@ -79,8 +79,14 @@ struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "migrate", abstract: "创建或升级数据库结构（迁移）")
 
     func run() async throws {
-        try await LinliApp.run { app in try await app.autoMigrate() }
-        say("数据库结构已是最新。")
+        // Named, so an upgrade's log says what it changed.
+        let applied = try await LinliApp.run { app in
+            let pending = try await app.migrator.previewPrepareBatch().get().map { $0.0.name }
+            try await app.autoMigrate()
+            return pending
+        }
+        say(applied.isEmpty ? "数据库结构已是最新。"
+            : "已执行 \(applied.count) 个迁移（\(applied.joined(separator: "、"))），数据库结构已是最新。")
     }
 }
 

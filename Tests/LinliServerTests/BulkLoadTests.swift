@@ -55,6 +55,47 @@ struct BulkLoadTests {
         }
     }
 
+    @Test("awkward text survives the bulk path, which on PostgreSQL is COPY: tab, newline, backslash, \\N, Chinese, empty")
+    func awkwardText() async throws {
+        try await withTestApp(residents: 20) { app in
+            let sql = try app.sql()
+            let resident = try #require(try await sql.raw("SELECT id FROM residents LIMIT 1").first()).decode(column: "id", as: UUID.self)
+            let notes = ["a\tb", "line\nbreak\r\n", #"back\slash \N"#, #"\N"#, "中文：「引号」", ""]
+            let when = Date(timeIntervalSince1970: 1_700_000_000.123456)
+            var insert = BulkInsert.residentEvents()
+            var ids: [UUID] = []
+            for note in notes {
+                let id = UUID()
+                ids.append(id)
+                insert.add([id, resident, "registered", "2026-01-02", nil as UUID?, nil as UUID?, nil as String?, note, when])
+            }
+            let taken = insert.take()
+            let batch = try #require(taken)
+            #expect(batch.copyText() != nil, "every value has a text form, so PostgreSQL is sent COPY, not INSERT")
+            try await batch.run(on: app.db)
+            for (id, note) in zip(ids, notes) {
+                let row = try #require(try await sql.raw("SELECT note, recorded_at FROM resident_events WHERE id = \(bind: id)").first())
+                #expect(try row.decode(column: "note", as: String.self) == note)
+                #expect(abs(try row.decode(column: "recorded_at", as: Date.self).timeIntervalSince(when)) < 0.000_002)
+            }
+        }
+    }
+
+    @Test("COPY's text form of each kind of value")
+    func copyForms() {
+        #expect(BulkValue(Data([0x00, 0xAB, 0x10])).copyText == #"\\x00ab10"#)
+        #expect(BulkValue(true).copyText == "t")
+        #expect(BulkValue(2.5).copyText == "2.5")
+        #expect(BulkValue(Int64(5)).copyText == "5")
+        #expect(BulkValue(nil as String?).copyText == #"\N"#)
+        #expect(BulkValue("a\\b\tc\nd").copyText == #"a\\b\tc\nd"#)
+        #expect(BulkValue(Date(timeIntervalSince1970: 1_700_000_000.25)).copyText == "2023-11-14 22:13:20.250000+00")
+        #expect(BulkValue(Date(timeIntervalSince1970: -0.5)).copyText == "1969-12-31 23:59:59.500000+00")
+        let id = UUID()
+        #expect(BulkValue(id).copyText == id.uuidString.lowercased())
+        #expect(BulkValue(["a"]).copyText == nil, "an array goes through the database's encoder (an INSERT)")
+    }
+
     @Test("a first import rebuilds the indexes: everything written, indexes and foreign keys intact, the connection as before")
     func firstImport() async throws {
         try await withScratch { dir in

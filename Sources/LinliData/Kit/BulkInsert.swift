@@ -1,6 +1,8 @@
 import FluentKit
 import Foundation
 import Crypto
+import LinliCore
+import PostgresNIO
 import SQLiteKit
 
 /// A column value of a bulk insert, kept in the form each database is sent it, so that a batch of
@@ -19,7 +21,7 @@ enum BulkValue: Sendable {
     case encodable(any Encodable & Sendable)
 
     init(_ value: any Encodable & Sendable) {
-        // A nil optional matches none of the concrete cases and goes to the encoder, which writes NULL.
+        // Other types (enums, arrays …) go to the encoder.
         switch value {
         case let v as String: self = .text(v)
         case let v as UUID: self = .uuid(v)
@@ -28,6 +30,8 @@ enum BulkValue: Sendable {
         case let v as Double: self = .real(v)
         case let v as Data: self = .blob(v)
         case let v as Bool: self = .bool(v)
+        case let v as Int64: self = .integer(Int(v))
+        case let v as any NilCheckable where v.isNil: self = .null
         default: self = .encodable(value)
         }
     }
@@ -49,6 +53,62 @@ enum BulkValue: Sendable {
         }
     }
 
+    /// The value as COPY's text format reads it; nil for `.encodable`.
+    var copyText: String? {
+        switch self {
+        case .text(let s): return Self.copyEscaped(s)
+        case .integer(let i): return String(i)
+        case .real(let d): return d.isFinite ? String(d) : (d.isNaN ? "NaN" : (d > 0 ? "Infinity" : "-Infinity"))
+        case .bool(let b): return b ? "t" : "f"
+        // bytea's hex form; the backslash itself escaped for COPY.
+        case .blob(let d): return Self.hex(d)
+        case .uuid(let u): return u.uuidString.lowercased()
+        case .date(let d): return Self.timestamp(d)
+        case .null: return "\\N"
+        case .encodable: return nil
+        }
+    }
+
+    /// bytea's hex form (`\\x…`, its backslash escaped for COPY).
+    static func hex(_ d: Data) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = [0x5C, 0x5C, 0x78]
+        bytes.reserveCapacity(3 + d.count * 2)
+        for b in d { bytes.append(digits[Int(b >> 4)]); bytes.append(digits[Int(b & 0x0F)]) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Backslash, tab, newline and carriage return are the characters COPY's text format gives a meaning.
+    static func copyEscaped(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return s }
+        var out = ""
+        out.reserveCapacity(s.utf8.count + 8)
+        for c in s.unicodeScalars {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    /// A timestamptz in UTC to the microsecond, the precision PostgreSQL keeps.
+    static func timestamp(_ d: Date) -> String {
+        let micros = Int64((d.timeIntervalSince1970 * 1_000_000).rounded())
+        let seconds = micros.quotientAndRemainder(dividingBy: 1_000_000)
+        var (s, us) = seconds
+        if us < 0 { s -= 1; us += 1_000_000 }
+        let day = s.quotientAndRemainder(dividingBy: 86_400)
+        var (days, secs) = day
+        if secs < 0 { days -= 1; secs += 86_400 }
+        let civil = CivilDate(dayNumber: Int(days))
+        return String(format: "%04d-%02d-%02d %02d:%02d:%02d.%06d+00", civil.year, civil.month, civil.day,
+                      Int(secs / 3600), Int(secs % 3600 / 60), Int(secs % 60), Int(us))
+    }
+
     var sqlExpression: any SQLExpression {
         switch self {
         case .text(let s): return SQLBind(s)
@@ -62,6 +122,12 @@ enum BulkValue: Sendable {
         case .encodable(let v): return SQLBind(v)
         }
     }
+}
+
+/// An optional seen through `any Encodable`: nil is NULL on every database.
+private protocol NilCheckable { var isNil: Bool { get } }
+extension Optional: NilCheckable {
+    fileprivate var isNil: Bool { if case .none = self { true } else { false } }
 }
 
 /// Multi-row INSERTs of plain values: one statement per batch instead of one per row, which is what
@@ -118,9 +184,34 @@ struct BulkInsert {
                 try await sqlite.query(sql, binds, logger: db.logger) { _ in }.get()
                 return
             }
+            if let pg = db as? any PostgresDatabase, let data = copyText() {
+                // PostgreSQL reads COPY's rows as a stream, without parsing or planning a statement per batch.
+                try await pg.withConnection { conn in
+                    conn.eventLoop.makeFutureWithTask {
+                        try await conn.copyFrom(table: table, columns: columns, logger: db.logger) { try await $0.write(data) }
+                    }
+                }.get()
+                return
+            }
             var insert = SQLHelpers.sql(db).insert(into: table).columns(columns)
             for row in rows { insert = insert.values(row.map(\.sqlExpression)) }
             try await insert.run()
+        }
+
+        /// The rows in COPY's text format (tab between values, a row a line, `\N` for NULL); nil when a value is
+        /// of a type only the database's own encoder knows, which then goes as an INSERT.
+        func copyText() -> ByteBuffer? {
+            var out = ByteBuffer()
+            out.reserveCapacity(rows.count * columns.count * 16)
+            for row in rows {
+                for (i, v) in row.enumerated() {
+                    if i > 0 { out.writeInteger(UInt8(ascii: "\t")) }
+                    guard let text = v.copyText else { return nil }
+                    out.writeString(text)
+                }
+                out.writeInteger(UInt8(ascii: "\n"))
+            }
+            return out
         }
     }
 }

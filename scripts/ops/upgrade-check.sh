@@ -20,6 +20,7 @@ cleanup() {
 }
 trap cleanup EXIT
 export LOG_LEVEL=warning
+command -v xz >/dev/null || { apt-get update -qq && apt-get install -y -qq xz-utils; }
 echo "upgrading the databases of release $(cat $fixture/RELEASE) with this build"
 
 # The server on the upgraded database: the release's account signs in, and the registry lists.

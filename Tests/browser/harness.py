@@ -675,7 +675,9 @@ def pages_as_roles(prefix: str, role_pages: dict[str, list[str]], after=None) ->
                         assert_no_overflow(d)
                 except AssertionError as e:
                     problems.append(f"{kind}: {e}")
-                name = page.replace("/console/" + prefix, "").replace("/", "-").replace("?", "-")[:30]
+                name = page.replace("/console/" + prefix, "").replace("/", "-").replace("?", "-").replace("=", "")
+                # Short, but a query after a long id still tells two screenshots apart.
+                name = name if len(name) <= 30 else name[:18] + "~" + name[-11:]
                 shot(d, f"{prefix}-{kind}-{role}{name}")
         if after:
             after(d, kind)

@@ -6,7 +6,7 @@ import urllib.parse
 
 from selenium.webdriver.common.by import By
 
-from harness import (api, assert_no_overflow, click_button, desktop_driver, field_error, fill, pages_as_roles, path_of, phone_driver, shot,
+from harness import (api, assert_no_overflow, click_button, desktop_driver, district_today, field_error, fill, pages_as_roles, path_of, phone_driver, shot,
                      test, text_of, token, use_session, visit)
 
 
@@ -28,9 +28,11 @@ ROLE_PAGES = {
 @test
 def property_pages_as_each_role_on_desktop_and_phone():
     """Each page as each role that sees it, at 1280 px and at 360 px (nothing wider than the phone), a compound's and a
-    company's page included."""
-    extra = ["/console/property/" + first_id("/api/v1/property/compounds"),
-             "/console/property/companies/" + first_id("/api/v1/property/companies")]
+    company's page included, also of last year (with its links to the years either side)."""
+    compound = "/console/property/" + first_id("/api/v1/property/compounds")
+    company = "/console/property/companies/" + first_id("/api/v1/property/companies")
+    last_year = f"?year={district_today().year - 1}"
+    extra = [compound, company, compound + last_year, company + last_year]
     problems = pages_as_roles("property", {**ROLE_PAGES, "worker": ROLE_PAGES["worker"] + extra})
     assert not problems, "\n".join(problems)
 

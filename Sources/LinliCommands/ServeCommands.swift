@@ -81,6 +81,8 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         // Named, so an upgrade's log says what it changed.
         let applied = try await LinliApp.run { app in
+            // The log of applied migrations must exist before it can be read (a new or half-made database).
+            try await app.migrator.setupIfNeeded().get()
             let pending = try await app.migrator.previewPrepareBatch().get().map { $0.0.name }
             try await app.autoMigrate()
             return pending
